@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { VerifyToken, Viewer } from '../../lib/auth';
+import type { Config } from '../../lib/config';
+import { errorsPlugin, formatError } from '../../lib/graphql/errors';
+import { queryLimitsPlugin } from '../../lib/graphql/limits';
+import { closeServer, createGraphQLHttpServer } from '../../lib/http';
+import type { Logger } from '../../lib/log';
+
+export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
+
+export interface GatewayContext {
+  requestId: string;
+  /** Forwarded unchanged: every subgraph verifies the token again. */
+  authorization: string | undefined;
+  viewer: Viewer;
+  log: Logger;
+}
+
+export interface GatewayDependencies {
+  config: Config;
+  verifyToken: VerifyToken;
+  log: Logger;
+  /** Where each subgraph answers, by name. */
+  subgraphUrls: Record<string, string>;
+  supergraphSdl?: string;
+}
+
+/** Forwards the caller's token and the request id to a subgraph, and relays its refusals. */
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+    const ctx = context as Partial<GatewayContext>;
+    if (ctx.authorization) request.http?.headers.set('authorization', ctx.authorization);
+    if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
+  }
+
+  /**
+   * A subgraph answers a rejected variable (an invalid AreaCode, say) with HTTP 400 and a
+   * BAD_USER_INPUT error naming the field. Pass that error on as it is, instead of the default
+   * "400: Bad Request" that would also echo the subgraph's response body to the client.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
+    const body = (await this.parseBody(response).catch(() => undefined)) as { errors?: GraphQLFormattedError[] } | undefined;
+    const first = body?.errors?.[0];
+    if (first && typeof first.extensions?.code === 'string') {
+      return new GraphQLError(first.message, { extensions: { ...first.extensions } });
+    }
+    return new GraphQLError(`Subgraph answered ${response.status}.`, { extensions: { code: 'SUBGRAPH_FAILED' } });
+  }
+}
+
+/** Builds the gateway over the checked-in supergraph (no listening: see index.ts). */
+export async function createGatewayServer(deps: GatewayDependencies) {
+  const { config, log } = deps;
+  const supergraphSdl = deps.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger: log,
+    buildService: ({ name, url }) => {
+      const target = deps.subgraphUrls[name] ?? url;
+      if (!target) throw new Error(`No URL for subgraph ${name}.`);
+      return new SubgraphDataSource({ url: target });
+    },
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    logger: log,
+    plugins: [
+      queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
+      errorsPlugin<GatewayContext>(),
+    ],
+  });
+  await apollo.start();
+
+  const server = createGraphQLHttpServer<GatewayContext>({
+    apollo,
+    log,
+    bodyLimitBytes: config.bodyLimitBytes,
+    // A bad token fails here, with 401, before the operation is planned.
+    context: async ({ headers, requestId }) => ({
+      requestId,
+      authorization: headers.authorization,
+      viewer: await deps.verifyToken(headers.authorization),
+      log: log.child({ requestId }),
+    }),
+    readiness: async () => {
+      try {
+        await gateway.serviceHealthCheck();
+        return { ready: true, detail: { subgraphs: Object.keys(deps.subgraphUrls) } };
+      } catch (error) {
+        return { ready: false, detail: { reason: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+  });
+
+  return {
+    apollo,
+    http: server,
+    async close() {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}
+
+export type GatewayServer = Awaited<ReturnType<typeof createGatewayServer>>;

@@ -1,0 +1,38 @@
+/**
+ * Three projects: `unit` (no database, *.unit.test.ts), `pglite` (every other test, on embedded
+ * PGlite) and, when TEST_DATABASE_URL is set, `postgres` (the same tests on real PostgreSQL).
+ * Types are checked by `tsc` in pretest, so ts-jest only transpiles.
+ */
+const transform = {
+  '^.+\\.[tj]sx?$': [
+    'ts-jest',
+    { tsconfig: '<rootDir>/tsconfig.jest.json' },
+  ],
+};
+
+const common = {
+  transform,
+  // jose 6 is ESM-only: tests load the CommonJS bundle `npm run generate` makes of it.
+  moduleNameMapper: { '^jose$': '<rootDir>/node_modules/.cache/community-resource-graph/jose.cjs' },
+  testEnvironment: 'node',
+  roots: ['<rootDir>/lib', '<rootDir>/gateway', '<rootDir>/subgraphs', '<rootDir>/test', '<rootDir>/prisma', '<rootDir>/scripts'],
+};
+
+const databaseProject = (kind) => ({
+  ...common,
+  displayName: kind,
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['\\.unit\\.test\\.ts$', '/node_modules/'],
+  globalSetup: `<rootDir>/test/support/global-setup-${kind}.ts`,
+  globalTeardown: `<rootDir>/test/support/global-teardown-${kind}.ts`,
+  setupFiles: [`<rootDir>/test/support/env-${kind}.ts`],
+});
+
+module.exports = {
+  testTimeout: 60000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['**/*.unit.test.ts'], setupFiles: ['<rootDir>/test/support/env-unit.ts'] },
+    databaseProject('pglite'),
+    ...(process.env.TEST_DATABASE_URL ? [databaseProject('postgres')] : []),
+  ],
+};

@@ -1,0 +1,3 @@
+export * from './jurisdiction';
+export * from './tokens';
+export * from './viewer';

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+/** One connection held for a unit of work (a migration's advisory lock and transactions). */
+export interface Session {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements. */
+  exec(sql: string): Promise<void>;
+}
+
+/**
+ * The database a process talks to: PostgreSQL when DATABASE_URL is set, otherwise embedded
+ * PGlite (same SQL). Every subgraph's Prisma client is built on `adapter`.
+ */
+export interface Database extends Session {
+  readonly kind: 'pglite' | 'postgres';
+  readonly adapter: SqlMigrationAwareDriverAdapterFactory;
+  /** Runs `work` on one connection that nothing else uses meanwhile. */
+  withSession<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /** The embedded database's data directory as an image (tests start copies from it). */
+  dump?(): Promise<Blob>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent the embedded database is used. */
+  url?: string;
+  poolSize?: number;
+  /** PGlite data directory; absent means in memory. */
+  dataDir?: string;
+  /** A PGlite `dumpDataDir()` image to start from (tests start from a migrated copy). */
+  loadDataDir?: Blob | File;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPGlite(options);
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => undefined);
+  const session = (client: pg.PoolClient | pg.Pool): Session => ({
+    query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+    exec: async (sql: string) => void (await client.query(sql)),
+  });
+  return {
+    kind: 'postgres',
+    adapter: new PrismaPg(pool),
+    ...session(pool),
+    async withSession(work) {
+      const client = await pool.connect();
+      try {
+        return await work(session(client));
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPGlite(options: DatabaseOptions): Promise<Database> {
+  // PGlite is ESM; a dynamic import keeps this module loadable from CommonJS.
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (options.dataDir) fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
+  const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  // PGlite is one connection: a session is exclusive use of it, queued in order.
+  let queue: Promise<unknown> = Promise.resolve();
+  const session: Session = {
+    query: async <T>(sql: string, params?: unknown[]) => (await db.query(sql, params)).rows as T[],
+    exec: async (sql: string) => void (await db.exec(sql)),
+  };
+  return {
+    kind: 'pglite',
+    // The adapter is typed against PGlite's CommonJS declarations; it is the same class.
+    adapter: new PrismaPGlite(db as never),
+    ...session,
+    withSession<T>(work: (s: Session) => Promise<T>): Promise<T> {
+      const run = queue.then(() => work(session));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    dump: () => db.dumpDataDir('none'),
+    async close() {
+      if (!db.closed) await db.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** Prisma's code for a unique-constraint violation (a duplicate). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'P2002';
+}
+
+/** Prisma's code for a foreign-key violation (a reference to a row that is not there). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'P2003';
+}
+
+/** The single and paired characters a name is indexed by (mirrors the SQL name_grams function). */
+export function searchGrams(text: string): string[] {
+  const chars = Array.from(text.trim().toLowerCase());
+  if (chars.length === 0) return [];
+  if (chars.length === 1) return chars;
+  const grams = new Set<string>();
+  for (let i = 0; i < chars.length - 1; i++) grams.add(chars[i]! + chars[i + 1]!);
+  return [...grams];
+}

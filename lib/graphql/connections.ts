@@ -1,0 +1,69 @@
+import { badInput } from '../errors';
+
+/** Relay connection arguments as every list field takes them. */
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface Page<K> {
+  /** Rows to return. */
+  first: number;
+  /** The sort key of the last row already seen, decoded from `after`. */
+  after: K | undefined;
+}
+
+export interface Connection<T> {
+  edges: { node: T; cursor: string }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** Called by GraphQL only when the client asks for it (functions on a source are resolved). */
+  totalCount: () => Promise<number>;
+}
+
+/** Cursors are opaque: the row's sort key, versioned and base64url-encoded. */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(['c1', ...key]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, field = 'after'): (string | number)[] {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(decoded) && decoded[0] === 'c1' && decoded.slice(1).every((k) => typeof k === 'string' || typeof k === 'number')) {
+      return decoded.slice(1) as (string | number)[];
+    }
+  } catch {
+    // fall through: any undecodable cursor is the caller's mistake
+  }
+  throw badInput(field, 'This cursor was not issued by this list.');
+}
+
+/** Validates `first`/`after`; `after` decodes to the key tuple the list sorts by. */
+export function readPage(args: ConnectionArgs, argumentPath = ''): Page<(string | number)[]> {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badInput(`${argumentPath}first`, `first must be between 0 and ${MAX_PAGE_SIZE}.`);
+  }
+  return { first, after: args.after ? decodeCursor(args.after, `${argumentPath}after`) : undefined };
+}
+
+/**
+ * Builds a connection from rows fetched with `take: first + 1` after the cursor's key, so
+ * hasNextPage needs no extra query.
+ */
+export function toConnection<T>(
+  rows: T[],
+  page: Page<unknown>,
+  keyOf: (row: T) => readonly (string | number)[],
+  totalCount: () => Promise<number>,
+): Connection<T> {
+  const nodes = rows.slice(0, page.first);
+  const edges = nodes.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > page.first, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}

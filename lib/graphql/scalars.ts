@@ -1,0 +1,49 @@
+import { GraphQLError, GraphQLScalarType, Kind, type DocumentNode } from 'graphql';
+import { resolvers as standardScalars } from 'graphql-scalars';
+import { isAreaCode } from '../auth/jurisdiction';
+
+/** Builds a string scalar that validates on input and output with one predicate. */
+export function stringScalar(name: string, description: string, check: (value: string) => string | undefined) {
+  const parse = (value: unknown): string => {
+    if (typeof value !== 'string') throw new GraphQLError(`${name} must be a string.`);
+    const problem = check(value);
+    if (problem) throw new GraphQLError(`${name} ${JSON.stringify(value)} is invalid: ${problem}`);
+    return value;
+  };
+  return new GraphQLScalarType({
+    name,
+    description,
+    serialize: (value) => parse(value),
+    parseValue: parse,
+    parseLiteral: (ast) => {
+      if (ast.kind !== Kind.STRING) throw new GraphQLError(`${name} must be a string.`, { nodes: [ast] });
+      return parse(ast.value);
+    },
+  });
+}
+
+export const AreaCode = stringScalar(
+  'AreaCode',
+  'A 12-digit statistical division code (统计用区划代码): province 2, city 4, district 6, street 9, community 12 digits, higher rungs padded with zeros.',
+  (value) => (isAreaCode(value) ? undefined : 'expected 12 digits, not starting with 00'),
+);
+
+const projectScalars: Record<string, GraphQLScalarType> = { AreaCode };
+
+/** The scalar implementations a subgraph's SDL declares, from graphql-scalars and the project's own. */
+export function scalarsFor(typeDefs: DocumentNode): Record<string, GraphQLScalarType> {
+  const picked: Record<string, GraphQLScalarType> = {};
+  for (const definition of typeDefs.definitions) {
+    if (definition.kind !== Kind.SCALAR_TYPE_DEFINITION) continue;
+    const name = definition.name.value;
+    const scalar = projectScalars[name] ?? standardScalars[name];
+    if (!scalar) throw new Error(`Scalar ${name} has no implementation in lib/graphql/scalars.ts.`);
+    picked[name] = scalar;
+  }
+  return picked;
+}
+
+/** Lets a subgraph add a domain scalar (e.g. CreditCode) that scalarsFor then finds. */
+export function registerScalar(scalar: GraphQLScalarType): void {
+  projectScalars[scalar.name] = scalar;
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from './log';
+
+export interface ReadinessCheck {
+  ready: boolean;
+  detail?: Record<string, unknown>;
+}
+
+export interface GraphQLHttpOptions<C extends BaseContext> {
+  apollo: ApolloServer<C>;
+  /** Builds the per-request context; may throw a GraphQLError (e.g. a bad token → 401). */
+  context: (request: { headers: IncomingMessage['headers']; requestId: string }) => Promise<C>;
+  bodyLimitBytes: number;
+  log: Logger;
+  /** `/ready`: whether this service can answer queries now. */
+  readiness?: () => Promise<ReadinessCheck>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function errorBody(message: string, code: string, requestId: string) {
+  return { errors: [{ message, extensions: { code, requestId } }] };
+}
+
+/**
+ * Serves an Apollo Server over node:http: `/graphql` (and `/`), `/health` (alive) and `/ready`,
+ * with a request-body limit, a request id on every response, and one log line per request.
+ */
+export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLHttpOptions<C>): http.Server {
+  const { apollo, log } = options;
+  return http.createServer(async (req, res) => {
+    const started = process.hrtime.bigint();
+    const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let operationName: string | undefined;
+    try {
+      if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/ready') {
+        const check = options.readiness ? await options.readiness() : { ready: true };
+        return sendJson(res, check.ready ? 200 : 503, { status: check.ready ? 'ready' : 'not ready', ...check.detail });
+      }
+      if (url.pathname !== '/graphql' && url.pathname !== '/') {
+        return sendJson(res, 404, errorBody(`No route ${url.pathname}; GraphQL is at /graphql.`, 'NOT_FOUND', requestId));
+      }
+      let body: unknown;
+      if (req.method === 'POST') {
+        const raw = await readBody(req, options.bodyLimitBytes);
+        try {
+          body = raw === '' ? {} : JSON.parse(raw);
+        } catch {
+          return sendJson(res, 400, errorBody('The request body is not valid JSON.', 'BAD_REQUEST', requestId));
+        }
+        operationName = (body as { operationName?: string } | null)?.operationName ?? undefined;
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => options.context({ headers: req.headers, requestId }),
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        res.setHeader('connection', 'close');
+        return sendJson(res, 413, errorBody(`The request body exceeds ${options.bodyLimitBytes} bytes.`, 'PAYLOAD_TOO_LARGE', requestId));
+      }
+      log.error({ err: error, requestId }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, errorBody('Internal server error.', 'INTERNAL_SERVER_ERROR', requestId));
+      else res.end();
+    } finally {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      if (url.pathname !== '/health') {
+        log.info({ requestId, operationName, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
+      }
+    }
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  // A forwarded id is kept only when it is a sane token, so logs cannot be forged with it.
+  return first && /^[\w.:-]{1,128}$/.test(first) ? first : undefined;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number, readonly host: string, readonly service: string) {
+    super(`${service}: port ${port} on ${host} is already in use. Stop what uses it or set another port.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Listens and resolves with the bound port (port 0 picks a free one). */
+export function listen(server: http.Server, port: number, host: string, service: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, host, service) : error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Stops accepting connections and ends idle keep-alive ones so shutdown does not hang. */
+export function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) return resolve();
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}

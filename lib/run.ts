@@ -1,0 +1,28 @@
+import { loadConfig } from './config';
+import { listen } from './http';
+import { createVerifier, failStartup, onShutdown, openConfiguredDatabase, serviceLogger } from './runtime';
+import type { SubgraphDependencies, SubgraphServer } from './subgraph';
+
+/**
+ * Runs one subgraph on its own (its src/index.ts, `npm run start:subgraph -- NAME`, a container),
+ * against DATABASE_URL or the embedded database. Migrations are `npm run migrate`'s job.
+ */
+export function runSubgraph(subgraph: {
+  name: string;
+  port: number;
+  createServer: (deps: SubgraphDependencies) => Promise<SubgraphServer<unknown>>;
+}): void {
+  const { name, createServer } = subgraph;
+  (async () => {
+    const config = loadConfig(process.env, { [name]: subgraph.port });
+    const log = serviceLogger(config, name);
+    const database = await openConfiguredDatabase(config);
+    const server = await createServer({ config, database, verifyToken: await createVerifier(config), log });
+    const port = await listen(server.http, config.subgraphPorts[name] ?? 0, config.host, name);
+    log.info({ url: `http://${config.host}:${port}/graphql` }, `${name} subgraph listening`);
+    onShutdown(log, async () => {
+      await server.close();
+      await database.close();
+    });
+  })().catch(failStartup);
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import type http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse, type DocumentNode } from 'graphql';
+import type { VerifyToken, Viewer } from './auth';
+import type { Config } from './config';
+import type { Database } from './db';
+import { errorsPlugin, formatError } from './graphql/errors';
+import { scalarsFor } from './graphql/scalars';
+import { closeServer, createGraphQLHttpServer } from './http';
+import type { Logger } from './log';
+
+/** What every subgraph is built from; the launcher, gateway tests and CLI pass the same. */
+export interface SubgraphDependencies {
+  config: Config;
+  database: Database;
+  verifyToken: VerifyToken;
+  log: Logger;
+  /** Called with every SQL statement Prisma sends (tests count them). */
+  onQuery?: (sql: string) => void;
+}
+
+/** The context every resolver receives. */
+export interface SubgraphContext<Store, Loaders> {
+  requestId: string;
+  viewer: Viewer;
+  log: Logger;
+  store: Store;
+  /** Created per request, so batching and caching never leak between callers. */
+  loaders: Loaders;
+}
+
+export interface ClosableStore {
+  close(): Promise<void>;
+}
+
+export interface SubgraphModule<Store extends ClosableStore, Loaders> {
+  name: string;
+  sdlPath: string;
+  resolvers: GraphQLResolverMap<SubgraphContext<Store, Loaders>>;
+  createStore(database: Database, onQuery?: (sql: string) => void): Store;
+  createLoaders(store: Store, viewer: Viewer): Loaders;
+}
+
+export interface SubgraphServer<C = unknown> {
+  name: string;
+  typeDefs: DocumentNode;
+  apollo: ApolloServer<C & SubgraphContext<ClosableStore, unknown>>;
+  /** Builds a context as the HTTP layer does (for executeOperation tests). */
+  context(viewer: Viewer, requestId?: string): C;
+  /** Created, not listening: index.ts or the launcher listens. */
+  http: http.Server;
+  close(): Promise<void>;
+}
+
+export function readTypeDefs(sdlPath: string): DocumentNode {
+  return parse(fs.readFileSync(sdlPath, 'utf8'));
+}
+
+/** Builds a subgraph: schema, Apollo Server (started), store, per-request context, HTTP server. */
+export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
+  module: SubgraphModule<Store, Loaders>,
+  deps: SubgraphDependencies,
+): Promise<SubgraphServer<SubgraphContext<Store, Loaders>>> {
+  type Context = SubgraphContext<Store, Loaders>;
+  const typeDefs = readTypeDefs(module.sdlPath);
+  const schema = buildSubgraphSchema([
+    { typeDefs, resolvers: { ...scalarsFor(typeDefs), ...module.resolvers } as GraphQLResolverMap<unknown> },
+  ]);
+  const log = deps.log.child({ subgraph: module.name });
+  const store = module.createStore(deps.database, deps.onQuery);
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: deps.config.introspection,
+    logger: log,
+    plugins: [errorsPlugin<Context>()],
+  });
+  await apollo.start();
+
+  const context = (viewer: Viewer, requestId = 'local'): Context => ({
+    requestId,
+    viewer,
+    log: log.child({ requestId }),
+    store,
+    loaders: module.createLoaders(store, viewer),
+  });
+
+  const server = createGraphQLHttpServer<Context>({
+    apollo,
+    log,
+    bodyLimitBytes: deps.config.bodyLimitBytes,
+    context: async ({ headers, requestId }) => context(await deps.verifyToken(headers.authorization), requestId),
+    readiness: async () => {
+      try {
+        await deps.database.query('SELECT 1');
+        return { ready: true };
+      } catch {
+        return { ready: false, detail: { database: 'unreachable' } };
+      }
+    },
+  });
+
+  return {
+    name: module.name,
+    typeDefs,
+    apollo: apollo as SubgraphServer<Context>['apollo'],
+    context,
+    http: server,
+    async close() {
+      await closeServer(server);
+      await apollo.stop();
+      await store.close();
+    },
+  };
+}

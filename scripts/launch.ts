@@ -1,0 +1,71 @@
+import { createGatewayServer, type GatewayServer } from '../gateway/src/server';
+import type { Config } from '../lib/config';
+import { migrate, type Database, type Session } from '../lib/db';
+import { listen } from '../lib/http';
+import type { Logger } from '../lib/log';
+import { createVerifier, openConfiguredDatabase } from '../lib/runtime';
+import type { SubgraphDependencies, SubgraphServer } from '../lib/subgraph';
+import { seedDemoData } from '../prisma/seed';
+
+export interface LaunchableSubgraph {
+  name: string;
+  createServer: (deps: SubgraphDependencies) => Promise<SubgraphServer<unknown>>;
+  seed?: (session: Session) => Promise<void>;
+}
+
+export interface RunningGraph {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  database: Database;
+  subgraphs: SubgraphServer<unknown>[];
+  gateway: GatewayServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole graph in one process: migrate, seed (optional, idempotent), every subgraph on
+ * its port, then the gateway pointed at them. `npm start` and the end-to-end tests use it.
+ */
+export async function launchGraph(options: {
+  config: Config;
+  log: Logger;
+  subgraphs: readonly LaunchableSubgraph[];
+  database?: Database;
+  seed?: boolean;
+  onQuery?: (sql: string) => void;
+}): Promise<RunningGraph> {
+  const { config, log } = options;
+  const database = options.database ?? (await openConfiguredDatabase(config));
+  const started: SubgraphServer<unknown>[] = [];
+  let gateway: GatewayServer | undefined;
+  const stop = async () => {
+    await gateway?.close();
+    for (const server of started.reverse()) await server.close();
+    if (!options.database) await database.close();
+  };
+  try {
+    const { applied } = await migrate(database);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    if (options.seed) await seedDemoData(database, options.subgraphs);
+    const verifyToken = await createVerifier(config);
+    const subgraphUrls: Record<string, string> = {};
+    for (const subgraph of options.subgraphs) {
+      const server = await subgraph.createServer({
+        config,
+        database,
+        verifyToken,
+        log: log.child({ service: subgraph.name }),
+        onQuery: options.onQuery,
+      });
+      started.push(server);
+      const port = await listen(server.http, config.subgraphPorts[subgraph.name] ?? 0, config.host, subgraph.name);
+      subgraphUrls[subgraph.name] = `http://${config.host}:${port}/graphql`;
+    }
+    gateway = await createGatewayServer({ config, verifyToken, log: log.child({ service: 'gateway' }), subgraphUrls });
+    const port = await listen(gateway.http, config.gatewayPort, config.host, 'gateway');
+    return { gatewayUrl: `http://${config.host}:${port}/graphql`, subgraphUrls, database, subgraphs: started, gateway, stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}

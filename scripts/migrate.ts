@@ -1,0 +1,16 @@
+/** `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database). */
+import { loadConfig } from '../lib/config';
+import { migrate } from '../lib/db';
+import { failStartup, openConfiguredDatabase } from '../lib/runtime';
+import { subgraphDefaults } from '../subgraphs';
+
+(async () => {
+  const config = loadConfig(process.env, subgraphDefaults());
+  const database = await openConfiguredDatabase(config);
+  try {
+    const { applied } = await migrate(database);
+    console.log(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
+  } finally {
+    await database.close();
+  }
+})().catch(failStartup);

@@ -1,0 +1,31 @@
+import { requireJurisdiction, type Role } from '../../../../lib/auth';
+import type { MutationResolvers } from '../generated/graphql';
+import { validateCommunityChanges, validateNewArea } from '../rules';
+
+const REGISTRARS: Role[] = ['CITY_ADMIN', 'DISTRICT_CIVIL_AFFAIRS'];
+const COMMUNITY_EDITORS: Role[] = ['CITY_ADMIN', 'DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER', 'COMMUNITY_WORKER'];
+
+export const Mutation: MutationResolvers = {
+  registerArea: async (_, { input }, { viewer, loaders, store, requestId }) => {
+    // The jurisdiction must cover the rung the new area hangs from (a city: itself).
+    const actor = requireJurisdiction(viewer, REGISTRARS, input.parentCode ?? input.code, 'Registering an area');
+    const parent = input.parentCode ? await loaders.area.load(input.parentCode) : null;
+    const area = await store.registerArea(validateNewArea(input, parent), { id: actor.id, requestId });
+    loaders.area.clear(area.code).prime(area.code, area);
+    return { area };
+  },
+
+  updateCommunity: async (_, { input }, { viewer, loaders, store, requestId }) => {
+    const actor = requireJurisdiction(viewer, COMMUNITY_EDITORS, input.code, 'Updating a community');
+    const changes = validateCommunityChanges(input);
+    const community = await store.updateCommunity(
+      input.code,
+      changes,
+      input.expectedVersion ?? undefined,
+      input.reason?.trim() || undefined,
+      { id: actor.id, requestId },
+    );
+    loaders.community.clear(community.code).prime(community.code, community);
+    return { community };
+  },
+};

@@ -1,0 +1,26 @@
+import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import type { QueryResolvers } from '../generated/graphql';
+
+export const Query: QueryResolvers = {
+  area: (_, { code }, { loaders }) => loaders.area.load(code),
+
+  areas: async (_, { parentCode, level, first, after }, { store }) => {
+    const page = readPage({ first, after });
+    const filter = { parentCode: parentCode ?? undefined, level: level ?? undefined };
+    const rows = await store.areaPage(filter, page);
+    return toConnection(rows, page, (area) => [area.code], () => store.countAreas(filter));
+  },
+
+  community: (_, { code }, { loaders }) => loaders.community.load(code),
+
+  communities: async (_, { filter, first, after }, { store, loaders }) => {
+    const page = readPage({ first, after });
+    const criteria = { within: filter?.within ?? undefined, nameContains: filter?.nameContains ?? undefined };
+    const rows = await store.communityPage(criteria, page);
+    // Later lookups of these communities in the same request reuse the rows.
+    for (const row of rows) loaders.community.prime(row.code, row);
+    return toConnection(rows, page, (community) => [community.code], () => store.countCommunities(criteria));
+  },
+
+  me: (_, __, { viewer }) => (viewer.anonymous ? null : viewer),
+};

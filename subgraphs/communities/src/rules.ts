@@ -1,0 +1,85 @@
+import { levelOfCode, parentLevel, significantPrefix } from '../../../lib/auth';
+import { badInput } from '../../../lib/errors';
+import type { RegisterAreaInput, UpdateCommunityInput } from './generated/graphql';
+import type { AreaModel } from './models';
+import type { CommunityChanges, NewArea } from './store';
+
+/** The registry's input rules, kept apart from GraphQL plumbing so they read as the domain. */
+
+const MAX_NAME = 100;
+const MAX_TEXT = 200;
+
+function requiredName(value: string, field: string): string {
+  const name = value.trim();
+  if (name === '') throw badInput(field, 'The name must not be empty.');
+  if (name.length > MAX_NAME) throw badInput(field, `The name must be at most ${MAX_NAME} characters.`);
+  return name;
+}
+
+function optionalText(value: string | null | undefined, field: string): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  const text = value.trim();
+  if (text.length > MAX_TEXT) throw badInput(field, `At most ${MAX_TEXT} characters.`);
+  return text === '' ? null : text;
+}
+
+function figure(value: number | null | undefined, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Number.isInteger(value) || value < 0) throw badInput(field, 'Figures must be whole numbers, zero or more.');
+  return value;
+}
+
+/**
+ * A new area must sit one rung below its parent, and its code must carry the parent's prefix
+ * and the zero padding of its own level (a street 510108001000 under the district 510108000000).
+ */
+export function validateNewArea(input: RegisterAreaInput, parent: AreaModel | null): NewArea {
+  const name = requiredName(input.name, 'input.name');
+  const codeLevel = levelOfCode(input.code);
+  if (codeLevel !== input.level) {
+    throw badInput('input.code', `${input.code} is padded as a ${codeLevel} code, not a ${input.level} code.`);
+  }
+  if (input.level === 'CITY') {
+    if (input.parentCode) throw badInput('input.parentCode', 'A city has no parent in this registry.');
+  } else {
+    if (!input.parentCode) throw badInput('input.parentCode', `A ${input.level} needs its parent's code.`);
+    if (!parent) throw badInput('input.parentCode', `No area ${input.parentCode} is registered.`);
+    const expected = parentLevel(input.level);
+    if (parent.level !== expected) {
+      throw badInput('input.parentCode', `A ${input.level} belongs under a ${expected}, and ${parent.code} is a ${parent.level}.`);
+    }
+    const prefix = significantPrefix(parent.code);
+    if (!input.code.startsWith(prefix)) {
+      throw badInput('input.code', `${input.code} does not start with its parent's prefix ${prefix}.`);
+    }
+  }
+  const households = figure(input.households, 'input.households');
+  const population = figure(input.population, 'input.population');
+  if (input.level !== 'COMMUNITY' && (households !== undefined || population !== undefined)) {
+    throw badInput(households !== undefined ? 'input.households' : 'input.population', 'Only a community has households and population.');
+  }
+  return {
+    code: input.code,
+    name,
+    level: input.level,
+    parentCode: input.parentCode ?? null,
+    officialCode: input.officialCode ?? true,
+    households,
+    population,
+  };
+}
+
+/** The changes an update asks for; at least one field must be given. */
+export function validateCommunityChanges(input: UpdateCommunityInput): CommunityChanges {
+  const changes: CommunityChanges = {
+    households: figure(input.households, 'input.households'),
+    population: figure(input.population, 'input.population'),
+    committeeContact: optionalText(input.committeeContact, 'input.committeeContact'),
+    committeePhone: input.committeePhone,
+    serviceStationAddress: optionalText(input.serviceStationAddress, 'input.serviceStationAddress'),
+    serviceStationPhone: input.serviceStationPhone,
+  };
+  const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as CommunityChanges;
+  if (Object.keys(given).length === 0) throw badInput('input', 'Give at least one field to change.');
+  return given;
+}
