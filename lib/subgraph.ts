@@ -3,7 +3,7 @@ import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse, type DocumentNode } from 'graphql';
+import { parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
 import type { VerifyToken, Viewer } from './auth';
 import type { Config } from './config';
 import type { Database } from './db';
@@ -40,6 +40,8 @@ export interface SubgraphModule<Store extends ClosableStore, Loaders> {
   name: string;
   sdlPath: string;
   resolvers: GraphQLResolverMap<SubgraphContext<Store, Loaders>>;
+  /** Domain scalars only this subgraph declares (e.g. CreditCode). */
+  scalars?: Record<string, GraphQLScalarType>;
   createStore(database: Database, onQuery?: (sql: string) => void): Store;
   createLoaders(store: Store, viewer: Viewer): Loaders;
 }
@@ -67,7 +69,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   type Context = SubgraphContext<Store, Loaders>;
   const typeDefs = readTypeDefs(module.sdlPath);
   const schema = buildSubgraphSchema([
-    { typeDefs, resolvers: { ...scalarsFor(typeDefs), ...module.resolvers } as GraphQLResolverMap<unknown> },
+    { typeDefs, resolvers: { ...scalarsFor(typeDefs, module.scalars), ...module.resolvers } as GraphQLResolverMap<unknown> },
   ]);
   const log = deps.log.child({ subgraph: module.name });
   const store = module.createStore(deps.database, deps.onQuery);

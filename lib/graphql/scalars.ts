@@ -30,20 +30,21 @@ export const AreaCode = stringScalar(
 
 const projectScalars: Record<string, GraphQLScalarType> = { AreaCode };
 
-/** The scalar implementations a subgraph's SDL declares, from graphql-scalars and the project's own. */
-export function scalarsFor(typeDefs: DocumentNode): Record<string, GraphQLScalarType> {
+/**
+ * The scalar implementations a subgraph's SDL declares: its own domain scalars first, then the
+ * project's shared ones, then graphql-scalars.
+ */
+export function scalarsFor(
+  typeDefs: DocumentNode,
+  own: Record<string, GraphQLScalarType> = {},
+): Record<string, GraphQLScalarType> {
   const picked: Record<string, GraphQLScalarType> = {};
   for (const definition of typeDefs.definitions) {
     if (definition.kind !== Kind.SCALAR_TYPE_DEFINITION) continue;
     const name = definition.name.value;
-    const scalar = projectScalars[name] ?? standardScalars[name];
-    if (!scalar) throw new Error(`Scalar ${name} has no implementation in lib/graphql/scalars.ts.`);
+    const scalar = own[name] ?? projectScalars[name] ?? standardScalars[name];
+    if (!scalar) throw new Error(`Scalar ${name} has no implementation (lib/graphql/scalars.ts or the subgraph's own).`);
     picked[name] = scalar;
   }
   return picked;
-}
-
-/** Lets a subgraph add a domain scalar (e.g. CreditCode) that scalarsFor then finds. */
-export function registerScalar(scalar: GraphQLScalarType): void {
-  projectScalars[scalar.name] = scalar;
 }
