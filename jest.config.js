@@ -15,7 +15,7 @@ const common = {
   // jose 6 is ESM-only: tests load the CommonJS bundle `npm run generate` makes of it.
   moduleNameMapper: { '^jose$': '<rootDir>/node_modules/.cache/community-resource-graph/jose.cjs' },
   testEnvironment: 'node',
-  roots: ['<rootDir>/lib', '<rootDir>/gateway', '<rootDir>/subgraphs', '<rootDir>/test', '<rootDir>/prisma', '<rootDir>/scripts'],
+  roots: ['<rootDir>/lib', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/subgraphs', '<rootDir>/test', '<rootDir>/prisma', '<rootDir>/scripts'],
 };
 
 const databaseProject = (kind) => ({

@@ -16,8 +16,8 @@ export interface OperationSize {
 
 /**
  * Depth and cost of an operation before anything runs. Every field costs 1; a field taking
- * `first` multiplies what is under it by the page size asked for (the default when absent),
- * so a nested list of lists is priced as the rows it could return.
+ * `first`, or a connection (it selects `edges`), multiplies what is under it by the page size
+ * asked for (the default when absent), so a list of lists is priced as the rows it could return.
  */
 export function measureOperation(
   operation: OperationDefinitionNode,
@@ -43,7 +43,9 @@ export function measureOperation(
         if (selection.name.value === '__typename') continue;
         const inner = selection.selectionSet ? walk(selection.selectionSet, seen) : { depth: 0, cost: 0 };
         const hasFirst = selection.arguments?.find((a) => a.name.value === 'first');
-        const rows = hasFirst ? Math.max(1, pageSize(hasFirst.value)) : 1;
+        // A connection asked for without `first` still returns a default page.
+        const isConnection = selection.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges');
+        const rows = hasFirst ? Math.max(1, pageSize(hasFirst.value)) : isConnection ? DEFAULT_PAGE_SIZE : 1;
         child = { depth: inner.depth + 1, cost: 1 + rows * inner.cost };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         child = walk(selection.selectionSet, seen);

@@ -28,7 +28,14 @@ export const AreaCode = stringScalar(
   (value) => (isAreaCode(value) ? undefined : 'expected 12 digits, not starting with 00'),
 );
 
-const projectScalars: Record<string, GraphQLScalarType> = { AreaCode };
+/** Stricter than graphql-scalars' PhoneNumber, which lets local formats such as 028-8456 through. */
+export const PhoneNumber = stringScalar(
+  'PhoneNumber',
+  'A phone number in E.164 form, e.g. +862884561234 (landline with area code) or +8613800138000.',
+  (value) => (/^\+[1-9]\d{6,14}$/.test(value) ? undefined : 'expected E.164, e.g. +862884561234'),
+);
+
+const projectScalars: Record<string, GraphQLScalarType> = { AreaCode, PhoneNumber };
 
 /**
  * The scalar implementations a subgraph's SDL declares: its own domain scalars first, then the

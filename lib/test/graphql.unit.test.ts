@@ -1,0 +1,90 @@
+import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { decodeCursor, encodeCursor, readPage, toConnection } from '../graphql/connections';
+import { formatError } from '../graphql/errors';
+import { measureOperation } from '../graphql/limits';
+import { AreaCode, PhoneNumber } from '../graphql/scalars';
+
+function measure(source: string, variables: Record<string, unknown> = {}) {
+  const document = parse(source);
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+  const fragments = Object.fromEntries(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+  );
+  return measureOperation(operation, fragments, variables);
+}
+
+describe('operation size', () => {
+  test('depth counts nested selections, not __typename', () => {
+    expect(measure('{ a { b { c __typename } } }').depth).toBe(3);
+  });
+
+  test('cost multiplies what lies under a list by the rows asked for', () => {
+    expect(measure('{ list(first: 10) { edges { node { id } } } }').cost).toBe(1 + 10 * 3);
+    expect(measure('query ($n: Int) { list(first: $n) { id } }', { n: 50 }).cost).toBe(1 + 50);
+    // A connection without `first` is priced at the default page size of 20; a plain field at 1.
+    expect(measure('{ list { edges { node { id } } } }').cost).toBe(1 + 20 * 3);
+    expect(measure('{ one { id } }').cost).toBe(2);
+  });
+
+  test('fragments and inline fragments are followed; a fragment cycle does not loop', () => {
+    expect(measure('{ a { ...F } } fragment F on A { b { c } }').depth).toBe(3);
+    expect(measure('{ a { ... on A { b } } }').depth).toBe(2);
+    expect(() => measure('{ a { ...F } } fragment F on A { b { ...F } }')).not.toThrow();
+  });
+});
+
+describe('connections', () => {
+  test('cursors round-trip and are opaque', () => {
+    const cursor = encodeCursor(['510108001001']);
+    expect(cursor).not.toContain('510108001001');
+    expect(decodeCursor(cursor)).toEqual(['510108001001']);
+  });
+
+  test('a foreign cursor or an out-of-range page is BAD_USER_INPUT naming the argument', () => {
+    expect(() => decodeCursor(Buffer.from('["x"]').toString('base64url'))).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }));
+    expect(() => readPage({ first: 101 })).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } }));
+    expect(() => readPage({ first: -1 })).toThrow(/between 0 and 100/);
+  });
+
+  test('one extra row tells whether there is a next page', async () => {
+    const page = readPage({ first: 2 });
+    const connection = toConnection(['a', 'b', 'c'], page, (row) => [row], async () => 3);
+    expect(connection.edges.map((e) => e.node)).toEqual(['a', 'b']);
+    expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(['b']) });
+    expect(await connection.totalCount()).toBe(3);
+    expect(toConnection(['a'], page, (row) => [row], async () => 1).pageInfo.hasNextPage).toBe(false);
+  });
+});
+
+describe('error formatting', () => {
+  test('domain errors pass with their code; stack traces never do', () => {
+    const formatted = formatError({ message: 'No.', extensions: { code: 'FORBIDDEN', stacktrace: ['at x'] } });
+    expect(formatted).toEqual({ message: 'No.', extensions: { code: 'FORBIDDEN' } });
+  });
+
+  test('a rejected variable names the field it was found at', () => {
+    const formatted = formatError({
+      message: 'Variable "$input" got invalid value -1 at "input.households"; Value is not a non-negative number: -1',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(formatted.extensions?.field).toBe('input.households');
+  });
+
+  test('anything unexpected is masked', () => {
+    const formatted = formatError({ message: 'relation "x" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at db.ts:1'] } });
+    expect(formatted.message).toMatch(/^Internal server error/);
+    expect(JSON.stringify(formatted)).not.toMatch(/relation|db\.ts/);
+  });
+});
+
+describe('scalars', () => {
+  test('AreaCode accepts 12 digits only', () => {
+    expect(AreaCode.parseValue('510108001001')).toBe('510108001001');
+    for (const bad of ['51010800100', '5101080010011', '00010800100X', 510108001001]) expect(() => AreaCode.parseValue(bad)).toThrow();
+  });
+
+  test('PhoneNumber wants E.164', () => {
+    expect(PhoneNumber.parseValue('+862884561234')).toBe('+862884561234');
+    for (const bad of ['028-84561234', '+0123', '13800138000']) expect(() => PhoneNumber.parseValue(bad)).toThrow(/E\.164/);
+  });
+});
