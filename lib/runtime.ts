@@ -25,12 +25,20 @@ export function serviceLogger(config: Config, name: string): Logger {
   return createLogger(config.logLevel, name);
 }
 
-/** Runs `stop` once on SIGINT/SIGTERM, then exits; a second signal exits at once. */
-export function onShutdown(log: Logger, stop: () => Promise<void>): void {
+/**
+ * Runs `stop` once on SIGINT/SIGTERM, then exits. Ctrl-C often arrives twice (the terminal
+ * signals the whole process group and npm/tsx relay it too), so repeats are ignored; a stop
+ * that hangs is cut short after a grace period.
+ */
+export function onShutdown(log: Logger, stop: () => Promise<void>, graceMs = 10_000): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
+    if (stopping) return;
     stopping = true;
+    setTimeout(() => {
+      log.error({ graceMs }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, graceMs).unref();
     log.info({ signal }, 'shutting down');
     stop().then(
       () => process.exit(0),
@@ -40,8 +48,8 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
       },
     );
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
 }
 
 /** Prints a start-up failure as one clear line (configuration, port in use) instead of a stack. */

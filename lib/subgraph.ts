@@ -79,6 +79,8 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     includeStacktraceInErrorResponses: false,
     introspection: deps.config.introspection,
     logger: log,
+    // The launcher and index.ts own SIGINT/SIGTERM and stop everything in order.
+    stopOnTerminationSignals: false,
     plugins: [errorsPlugin<Context>()],
   });
   await apollo.start();

@@ -8,7 +8,10 @@ import { launchGraph } from './launch';
   const config = loadConfig(process.env, subgraphDefaults());
   const log = serviceLogger(config, 'launcher');
   const graph = await launchGraph({ config, log, subgraphs, seed: true });
-  onShutdown(log, graph.stop);
+  onShutdown(log, async () => {
+    await graph.stop();
+    console.log('Stopped cleanly.');
+  });
   const database = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   console.log(`
 Community Resource Graph is up on ${database}.

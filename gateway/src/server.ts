@@ -73,6 +73,8 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     introspection: config.introspection,
     csrfPrevention: true,
     logger: log,
+    // The launcher and index.ts own SIGINT/SIGTERM and stop everything in order.
+    stopOnTerminationSignals: false,
     plugins: [
       queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
       errorsPlugin<GatewayContext>(),

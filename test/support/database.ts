@@ -67,7 +67,12 @@ export async function dropTestDatabase(database: Database): Promise<void> {
  * tests); undefined on PGlite, which is one connection by nature.
  */
 export async function openSecondConnection(database: Database): Promise<Database | undefined> {
+  const url = testDatabaseUrl(database);
+  return url ? openDatabase({ url, poolSize: 5 }) : undefined;
+}
+
+/** The connection string of a PostgreSQL test database (for child processes); undefined on PGlite. */
+export function testDatabaseUrl(database: Database): string | undefined {
   const name = dropOnClose.get(database);
-  if (!name) return undefined;
-  return openDatabase({ url: databaseUrl(process.env.TEST_DATABASE_URL!, name), poolSize: 5 });
+  return name ? databaseUrl(process.env.TEST_DATABASE_URL!, name) : undefined;
 }
