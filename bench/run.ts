@@ -1,0 +1,178 @@
+/**
+ * `npm run bench [-- --seconds 10 --concurrency 16 --only NAME]`: starts the whole graph (embedded
+ * PGlite in memory, or DATABASE_URL) with the demo city, drives each scenario through the gateway
+ * over loopback for a fixed time with a fixed number of concurrent clients, and reports
+ * throughput and latency percentiles. Results also go to bench/results/<time>.json.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { signToken } from '../lib/auth';
+import { loadConfig } from '../lib/config';
+import { createLogger } from '../lib/log';
+import { launchGraph } from '../scripts/launch';
+import { subgraphDefaults, subgraphs } from '../subgraphs';
+import { demoCity } from '../prisma/seed/demo-city';
+
+const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
+
+interface Scenario {
+  name: string;
+  description: string;
+  /** Builds request i: query, variables and the token to send. */
+  request(i: number): { query: string; variables?: Record<string, unknown>; token?: string };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '16' },
+      only: { type: 'string' },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const concurrency = Number(values.concurrency);
+  const ports = Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_PORT`, '0']));
+  const config = loadConfig(
+    { ...process.env, LOG_LEVEL: 'silent', JWT_SECRET: SECRET, GATEWAY_PORT: '0', DATA_DIR: path.join(fsTemp(), 'data'), ...ports },
+    subgraphDefaults(),
+  );
+  const graph = await launchGraph({ config, log: createLogger('silent', 'bench'), subgraphs, seed: true });
+  const communities = demoCity().communities.map((c) => c.code);
+  const districts = [...new Set(communities.map((c) => c.slice(0, 6).padEnd(12, '0')))];
+  const officerTokens = await Promise.all(districts.map((area) => signToken(SECRET, { sub: `bench-${area}`, roles: ['DISTRICT_CIVIL_AFFAIRS'], area })));
+  const cityOf = (code: string) => code.slice(0, 4).padEnd(12, '0');
+  const cityAdmins = new Map<string, string>();
+  for (const city of new Set(communities.map(cityOf))) {
+    cityAdmins.set(city, await signToken(SECRET, { sub: `bench-admin-${city}`, roles: ['CITY_ADMIN'], area: city }));
+  }
+
+  const scenarios: Scenario[] = [
+    {
+      name: 'community-by-code',
+      description: 'anonymous: one community with its street and district',
+      request: (i) => ({
+        query: 'query ($c: AreaCode!) { community(code: $c) { name households street { name } district { name } } }',
+        variables: { c: communities[i % communities.length] },
+      }),
+    },
+    {
+      name: 'communities-page-50',
+      description: 'anonymous: 50 communities with street, district and ancestors',
+      request: (i) => ({
+        query: 'query ($w: AreaCode) { communities(filter: { within: $w }, first: 50) { totalCount edges { node { name households street { name } district { name } area { ancestors { code } } } } } }',
+        variables: { w: i % 2 === 0 ? null : '510100000000' },
+      }),
+    },
+    {
+      name: 'officer-contacts',
+      description: 'district officer: the district\'s communities with contacts (auth + jurisdiction on every row)',
+      request: (i) => ({
+        query: 'query ($w: AreaCode) { communities(filter: { within: $w }, first: 20) { edges { node { name contacts { committeePhone } } } } }',
+        variables: { w: districts[i % districts.length] },
+        token: officerTokens[i % districts.length],
+      }),
+    },
+    {
+      name: 'name-search',
+      description: 'anonymous: Chinese substring search over community names',
+      request: (i) => ({
+        query: 'query ($q: String) { communities(filter: { nameContains: $q }, first: 10) { totalCount edges { node { code name } } } }',
+        variables: { q: ['清波', '福', '社区', '锦绣', '和平'][i % 5] },
+      }),
+    },
+    {
+      name: 'update-community',
+      description: 'city admin: update a community\'s figures (transaction + audit event), spread over 130 rows',
+      request: (i) => {
+        const code = communities[i % communities.length]!;
+        return {
+          query: 'mutation ($c: AreaCode!, $h: NonNegativeInt) { updateCommunity(input: { code: $c, households: $h }) { community { version } } }',
+          variables: { c: code, h: 1000 + (i % 5000) },
+          token: cityAdmins.get(cityOf(code)),
+        };
+      },
+    },
+  ];
+
+  const results = [];
+  try {
+    for (const scenario of scenarios.filter((s) => !values.only || s.name === values.only)) {
+      const latencies: number[] = [];
+      let errors = 0;
+      let firstError: unknown;
+      let counter = 0;
+      const run = async (deadline: number, record: boolean) => {
+        while (Date.now() < deadline) {
+          const { query, variables, token } = scenario.request(counter++);
+          const started = performance.now();
+          const response = await fetch(graph.gatewayUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+            body: JSON.stringify({ query, variables }),
+          });
+          const body = (await response.json()) as { errors?: unknown[] };
+          if (record) {
+            latencies.push(performance.now() - started);
+            if (!response.ok || body.errors) {
+              errors++;
+              firstError ??= body.errors?.[0] ?? response.status;
+            }
+          }
+        }
+      };
+      const warmup = Date.now() + Math.min(2000, seconds * 200);
+      await Promise.all(Array.from({ length: concurrency }, () => run(warmup, false)));
+      const started = Date.now();
+      await Promise.all(Array.from({ length: concurrency }, () => run(started + seconds * 1000, true)));
+      const elapsed = (Date.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      const result = {
+        scenario: scenario.name,
+        description: scenario.description,
+        requests: latencies.length,
+        errors,
+        requestsPerSecond: Math.round(latencies.length / elapsed),
+        p50ms: +percentile(latencies, 50).toFixed(1),
+        p95ms: +percentile(latencies, 95).toFixed(1),
+        p99ms: +percentile(latencies, 99).toFixed(1),
+        firstError,
+      };
+      results.push(result);
+      console.log(
+        `${result.scenario.padEnd(22)} ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${String(result.p50ms).padStart(6)} ms  p95 ${String(result.p95ms).padStart(6)} ms  p99 ${String(result.p99ms).padStart(6)} ms  errors ${result.errors}/${result.requests}`,
+      );
+      if (firstError) console.log(`  first error: ${JSON.stringify(firstError).slice(0, 300)}`);
+    }
+  } finally {
+    await graph.stop();
+  }
+  const report = {
+    at: new Date().toISOString(),
+    database: config.databaseUrl ? 'postgres' : 'pglite',
+    node: process.version,
+    seconds,
+    concurrency,
+    results,
+  };
+  const file = path.join(__dirname, 'results', `${report.at.replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n${report.database}, ${concurrency} concurrent clients, ${seconds}s per scenario → ${path.relative(process.cwd(), file)}`);
+}
+
+function fsTemp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'crg-bench-'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
