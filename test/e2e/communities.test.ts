@@ -337,4 +337,30 @@ describe('batching', () => {
     expect(forHundred).toBe(forTen);
     expect(forHundred).toBeLessThanOrEqual(6);
   });
+
+  test("every street's children in one page request cost the same few statements for 5 streets as for 26", async () => {
+    const query = `query ($n: Int!) { areas(level: STREET, first: $n) { edges { node { code
+      children(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { node { code parent { code } } } } } } } }`;
+    const run = async (n: number) => {
+      graph.statements.length = 0;
+      const { body } = await graph.request(query, { variables: { n } });
+      expect(body.errors).toBeUndefined();
+      return { statements: graph.statements.length, edges: body.data?.areas.edges as any[] };
+    };
+    const few = await run(5);
+    const all = await run(26);
+    expect(all.edges.length).toBeGreaterThanOrEqual(26);
+    expect(all.statements).toBe(few.statements);
+    for (const { node } of all.edges) {
+      expect(node.children.edges.map((e: any) => e.node.parent.code)).toEqual(node.children.edges.map(() => node.code));
+      expect(node.children.edges.length).toBe(Math.min(3, node.children.totalCount));
+      expect(node.children.pageInfo.hasNextPage).toBe(node.children.totalCount > 3);
+    }
+    const street = all.edges.find((e) => e.node.code === CHENGHUA_STREET_1).node;
+    expect(street.children.edges.map((e: any) => e.node.code)).toEqual(['510108001001', '510108001002', '510108001003']);
+    const next = await graph.request('query ($c: AreaCode!, $after: String) { area(code: $c) { children(first: 3, after: $after) { edges { node { code } } } } }', {
+      variables: { c: CHENGHUA_STREET_1, after: street.children.pageInfo.endCursor },
+    });
+    expect(next.body.data?.area.children.edges.map((e: any) => e.node.code)).toEqual(['510108001004', '510108001005']);
+  });
 });

@@ -113,6 +113,28 @@ export function createCommunitiesStore(database: Database, onQuery?: (sql: strin
       });
     },
 
+    /**
+     * One page of children for each of many parents in one statement (a window over parent_code),
+     * so listing the children of every area on a page does not cost a query per area.
+     */
+    async childrenPages(parentCodes: readonly string[], page: Page<(string | number)[]>): Promise<AreaModel[]> {
+      const after = page.after ? String(page.after[0]) : '';
+      const rows = await prisma.$queryRaw<(AreaModel & { rank: bigint })[]>`
+        SELECT code, name, level::text AS level, parent_code AS "parentCode", official_code AS "officialCode"
+          FROM (SELECT a.*, row_number() OVER (PARTITION BY a.parent_code ORDER BY a.code) AS rank
+                  FROM communities.area a
+                 WHERE a.parent_code = ANY(${[...parentCodes]}::char(12)[]) AND a.code > ${after}) ranked
+         WHERE rank <= ${page.first + 1}
+         ORDER BY parent_code, code`;
+      return rows.map(({ rank: _rank, ...area }) => area);
+    },
+
+    /** Child counts for many parents in one grouped statement. */
+    async countChildren(parentCodes: readonly string[]): Promise<Map<string, number>> {
+      const groups = await prisma.area.groupBy({ by: ['parentCode'], where: { parentCode: { in: [...parentCodes] } }, _count: { _all: true } });
+      return new Map(groups.map((group) => [group.parentCode!, group._count._all]));
+    },
+
     async countAreas(filter: AreaFilter): Promise<number> {
       return prisma.area.count({ where: { ...filter } });
     },

@@ -20,11 +20,10 @@ export const Area: AreaResolvers = {
     return found.filter((ancestor) => ancestor !== null);
   },
 
-  children: async (area, { first, after }, { store }) => {
+  children: async (area, { first, after }, { loaders }) => {
     const page = readPage({ first, after });
-    const filter = { parentCode: area.code };
-    const rows = await store.areaPage(filter, page);
-    return toConnection(rows, page, (child) => [child.code], () => store.countAreas(filter));
+    const rows = await loaders.children(area.code, page);
+    return toConnection(rows, page, (child) => [child.code], () => loaders.childCount.load(area.code));
   },
 
   community: (area, _, { loaders }) => (levelOfCode(area.code) === 'COMMUNITY' ? loaders.community.load(area.code) : null),
