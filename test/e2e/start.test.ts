@@ -122,6 +122,45 @@ test('boots from nothing with the demo city, mints a working token, and a second
   }
 }, 240_000);
 
+/** Spawns a service that logs its URL as JSON at info level; resolves once it does. */
+function startService(args: string[], extra: Record<string, string>, pattern: RegExp): Promise<Started> {
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), args, { cwd: root, env: environment({ LOG_LEVEL: 'info', ...extra }), detached: true });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL logged:\n${output}`)), 60_000);
+    const poll = setInterval(() => {
+      const match = pattern.exec(output);
+      if (match) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve({ child, gatewayUrl: match[1]!, output: () => output });
+      }
+    }, 100);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+test('a subgraph runs alone on the migrated database, and the gateway alone finds it by <NAME>_URL', async () => {
+  const subgraph = await startService(['scripts/start-subgraph.ts', 'communities'], {}, /"url":"(http:[^"]+)".*communities subgraph listening/);
+  try {
+    const gateway = await startService(['gateway/src/index.ts'], { COMMUNITIES_URL: subgraph.gatewayUrl }, /"url":"(http:[^"]+)".*gateway listening/);
+    try {
+      const answer = await ask(gateway.gatewayUrl, '{ area(code: "510107001001") { name parent { name } } }');
+      expect(answer).toEqual({ data: { area: { name: '吉福社区', parent: { name: '晋阳街道' } } } });
+    } finally {
+      await stop(gateway);
+    }
+  } finally {
+    await stop(subgraph);
+  }
+}, 120_000);
+
 test('a port already in use is one clear line, not a stack trace', async () => {
   const blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
