@@ -93,19 +93,20 @@ export async function migrate(database: Database, dir: string = MIGRATIONS_DIR):
         }
         done.set(row.migration_name, row);
       }
-      const applied: string[] = [];
+      // The whole history is checked before anything is applied.
       for (const migration of migrations) {
         const row = done.get(migration.name);
-        if (row) {
-          if (row.checksum !== migration.checksum) {
-            throw new MigrationError(
-              `${migration.file} was changed after it was applied (checksum ${migration.checksum}, applied ${row.checksum}). ` +
-                'Applied migrations must not be edited: add a new migration instead.',
-              migration.file,
-            );
-          }
-          continue;
+        if (row && row.checksum !== migration.checksum) {
+          throw new MigrationError(
+            `${migration.file} was changed after it was applied (checksum ${migration.checksum}, applied ${row.checksum}). ` +
+              'Applied migrations must not be edited: add a new migration instead.',
+            migration.file,
+          );
         }
+      }
+      const applied: string[] = [];
+      for (const migration of migrations) {
+        if (done.has(migration.name)) continue;
         await applyOne(session, migration);
         applied.push(migration.name);
       }
@@ -126,7 +127,7 @@ async function applyOne(session: Session, migration: MigrationFile): Promise<voi
     );
     await session.exec(migration.script);
     await session.query(
-      'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
+      'UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1',
       [id],
     );
     await session.exec('COMMIT');
