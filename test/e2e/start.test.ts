@@ -39,32 +39,40 @@ function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 interface Started {
   child: ChildProcess;
-  gatewayUrl: string;
+  /** The URL the process announced. */
+  url: string;
   output: () => string;
 }
 
-function start(command: string[], extra: Record<string, string> = {}): Promise<Started> {
+/** Spawns a command in its own process group and resolves once its output shows `pattern`'s URL. */
+function spawnUntil(command: string[], extra: Record<string, string>, pattern: RegExp, timeoutMs = 90_000): Promise<Started> {
   const child = spawn(command[0]!, command.slice(1), { cwd: root, env: environment(extra), detached: true });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not print the gateway URL:\n${output}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`${command.join(' ')} announced no URL:\n${output}`)), timeoutMs);
     const poll = setInterval(() => {
-      const match = /Gateway:\s+(http:\/\/\S+)/.exec(output);
+      const match = pattern.exec(output);
       if (match) {
         clearInterval(poll);
         clearTimeout(timer);
-        resolve({ child, gatewayUrl: match[1]!, output: () => output });
+        resolve({ child, url: match[1]!, output: () => output });
       }
     }, 100);
     child.on('exit', (code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`exited with ${code} before serving:\n${output}`));
+      reject(new Error(`${command.join(' ')} exited with ${code} before serving:\n${output}`));
     });
   });
 }
+
+const npmStart = () => spawnUntil(['npm', 'start'], {}, /Gateway:\s+(http:\/\/\S+)/);
+
+/** A service alone, logging its URL as JSON at info level. */
+const service = (args: string[], extra: Record<string, string>, pattern: RegExp) =>
+  spawnUntil([path.join(root, 'node_modules/.bin/tsx'), ...args], { LOG_LEVEL: 'info', ...extra }, pattern, 60_000);
 
 /** Ctrl-C as a terminal sends it: SIGINT to the whole process group. Resolves with the exit code. */
 function stop(started: Started): Promise<number | string | null> {
@@ -88,17 +96,17 @@ async function ask(url: string, query: string, token?: string) {
 }
 
 test('boots from nothing with the demo city, mints a working token, and a second start reuses the data', async () => {
-  const first = await start(['npm', 'start']);
+  const first = await npmStart();
   let stopped = false;
   try {
-    const demo = await ask(first.gatewayUrl, '{ communities(filter: { within: "510105000000" }) { totalCount } area(code: "510105001001") { name } }');
+    const demo = await ask(first.url, '{ communities(filter: { within: "510105000000" }) { totalCount } area(code: "510105001001") { name } }');
     expect(demo.errors).toBeUndefined();
     expect(demo.data).toEqual({ communities: { totalCount: 20 }, area: { name: '清波社区' } });
 
     const minted = spawnSync('npm', ['run', '-s', 'token', '--', '--role', 'CITY_ADMIN', '--area', '510100000000'], { cwd: root, env: environment(), encoding: 'utf8' });
     expect(minted.status).toBe(0);
     const token = minted.stdout.trim();
-    const update = await ask(first.gatewayUrl, 'mutation { updateCommunity(input: { code: "510105001001", households: 2345 }) { community { households } } }', token);
+    const update = await ask(first.url, 'mutation { updateCommunity(input: { code: "510105001001", households: 2345 }) { community { households } } }', token);
     expect(update.errors).toBeUndefined();
     expect(update.data.updateCommunity.community.households).toBe(2345);
 
@@ -111,9 +119,9 @@ test('boots from nothing with the demo city, mints a working token, and a second
     if (!stopped) await stop(first);
   }
 
-  const second = await start(['npm', 'start']);
+  const second = await npmStart();
   try {
-    const again = await ask(second.gatewayUrl, '{ communities { totalCount } community(code: "510105001001") { households } }');
+    const again = await ask(second.url, '{ communities { totalCount } community(code: "510105001001") { households } }');
     expect(again.data.community.households).toBe(2345);
     expect(again.data.communities.totalCount).toBe(130);
     expect(second.output()).not.toMatch(/migrations applied/);
@@ -122,36 +130,12 @@ test('boots from nothing with the demo city, mints a working token, and a second
   }
 }, 240_000);
 
-/** Spawns a service that logs its URL as JSON at info level; resolves once it does. */
-function startService(args: string[], extra: Record<string, string>, pattern: RegExp): Promise<Started> {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), args, { cwd: root, env: environment({ LOG_LEVEL: 'info', ...extra }), detached: true });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL logged:\n${output}`)), 60_000);
-    const poll = setInterval(() => {
-      const match = pattern.exec(output);
-      if (match) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve({ child, gatewayUrl: match[1]!, output: () => output });
-      }
-    }, 100);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${output}`));
-    });
-  });
-}
-
 test('a subgraph runs alone on the migrated database, and the gateway alone finds it by <NAME>_URL', async () => {
-  const subgraph = await startService(['scripts/start-subgraph.ts', 'communities'], {}, /"url":"(http:[^"]+)".*communities subgraph listening/);
+  const subgraph = await service(['scripts/start-subgraph.ts', 'communities'], {}, /"url":"(http:[^"]+)".*communities subgraph listening/);
   try {
-    const gateway = await startService(['gateway/src/index.ts'], { COMMUNITIES_URL: subgraph.gatewayUrl }, /"url":"(http:[^"]+)".*gateway listening/);
+    const gateway = await service(['gateway/src/index.ts'], { COMMUNITIES_URL: subgraph.url }, /"url":"(http:[^"]+)".*gateway listening/);
     try {
-      const answer = await ask(gateway.gatewayUrl, '{ area(code: "510107001001") { name parent { name } } }');
+      const answer = await ask(gateway.url, '{ area(code: "510107001001") { name parent { name } } }');
       expect(answer).toEqual({ data: { area: { name: '吉福社区', parent: { name: '晋阳街道' } } } });
     } finally {
       await stop(gateway);

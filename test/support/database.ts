@@ -15,7 +15,8 @@ export function databaseKind(): DatabaseKind {
 
 const dropOnClose = new WeakMap<Database, string>();
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on an admin connection to the PostgreSQL server of TEST_DATABASE_URL. */
+export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   await client.connect();
   try {

@@ -8,10 +8,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { openDatabase, type Database } from '../database';
 import { migrate, MigrationError, MIGRATIONS_DIR, PRISMA_MIGRATE_LOCK } from '../migrate';
-import { databaseKind } from '../../../test/support/database';
+import { databaseKind, withAdmin } from '../../../test/support/database';
 import { databaseUrl } from '../../../test/support/snapshot';
 
 const REAL_MIGRATIONS = path.resolve(__dirname, '../../../prisma/migrations');
@@ -25,16 +24,6 @@ interface EmptyDatabase {
   openAnother(): Promise<Database | undefined>;
   /** Closes every pool opened here and, on PostgreSQL, drops the database. */
   dispose(): Promise<void>;
-}
-
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /**
