@@ -35,7 +35,21 @@ export const PhoneNumber = stringScalar(
   (value) => (/^\+[1-9]\d{6,14}$/.test(value) ? undefined : 'expected E.164, e.g. +862884561234'),
 );
 
-const projectScalars: Record<string, GraphQLScalarType> = { AreaCode, PhoneNumber };
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Dates stay YYYY-MM-DD strings end to end (graphql-scalars' Date turns them into Date objects
+ * at midnight UTC, which a calendar date is not).
+ */
+export const CalendarDate = stringScalar('Date', 'A calendar date, YYYY-MM-DD.', (value) => {
+  const match = DAY.exec(value);
+  if (!match) return 'expected YYYY-MM-DD';
+  const date = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return 'not a calendar date';
+  return undefined;
+});
+
+const projectScalars: Record<string, GraphQLScalarType> = { AreaCode, PhoneNumber, Date: CalendarDate };
 
 /**
  * The scalar implementations a subgraph's SDL declares: its own domain scalars first, then the

@@ -2,7 +2,7 @@ import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode 
 import { decodeCursor, encodeCursor, readPage, toConnection } from '../graphql/connections';
 import { formatError } from '../graphql/errors';
 import { measureOperation } from '../graphql/limits';
-import { AreaCode, PhoneNumber } from '../graphql/scalars';
+import { AreaCode, CalendarDate, PhoneNumber } from '../graphql/scalars';
 
 function measure(source: string, variables: Record<string, unknown> = {}) {
   const document = parse(source);
@@ -86,5 +86,10 @@ describe('scalars', () => {
   test('PhoneNumber wants E.164', () => {
     expect(PhoneNumber.parseValue('+862884561234')).toBe('+862884561234');
     for (const bad of ['028-84561234', '+0123', '13800138000']) expect(() => PhoneNumber.parseValue(bad)).toThrow(/E\.164/);
+  });
+
+  test('Date stays a YYYY-MM-DD string and must be a real day', () => {
+    expect(CalendarDate.parseValue('2024-02-29')).toBe('2024-02-29');
+    for (const bad of ['2023-02-29', '2024-13-01', '2024-1-1', '2024-01-01T00:00:00Z']) expect(() => CalendarDate.parseValue(bad)).toThrow();
   });
 });
