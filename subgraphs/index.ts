@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { Session } from '../lib/db';
 import type { SubgraphDependencies, SubgraphServer } from '../lib/subgraph';
 import { seedCommunities } from '../prisma/seed/communities';
+import { seedOrganizations } from '../prisma/seed/organizations';
 import { createCommunitiesServer } from './communities/src/server';
+import { createOrganizationsServer } from './organizations/src/server';
 
 /**
  * The one list of subgraphs. The launcher, the composition, docker-compose's test and the
@@ -25,6 +27,13 @@ export const subgraphs: SubgraphDefinition[] = [
     sdlPath: path.join(__dirname, 'communities/schema.graphql'),
     createServer: createCommunitiesServer as SubgraphDefinition['createServer'],
     seed: seedCommunities,
+  },
+  {
+    name: 'organizations',
+    port: 4002,
+    sdlPath: path.join(__dirname, 'organizations/schema.graphql'),
+    createServer: createOrganizationsServer as SubgraphDefinition['createServer'],
+    seed: seedOrganizations,
   },
 ];
 

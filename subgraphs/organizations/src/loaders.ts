@@ -1,0 +1,56 @@
+import DataLoader from 'dataloader';
+import type { Viewer } from '../../../lib/auth';
+import type { Page } from '../../../lib/graphql/connections';
+import { keyedLoader } from '../../../lib/graphql/loaders';
+import type { OrganizationsStore } from './store';
+
+/** A per-request loader of the rows belonging to each key (an empty list when there are none). */
+function groupedLoader<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V[]> {
+  return new DataLoader<K, V[]>(
+    async (keys) => {
+      const byKey = new Map<K, V[]>(keys.map((key) => [key, []]));
+      for (const row of await fetch(keys)) byKey.get(keyOf(row))?.push(row);
+      return keys.map((key) => byKey.get(key)!);
+    },
+    { maxBatchSize: 500 },
+  );
+}
+
+export function createLoaders(store: OrganizationsStore, _viewer: Viewer) {
+  // Community.organizations pages: one loader per distinct (first, after), so every community
+  // asked for with the same arguments shares one statement.
+  const communityPages = new Map<string, DataLoader<string, string[]>>();
+
+  return {
+    organization: keyedLoader((ids: readonly string[]) => store.organizationsById(ids), (organization) => organization.id),
+    organizationByCreditCode: keyedLoader(
+      (codes: readonly string[]) => store.organizationsByCreditCode(codes),
+      (organization) => organization.creditCode!,
+    ),
+    serviceAreaCodes: groupedLoader((ids: readonly string[]) => store.serviceAreas(ids), (area) => area.organizationId),
+    statusHistory: groupedLoader((ids: readonly string[]) => store.statusChanges(ids), (change) => change.organizationId),
+    annualReports: groupedLoader((ids: readonly string[]) => store.annualReports(ids), (report) => report.organizationId),
+
+    /** The ids of one page (first + 1 rows) of the active organisations serving a community. */
+    communityOrganizationIds(page: Page<(string | number)[]>): DataLoader<string, string[]> {
+      const key = JSON.stringify([page.first, page.after ?? null]);
+      let loader = communityPages.get(key);
+      if (!loader) {
+        loader = new DataLoader<string, string[]>(async (codes) => {
+          const byCommunity = new Map<string, string[]>(codes.map((code) => [code, []]));
+          for (const row of await store.communityOrganizationIds(codes, page)) byCommunity.get(row.community)?.push(row.id);
+          return codes.map((code) => byCommunity.get(code)!);
+        });
+        communityPages.set(key, loader);
+      }
+      return loader;
+    },
+
+    communityOrganizationCount: new DataLoader<string, number>(async (codes) => {
+      const counts = new Map((await store.countCommunityOrganizations(codes)).map((row) => [row.community, row.count]));
+      return codes.map((code) => counts.get(code) ?? 0);
+    }),
+  };
+}
+
+export type OrganizationsLoaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,67 @@
+import type { Connection } from '../../../lib/graphql/connections';
+import type { OrganizationKind, OrganizationStatus } from './generated/prisma/enums';
+import type { ServiceCategory } from './generated/graphql';
+
+/** An organisation as the store returns it: dates as YYYY-MM-DD, no service areas (loaded apart). */
+export interface OrganizationModel {
+  id: string;
+  name: string;
+  kind: OrganizationKind;
+  creditCode: string | null;
+  registrationArea: string;
+  registrationDate: string;
+  status: OrganizationStatus;
+  legalRepresentative: string | null;
+  contactPhone: string | null;
+  contactEmail: string | null;
+  contactAddress: string | null;
+  categories: ServiceCategory[];
+  /** 1–5 for 1A–5A. */
+  grade: number | null;
+  gradeAwardedOn: string | null;
+  gradeValidUntil: string | null;
+  staffCount: number;
+  volunteerCount: number;
+  incubator: string | null;
+  incubatedSince: string | null;
+  version: number;
+  updatedAt: Date;
+}
+
+export type OrganizationConnectionModel = Connection<OrganizationModel>;
+
+export interface EvaluationModel {
+  grade: number;
+  awardedOn: string;
+  validUntil: string;
+}
+
+export interface StatusChangeModel {
+  organizationId: string;
+  from: OrganizationStatus | null;
+  to: OrganizationStatus;
+  reason: string;
+  actor: string;
+  at: Date;
+}
+
+/** Amounts are the database's exact decimals as strings (two decimals). */
+export interface AnnualReportModel {
+  organizationId: string;
+  year: number;
+  totalIncome: string;
+  governmentPurchaseIncome: string;
+  expenditure: string;
+  lockedAt: Date | null;
+  filedAt: Date;
+  updatedAt: Date;
+}
+
+/** A community is known here by its code alone. */
+export interface CommunityModel {
+  code: string;
+}
+
+export interface AreaModel {
+  code: string;
+}

@@ -1,0 +1,128 @@
+import { requireJurisdiction } from '../../../../lib/auth';
+import { conflict, forbidden, invalidTransition, notFound, unauthenticated } from '../../../../lib/errors';
+import { AUTHORITY_ROLES, isAuthority, isOwnAdmin, requireAuthority, requireOwnAdmin } from '../access';
+import type { MutationResolvers } from '../generated/graphql';
+import type { Context } from '../context';
+import type { OrganizationModel } from '../models';
+import {
+  changesRegisteredParticulars,
+  validateGrade,
+  validateNewOrganization,
+  validateProfileChanges,
+  validateReason,
+  validateReport,
+} from '../rules';
+import { canTransition, STATUS_TRANSITIONS } from '../status';
+
+async function existing(id: string, { loaders }: Context, field: string): Promise<OrganizationModel> {
+  const organization = await loaders.organization.load(id);
+  if (!organization) throw notFound(`No organisation ${id} is registered (${field}).`);
+  return organization;
+}
+
+function refreshed(context: Context, organization: OrganizationModel): OrganizationModel {
+  context.loaders.organization.clear(organization.id).prime(organization.id, organization);
+  return organization;
+}
+
+/** A deregistered organisation's record is closed: nothing about it changes any more. */
+function notDeregistered(organization: OrganizationModel): void {
+  if (organization.status === 'DEREGISTERED') {
+    throw conflict(`Organisation ${organization.id} is deregistered; its record is closed.`);
+  }
+}
+
+export const Mutation: MutationResolvers = {
+  registerOrganization: async (_, { input }, context) => {
+    const { viewer, store, requestId } = context;
+    const actor = requireJurisdiction(viewer, AUTHORITY_ROLES, input.registrationAreaCode, 'Registering an organisation');
+    const organization = await store.registerOrganization(validateNewOrganization(input, store.today()), { id: actor.id, requestId });
+    return { organization: refreshed(context, organization) };
+  },
+
+  updateOrganizationProfile: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const current = await existing(input.id, context, 'input.id');
+    const authority = isAuthority(viewer, current);
+    if (!authority && !isOwnAdmin(viewer, current)) {
+      if (viewer.anonymous) throw unauthenticated('Sign in to update an organisation.');
+      throw forbidden(`Organisation ${current.id}'s profile is updated by its own admin or its registering authority.`);
+    }
+    const changes = validateProfileChanges(input, store.today());
+    if (changesRegisteredParticulars(changes) && !authority) {
+      throw forbidden('The name and legal representative are registered particulars: the registering authority changes them.');
+    }
+    const organization = await store.updateProfile(
+      current.id,
+      changes,
+      input.expectedVersion ?? undefined,
+      notDeregistered,
+      input.reason?.trim() || undefined,
+      { id: viewer.id, requestId },
+    );
+    if (changes.serviceAreaCodes) loaders.serviceAreaCodes.clear(current.id);
+    return { organization: refreshed(context, organization) };
+  },
+
+  changeOrganizationStatus: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const current = await existing(input.id, context, 'input.id');
+    const actor = requireAuthority(viewer, current, "Changing an organisation's status");
+    const reason = validateReason(input.reason);
+    const { organization, change } = await store.changeStatus(
+      current.id,
+      input.to,
+      reason,
+      input.expectedVersion ?? undefined,
+      (row) => {
+        if (!canTransition(row.status, input.to)) {
+          const allowed = STATUS_TRANSITIONS[row.status];
+          throw invalidTransition(
+            row.status,
+            input.to,
+            `An organisation cannot go from ${row.status} to ${input.to}; from ${row.status} it can go to ${allowed.length > 0 ? allowed.join(', ') : 'nothing (final)'}.`,
+          );
+        }
+      },
+      { id: actor.id, requestId },
+    );
+    loaders.statusHistory.clear(current.id);
+    return { organization: refreshed(context, organization), change };
+  },
+
+  recordEvaluationGrade: async (_, { input }, context) => {
+    const { viewer, store, requestId } = context;
+    const current = await existing(input.organizationId, context, 'input.organizationId');
+    const actor = requireAuthority(viewer, current, 'Recording an evaluation grade');
+    const record = validateGrade(input, current, store.today());
+    const organization = await store.recordGrade(
+      current.id,
+      record,
+      input.expectedVersion ?? undefined,
+      (row) => {
+        if (row.status !== 'ACTIVE') throw conflict(`Organisation ${row.id} is ${row.status}; only active organisations are graded.`);
+      },
+      { id: actor.id, requestId },
+    );
+    return { organization: refreshed(context, organization) };
+  },
+
+  fileAnnualReport: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const organization = await existing(input.organizationId, context, 'input.organizationId');
+    const actor = requireOwnAdmin(viewer, organization, 'Filing an annual report');
+    const { year, figures } = validateReport(input, organization, store.today());
+    const report = await store.fileAnnualReport(organization.id, year, figures, { id: actor.id, requestId });
+    loaders.annualReports.clear(organization.id);
+    return { organization, report };
+  },
+
+  lockAnnualReport: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const organization = await existing(input.organizationId, context, 'input.organizationId');
+    const actor = requireAuthority(viewer, organization, 'Locking an annual report');
+    const report = await store.lockAnnualReport(organization.id, input.year, { id: actor.id, requestId });
+    loaders.annualReports.clear(organization.id);
+    return { organization, report };
+  },
+};

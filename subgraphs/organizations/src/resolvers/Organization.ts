@@ -1,0 +1,38 @@
+import type { OrganizationResolvers } from '../generated/graphql';
+import { requirePrivateReader } from '../access';
+
+export const Organization: OrganizationResolvers = {
+  __resolveReference: (reference, { loaders }) => loaders.organization.load(reference.id),
+
+  registrationAreaCode: (organization) => organization.registrationArea,
+
+  registrationArea: (organization) => ({ code: organization.registrationArea }),
+
+  statusHistory: (organization, _, { loaders }) => loaders.statusHistory.load(organization.id),
+
+  contact: (organization, _, { viewer }) => {
+    requirePrivateReader(viewer, organization, 'contact details');
+    return { phone: organization.contactPhone, email: organization.contactEmail, address: organization.contactAddress };
+  },
+
+  serviceAreaCodes: async (organization, _, { loaders }) =>
+    (await loaders.serviceAreaCodes.load(organization.id)).map((area) => area.areaCode),
+
+  serviceAreas: async (organization, _, { loaders }) =>
+    (await loaders.serviceAreaCodes.load(organization.id)).map((area) => ({ code: area.areaCode })),
+
+  evaluation: (organization) =>
+    organization.grade !== null && organization.gradeAwardedOn !== null && organization.gradeValidUntil !== null
+      ? { grade: organization.grade, awardedOn: organization.gradeAwardedOn, validUntil: organization.gradeValidUntil }
+      : null,
+
+  incubation: (organization) =>
+    organization.incubator !== null && organization.incubatedSince !== null
+      ? { incubator: organization.incubator, since: organization.incubatedSince }
+      : null,
+
+  annualReports: (organization, _, { viewer, loaders }) => {
+    requirePrivateReader(viewer, organization, 'annual reports');
+    return loaders.annualReports.load(organization.id);
+  },
+};

@@ -1,0 +1,28 @@
+import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import type { QueryResolvers } from '../generated/graphql';
+import { GRADE_VALUES } from '../rules';
+import type { OrganizationFilter } from '../store';
+
+export const Query: QueryResolvers = {
+  organization: (_, { id }, { loaders }) => loaders.organization.load(id),
+
+  organizationByCreditCode: (_, { code }, { loaders }) => loaders.organizationByCreditCode.load(code),
+
+  organizations: async (_, { filter, first, after }, { store, loaders }) => {
+    const page = readPage({ first, after });
+    const criteria: OrganizationFilter = {
+      kind: filter?.kind ?? undefined,
+      status: filter?.status ?? undefined,
+      category: filter?.category ?? undefined,
+      servesArea: filter?.servesArea ?? undefined,
+      minGrade: filter?.minGrade ? GRADE_VALUES[filter.minGrade] : undefined,
+      nameContains: filter?.nameContains ?? undefined,
+    };
+    const rows = await store.organizationPage(criteria, page);
+    // Later lookups of these organisations in the same request reuse the rows.
+    for (const row of rows) loaders.organization.prime(row.id, row);
+    return toConnection(rows, page, (organization) => [organization.name, organization.id], () => store.countOrganizations(criteria));
+  },
+
+  supplyByCategory: (_, { within }, { store }) => store.supplyByCategory(within),
+};

@@ -1,0 +1,9 @@
+import type { Resolvers } from '../generated/graphql';
+import { AnnualReport } from './AnnualReport';
+import { Community } from './Community';
+import { Evaluation } from './Evaluation';
+import { Mutation } from './Mutation';
+import { Organization } from './Organization';
+import { Query } from './Query';
+
+export const resolvers: Resolvers = { Query, Mutation, Organization, Community, Evaluation, AnnualReport };

@@ -1,0 +1,216 @@
+import { badInput } from '../../../lib/errors';
+import { CREDIT_CODE_PREFIX_BY_KIND, validateCreditCode } from './credit-code';
+import type {
+  ContactInput,
+  EvaluationGrade,
+  FileAnnualReportInput,
+  IncubationInput,
+  RecordEvaluationGradeInput,
+  RegisterOrganizationInput,
+  ServiceCategory,
+  UpdateOrganizationProfileInput,
+} from './generated/graphql';
+import type { OrganizationKind } from './generated/prisma/enums';
+import type { OrganizationModel } from './models';
+import type { GradeRecord, NewOrganization, ProfileChanges, ReportFigures } from './store';
+
+/** The registry's input rules, kept apart from GraphQL plumbing so they read as the domain. */
+
+const MAX_NAME = 100;
+const MAX_PERSON = 50;
+const MAX_TEXT = 200;
+const MAX_REASON = 500;
+const MAX_SERVICE_AREAS = 50;
+/** 社会组织评估: a grade is valid for at most five years. */
+const MAX_GRADE_YEARS = 5;
+/** Up to 14 integer digits and 2 decimals, as NUMERIC(16,2) holds; never negative. */
+const MONEY = /^\d{1,14}(\.\d{1,2})?$/;
+
+export const GRADED_KINDS: readonly OrganizationKind[] = ['SOCIAL_ASSOCIATION', 'SOCIAL_SERVICE_AGENCY', 'FOUNDATION'];
+
+export const GRADE_VALUES: Record<EvaluationGrade, number> = { GRADE_1A: 1, GRADE_2A: 2, GRADE_3A: 3, GRADE_4A: 4, GRADE_5A: 5 };
+
+export function gradeName(value: number): EvaluationGrade {
+  return `GRADE_${value}A` as EvaluationGrade;
+}
+
+function requiredText(value: string, field: string, max: number, what: string): string {
+  const text = value.trim();
+  if (text === '') throw badInput(field, `${what} must not be empty.`);
+  if (text.length > max) throw badInput(field, `${what} must be at most ${max} characters.`);
+  return text;
+}
+
+function optionalText(value: string | null | undefined, field: string, max: number): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  const text = value.trim();
+  if (text.length > max) throw badInput(field, `At most ${max} characters.`);
+  return text === '' ? null : text;
+}
+
+function figure(value: number | null | undefined, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Number.isInteger(value) || value < 0) throw badInput(field, 'Counts must be whole numbers, zero or more.');
+  return value;
+}
+
+function notAfterToday(day: string, today: string, field: string): string {
+  if (day > today) throw badInput(field, `${day} is in the future (today is ${today}).`);
+  return day;
+}
+
+function addYears(day: string, years: number): string {
+  return `${String(Number(day.slice(0, 4)) + years).padStart(4, '0')}${day.slice(4)}`;
+}
+
+/**
+ * The credit code against GB 32100-2015 and the kind: required unless the organisation is only
+ * filed, with the check character right and the first two characters matching the kind.
+ */
+export function checkCreditCode(code: string | null | undefined, kind: OrganizationKind): string | null {
+  const field = 'input.creditCode';
+  const prefix = CREDIT_CODE_PREFIX_BY_KIND[kind];
+  if (prefix === null) {
+    if (code) throw badInput(field, 'A filed community-level organisation (COMMUNITY_FILED) has no credit code.');
+    return null;
+  }
+  if (!code) throw badInput(field, `A ${kind} needs its Unified Social Credit Code.`);
+  const check = validateCreditCode(code);
+  if (!check.ok) {
+    const message = check.expectedCheck
+      ? `Credit code ${code} has the wrong check character: expected ${check.expectedCheck}, not ${code[17]}.`
+      : `Credit code ${code} is invalid: ${check.reason}.`;
+    throw badInput(field, message, check.expectedCheck ? { expectedCheckCharacter: check.expectedCheck } : {});
+  }
+  if (!code.startsWith(prefix)) {
+    throw badInput(field, `A ${kind}'s credit code starts with ${prefix}; ${code} starts with ${code.slice(0, 2)}.`);
+  }
+  return code;
+}
+
+function contactOf(contact: ContactInput | null | undefined, field: string) {
+  if (contact === undefined) return {};
+  return {
+    contactPhone: contact?.phone ?? null,
+    contactEmail: contact?.email ?? null,
+    contactAddress: optionalText(contact?.address, `${field}.address`, MAX_TEXT) ?? null,
+  };
+}
+
+function incubationOf(incubation: IncubationInput | null | undefined, today: string) {
+  if (incubation === undefined) return {};
+  if (incubation === null) return { incubator: null, incubatedSince: null };
+  return {
+    incubator: requiredText(incubation.incubator, 'input.incubation.incubator', MAX_NAME, 'The incubator'),
+    incubatedSince: notAfterToday(incubation.since, today, 'input.incubation.since'),
+  };
+}
+
+function categoriesOf(categories: readonly ServiceCategory[] | null | undefined): ServiceCategory[] | undefined {
+  return categories ? [...new Set(categories)] : undefined;
+}
+
+function serviceAreasOf(codes: readonly string[] | null | undefined): string[] | undefined {
+  if (!codes) return undefined;
+  const distinct = [...new Set(codes)].sort();
+  if (distinct.length > MAX_SERVICE_AREAS) throw badInput('input.serviceAreaCodes', `At most ${MAX_SERVICE_AREAS} service areas.`);
+  return distinct;
+}
+
+export function validateNewOrganization(input: RegisterOrganizationInput, today: string): NewOrganization {
+  const name = requiredText(input.name, 'input.name', MAX_NAME, 'The name');
+  const creditCode = checkCreditCode(input.creditCode, input.kind);
+  return {
+    name,
+    kind: input.kind,
+    creditCode,
+    registrationArea: input.registrationAreaCode,
+    registrationDate: notAfterToday(input.registrationDate, today, 'input.registrationDate'),
+    legalRepresentative: optionalText(input.legalRepresentative, 'input.legalRepresentative', MAX_PERSON) ?? null,
+    contactPhone: null,
+    contactEmail: null,
+    contactAddress: null,
+    ...contactOf(input.contact, 'input.contact'),
+    categories: categoriesOf(input.categories) ?? [],
+    serviceAreaCodes: serviceAreasOf(input.serviceAreaCodes) ?? [],
+    staffCount: figure(input.staffCount, 'input.staffCount') ?? 0,
+    volunteerCount: figure(input.volunteerCount, 'input.volunteerCount') ?? 0,
+    incubator: null,
+    incubatedSince: null,
+    ...incubationOf(input.incubation, today),
+  };
+}
+
+/** The changes a profile update asks for; at least one field must be given. */
+export function validateProfileChanges(input: UpdateOrganizationProfileInput, today: string): ProfileChanges {
+  const changes: ProfileChanges = {
+    name: input.name === undefined || input.name === null ? undefined : requiredText(input.name, 'input.name', MAX_NAME, 'The name'),
+    legalRepresentative: optionalText(input.legalRepresentative, 'input.legalRepresentative', MAX_PERSON),
+    ...contactOf(input.contact, 'input.contact'),
+    categories: categoriesOf(input.categories),
+    serviceAreaCodes: serviceAreasOf(input.serviceAreaCodes),
+    staffCount: figure(input.staffCount, 'input.staffCount'),
+    volunteerCount: figure(input.volunteerCount, 'input.volunteerCount'),
+    ...incubationOf(input.incubation, today),
+  };
+  const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as ProfileChanges;
+  if (Object.keys(given).length === 0) throw badInput('input', 'Give at least one field to change.');
+  return given;
+}
+
+/** Registered particulars (登记事项): only the registering authority changes them. */
+export function changesRegisteredParticulars(changes: ProfileChanges): boolean {
+  return changes.name !== undefined || changes.legalRepresentative !== undefined;
+}
+
+export function validateReason(reason: string): string {
+  return requiredText(reason, 'input.reason', MAX_REASON, 'The reason');
+}
+
+export function validateGrade(input: RecordEvaluationGradeInput, organization: OrganizationModel, today: string): GradeRecord {
+  if (!GRADED_KINDS.includes(organization.kind)) {
+    throw badInput('input.organizationId', `Only social associations, social service agencies and foundations are graded; this is a ${organization.kind}.`);
+  }
+  const awardedOn = notAfterToday(input.awardedOn, today, 'input.awardedOn');
+  if (input.validUntil <= awardedOn) throw badInput('input.validUntil', 'The grade must be valid until after the day it was awarded.');
+  const latest = addYears(awardedOn, MAX_GRADE_YEARS);
+  if (input.validUntil > latest) {
+    throw badInput('input.validUntil', `A grade is valid for at most ${MAX_GRADE_YEARS} years: until ${latest} at the latest.`);
+  }
+  return { grade: GRADE_VALUES[input.grade], awardedOn, validUntil: input.validUntil };
+}
+
+/** An amount in fen, for comparing decimal strings exactly. */
+function fen(amount: string): bigint {
+  const [whole, fraction = ''] = amount.split('.');
+  return BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0'));
+}
+
+function money(value: string, field: string): string {
+  const amount = value.trim();
+  if (!MONEY.test(amount)) {
+    throw badInput(field, 'Amounts are decimal yuan, zero or more, with at most 14 integer digits and 2 decimals (e.g. 1250000.00).');
+  }
+  return amount;
+}
+
+export function validateReport(
+  input: FileAnnualReportInput,
+  organization: OrganizationModel,
+  today: string,
+): { year: number; figures: ReportFigures } {
+  const registered = Number(organization.registrationDate.slice(0, 4));
+  const thisYear = Number(today.slice(0, 4));
+  if (!Number.isInteger(input.year) || input.year < registered || input.year > thisYear) {
+    throw badInput('input.year', `The report year must be from the registration year ${registered} to ${thisYear}.`);
+  }
+  const figures = {
+    totalIncome: money(input.totalIncome, 'input.totalIncome'),
+    governmentPurchaseIncome: money(input.governmentPurchaseIncome, 'input.governmentPurchaseIncome'),
+    expenditure: money(input.expenditure, 'input.expenditure'),
+  };
+  if (fen(figures.governmentPurchaseIncome) > fen(figures.totalIncome)) {
+    throw badInput('input.governmentPurchaseIncome', 'Income from government-purchased services is part of the total income and cannot exceed it.');
+  }
+  return { year: input.year, figures };
+}

@@ -1,0 +1,103 @@
+import type { GraphQLError } from 'graphql';
+import { checkCharacter, validateCreditCode, withCheckCharacter } from '../src/credit-code';
+import { checkCreditCode } from '../src/rules';
+import { CreditCode } from '../src/scalars';
+
+/** GB 32100-2015 credit codes: the sample codes of DOMAIN.md, the character set, the kind rules. */
+
+describe('validateCreditCode', () => {
+  test.each(['53100000500019795A', '51310110501144395U'])('accepts the valid sample %s', (code) => {
+    expect(validateCreditCode(code)).toEqual({ ok: true });
+  });
+
+  test.each([
+    ['53440300MJL0167883', '53440300MJL016788'],
+    ['52110101MJ0018899X', '52110101MJ0018899'],
+  ])('rejects %s and names the expected check character', (code, first17) => {
+    const expected = checkCharacter(first17);
+    expect(expected).not.toBe(code[17]);
+    const result = validateCreditCode(code);
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining(`should be ${expected}`), expectedCheck: expected });
+    // The corrected code passes.
+    expect(validateCreditCode(first17 + expected)).toEqual({ ok: true });
+  });
+
+  test.each(['53100000500019795', '53100000500019795A0', ''])('rejects the wrong length: %p', (code) => {
+    expect(validateCreditCode(code)).toEqual({ ok: false, reason: expect.stringMatching(/expected 18 characters/) });
+  });
+
+  test.each(['I', 'O', 'S', 'V', 'Z', 'a', '-'])('rejects the character %s, outside the set', (char) => {
+    const code = `5310000050001979${char}A`;
+    expect(validateCreditCode(code)).toEqual({ ok: false, reason: expect.stringContaining(`"${char}" is not one of`) });
+  });
+
+  test('withCheckCharacter completes 17 characters into a valid code, and refuses anything else', () => {
+    expect(withCheckCharacter('53100000500019795')).toBe('53100000500019795A');
+    expect(withCheckCharacter('51310110501144395')).toBe('51310110501144395U');
+    expect(() => withCheckCharacter('5310000050001979')).toThrow(/17 characters/);
+    expect(() => withCheckCharacter('5310000050001979O')).toThrow(/not one of/);
+  });
+
+  test('a check character of value 0 is written 0 ((31 − 0) mod 31)', () => {
+    // Find a 17-character body whose weighted sum is a multiple of 31 by varying the last character.
+    const bodies = Array.from('0123456789ABCDEFGHJKLMNPQRTUWXY').map((c) => `9151010400000000${c}`);
+    const zero = bodies.find((body) => checkCharacter(body) === '0');
+    expect(zero).toBeDefined();
+    expect(validateCreditCode(`${zero}0`)).toEqual({ ok: true });
+  });
+});
+
+describe('checkCreditCode (kind consistency)', () => {
+  const failure = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return error as GraphQLError;
+    }
+    throw new Error('expected a failure');
+  };
+
+  test('a wrong check character is BAD_USER_INPUT on input.creditCode naming the expected character', () => {
+    const error = failure(() => checkCreditCode('53440300MJL0167883', 'FOUNDATION'));
+    const expected = checkCharacter('53440300MJL016788');
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode', expectedCheckCharacter: expected });
+    expect(error.message).toContain(`expected ${expected}`);
+  });
+
+  test.each([
+    ['SOCIAL_ASSOCIATION', '51'],
+    ['SOCIAL_SERVICE_AGENCY', '52'],
+    ['FOUNDATION', '53'],
+    ['ENTERPRISE', '91'],
+    ['PUBLIC_INSTITUTION', '12'],
+    ['GOVERNMENT_AGENCY', '11'],
+  ] as const)('a %s needs a code starting %s', (kind, prefix) => {
+    const own = withCheckCharacter(`${prefix}510104MJ0000001`);
+    expect(checkCreditCode(own, kind)).toBe(own);
+    const other = withCheckCharacter(`${prefix === '91' ? '52' : '91'}510104MJ0000001`);
+    expect(failure(() => checkCreditCode(other, kind)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode' });
+    expect(failure(() => checkCreditCode(null, kind)).message).toMatch(/needs its Unified Social Credit Code/);
+  });
+
+  test('59 (other civil-affairs) is not accepted for the civil-affairs kinds', () => {
+    const code = withCheckCharacter('59510104MJ0000001');
+    for (const kind of ['SOCIAL_ASSOCIATION', 'SOCIAL_SERVICE_AGENCY', 'FOUNDATION'] as const) {
+      expect(failure(() => checkCreditCode(code, kind)).extensions?.field).toBe('input.creditCode');
+    }
+  });
+
+  test('a filed community-level organisation has no code, and giving one is refused', () => {
+    expect(checkCreditCode(null, 'COMMUNITY_FILED')).toBeNull();
+    expect(checkCreditCode(undefined, 'COMMUNITY_FILED')).toBeNull();
+    expect(failure(() => checkCreditCode('53100000500019795A', 'COMMUNITY_FILED')).message).toMatch(/COMMUNITY_FILED/);
+  });
+});
+
+describe('the CreditCode scalar', () => {
+  test('checks the shape only: a wrong check character passes the scalar (the rules name it)', () => {
+    expect(CreditCode.parseValue('53440300MJL0167883')).toBe('53440300MJL0167883');
+    expect(() => CreditCode.parseValue('53100000500019795')).toThrow(/18 characters/);
+    expect(() => CreditCode.parseValue('5310000050001979IA')).toThrow(/"I" is not one of/);
+    expect(() => CreditCode.parseValue(531000005000197950)).toThrow(/must be a string/);
+  });
+});
