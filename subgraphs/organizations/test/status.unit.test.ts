@@ -1,6 +1,8 @@
-import { canTransition, STATUS_TRANSITIONS } from '../src/status';
+import type { Role } from '../../../lib/auth';
+import { viewer } from '../../../test/support/tokens';
+import { organizationStatus } from '../src/status';
 
-/** The status workflow table, pair by pair. */
+/** The status workflow table, transition by transition: who may take each step and what it needs. */
 
 const STATUSES = ['ACTIVE', 'ABNORMAL', 'REVOKED', 'DEREGISTERED'] as const;
 const ALLOWED = new Set([
@@ -13,11 +15,37 @@ const ALLOWED = new Set([
   'ABNORMAL>DEREGISTERED',
   'REVOKED>DEREGISTERED',
 ]);
+const authority = viewer({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510108000000' });
+const PAIRS = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const));
 
-test.each(STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const)))('%s → %s', (from, to) => {
-  expect(canTransition(from, to)).toBe(ALLOWED.has(`${from}>${to}`));
+const codeOf = (run: () => unknown): unknown => {
+  try {
+    run();
+    return 'allowed';
+  } catch (error) {
+    return (error as { extensions?: { code?: string } }).extensions?.code;
+  }
+};
+
+test.each(PAIRS)('the authority with a reason: %s → %s', (from, to) => {
+  const outcome = codeOf(() => organizationStatus.check(authority, from, to, { reason: '年检不合格' }));
+  expect(outcome).toBe(ALLOWED.has(`${from}>${to}`) ? 'allowed' : 'INVALID_TRANSITION');
 });
 
-test('DEREGISTERED is final', () => {
-  expect(STATUS_TRANSITIONS.DEREGISTERED).toEqual([]);
+test.each([...ALLOWED].map((pair) => pair.split('>') as [(typeof STATUSES)[number], (typeof STATUSES)[number]]))(
+  '%s → %s is refused without a reason, to anyone but the authority, and to anonymous callers',
+  (from, to) => {
+    expect(codeOf(() => organizationStatus.check(authority, from, to, { reason: '  ' }))).toBe('BAD_USER_INPUT');
+    for (const role of ['ORG_ADMIN', 'STREET_OFFICER', 'RESIDENT'] as Role[]) {
+      expect(codeOf(() => organizationStatus.check(viewer({ roles: [role], area: '510108000000' }), from, to, { reason: 'x' }))).toBe('FORBIDDEN');
+    }
+    expect(codeOf(() => organizationStatus.check({ anonymous: true }, from, to, { reason: 'x' }))).toBe('UNAUTHENTICATED');
+  },
+);
+
+test('DEREGISTERED is final, and the refusal says where a status can go', () => {
+  expect(organizationStatus.next('DEREGISTERED')).toEqual([]);
+  expect(() => organizationStatus.check(authority, 'REVOKED', 'ABNORMAL', { reason: 'x' })).toThrow(
+    'An organisation cannot go from REVOKED to ABNORMAL; from REVOKED it can go to ACTIVE, DEREGISTERED.',
+  );
 });

@@ -1,5 +1,5 @@
 import { requireJurisdiction } from '../../../../lib/auth';
-import { conflict, forbidden, invalidTransition, notFound, unauthenticated } from '../../../../lib/errors';
+import { conflict, forbidden, notFound, unauthenticated } from '../../../../lib/errors';
 import { AUTHORITY_ROLES, isAuthority, isOwnAdmin, requireAuthority, requireOwnAdmin } from '../access';
 import type { MutationResolvers } from '../generated/graphql';
 import type { Context } from '../context';
@@ -12,7 +12,7 @@ import {
   validateReason,
   validateReport,
 } from '../rules';
-import { canTransition, STATUS_TRANSITIONS } from '../status';
+import { organizationStatus } from '../status';
 
 async function existing(id: string, { loaders }: Context, field: string): Promise<OrganizationModel> {
   const organization = await loaders.organization.load(id);
@@ -74,16 +74,7 @@ export const Mutation: MutationResolvers = {
       input.to,
       reason,
       input.expectedVersion ?? undefined,
-      (row) => {
-        if (!canTransition(row.status, input.to)) {
-          const allowed = STATUS_TRANSITIONS[row.status];
-          throw invalidTransition(
-            row.status,
-            input.to,
-            `An organisation cannot go from ${row.status} to ${input.to}; from ${row.status} it can go to ${allowed.length > 0 ? allowed.join(', ') : 'nothing (final)'}.`,
-          );
-        }
-      },
+      (row) => void organizationStatus.check(viewer, row.status, input.to, { reason }),
       { id: actor.id, requestId },
     );
     loaders.statusHistory.clear(current.id);
