@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor, readPage, toConnection } from '../graphql/c
 import { formatError } from '../graphql/errors';
 import { measureOperation } from '../graphql/limits';
 import { AreaCode, CalendarDate, PhoneNumber } from '../graphql/scalars';
+import { fromFen, money, parseYuan, toFen } from '../money';
 
 function measure(source: string, variables: Record<string, unknown> = {}) {
   const document = parse(source);
@@ -91,5 +92,19 @@ describe('scalars', () => {
   test('Date stays a YYYY-MM-DD string and must be a real day', () => {
     expect(CalendarDate.parseValue('2024-02-29')).toBe('2024-02-29');
     for (const bad of ['2023-02-29', '2024-13-01', '2024-1-1', '2024-01-01T00:00:00Z']) expect(() => CalendarDate.parseValue(bad)).toThrow();
+  });
+});
+
+describe('money', () => {
+  test('decimal yuan in, exact fen arithmetic, two decimals out', () => {
+    expect(parseYuan(' 1250000.5 ', 'input.amount')).toBe('1250000.5');
+    expect(toFen('1250000.5')).toBe(125000050n);
+    expect(fromFen(toFen('0.1') + toFen('0.2'))).toBe('0.30');
+    expect(fromFen(-1234n)).toBe('-12.34');
+    expect(money('10.00')).toEqual({ amount: '10.00', currency: 'CNY' });
+  });
+
+  test.each(['-1', '1.234', '1e5', '123456789012345', 'abc', ''])('%j is refused naming the field', (value) => {
+    expect(() => parseYuan(value, 'input.amount')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.amount' }) }));
   });
 });

@@ -1,3 +1,4 @@
+import { parseYuan, toFen } from '../../../lib/money';
 import { badInput } from '../../../lib/errors';
 import { CREDIT_CODE_PREFIX_BY_KIND, validateCreditCode } from './credit-code';
 import type {
@@ -23,8 +24,6 @@ const MAX_REASON = 500;
 const MAX_SERVICE_AREAS = 50;
 /** 社会组织评估: a grade is valid for at most five years. */
 const MAX_GRADE_YEARS = 5;
-/** Up to 14 integer digits and 2 decimals, as NUMERIC(16,2) holds; never negative. */
-const MONEY = /^\d{1,14}(\.\d{1,2})?$/;
 
 export const GRADED_KINDS: readonly OrganizationKind[] = ['SOCIAL_ASSOCIATION', 'SOCIAL_SERVICE_AGENCY', 'FOUNDATION'];
 
@@ -180,20 +179,6 @@ export function validateGrade(input: RecordEvaluationGradeInput, organization: O
   return { grade: GRADE_VALUES[input.grade], awardedOn, validUntil: input.validUntil };
 }
 
-/** An amount in fen, for comparing decimal strings exactly. */
-function fen(amount: string): bigint {
-  const [whole, fraction = ''] = amount.split('.');
-  return BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0'));
-}
-
-function money(value: string, field: string): string {
-  const amount = value.trim();
-  if (!MONEY.test(amount)) {
-    throw badInput(field, 'Amounts are decimal yuan, zero or more, with at most 14 integer digits and 2 decimals (e.g. 1250000.00).');
-  }
-  return amount;
-}
-
 export function validateReport(
   input: FileAnnualReportInput,
   organization: OrganizationModel,
@@ -205,11 +190,11 @@ export function validateReport(
     throw badInput('input.year', `The report year must be from the registration year ${registered} to ${thisYear}.`);
   }
   const figures = {
-    totalIncome: money(input.totalIncome, 'input.totalIncome'),
-    governmentPurchaseIncome: money(input.governmentPurchaseIncome, 'input.governmentPurchaseIncome'),
-    expenditure: money(input.expenditure, 'input.expenditure'),
+    totalIncome: parseYuan(input.totalIncome, 'input.totalIncome'),
+    governmentPurchaseIncome: parseYuan(input.governmentPurchaseIncome, 'input.governmentPurchaseIncome'),
+    expenditure: parseYuan(input.expenditure, 'input.expenditure'),
   };
-  if (fen(figures.governmentPurchaseIncome) > fen(figures.totalIncome)) {
+  if (toFen(figures.governmentPurchaseIncome) > toFen(figures.totalIncome)) {
     throw badInput('input.governmentPurchaseIncome', 'Income from government-purchased services is part of the total income and cannot exceed it.');
   }
   return { year: input.year, figures };

@@ -1,10 +1,9 @@
+import { money } from '../../../../lib/money';
 import type { AnnualReportResolvers } from '../generated/graphql';
 
-const yuan = (amount: string) => ({ amount, currency: 'CNY' });
-
 export const AnnualReport: AnnualReportResolvers = {
-  totalIncome: (report) => yuan(report.totalIncome),
-  governmentPurchaseIncome: (report) => yuan(report.governmentPurchaseIncome),
-  expenditure: (report) => yuan(report.expenditure),
+  totalIncome: (report) => money(report.totalIncome),
+  governmentPurchaseIncome: (report) => money(report.governmentPurchaseIncome),
+  expenditure: (report) => money(report.expenditure),
   locked: (report) => report.lockedAt !== null,
 };
