@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
@@ -81,7 +82,8 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     logger: log,
     // The launcher and index.ts own SIGINT/SIGTERM and stop everything in order.
     stopOnTerminationSignals: false,
-    plugins: [errorsPlugin<Context>()],
+    // No cache hints or Apollo Studio traces are used: skip their per-field instrumentation.
+    plugins: [errorsPlugin<Context>(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { VerifyToken, Viewer } from '../../lib/auth';
 import type { Config } from '../../lib/config';
@@ -78,6 +79,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     plugins: [
       queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
       errorsPlugin<GatewayContext>(),
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
