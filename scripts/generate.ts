@@ -6,7 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { generate } from '@graphql-codegen/cli';
+import { codegen as codegenCore } from '@graphql-codegen/core';
+import * as typescriptPlugin from '@graphql-codegen/typescript';
+import * as resolversPlugin from '@graphql-codegen/typescript-resolvers';
+import { buildASTSchema, parse } from 'graphql';
 
 const root = path.resolve(__dirname, '..');
 const JOSE_FOR_JEST = path.join(root, 'node_modules/.cache/community-resource-graph/jose.cjs');
@@ -40,15 +43,40 @@ function mappersOf(subgraphDir: string): Record<string, string> {
   return mappers;
 }
 
+const SCALAR_TYPES = {
+  AreaCode: 'string',
+  CreditCode: 'string',
+  DateTime: { input: 'Date', output: 'Date | string' },
+  Date: 'string',
+  NonNegativeInt: 'number',
+  PositiveInt: 'number',
+  PhoneNumber: 'string',
+  EmailAddress: 'string',
+  URL: 'string',
+  Currency: 'string',
+  JSON: 'unknown',
+};
+
+/**
+ * Typed resolvers for every subgraph, through codegen's core API: the SDL is read here, so none
+ * of the CLI's remote schema loaders are needed.
+ */
 async function codegen(): Promise<void> {
   const subgraphsDir = path.join(root, 'subgraphs');
-  const generates: Record<string, object> = {};
   for (const name of fs.readdirSync(subgraphsDir).sort()) {
     const dir = path.join(subgraphsDir, name);
-    if (!fs.existsSync(path.join(dir, 'schema.graphql'))) continue;
-    generates[path.join(dir, 'src/generated/graphql.ts')] = {
-      schema: path.join(dir, 'schema.graphql'),
-      plugins: ['typescript', 'typescript-resolvers'],
+    const sdlPath = path.join(dir, 'schema.graphql');
+    if (!fs.existsSync(sdlPath)) continue;
+    // Federation directives are not declared in the SDL; codegen reads them off the AST.
+    const document = parse(fs.readFileSync(sdlPath, 'utf8'));
+    const filename = path.join(dir, 'src/generated/graphql.ts');
+    const output = await codegenCore({
+      schema: document,
+      schemaAst: buildASTSchema(document, { assumeValidSDL: true }),
+      documents: [],
+      filename,
+      plugins: [{ typescript: {} }, { 'typescript-resolvers': {} }],
+      pluginMap: { typescript: typescriptPlugin, 'typescript-resolvers': resolversPlugin },
       config: {
         federation: true,
         useIndexSignature: true,
@@ -56,23 +84,12 @@ async function codegen(): Promise<void> {
         mappers: mappersOf(dir),
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
-        scalars: {
-          AreaCode: 'string',
-          CreditCode: 'string',
-          DateTime: { input: 'Date', output: 'Date | string' },
-          Date: 'string',
-          NonNegativeInt: 'number',
-          PositiveInt: 'number',
-          PhoneNumber: 'string',
-          EmailAddress: 'string',
-          URL: 'string',
-          Currency: 'string',
-          JSON: 'unknown',
-        },
+        scalars: SCALAR_TYPES,
       },
-    };
+    });
+    fs.mkdirSync(path.dirname(filename), { recursive: true });
+    fs.writeFileSync(filename, output);
   }
-  await generate({ generates, silent: true, errorsOnly: true }, true);
 }
 
 /**
