@@ -17,6 +17,8 @@ export interface Config {
   maxQueryDepth: number;
   maxQueryCost: number;
   bodyLimitBytes: number;
+  /** How long the gateway waits for a subgraph before failing the request. */
+  subgraphTimeoutMs: number;
   introspection: boolean;
   timeZone: string;
   logLevel: string;
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env, subgraphDefaults: Record<stri
     maxQueryDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
     maxQueryCost: integer(env, 'MAX_QUERY_COST', 20000, 10, 10_000_000),
     bodyLimitBytes: bytes(env, 'BODY_LIMIT', 1024 * 1024),
+    subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 100, 600_000),
     introspection: boolean(env, 'INTROSPECTION', nodeEnv !== 'production'),
     timeZone: timeZone(env, 'CITY_TIME_ZONE', 'Asia/Shanghai'),
     logLevel,

@@ -144,11 +144,19 @@ export function listen(server: http.Server, port: number, host: string, service:
   });
 }
 
-/** Stops accepting connections and ends idle keep-alive ones so shutdown does not hang. */
-export function closeServer(server: http.Server): Promise<void> {
+/**
+ * Stops accepting connections, lets requests in flight finish (up to `graceMs`), and ends idle
+ * keep-alive connections so shutdown does not hang on them.
+ */
+export function closeServer(server: http.Server, graceMs = 5_000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!server.listening) return resolve();
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+    server.close((error) => {
+      clearTimeout(deadline);
+      if (error) reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections();
   });
 }

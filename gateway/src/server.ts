@@ -30,6 +30,28 @@ export interface GatewayDependencies {
   supergraphSdl?: string;
 }
 
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+
+/**
+ * Node's own fetch with a deadline: a subgraph that does not answer in time fails this request
+ * with SERVICE_UNAVAILABLE (details in the log) instead of holding the client forever.
+ */
+function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger): Fetcher {
+  return async (url, init) => {
+    try {
+      return (await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as FetcherResponse;
+    } catch (error) {
+      log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new GraphQLError(
+        timedOut ? `Part of the graph (${name}) did not answer within ${timeoutMs} ms; try again.` : `Part of the graph (${name}) is unavailable; try again.`,
+        { extensions: { code: 'SERVICE_UNAVAILABLE' } },
+      );
+    }
+  };
+}
+
 /** Forwards the caller's token and the request id to a subgraph, and relays its refusals. */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
@@ -63,7 +85,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     buildService: ({ name, url }) => {
       const target = deps.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}.`);
-      return new SubgraphDataSource({ url: target });
+      return new SubgraphDataSource({ url: target, fetcher: fetcherWithDeadline(name, config.subgraphTimeoutMs, log) });
     },
   });
 

@@ -18,6 +18,7 @@ const EXPOSED_CODES = new Set([
   'BAD_REQUEST',
   'QUERY_TOO_DEEP',
   'QUERY_TOO_COSTLY',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 // graphql-js reports a bad variable as: Variable "$input" got invalid value 1 at "input.code"; …

@@ -1,4 +1,9 @@
-import { startTestGraph, type TestGraph } from '../support/graph';
+import http from 'node:http';
+import { createGatewayServer } from '../../gateway/src/server';
+import { listen } from '../../lib/http';
+import { createLogger } from '../../lib/log';
+import { createVerifier } from '../../lib/runtime';
+import { startTestGraph, testConfig, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 
 /** What the gateway itself guarantees: token checks, limits, CSRF, health, request ids, masking. */
@@ -124,16 +129,46 @@ describe('in production', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  test('an unreachable subgraph is a masked error with the request id, no stack and no internal address', async () => {
+  test('an unreachable subgraph is SERVICE_UNAVAILABLE with the request id, no stack and no internal address', async () => {
     const communities = production.subgraphs.find((s) => s.name === 'communities')!;
     await communities.http.close();
     communities.http.closeAllConnections();
     const { body } = await production.request('{ area(code: "510108000000") { name } }');
     const error = body.errors?.[0];
-    expect(error?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(error?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(error?.message).toBe('Part of the graph (communities) is unavailable; try again.');
     expect(error?.extensions?.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stack|\.ts:/);
     const ready = await fetch(production.gatewayUrl.replace(/\/graphql$/, '/ready'));
     expect(ready.status).toBe(503);
   });
+});
+
+test('a subgraph that does not answer fails the request at the deadline instead of holding it', async () => {
+  const silent = http.createServer(() => undefined);
+  const silentPort = await listen(silent, 0, '127.0.0.1', 'silent');
+  const config = testConfig({ SUBGRAPH_TIMEOUT_MS: '300' });
+  const gateway = await createGatewayServer({
+    config,
+    verifyToken: await createVerifier(config),
+    log: createLogger('silent', 'gateway'),
+    subgraphUrls: { ...graph.subgraphUrls, communities: `http://127.0.0.1:${silentPort}/graphql` },
+  });
+  const port = await listen(gateway.http, 0, '127.0.0.1', 'gateway');
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ area(code: "510108000000") { name } }' }),
+    });
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]).toMatchObject({
+      message: 'Part of the graph (communities) did not answer within 300 ms; try again.',
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+  } finally {
+    await gateway.close();
+    silent.closeAllConnections();
+    silent.close();
+  }
 });
