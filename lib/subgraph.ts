@@ -40,7 +40,8 @@ export interface ClosableStore {
 export interface SubgraphModule<Store extends ClosableStore, Loaders> {
   name: string;
   sdlPath: string;
-  resolvers: GraphQLResolverMap<SubgraphContext<Store, Loaders>>;
+  /** The subgraph's resolvers, typed by its own generated `Resolvers` (one object per type). */
+  resolvers: object;
   /** Domain scalars only this subgraph declares (e.g. CreditCode). */
   scalars?: Record<string, GraphQLScalarType>;
   createStore(database: Database, onQuery?: (sql: string) => void): Store;

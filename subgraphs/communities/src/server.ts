@@ -12,7 +12,7 @@ export function createCommunitiesServer(deps: SubgraphDependencies) {
     {
       name: 'communities',
       sdlPath: SDL_PATH,
-      resolvers: resolvers as never,
+      resolvers,
       createStore: createCommunitiesStore,
       createLoaders,
     },

@@ -13,7 +13,7 @@ export function createOrganizationsServer(deps: SubgraphDependencies) {
     {
       name: 'organizations',
       sdlPath: SDL_PATH,
-      resolvers: resolvers as never,
+      resolvers,
       scalars: { CreditCode },
       createStore: (database, onQuery) => createOrganizationsStore(database, onQuery, deps.config.timeZone),
       createLoaders,
