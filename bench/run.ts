@@ -1,15 +1,21 @@
 /**
- * `npm run bench [-- --seconds 10 --concurrency 16 --only NAME]`: starts the whole graph (embedded
- * PGlite in memory, or DATABASE_URL) with the demo city, drives each scenario through the gateway
+ * `npm run bench [-- --seconds 10 --concurrency 16 --only NAME --processes]`: starts the whole
+ * graph (embedded PGlite, or DATABASE_URL) with the demo city, in this process or (--processes)
+ * one process per service, drives each scenario through the gateway
  * over loopback for a fixed time with a fixed number of concurrent clients, and reports
  * throughput and latency percentiles. Results also go to bench/results/<time>.json.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { signToken } from '../lib/auth';
-import { loadConfig } from '../lib/config';
+import { loadConfig, type Config } from '../lib/config';
+import { migrate } from '../lib/db';
+import { openConfiguredDatabase } from '../lib/runtime';
+import { seedDemoData } from '../prisma/seed';
 import { createLogger } from '../lib/log';
 import { launchGraph } from '../scripts/launch';
 import { subgraphDefaults, subgraphs } from '../subgraphs';
@@ -35,6 +41,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '16' },
       only: { type: 'string' },
+      processes: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -44,7 +51,9 @@ async function main(): Promise<void> {
     { ...process.env, LOG_LEVEL: 'silent', JWT_SECRET: SECRET, GATEWAY_PORT: '0', DATA_DIR: path.join(fsTemp(), 'data'), ...ports },
     subgraphDefaults(),
   );
-  const graph = await launchGraph({ config, log: createLogger('silent', 'bench'), subgraphs, seed: true });
+  const graph = values.processes
+    ? await startProcesses(config)
+    : await launchGraph({ config, log: createLogger('silent', 'bench'), subgraphs, seed: true });
   const communities = demoCity().communities.map((c) => c.code);
   const districts = [...new Set(communities.map((c) => c.slice(0, 6).padEnd(12, '0')))];
   const officerTokens = await Promise.all(districts.map((area) => signToken(SECRET, { sub: `bench-${area}`, roles: ['DISTRICT_CIVIL_AFFAIRS'], area })));
@@ -157,6 +166,7 @@ async function main(): Promise<void> {
   const report = {
     at: new Date().toISOString(),
     database: config.databaseUrl ? 'postgres' : 'pglite',
+    layout: values.processes ? 'one process per service' : 'one process',
     node: process.version,
     seconds,
     concurrency,
@@ -165,7 +175,71 @@ async function main(): Promise<void> {
   const file = path.join(__dirname, 'results', `${report.at.replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\n${report.database}, ${concurrency} concurrent clients, ${seconds}s per scenario → ${path.relative(process.cwd(), file)}`);
+  console.log(`\n${report.database}, ${report.layout}, ${concurrency} concurrent clients, ${seconds}s per scenario → ${path.relative(process.cwd(), file)}`);
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}`);
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/**
+ * `--processes`: every subgraph and the gateway in its own process, as docker-compose runs them,
+ * over PostgreSQL (PGlite is one process by nature). Migrates and seeds first.
+ */
+async function startProcesses(config: Config) {
+  if (!config.databaseUrl) throw new Error('--processes needs DATABASE_URL: the embedded database lives inside one process.');
+  const database = await openConfiguredDatabase(config);
+  await migrate(database);
+  await seedDemoData(database, subgraphs);
+  await database.close();
+  const tsx = path.join(__dirname, '../node_modules/.bin/tsx');
+  const children: ChildProcess[] = [];
+  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, DATABASE_URL: config.databaseUrl };
+  const stop = async () => {
+    await Promise.all(
+      children.map((child) => (child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')))),
+    );
+  };
+  try {
+    const urls: Record<string, string> = {};
+    for (const subgraph of subgraphs) {
+      const port = await freePort();
+      const child = spawn(tsx, ['scripts/start-subgraph.ts', subgraph.name], {
+        cwd: path.join(__dirname, '..'),
+        env: { ...env, [`${subgraph.name.toUpperCase()}_PORT`]: String(port) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      await waitForHealth(`http://127.0.0.1:${port}/health`, child);
+      urls[`${subgraph.name.toUpperCase()}_URL`] = `http://127.0.0.1:${port}/graphql`;
+    }
+    const gatewayPort = await freePort();
+    const gateway = spawn(tsx, ['gateway/src/index.ts'], {
+      cwd: path.join(__dirname, '..'),
+      env: { ...env, ...urls, GATEWAY_PORT: String(gatewayPort) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(gateway);
+    await waitForHealth(`http://127.0.0.1:${gatewayPort}/ready`, gateway);
+    return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 function fsTemp(): string {
