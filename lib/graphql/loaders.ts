@@ -18,3 +18,15 @@ export function keyedLoader<K, V>(
     { maxBatchSize: options.maxBatchSize ?? 500 },
   );
 }
+
+/** A per-request loader of the rows belonging to each key (an empty list when there are none). */
+export function groupedLoader<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V[]> {
+  return new DataLoader<K, V[]>(
+    async (keys) => {
+      const byKey = new Map<K, V[]>(keys.map((key) => [key, []]));
+      for (const row of await fetch(keys)) byKey.get(keyOf(row))?.push(row);
+      return keys.map((key) => byKey.get(key)!);
+    },
+    { maxBatchSize: 500 },
+  );
+}

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
-import { keyedLoader } from '../../../lib/graphql/loaders';
+import { groupedLoader, keyedLoader } from '../../../lib/graphql/loaders';
 import type { AreaModel } from './models';
 import type { CommunitiesStore } from './store';
 
@@ -17,10 +17,7 @@ export function createLoaders(store: CommunitiesStore, _viewer: Viewer) {
       const key = JSON.stringify([page.first, page.after ?? null]);
       let loader = childrenByPage.get(key);
       if (!loader) {
-        loader = new DataLoader(async (parents: readonly string[]) => {
-          const rows = await store.childrenPages(parents, page);
-          return parents.map((parent) => rows.filter((row) => row.parentCode === parent));
-        });
+        loader = groupedLoader((parents: readonly string[]) => store.childrenPages(parents, page), (row) => row.parentCode!);
         childrenByPage.set(key, loader);
       }
       return loader.load(parentCode);

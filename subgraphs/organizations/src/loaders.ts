@@ -1,20 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
-import { keyedLoader } from '../../../lib/graphql/loaders';
+import { groupedLoader, keyedLoader } from '../../../lib/graphql/loaders';
 import type { OrganizationsStore } from './store';
-
-/** A per-request loader of the rows belonging to each key (an empty list when there are none). */
-function groupedLoader<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V[]> {
-  return new DataLoader<K, V[]>(
-    async (keys) => {
-      const byKey = new Map<K, V[]>(keys.map((key) => [key, []]));
-      for (const row of await fetch(keys)) byKey.get(keyOf(row))?.push(row);
-      return keys.map((key) => byKey.get(key)!);
-    },
-    { maxBatchSize: 500 },
-  );
-}
 
 export function createLoaders(store: OrganizationsStore, _viewer: Viewer) {
   // Community.organizations pages: one loader per distinct (first, after), so every community
