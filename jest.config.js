@@ -13,7 +13,11 @@ const transform = {
 const common = {
   transform,
   // jose 6 is ESM-only: tests load the CommonJS bundle `npm run generate` makes of it.
-  moduleNameMapper: { '^jose$': '<rootDir>/node_modules/.cache/community-resource-graph/jose.cjs' },
+  moduleNameMapper: {
+    '^jose$': '<rootDir>/node_modules/.cache/community-resource-graph/jose.cjs',
+    // Dynamic imports name their target with .js (TypeScript's node16 rule); the source is .ts.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   testEnvironment: 'node',
   roots: ['<rootDir>/lib', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/subgraphs', '<rootDir>/test', '<rootDir>/prisma', '<rootDir>/scripts'],
 };

@@ -18,7 +18,7 @@ import { openConfiguredDatabase } from '../lib/runtime';
 import { seedDemoData } from '../prisma/seed';
 import { createLogger } from '../lib/log';
 import { launchGraph } from '../scripts/launch';
-import { subgraphDefaults, subgraphs } from '../subgraphs';
+import { loadSubgraphs, subgraphDefaults, subgraphs } from '../subgraphs';
 import { demoCity } from '../prisma/seed/demo-city';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
@@ -204,7 +204,7 @@ async function startProcesses(config: Config) {
   if (!config.databaseUrl) throw new Error('--processes needs DATABASE_URL: the embedded database lives inside one process.');
   const database = await openConfiguredDatabase(config);
   await migrate(database);
-  await seedDemoData(database, subgraphs);
+  await seedDemoData(database, await loadSubgraphs());
   await database.close();
   const tsx = path.join(__dirname, '../node_modules/.bin/tsx');
   const children: ChildProcess[] = [];

@@ -10,10 +10,11 @@ import type { SubgraphDependencies, SubgraphServer } from './subgraph';
 export function runSubgraph(subgraph: {
   name: string;
   port: number;
-  createServer: (deps: SubgraphDependencies) => Promise<SubgraphServer<unknown>>;
+  load(): Promise<{ createServer: (deps: SubgraphDependencies) => Promise<SubgraphServer<unknown>> }>;
 }): void {
-  const { name, createServer } = subgraph;
+  const { name } = subgraph;
   (async () => {
+    const { createServer } = await subgraph.load();
     const config = loadConfig(process.env, { [name]: subgraph.port });
     const log = serviceLogger(config, name);
     const database = await openConfiguredDatabase(config);

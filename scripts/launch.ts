@@ -1,17 +1,12 @@
 import { createGatewayServer, type GatewayServer } from '../gateway/src/server';
 import type { Config } from '../lib/config';
-import { migrate, type Database, type Session } from '../lib/db';
+import { migrate, type Database } from '../lib/db';
 import { listen } from '../lib/http';
 import type { Logger } from '../lib/log';
 import { createVerifier, openConfiguredDatabase } from '../lib/runtime';
-import type { SubgraphDependencies, SubgraphServer } from '../lib/subgraph';
+import type { SubgraphServer } from '../lib/subgraph';
 import { seedDemoData } from '../prisma/seed';
-
-export interface LaunchableSubgraph {
-  name: string;
-  createServer: (deps: SubgraphDependencies) => Promise<SubgraphServer<unknown>>;
-  seed?: (session: Session) => Promise<void>;
-}
+import { loadSubgraphs, type SubgraphDefinition } from '../subgraphs';
 
 export interface RunningGraph {
   gatewayUrl: string;
@@ -29,7 +24,7 @@ export interface RunningGraph {
 export async function launchGraph(options: {
   config: Config;
   log: Logger;
-  subgraphs: readonly LaunchableSubgraph[];
+  subgraphs: readonly SubgraphDefinition[];
   database?: Database;
   seed?: boolean;
   onQuery?: (sql: string) => void;
@@ -46,10 +41,11 @@ export async function launchGraph(options: {
   try {
     const { applied } = await migrate(database);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
-    if (options.seed) await seedDemoData(database, options.subgraphs);
+    const loaded = await loadSubgraphs(options.subgraphs);
+    if (options.seed) await seedDemoData(database, loaded);
     const verifyToken = await createVerifier(config);
     const subgraphUrls: Record<string, string> = {};
-    for (const subgraph of options.subgraphs) {
+    for (const subgraph of loaded) {
       const server = await subgraph.createServer({
         config,
         database,

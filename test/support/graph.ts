@@ -97,7 +97,7 @@ export async function buildTestSubgraph(name: string, options: { database?: Data
   const database = options.database ?? (await createTestDatabase());
   const statements: string[] = [];
   const config = testConfig();
-  const server = await definition.createServer({
+  const server = await (await definition.load()).createServer({
     config,
     database,
     verifyToken: await createVerifier(config),
