@@ -68,7 +68,10 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
   // PGlite is ESM; a dynamic import keeps this module loadable from CommonJS.
   const { PGlite } = await import('@electric-sql/pglite');
   if (options.dataDir) fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
-  const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  // Extensions are compiled into PGlite separately and must be registered to be CREATEd:
+  // btree_gist backs the exclusion constraints against double booking.
+  const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
+  const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir, extensions: { btree_gist } });
   // PGlite is one connection: a session is exclusive use of it, queued in order.
   let queue: Promise<unknown> = Promise.resolve();
   const session: Session = {
