@@ -19,15 +19,16 @@ import { seedDemoData } from '../prisma/seed';
 import { createLogger } from '../lib/log';
 import { launchGraph } from '../scripts/launch';
 import { loadSubgraphs, subgraphDefaults, subgraphs } from '../subgraphs';
-import { demoCity } from '../prisma/seed/demo-city';
+import type { Scenario, ScenarioContext, ScenarioFactory } from './scenarios/types';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
 
-interface Scenario {
-  name: string;
-  description: string;
-  /** Builds request i: query, variables and the token to send. */
-  request(i: number): { query: string; variables?: Record<string, unknown>; token?: string };
+/** Every subgraph's scenarios, from the modules in bench/scenarios/. */
+async function loadScenarios(context: ScenarioContext): Promise<Scenario[]> {
+  const dir = path.join(__dirname, 'scenarios');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'types.ts').sort();
+  const factories = await Promise.all(files.map(async (f) => ((await import(path.join(dir, f))) as { default: ScenarioFactory }).default));
+  return (await Promise.all(factories.map((factory) => factory(context)))).flat();
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -54,62 +55,10 @@ async function main(): Promise<void> {
   const graph = values.processes
     ? await startProcesses(config)
     : await launchGraph({ config, log: createLogger('silent', 'bench'), subgraphs, seed: true });
-  const communities = demoCity().communities.map((c) => c.code);
-  const districts = [...new Set(communities.map((c) => c.slice(0, 6).padEnd(12, '0')))];
-  const officerTokens = await Promise.all(districts.map((area) => signToken(SECRET, { sub: `bench-${area}`, roles: ['DISTRICT_CIVIL_AFFAIRS'], area })));
-  const cityOf = (code: string) => code.slice(0, 4).padEnd(12, '0');
-  const cityAdmins = new Map<string, string>();
-  for (const city of new Set(communities.map(cityOf))) {
-    cityAdmins.set(city, await signToken(SECRET, { sub: `bench-admin-${city}`, roles: ['CITY_ADMIN'], area: city }));
-  }
-
-  const scenarios: Scenario[] = [
-    {
-      name: 'community-by-code',
-      description: 'anonymous: one community with its street and district',
-      request: (i) => ({
-        query: 'query ($c: AreaCode!) { community(code: $c) { name households street { name } district { name } } }',
-        variables: { c: communities[i % communities.length] },
-      }),
-    },
-    {
-      name: 'communities-page-50',
-      description: 'anonymous: 50 communities with street, district and ancestors',
-      request: (i) => ({
-        query: 'query ($w: AreaCode) { communities(filter: { within: $w }, first: 50) { totalCount edges { node { name households street { name } district { name } area { ancestors { code } } } } } }',
-        variables: { w: i % 2 === 0 ? null : '510100000000' },
-      }),
-    },
-    {
-      name: 'officer-contacts',
-      description: 'district officer: the district\'s communities with contacts (auth + jurisdiction on every row)',
-      request: (i) => ({
-        query: 'query ($w: AreaCode) { communities(filter: { within: $w }, first: 20) { edges { node { name contacts { committeePhone } } } } }',
-        variables: { w: districts[i % districts.length] },
-        token: officerTokens[i % districts.length],
-      }),
-    },
-    {
-      name: 'name-search',
-      description: 'anonymous: Chinese substring search over community names',
-      request: (i) => ({
-        query: 'query ($q: String) { communities(filter: { nameContains: $q }, first: 10) { totalCount edges { node { code name } } } }',
-        variables: { q: ['清波', '福', '社区', '锦绣', '和平'][i % 5] },
-      }),
-    },
-    {
-      name: 'update-community',
-      description: 'city admin: update a community\'s figures (transaction + audit event), spread over 130 rows',
-      request: (i) => {
-        const code = communities[i % communities.length]!;
-        return {
-          query: 'mutation ($c: AreaCode!, $h: NonNegativeInt) { updateCommunity(input: { code: $c, households: $h }) { community { version } } }',
-          variables: { c: code, h: 1000 + (i % 5000) },
-          token: cityAdmins.get(cityOf(code)),
-        };
-      },
-    },
-  ];
+  const scenarios = await loadScenarios({
+    signToken: (claims) => signToken(SECRET, claims),
+    query: (sql, params) => graph.database.query(sql, params),
+  });
 
   const results = [];
   try {
@@ -205,7 +154,6 @@ async function startProcesses(config: Config) {
   const database = await openConfiguredDatabase(config);
   await migrate(database);
   await seedDemoData(database, await loadSubgraphs());
-  await database.close();
   const tsx = path.join(__dirname, '../node_modules/.bin/tsx');
   const children: ChildProcess[] = [];
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, DATABASE_URL: config.databaseUrl };
@@ -213,6 +161,7 @@ async function startProcesses(config: Config) {
     await Promise.all(
       children.map((child) => (child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')))),
     );
+    await database.close();
   };
   try {
     const urls: Record<string, string> = {};
@@ -235,7 +184,7 @@ async function startProcesses(config: Config) {
     });
     children.push(gateway);
     await waitForHealth(`http://127.0.0.1:${gatewayPort}/ready`, gateway);
-    return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, stop };
+    return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, database, stop };
   } catch (error) {
     await stop();
     throw error;
