@@ -26,6 +26,11 @@ export interface Config {
   subgraphUrls: Record<string, string>;
   /** Per subgraph, the port it listens on when started by the launcher. */
   subgraphPorts: Record<string, number>;
+  /**
+   * The variables this configuration was read from: a subgraph reads its own settings from
+   * here with the parsers below (in its src/config.ts), so lib/ need not know every domain.
+   */
+  env: Env;
 }
 
 export interface JwtConfig {
@@ -50,9 +55,9 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -62,7 +67,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
+export function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
@@ -70,7 +75,7 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, 'true or false', raw);
 }
 
-function url(env: Env, name: string, protocols: string[]): string | undefined {
+export function url(env: Env, name: string, protocols: string[]): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   let parsed: URL;
@@ -87,7 +92,7 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
 
 const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
 
-function bytes(env: Env, name: string, fallback: number): number {
+export function bytes(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw.trim());
@@ -157,5 +162,6 @@ export function loadConfig(env: Env = process.env, subgraphDefaults: Record<stri
     logLevel,
     subgraphUrls,
     subgraphPorts,
+    env,
   };
 }
