@@ -1,5 +1,6 @@
 import { loadConfig } from './config';
 import { listen } from './http';
+import { createPeerClient } from './peers';
 import { createVerifier, failStartup, onShutdown, openConfiguredDatabase, serviceLogger } from './runtime';
 import type { SubgraphDependencies, SubgraphServer } from './subgraph';
 
@@ -7,18 +8,26 @@ import type { SubgraphDependencies, SubgraphServer } from './subgraph';
  * Runs one subgraph on its own (its src/index.ts, `npm run start:subgraph -- NAME`, a container),
  * against DATABASE_URL or the embedded database. Migrations are `npm run migrate`'s job.
  */
-export function runSubgraph(subgraph: {
-  name: string;
-  port: number;
-  load(): Promise<{ createServer: (deps: SubgraphDependencies) => Promise<SubgraphServer<unknown>> }>;
-}): void {
+export function runSubgraph(
+  subgraph: {
+    name: string;
+    port: number;
+    load(): Promise<{ createServer: (deps: SubgraphDependencies) => Promise<SubgraphServer<unknown>> }>;
+  },
+  /** Every subgraph's default port, so peers are found at <NAME>_URL or 127.0.0.1:<port>. */
+  defaults: Record<string, number>,
+): void {
   const { name } = subgraph;
   (async () => {
     const { createServer } = await subgraph.load();
-    const config = loadConfig(process.env, { [name]: subgraph.port });
+    const config = loadConfig(process.env, { ...defaults, [name]: subgraph.port });
     const log = serviceLogger(config, name);
     const database = await openConfiguredDatabase(config);
-    const server = await createServer({ config, database, verifyToken: await createVerifier(config), log });
+    const peers = createPeerClient(
+      (peer) => config.subgraphUrls[peer] ?? `http://127.0.0.1:${config.subgraphPorts[peer]}/graphql`,
+      config.subgraphTimeoutMs,
+    );
+    const server = await createServer({ config, database, verifyToken: await createVerifier(config), log, peers });
     const port = await listen(server.http, config.subgraphPorts[name] ?? 0, config.host, name);
     log.info({ url: `http://${config.host}:${port}/graphql` }, `${name} subgraph listening`);
     onShutdown(log, async () => {

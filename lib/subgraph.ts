@@ -12,6 +12,7 @@ import { errorsPlugin, formatError } from './graphql/errors';
 import { scalarsFor } from './graphql/scalars';
 import { closeServer, createGraphQLHttpServer } from './http';
 import type { Logger } from './log';
+import type { PeerClient } from './peers';
 
 /** What every subgraph is built from; the launcher, gateway tests and CLI pass the same. */
 export interface SubgraphDependencies {
@@ -21,6 +22,8 @@ export interface SubgraphDependencies {
   log: Logger;
   /** Called with every SQL statement Prisma sends (tests count them). */
   onQuery?: (sql: string) => void;
+  /** Asks another subgraph (by name) for its public data; see lib/peers.ts. */
+  peers: PeerClient;
 }
 
 /** The context every resolver receives. */

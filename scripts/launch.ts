@@ -3,6 +3,7 @@ import type { Config } from '../lib/config';
 import { migrate, type Database } from '../lib/db';
 import { listen } from '../lib/http';
 import type { Logger } from '../lib/log';
+import { createPeerClient } from '../lib/peers';
 import { createVerifier, openConfiguredDatabase } from '../lib/runtime';
 import type { SubgraphServer } from '../lib/subgraph';
 import { seedDemoData } from '../prisma/seed';
@@ -45,6 +46,7 @@ export async function launchGraph(options: {
     if (options.seed) await seedDemoData(database, loaded);
     const verifyToken = await createVerifier(config);
     const subgraphUrls: Record<string, string> = {};
+    const peers = createPeerClient((name) => subgraphUrls[name] ?? config.subgraphUrls[name], config.subgraphTimeoutMs);
     for (const subgraph of loaded) {
       const server = await subgraph.createServer({
         config,
@@ -52,6 +54,7 @@ export async function launchGraph(options: {
         verifyToken,
         log: log.child({ service: subgraph.name }),
         onQuery: options.onQuery,
+        peers,
       });
       started.push(server);
       const port = await listen(server.http, config.subgraphPorts[subgraph.name] ?? 0, config.host, subgraph.name);

@@ -1,6 +1,6 @@
 /** `npm run start:subgraph -- NAME`: one subgraph alone, against DATABASE_URL (or the embedded database). */
 import { runSubgraph } from '../lib/run';
-import { subgraphs } from '../subgraphs';
+import { subgraphDefaults, subgraphs } from '../subgraphs';
 
 const name = process.argv[2];
 const subgraph = subgraphs.find((candidate) => candidate.name === name);
@@ -8,4 +8,4 @@ if (!subgraph) {
   console.error(`Usage: npm run start:subgraph -- NAME, where NAME is one of: ${subgraphs.map((s) => s.name).join(', ')}.`);
   process.exit(2);
 }
-runSubgraph(subgraph);
+runSubgraph(subgraph, subgraphDefaults());

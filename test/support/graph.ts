@@ -2,6 +2,7 @@ import { ANONYMOUS, type Viewer } from '../../lib/auth';
 import { loadConfig, type Config } from '../../lib/config';
 import type { Database } from '../../lib/db';
 import { createLogger } from '../../lib/log';
+import { createPeerClient } from '../../lib/peers';
 import { createVerifier } from '../../lib/runtime';
 import type { SubgraphServer } from '../../lib/subgraph';
 import { launchGraph, type RunningGraph } from '../../scripts/launch';
@@ -91,7 +92,10 @@ export interface TestSubgraph {
 }
 
 /** One subgraph built (not listening) on a fresh database, for executeOperation tests. */
-export async function buildTestSubgraph(name: string, options: { database?: Database } = {}): Promise<TestSubgraph> {
+export async function buildTestSubgraph(
+  name: string,
+  options: { database?: Database; peerUrls?: Record<string, string> } = {},
+): Promise<TestSubgraph> {
   const definition = subgraphs.find((s) => s.name === name);
   if (!definition) throw new Error(`No subgraph ${name} in the list.`);
   const database = options.database ?? (await createTestDatabase());
@@ -103,6 +107,7 @@ export async function buildTestSubgraph(name: string, options: { database?: Data
     verifyToken: await createVerifier(config),
     log: createLogger('silent', name),
     onQuery: (sql) => statements.push(sql),
+    peers: createPeerClient((peer) => options.peerUrls?.[peer], config.subgraphTimeoutMs),
   });
   return {
     server,

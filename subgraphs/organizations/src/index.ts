@@ -1,4 +1,4 @@
 import { runSubgraph } from '../../../lib/run';
-import { subgraphs } from '../..';
+import { subgraphDefaults, subgraphs } from '../..';
 
-runSubgraph(subgraphs.find((subgraph) => subgraph.name === 'organizations')!);
+runSubgraph(subgraphs.find((subgraph) => subgraph.name === 'organizations')!, subgraphDefaults());
