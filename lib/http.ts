@@ -17,7 +17,15 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   log: Logger;
   /** `/ready`: whether this service can answer queries now. */
   readiness?: () => Promise<ReadinessCheck>;
+  /** Extra GET routes by path prefix (e.g. `/ocds/releases/`), answered with JSON; see SubgraphRoute. */
+  routes?: Record<string, SubgraphRoute>;
 }
+
+/**
+ * A plain JSON GET endpoint beside GraphQL (a subgraph's export format): it gets the rest of the
+ * path after its prefix and the caller's headers, and answers a status and a JSON body.
+ */
+export type SubgraphRoute = (request: { rest: string; headers: IncomingMessage['headers']; requestId: string }) => Promise<{ status: number; body: unknown }>;
 
 class BodyTooLarge extends Error {}
 
@@ -67,6 +75,11 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       if (url.pathname === '/ready') {
         const check = options.readiness ? await options.readiness() : { ready: true };
         return sendJson(res, check.ready ? 200 : 503, { status: check.ready ? 'ready' : 'not ready', ...check.detail });
+      }
+      const route = Object.entries(options.routes ?? {}).find(([prefix]) => url.pathname.startsWith(prefix));
+      if (route && req.method === 'GET') {
+        const answer = await route[1]({ rest: url.pathname.slice(route[0].length), headers: req.headers, requestId });
+        return sendJson(res, answer.status, answer.body);
       }
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         return sendJson(res, 404, errorBody(`No route ${url.pathname}; GraphQL is at /graphql.`, 'NOT_FOUND', requestId));

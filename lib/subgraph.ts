@@ -10,7 +10,7 @@ import type { Config } from './config';
 import type { Database } from './db';
 import { errorsPlugin, formatError } from './graphql/errors';
 import { scalarsFor } from './graphql/scalars';
-import { closeServer, createGraphQLHttpServer } from './http';
+import { closeServer, createGraphQLHttpServer, type SubgraphRoute } from './http';
 import type { Logger } from './log';
 import type { PeerClient } from './peers';
 
@@ -49,6 +49,8 @@ export interface SubgraphModule<Store extends ClosableStore, Loaders> {
   scalars?: Record<string, GraphQLScalarType>;
   createStore(database: Database, onQuery?: (sql: string) => void): Store;
   createLoaders(store: Store, viewer: Viewer): Loaders;
+  /** Extra JSON GET routes beside GraphQL, by path prefix (an export format such as OCDS). */
+  routes?: (store: Store) => Record<string, SubgraphRoute>;
 }
 
 export interface SubgraphServer<C = unknown> {
@@ -104,6 +106,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     log,
     bodyLimitBytes: deps.config.bodyLimitBytes,
     context: async ({ headers, requestId }) => context(await deps.verifyToken(headers.authorization), requestId),
+    routes: module.routes?.(store),
     readiness: async () => {
       try {
         await deps.database.query('SELECT 1');

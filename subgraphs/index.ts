@@ -42,6 +42,15 @@ export const subgraphs: SubgraphDefinition[] = [
       seed: (await import('../prisma/seed/organizations.js')).seedOrganizations,
     }),
   },
+  {
+    name: 'procurement',
+    port: 4004,
+    sdlPath: path.join(__dirname, 'procurement/schema.graphql'),
+    load: async () => ({
+      createServer: (await import('./procurement/src/server.js')).createProcurementServer as SubgraphImplementation['createServer'],
+      seed: (await import('../prisma/seed/procurement.js')).seedProcurement,
+    }),
+  },
 ];
 
 export function subgraphDefaults(): Record<string, number> {

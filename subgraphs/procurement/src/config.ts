@@ -1,0 +1,58 @@
+import { ConfigError, integer, type Env } from '../../../lib/config';
+
+/** The procurement subgraph's own settings, read from the process's variables (README table). */
+export interface ProcurementConfig {
+  /** OCDS publisher prefix; ocid = prefix + project id. */
+  ocidPrefix: string;
+  /** Public holidays (YYYY-MM-DD) skipped when counting the 7 working days to object. */
+  holidays: ReadonlySet<string>;
+  /** A tender with fewer than 3 bids this many days before closing is at risk. */
+  atRiskDays: number;
+  /** Where the OCDS package says it is published. */
+  publicationBaseUrl: string;
+  /** The city's zone (lib config): what "today" is for deadlines. */
+  timeZone: string;
+}
+
+/** China's statutory public holidays (国务院办公厅 notices) for the demo years; weekends are skipped anyway. */
+const DEFAULT_HOLIDAYS = [
+  '2026-01-01', '2026-01-02', '2026-01-03',
+  '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
+  '2026-04-04', '2026-04-05', '2026-04-06',
+  '2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05',
+  '2026-06-19', '2026-06-20', '2026-06-21',
+  '2026-09-25', '2026-09-26', '2026-09-27',
+  '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07',
+  '2027-01-01', '2027-01-02', '2027-01-03',
+];
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isCalendarDate(value: string): boolean {
+  return DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+}
+
+export function loadProcurementConfig(env: Env, timeZone: string): ProcurementConfig {
+  const prefix = env.PROCUREMENT_OCID_PREFIX || 'ocds-crg001-';
+  // OCDS prefixes are `ocds-` + 6 characters + `-`.
+  if (!/^ocds-[a-z0-9]{6}-$/.test(prefix)) throw new ConfigError('PROCUREMENT_OCID_PREFIX', 'an OCDS prefix such as ocds-abc123-', prefix);
+  const rawHolidays = env.PROCUREMENT_HOLIDAYS;
+  let holidays = DEFAULT_HOLIDAYS;
+  if (rawHolidays !== undefined && rawHolidays.trim() !== '') {
+    holidays = rawHolidays.split(',').map((day) => day.trim()).filter((day) => day !== '');
+    if (!holidays.every(isCalendarDate)) throw new ConfigError('PROCUREMENT_HOLIDAYS', 'comma-separated dates YYYY-MM-DD', rawHolidays);
+  }
+  const base = env.PROCUREMENT_PUBLICATION_URL || 'https://procurement.example.gov.cn/ocds/releases/';
+  try {
+    new URL(base);
+  } catch {
+    throw new ConfigError('PROCUREMENT_PUBLICATION_URL', 'an absolute URL', base);
+  }
+  return {
+    ocidPrefix: prefix,
+    holidays: new Set(holidays),
+    atRiskDays: integer(env, 'PROCUREMENT_AT_RISK_DAYS', 5, 0, 365),
+    publicationBaseUrl: base.endsWith('/') ? base : `${base}/`,
+    timeZone,
+  };
+}

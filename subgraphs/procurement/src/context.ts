@@ -1,0 +1,5 @@
+import type { SubgraphContext } from '../../../lib/subgraph';
+import type { ProcurementLoaders } from './loaders';
+import type { ProcurementStore } from './store';
+
+export type Context = SubgraphContext<ProcurementStore, ProcurementLoaders>;

@@ -1,0 +1,185 @@
+import type { Connection } from '../../../lib/graphql/connections';
+import type {
+  AwardCriteria,
+  ContractStatus,
+  EvaluationStatus,
+  ProjectStatus,
+  TenderMethod,
+  TenderStatus,
+} from './generated/prisma/enums';
+import type { OrganizationKind, PerformanceGrade, ServiceCategory } from './generated/graphql';
+
+/** Rows as the store returns them: amounts as exact decimal strings, dates as YYYY-MM-DD. */
+
+export interface CatalogueItemModel {
+  code: string;
+  name: string;
+  category: ServiceCategory;
+}
+
+export interface BudgetLineModel {
+  id: string;
+  agencyId: string;
+  areaCode: string;
+  year: number;
+  name: string;
+  amount: string;
+  committed: string;
+}
+
+export interface ProcurementProjectModel {
+  id: string;
+  title: string;
+  purchaserId: string;
+  purchaserName: string;
+  purchaserCreditCode: string | null;
+  areaCode: string;
+  catalogueCode: string;
+  category: ServiceCategory;
+  budgetLineId: string;
+  serviceContent: string;
+  budget: string;
+  termMonths: number;
+  termJustification: string | null;
+  status: ProjectStatus;
+  version: number;
+  createdAt: Date;
+}
+
+export interface TenderModel {
+  id: string;
+  projectId: string;
+  /** The project's area: whose officers read the bids. */
+  areaCode: string;
+  method: TenderMethod;
+  methodChangeReason: string | null;
+  awardCriteria: AwardCriteria;
+  eligibleKinds: OrganizationKind[];
+  minGrade: number | null;
+  invitedIds: string[];
+  publishedAt: Date;
+  opensAt: Date;
+  closesAt: Date;
+  status: TenderStatus;
+  awardedBidId: string | null;
+  awardAmount: string | null;
+  awardNoticeDate: string | null;
+  objectionDeadline: string | null;
+  version: number;
+}
+
+export interface BidModel {
+  id: string;
+  tenderId: string;
+  organizationId: string;
+  organizationName: string;
+  creditCode: string | null;
+  price: string;
+  proposal: string;
+  submittedAt: Date;
+  withdrawnAt: Date | null;
+  qualified: boolean | null;
+  score: string | null;
+}
+
+export interface AwardModel {
+  tender: TenderModel;
+}
+
+export interface ObjectionModel {
+  id: string;
+  tenderId: string;
+  organizationId: string;
+  reason: string;
+  filedAt: Date;
+}
+
+export interface ContractModel {
+  id: string;
+  projectId: string;
+  tenderId: string;
+  supplierId: string;
+  purchaserId: string;
+  areaCode: string;
+  category: ServiceCategory;
+  title: string;
+  originalValue: string;
+  supplementaryTotal: string;
+  value: string;
+  paid: string;
+  startsOn: string;
+  endsOn: string;
+  signedOn: string | null;
+  status: ContractStatus;
+  terminationReason: string | null;
+  version: number;
+}
+
+export interface MilestoneModel {
+  id: string;
+  contractId: string;
+  title: string;
+  deliverable: string;
+  dueOn: string;
+  completedOn: string | null;
+}
+
+export interface PaymentModel {
+  id: string;
+  contractId: string;
+  milestoneId: string | null;
+  amount: string;
+  paidOn: string;
+}
+
+export interface SupplementaryAgreementModel {
+  id: string;
+  contractId: string;
+  amount: string;
+  reason: string;
+  signedOn: string;
+}
+
+export interface PerformanceEvaluationModel {
+  id: string;
+  contractId: string;
+  supplierId: string;
+  evaluatorId: string;
+  evaluatorName: string;
+  status: EvaluationStatus;
+  scores: { indicator: string; score: number }[];
+  residentSatisfaction: number | null;
+  overallScore: number | null;
+  grade: PerformanceGrade | null;
+  completedAt: Date | null;
+}
+
+export interface TenderRiskModel {
+  tender: TenderModel;
+  eligibleSupply: number;
+  bidCount: number;
+  reasons: string[];
+}
+
+export interface ProcurementStatisticsRowModel {
+  key: string;
+  contracts: number;
+  amount: string;
+}
+
+/** Entities of other subgraphs, known here by their keys alone. */
+export interface OrganizationModel {
+  id: string;
+}
+export interface CommunityModel {
+  code: string;
+}
+export interface AreaModel {
+  code: string;
+}
+
+export type ContractConnectionModel = Connection<ContractModel>;
+export type ProjectConnectionModel = Connection<ProcurementProjectModel>;
+export type BidConnectionModel = Connection<BidModel>;
+export type MilestoneConnectionModel = Connection<MilestoneModel>;
+export type TenderRiskConnectionModel = Connection<TenderRiskModel>;

@@ -1,0 +1,391 @@
+import { covers, requireRole } from '../../../../lib/auth';
+import { badInput, conflict, forbidden, notFound } from '../../../../lib/errors';
+import { toFen } from '../../../../lib/money';
+import { actsFor, requireActsFor, requirePurchaser } from '../access';
+import type { Context } from '../context';
+import type { MutationResolvers } from '../generated/graphql';
+import type { BidModel, TenderModel } from '../models';
+import type { RegistryOrganization } from '../registry';
+import {
+  addDays,
+  addWorkingDays,
+  areaCode,
+  calendarDate,
+  list,
+  MIN_INVITED,
+  MIN_QUALIFIED_BIDS,
+  OBJECTION_WORKING_DAYS,
+  OPEN_TENDER_MIN_DAYS,
+  optionalText,
+  positiveYuan,
+  requireUuid,
+  ruleBroken,
+  score,
+  SIGN_WITHIN_DAYS,
+  term,
+  text,
+  todayIn,
+  year,
+} from '../rules';
+import type { Actor } from '../store';
+import { contractWorkflow, tenderWorkflow } from '../workflows';
+
+const GRADES = { GRADE_1A: 1, GRADE_2A: 2, GRADE_3A: 3, GRADE_4A: 4, GRADE_5A: 5 } as const;
+const DAY_MS = 86_400_000;
+
+function actor(context: Context): Actor {
+  const viewer = context.viewer;
+  return viewer.anonymous ? { id: 'anonymous', org: undefined, requestId: context.requestId } : { id: viewer.id, org: viewer.org, requestId: context.requestId };
+}
+
+function today(context: Context): string {
+  return todayIn(context.loaders.settings.timeZone);
+}
+
+async function fromRegistry(context: Context, id: string, field: string): Promise<RegistryOrganization> {
+  const organization = await context.loaders.registry.organizations.load(id);
+  if (!organization) throw badInput(field, `No organisation ${id} is in the registry.`);
+  return organization;
+}
+
+async function existingTender(context: Context, id: string, field: string): Promise<TenderModel> {
+  const tender = await context.loaders.tender.load(requireUuid(id, field));
+  if (!tender) throw notFound(`No tender ${id}.`);
+  return tender;
+}
+
+/** The registry's word on whether an organisation may bid on this tender, with the rule named. */
+function checkEligibility(organization: RegistryOrganization, tender: TenderModel, category: string): void {
+  if (organization.status !== 'ACTIVE') throw ruleBroken('BIDDER_ACTIVE', `${organization.name} is ${organization.status} in the registry; only active organisations may bid.`);
+  if (!tender.eligibleKinds.includes(organization.kind)) {
+    throw ruleBroken('BIDDER_KIND_ELIGIBLE', `This tender accepts ${tender.eligibleKinds.join(', ')}; ${organization.name} is ${organization.kind}.`);
+  }
+  if (tender.minGrade !== null && (organization.currentGrade ?? 0) < tender.minGrade) {
+    throw ruleBroken('BIDDER_MIN_GRADE', `This tender needs a current evaluation grade of at least ${tender.minGrade}A.`);
+  }
+  if (!organization.categories.includes(category as never)) {
+    throw ruleBroken('BIDDER_SERVES_CATEGORY', `${organization.name} is not registered for ${category}.`);
+  }
+  if ((tender.method === 'INVITED' || tender.method === 'SINGLE_SOURCE') && !tender.invitedIds.includes(organization.id)) {
+    throw ruleBroken('BIDDER_INVITED', `This ${tender.method} tender is for invited suppliers only.`);
+  }
+}
+
+function open(tender: TenderModel, now: Date): void {
+  if (tender.status !== 'ACTIVE') throw ruleBroken('TENDER_ACTIVE', `Tender ${tender.id} is ${tender.status}.`);
+  if (now < tender.opensAt) throw ruleBroken('BEFORE_DEADLINE', `Tender ${tender.id} opens for bids at ${tender.opensAt.toISOString()}.`);
+  if (now >= tender.closesAt) throw ruleBroken('BEFORE_DEADLINE', `Tender ${tender.id} closed at ${tender.closesAt.toISOString()}.`);
+}
+
+export const Mutation: MutationResolvers = {
+  addCatalogueItem: async (_, { input }, context) => {
+    requireRole(context.viewer, ['CITY_ADMIN'], 'Adding to the guiding catalogue');
+    if (!/^[A-Z][0-9A-Z.-]{1,31}$/.test(input.code)) throw badInput('input.code', 'A catalogue code is a capital letter then up to 31 of A–Z, 0–9, dot or hyphen, e.g. A05.01.');
+    const item = await context.store.addCatalogueItem({ code: input.code, name: text(input.name, 'input.name', 200), category: input.category }, actor(context));
+    return { item };
+  },
+
+  createBudgetLine: async (_, { input }, context) => {
+    const area = areaCode(input.areaCode, 'input.areaCode');
+    requirePurchaser(context.viewer, area, 'Creating a budget line');
+    const agencyId = requireUuid(input.agencyId, 'input.agencyId');
+    const agency = await fromRegistry(context, agencyId, 'input.agencyId');
+    if (agency.kind !== 'GOVERNMENT_AGENCY') throw ruleBroken('PURCHASER_IS_AGENCY', `${agency.name} is not a government agency.`, 'input.agencyId');
+    const budgetLine = await context.store.createBudgetLine(
+      { agencyId, areaCode: area, year: year(input.year, 'input.year'), name: text(input.name, 'input.name', 200), amount: positiveYuan(input.amount, 'input.amount') },
+      actor(context),
+    );
+    return { budgetLine };
+  },
+
+  createProject: async (_, { input }, context) => {
+    const area = areaCode(input.areaCode, 'input.areaCode');
+    requirePurchaser(context.viewer, area, 'Creating a purchase project');
+    if (input.kind !== 'SERVICES') {
+      throw ruleBroken('SERVICES_ONLY', `${input.kind} may not be bought as government purchase of services (goods, works, financing and own staffing are excluded).`, 'input.kind');
+    }
+    const communityCodes = [...new Set(list(input.communityCodes ?? [], 'input.communityCodes').map((code) => areaCode(code, 'input.communityCodes')))];
+    for (const code of communityCodes) {
+      if (!covers(area, code)) {
+        throw badInput('input.communityCodes', `Community ${code} lies outside the project's area ${area}.`);
+      }
+    }
+    const targets = list(input.targets, 'input.targets', 1).map((target, i) => ({
+      indicator: text(target.indicator, `input.targets.${i}.indicator`, 200),
+      targetValue: text(target.targetValue, `input.targets.${i}.targetValue`, 200),
+    }));
+    const { months, justification } = term(input.termMonths, input.termJustification);
+    const purchaserId = requireUuid(input.purchaserId, 'input.purchaserId');
+    const budgetLineId = requireUuid(input.budgetLineId, 'input.budgetLineId');
+    const budget = positiveYuan(input.budget, 'input.budget');
+    const title = text(input.title, 'input.title', 200);
+    const serviceContent = text(input.serviceContent, 'input.serviceContent');
+    const catalogueCode = text(input.catalogueCode, 'input.catalogueCode', 32);
+    const purchaser = await fromRegistry(context, purchaserId, 'input.purchaserId');
+    if (purchaser.kind !== 'GOVERNMENT_AGENCY') throw ruleBroken('PURCHASER_IS_AGENCY', `${purchaser.name} is not a government agency.`, 'input.purchaserId');
+    const project = await context.store.createProject(
+      {
+        title,
+        purchaser: { id: purchaser.id, name: purchaser.name, creditCode: purchaser.creditCode },
+        areaCode: area,
+        communityCodes,
+        catalogueCode,
+        budgetLineId,
+        serviceContent,
+        budget,
+        termMonths: months,
+        termJustification: justification,
+        targets,
+      },
+      actor(context),
+    );
+    return { project };
+  },
+
+  publishTender: async (_, { input }, context) => {
+    const projectId = requireUuid(input.projectId, 'input.projectId');
+    const project = await context.loaders.project.load(projectId);
+    if (!project) throw notFound(`No project ${projectId}.`);
+    requirePurchaser(context.viewer, project.areaCode, 'Publishing a tender');
+    const opensAt = input.opensAt as Date;
+    const closesAt = input.closesAt as Date;
+    if (!(closesAt > opensAt)) throw badInput('input.closesAt', 'The tender must close after it opens.');
+    if (closesAt.getTime() - Date.now() > 366 * DAY_MS) throw badInput('input.closesAt', 'A tender closes within a year.');
+    if (input.method === 'OPEN' && closesAt.getTime() - Math.max(opensAt.getTime(), Date.now()) < OPEN_TENDER_MIN_DAYS * DAY_MS) {
+      throw ruleBroken('OPEN_TENDER_20_DAYS', `An open tender stays open at least ${OPEN_TENDER_MIN_DAYS} days.`, 'input.closesAt');
+    }
+    const eligibleKinds = [...new Set(list(input.eligibleKinds, 'input.eligibleKinds', 1, 7))];
+    if (eligibleKinds.includes('GOVERNMENT_AGENCY')) {
+      throw ruleBroken('NO_OWN_STAFFING', 'Government agencies cannot undertake purchased services.', 'input.eligibleKinds');
+    }
+    const invitedIds = [...new Set(list(input.invitedSupplierIds ?? [], 'input.invitedSupplierIds').map((id) => requireUuid(id, 'input.invitedSupplierIds')))];
+    if (input.method === 'INVITED' && invitedIds.length < MIN_INVITED) {
+      throw ruleBroken('INVITE_AT_LEAST_3', `An invited tender invites at least ${MIN_INVITED} suppliers.`, 'input.invitedSupplierIds');
+    }
+    if (input.method === 'SINGLE_SOURCE' && invitedIds.length !== 1) {
+      throw ruleBroken('SINGLE_SOURCE_ONE_SUPPLIER', 'A single-source purchase names exactly one supplier.', 'input.invitedSupplierIds');
+    }
+    if (input.method === 'OPEN' && invitedIds.length > 0) {
+      throw badInput('input.invitedSupplierIds', 'An open tender invites nobody in particular.');
+    }
+    const methodChangeReason = optionalText(input.methodChangeReason, 'input.methodChangeReason');
+    const tender = await context.store.publishTender(
+      {
+        projectId,
+        method: input.method,
+        methodChangeReason,
+        awardCriteria: input.awardCriteria,
+        eligibleKinds,
+        minGrade: input.minGrade ? GRADES[input.minGrade] : undefined,
+        invitedIds,
+        opensAt,
+        closesAt,
+      },
+      actor(context),
+      (_project, previous) => {
+        const last = previous.at(-1);
+        // After a failed tender the project is re-tendered the same way, or changes method with a recorded reason.
+        if (last?.status === 'UNSUCCESSFUL' && last.method !== input.method && !methodChangeReason) {
+          throw ruleBroken('METHOD_CHANGE_RECORDED', `The previous ${last.method} tender failed; changing the method needs a recorded reason.`, 'input.methodChangeReason');
+        }
+      },
+    );
+    return { tender };
+  },
+
+  submitBid: async (_, { input }, context) => {
+    const viewer = requireActsFor(context.viewer, 'ORG_ADMIN', 'Bidding');
+    const tender = await existingTender(context, input.tenderId, 'input.tenderId');
+    const price = positiveYuan(input.price, 'input.price');
+    const proposal = text(input.proposal, 'input.proposal');
+    open(tender, new Date());
+    const project = (await context.loaders.project.load(tender.projectId))!;
+    const organization = await fromRegistry(context, viewer.org, 'org');
+    checkEligibility(organization, tender, project.category);
+    const bid = await context.store.submitBid(
+      tender.id,
+      { id: organization.id, name: organization.name, creditCode: organization.creditCode },
+      price,
+      proposal,
+      actor(context),
+      (fresh) => open(fresh, new Date()),
+    );
+    return { bid };
+  },
+
+  withdrawBid: async (_, { input }, context) => {
+    requireActsFor(context.viewer, 'ORG_ADMIN', 'Withdrawing a bid');
+    const bidId = requireUuid(input.bidId, 'input.bidId');
+    const bid = await context.store.withdrawBid(bidId, actor(context), (found, tender) => {
+      if (!actsFor(context.viewer, found.organizationId)) throw forbidden('Only the bidder withdraws its bid.');
+      if (found.withdrawnAt) throw conflict(`Bid ${bidId} is already withdrawn.`);
+      open(tender, new Date());
+    });
+    return { bid };
+  },
+
+  evaluateTender: async (_, { input }, context) => {
+    const tender = await existingTender(context, input.tenderId, 'input.tenderId');
+    requirePurchaser(context.viewer, tender.areaCode, 'Evaluating a tender');
+    const scores = new Map<string, { qualified: boolean; score: number | undefined }>();
+    list(input.scores, 'input.scores', 0, 200).forEach((entry, i) => {
+      const id = requireUuid(entry.bidId, `input.scores.${i}.bidId`);
+      if (scores.has(id)) throw badInput(`input.scores.${i}.bidId`, `Bid ${id} is scored twice.`);
+      const value = entry.score === null || entry.score === undefined ? undefined : score(entry.score, `input.scores.${i}.score`);
+      if (tender.awardCriteria === 'RATED' && entry.qualified && value === undefined) {
+        throw badInput(`input.scores.${i}.score`, 'A rated tender scores every qualified bid.');
+      }
+      scores.set(id, { qualified: entry.qualified, score: value });
+    });
+    const { holidays } = context.loaders.settings;
+    const noticeDate = today(context);
+    const updated = await context.store.evaluateTender(tender.id, input.expectedVersion ?? undefined, scores, actor(context), (fresh, bids) => {
+      if (new Date() < fresh.closesAt) throw ruleBroken('AFTER_DEADLINE', `Tender ${fresh.id} is evaluated after it closes at ${fresh.closesAt.toISOString()}.`);
+      const qualified = bids.filter((bid) => bid.qualified);
+      const to = qualified.length === 0 || (fresh.method === 'OPEN' && qualified.length < MIN_QUALIFIED_BIDS) ? 'UNSUCCESSFUL' : 'AWARDED';
+      tenderWorkflow.check(context.viewer, fresh.status, to, {});
+      if (to === 'UNSUCCESSFUL') return null;
+      const winner = [...qualified].sort(fresh.awardCriteria === 'RATED' ? byScore : byPrice)[0]!;
+      return { winner, noticeDate, objectionDeadline: addWorkingDays(noticeDate, OBJECTION_WORKING_DAYS, holidays) };
+    });
+    return { tender: updated };
+  },
+
+  cancelTender: async (_, { input }, context) => {
+    const tender = await existingTender(context, input.tenderId, 'input.tenderId');
+    requirePurchaser(context.viewer, tender.areaCode, 'Cancelling a tender');
+    const reason = text(input.reason, 'input.reason');
+    const updated = await context.store.cancelTender(tender.id, reason, actor(context), (fresh) => void tenderWorkflow.check(context.viewer, fresh.status, 'CANCELLED', { reason }));
+    return { tender: updated };
+  },
+
+  fileObjection: async (_, { input }, context) => {
+    const viewer = requireActsFor(context.viewer, 'ORG_ADMIN', 'Objecting to an award');
+    const tender = await existingTender(context, input.tenderId, 'input.tenderId');
+    const reason = text(input.reason, 'input.reason');
+    const day = today(context);
+    const objection = await context.store.fileObjection(tender.id, viewer.org, reason, actor(context), (fresh, bids) => {
+      if (bids.length === 0) throw forbidden('Only organisations that bid on the tender may object to its award.');
+      if (fresh.status !== 'AWARDED') throw ruleBroken('OBJECT_TO_AN_AWARD', `Tender ${fresh.id} is ${fresh.status}; objections are against an award.`);
+      if (day > fresh.objectionDeadline!) {
+        throw ruleBroken('OBJECTION_WITHIN_7_WORKING_DAYS', `Objections closed on ${fresh.objectionDeadline} (7 working days after the notice of ${fresh.awardNoticeDate}).`);
+      }
+    });
+    return { objection };
+  },
+
+  createContract: async (_, { input }, context) => {
+    const tender = await existingTender(context, input.tenderId, 'input.tenderId');
+    requirePurchaser(context.viewer, tender.areaCode, 'Creating a contract');
+    const value = positiveYuan(input.value, 'input.value');
+    const startsOn = calendarDate(input.startsOn, 'input.startsOn');
+    const endsOn = calendarDate(input.endsOn, 'input.endsOn');
+    if (endsOn <= startsOn) throw badInput('input.endsOn', 'A contract ends after it starts.');
+    const project = (await context.loaders.project.load(tender.projectId))!;
+    if (endsOn > addDays(startsOn, Math.ceil(project.termMonths * 31))) {
+      throw ruleBroken('TERM_AS_PLANNED', `The project's term is ${project.termMonths} months.`, 'input.endsOn');
+    }
+    const milestones = list(input.milestones, 'input.milestones', 1).map((m, i) => ({
+      title: text(m.title, `input.milestones.${i}.title`, 200),
+      deliverable: text(m.deliverable, `input.milestones.${i}.deliverable`),
+      dueOn: calendarDate(m.dueOn, `input.milestones.${i}.dueOn`),
+    }));
+    const contract = await context.store.createContract(tender.id, { value, startsOn, endsOn, milestones }, actor(context), (fresh) => {
+      if (fresh.status !== 'AWARDED') throw ruleBroken('CONTRACT_AFTER_AWARD', `Tender ${fresh.id} is ${fresh.status}; a contract follows an award.`);
+      if (toFen(value) > toFen(fresh.awardAmount!)) {
+        throw ruleBroken('VALUE_NOT_ABOVE_AWARD', `The contract value ${value} is above the award ${fresh.awardAmount}.`, 'input.value');
+      }
+    });
+    return { contract };
+  },
+
+  changeContractStatus: async (_, { input }, context) => {
+    const contractId = requireUuid(input.contractId, 'input.contractId');
+    const current = await context.loaders.contract.load(contractId);
+    if (!current) throw notFound(`No contract ${contractId}.`);
+    requirePurchaser(context.viewer, current.areaCode, 'Changing a contract');
+    const reason = optionalText(input.reason, 'input.reason');
+    const day = today(context);
+    const contract = await context.store.changeContractStatus(contractId, input.to, input.expectedVersion ?? undefined, reason, day, actor(context), (fresh, tender) => {
+      contractWorkflow.check(context.viewer, fresh.status, input.to, { reason });
+      if (input.to === 'ACTIVE' && day > addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)) {
+        throw ruleBroken('SIGN_WITHIN_30_DAYS', `The contract had to be signed by ${addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)}, 30 days after the award notice.`);
+      }
+    });
+    return { contract };
+  },
+
+  completeMilestone: async (_, { input }, context) => {
+    const milestoneId = requireUuid(input.milestoneId, 'input.milestoneId');
+    const completedOn = calendarDate(input.completedOn, 'input.completedOn');
+    if (completedOn > today(context)) throw badInput('input.completedOn', 'A milestone cannot be completed in the future.');
+    const milestone = await context.store.completeMilestone(milestoneId, completedOn, actor(context), (contract) => {
+      requirePurchaser(context.viewer, contract.areaCode, 'Accepting a milestone');
+      if (contract.status !== 'ACTIVE') throw ruleBroken('CONTRACT_ACTIVE', `Contract ${contract.id} is ${contract.status}.`);
+    });
+    return { milestone };
+  },
+
+  recordPayment: async (_, { input }, context) => {
+    const contractId = requireUuid(input.contractId, 'input.contractId');
+    const amount = positiveYuan(input.amount, 'input.amount');
+    const paidOn = calendarDate(input.paidOn, 'input.paidOn');
+    const milestoneId = input.milestoneId ? requireUuid(input.milestoneId, 'input.milestoneId') : undefined;
+    const result = await context.store.recordPayment(contractId, { amount, paidOn, milestoneId }, actor(context), (contract, milestone) => {
+      requirePurchaser(context.viewer, contract.areaCode, 'Recording a payment');
+      if (milestoneId && milestone?.contractId !== contract.id) throw badInput('input.milestoneId', 'The milestone belongs to another contract.');
+    });
+    return result;
+  },
+
+  addSupplementaryAgreement: async (_, { input }, context) => {
+    const contractId = requireUuid(input.contractId, 'input.contractId');
+    const amount = positiveYuan(input.amount, 'input.amount');
+    const reason = text(input.reason, 'input.reason');
+    return context.store.addSupplementaryAgreement(contractId, amount, reason, today(context), actor(context), (contract) =>
+      void requirePurchaser(context.viewer, contract.areaCode, 'Adding a supplementary agreement'),
+    );
+  },
+
+  assignEvaluation: async (_, { input }, context) => {
+    const contractId = requireUuid(input.contractId, 'input.contractId');
+    const contract = await context.loaders.contract.load(contractId);
+    if (!contract) throw notFound(`No contract ${contractId}.`);
+    requirePurchaser(context.viewer, contract.areaCode, 'Assigning an evaluation');
+    if (contract.status !== 'ACTIVE' && contract.status !== 'COMPLETED') {
+      throw ruleBroken('EVALUATE_SIGNED_CONTRACTS', `Contract ${contract.id} is ${contract.status}; signed contracts are evaluated.`);
+    }
+    const evaluatorId = requireUuid(input.evaluatorId, 'input.evaluatorId');
+    if (evaluatorId === contract.supplierId || evaluatorId === contract.purchaserId) {
+      throw ruleBroken('THIRD_PARTY_EVALUATOR', 'The evaluator is a third party: neither the supplier nor the purchaser.', 'input.evaluatorId');
+    }
+    const evaluator = await fromRegistry(context, evaluatorId, 'input.evaluatorId');
+    if (evaluator.status !== 'ACTIVE') throw ruleBroken('EVALUATOR_ACTIVE', `${evaluator.name} is ${evaluator.status} in the registry.`, 'input.evaluatorId');
+    const evaluation = await context.store.assignEvaluation(contract, { id: evaluator.id, name: evaluator.name, creditCode: evaluator.creditCode }, actor(context));
+    return { evaluation };
+  },
+
+  submitEvaluation: async (_, { input }, context) => {
+    const viewer = requireActsFor(context.viewer, 'EVALUATOR', 'Submitting an evaluation');
+    const id = requireUuid(input.evaluationId, 'input.evaluationId');
+    const scores = list(input.scores, 'input.scores', 1).map((entry, i) => ({
+      indicator: text(entry.indicator, `input.scores.${i}.indicator`, 200),
+      score: score(entry.score, `input.scores.${i}.score`),
+    }));
+    const satisfaction = score(input.residentSatisfaction, 'input.residentSatisfaction');
+    const overall = Math.round((scores.reduce((sum, entry) => sum + entry.score, 0) / scores.length) * 100) / 100;
+    const evaluation = await context.store.submitEvaluation(id, { scores, satisfaction, overall, grade: input.grade }, actor(context), (current) => {
+      if (current.evaluatorId !== viewer.org) throw forbidden('Only the assigned evaluator submits this evaluation.');
+    });
+    return { evaluation };
+  },
+};
+
+function byPrice(a: BidModel, b: BidModel): number {
+  const difference = toFen(a.price) - toFen(b.price);
+  return difference !== 0n ? (difference < 0n ? -1 : 1) : a.submittedAt.getTime() - b.submittedAt.getTime();
+}
+
+function byScore(a: BidModel, b: BidModel): number {
+  return Number(b.score) - Number(a.score) || byPrice(a, b);
+}

@@ -1,0 +1,111 @@
+import { notFound } from '../../../../lib/errors';
+import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { requireReader } from '../access';
+import type { QueryResolvers } from '../generated/graphql';
+import { releasePackage } from '../ocds';
+import { MIN_QUALIFIED_BIDS, areaCode, calendarDate, requireUuid, todayIn, year } from '../rules';
+import type { ContractFilter } from '../store';
+import type { TenderRiskModel } from '../models';
+
+const DAY_MS = 86_400_000;
+
+export const Query: QueryResolvers = {
+  catalogue: (_, __, { store }) => store.catalogue(),
+
+  budgetLines: (_, args, { viewer, store }) => {
+    const within = areaCode(args.within, 'within');
+    requireReader(viewer, within, 'Budget lines');
+    return store.budgetLines(within, year(args.year, 'year'));
+  },
+
+  procurementProject: (_, { id }, { loaders }) => loaders.project.load(requireUuid(id, 'id')),
+
+  procurementProjects: async (_, args, { store, loaders }) => {
+    const within = areaCode(args.within, 'within');
+    const page = readPage(args);
+    const rows = await store.projectPage(within, args.status ?? undefined, page);
+    for (const row of rows) loaders.project.prime(row.id, row);
+    return toConnection(rows, page, (project) => [project.id, project.id], () => store.countProjects(within, args.status ?? undefined));
+  },
+
+  contract: (_, { id }, { loaders }) => loaders.contract.load(requireUuid(id, 'id')),
+
+  contracts: async (_, { filter, first, after }, { viewer, store, loaders }) => {
+    const page = readPage({ first, after });
+    const within = filter?.within ? areaCode(filter.within, 'filter.within') : viewer.anonymous ? '000000000000' : viewer.area;
+    requireReader(viewer, within, 'The contracts list');
+    const criteria: ContractFilter = {
+      within,
+      status: filter?.status ?? undefined,
+      purchaser: filter?.purchaser ? requireUuid(filter.purchaser, 'filter.purchaser') : undefined,
+      supplier: filter?.supplier ? requireUuid(filter.supplier, 'filter.supplier') : undefined,
+      expiringBefore: filter?.expiringBefore ? calendarDate(filter.expiringBefore, 'filter.expiringBefore') : undefined,
+      hasOverdueMilestones: filter?.hasOverdueMilestones ?? undefined,
+    };
+    const today = todayIn(loaders.settings.timeZone);
+    const rows = await store.contractPage(criteria, today, page);
+    for (const row of rows) loaders.contract.prime(row.id, row);
+    return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => store.countContracts(criteria, today));
+  },
+
+  overdueMilestones: async (_, args, { viewer, store, loaders }) => {
+    const within = areaCode(args.within, 'within');
+    requireReader(viewer, within, 'Overdue milestones');
+    const page = readPage(args);
+    const today = todayIn(loaders.settings.timeZone);
+    const rows = await store.overdueMilestonePage(within, today, page);
+    for (const row of rows) loaders.milestone.prime(row.id, row);
+    return toConnection(rows, page, (milestone) => [milestone.dueOn, milestone.id], () => store.countOverdueMilestones(within, today));
+  },
+
+  /**
+   * Active tenders at risk: one statement for the tenders with their bid counts, one peer call
+   * for the registry's supply in every area involved, then filtered and paged here.
+   */
+  tendersAtRisk: async (_, args, { viewer, store, loaders }) => {
+    const within = areaCode(args.within, 'within');
+    requireReader(viewer, within, 'Tenders at risk');
+    const page = readPage(args);
+    const candidates = await store.activeTenders(within);
+    const areas = [...new Set(candidates.map((c) => c.tender.areaCode))];
+    const supplies = await Promise.all(areas.map((area) => loaders.registry.supply.load(area)));
+    const supplyOf = new Map(areas.map((area, i) => [area, supplies[i]!]));
+    const horizon = Date.now() + loaders.settings.atRiskDays * DAY_MS;
+    const risks: TenderRiskModel[] = [];
+    for (const { tender, category, bidCount } of candidates) {
+      loaders.tender.prime(tender.id, tender);
+      const eligibleSupply = supplyOf.get(tender.areaCode)?.get(category) ?? 0;
+      const reasons = [
+        ...(eligibleSupply < MIN_QUALIFIED_BIDS ? ['THIN_SUPPLY'] : []),
+        ...(bidCount < MIN_QUALIFIED_BIDS && tender.closesAt.getTime() <= horizon ? ['FEW_BIDS'] : []),
+      ];
+      if (reasons.length > 0) risks.push({ tender, eligibleSupply, bidCount, reasons });
+    }
+    const key = (risk: TenderRiskModel) => [risk.tender.closesAt.toISOString(), risk.tender.id];
+    const start = page.after ? risks.findIndex((risk) => compareKeys(key(risk), page.after!) > 0) : 0;
+    const rest = start < 0 ? [] : risks.slice(start);
+    return toConnection(rest.slice(0, page.first + 1), page, key, async () => risks.length);
+  },
+
+  procurementStatistics: (_, args, { viewer, store }) => {
+    const within = areaCode(args.within, 'within');
+    requireReader(viewer, within, 'Procurement statistics');
+    return store.statistics(year(args.year, 'year'), within, args.groupBy);
+  },
+
+  ocdsReleasePackage: async (_, { projectId }, { store, loaders }) => {
+    const id = requireUuid(projectId, 'projectId');
+    const record = await store.projectRecord(id);
+    if (!record) throw notFound(`No project ${id}.`);
+    return releasePackage(record, loaders.settings);
+  },
+};
+
+function compareKeys(a: (string | number)[], b: (string | number)[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = String(a[i] ?? '');
+    const y = String(b[i] ?? '');
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}

@@ -1,0 +1,36 @@
+import type { Resolvers } from '../generated/graphql';
+import { Mutation } from './Mutation';
+import { Query } from './Query';
+import {
+  Award,
+  Bid,
+  BudgetLine,
+  Community,
+  Contract,
+  Milestone,
+  Objection,
+  Organization,
+  Payment,
+  PerformanceEvaluation,
+  ProcurementProject,
+  SupplementaryAgreement,
+  Tender,
+} from './Types';
+
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  BudgetLine,
+  ProcurementProject,
+  Tender,
+  Bid,
+  Award,
+  Objection,
+  Contract,
+  Milestone,
+  Payment,
+  SupplementaryAgreement,
+  PerformanceEvaluation,
+  Organization,
+  Community,
+};

@@ -1,0 +1,129 @@
+import { isAreaCode } from '../../../lib/auth';
+import { badInput, conflict } from '../../../lib/errors';
+import { parseYuan, toFen } from '../../../lib/money';
+import type { GraphQLError } from 'graphql';
+
+/** The legal rules of government purchase of services, as pure checks (DOMAIN.md, procurement). */
+
+export const OPEN_TENDER_MIN_DAYS = 20;
+export const MIN_QUALIFIED_BIDS = 3;
+export const MIN_INVITED = 3;
+export const OBJECTION_WORKING_DAYS = 7;
+export const SIGN_WITHIN_DAYS = 30;
+/** Supplementary agreements: at most a tenth of the original value in total. */
+export const SUPPLEMENT_CAP_DIVISOR = 10n;
+export const MAX_TERM_MONTHS = 36;
+export const DEFAULT_TERM_MONTHS = 12;
+const MAX_TEXT = 2000;
+const MAX_LIST = 50;
+
+/** A refusal by a named rule: BAD_USER_INPUT when the input breaks it, CONFLICT when the record's state does. */
+export function ruleBroken(rule: string, message: string, field?: string): GraphQLError {
+  return field ? badInput(field, message, { rule }) : conflict(message, { rule });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+export function requireUuid(value: string, field: string): string {
+  if (!isUuid(value)) throw badInput(field, `${field} is not a valid id.`);
+  return value.toLowerCase();
+}
+
+/** Non-blank text without NUL characters, at most `max` characters. */
+export function text(value: string, field: string, max = MAX_TEXT): string {
+  const trimmed = value.trim();
+  if (trimmed === '') throw badInput(field, `${field} must not be blank.`);
+  if (trimmed.includes('\u0000')) throw badInput(field, `${field} must not contain NUL characters.`);
+  if (trimmed.length > max) throw badInput(field, `${field} is longer than ${max} characters.`);
+  return trimmed;
+}
+
+export function optionalText(value: string | null | undefined, field: string, max = MAX_TEXT): string | undefined {
+  return value === undefined || value === null || value.trim() === '' ? undefined : text(value, field, max);
+}
+
+export function list<T>(values: readonly T[], field: string, min = 0, max = MAX_LIST): readonly T[] {
+  if (values.length < min) throw badInput(field, `${field} needs at least ${min} entr${min === 1 ? 'y' : 'ies'}.`);
+  if (values.length > max) throw badInput(field, `${field} takes at most ${max} entries.`);
+  return values;
+}
+
+/** A positive amount in yuan (decimal string), validated through lib/money. */
+export function positiveYuan(value: string, field: string): string {
+  const amount = parseYuan(value, field);
+  if (toFen(amount) <= 0n) throw badInput(field, `${field} must be more than zero.`);
+  return amount;
+}
+
+export function year(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 2000 || value > 2100) throw badInput(field, `${field} must be a year from 2000 to 2100.`);
+  return value;
+}
+
+export function areaCode(value: string, field: string): string {
+  if (!isAreaCode(value)) throw badInput(field, `${field} is not a 12-digit division code.`);
+  return value;
+}
+
+export function score(value: number, field: string): number {
+  if (!Number.isFinite(value) || value < 0 || value > 100) throw badInput(field, `${field} must be from 0 to 100.`);
+  return Math.round(value * 100) / 100;
+}
+
+/** Term in months: 12 by default, up to 36 with a recorded justification. */
+export function term(months: number | null | undefined, justification: string | null | undefined): { months: number; justification: string | undefined } {
+  const value = months ?? DEFAULT_TERM_MONTHS;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TERM_MONTHS) {
+    throw ruleBroken('TERM_AT_MOST_THREE_YEARS', `A contract term is 1 to ${MAX_TERM_MONTHS} months.`, 'input.termMonths');
+  }
+  const reason = optionalText(justification, 'input.termJustification');
+  if (value > DEFAULT_TERM_MONTHS && !reason) {
+    throw ruleBroken(
+      'TERM_ONE_YEAR_UNLESS_JUSTIFIED',
+      'A term longer than one year needs a recorded justification (secured funding, a stable service).',
+      'input.termJustification',
+    );
+  }
+  return { months: value, justification: reason };
+}
+
+// Calendar arithmetic on YYYY-MM-DD strings in UTC, so no time zone shifts a day.
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The day `count` working days after `day`: weekends and the configured holidays are skipped. */
+export function addWorkingDays(day: string, count: number, holidays: ReadonlySet<string>): string {
+  let current = day;
+  let left = count;
+  while (left > 0) {
+    current = addDays(current, 1);
+    const weekday = new Date(`${current}T00:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && !holidays.has(current)) left--;
+  }
+  return current;
+}
+
+export function todayIn(timeZone: string, at = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+export function calendarDate(value: string, field: string): string {
+  const date = new Date(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw badInput(field, `${field} is not a calendar date.`);
+  }
+  const y = date.getUTCFullYear();
+  if (y < 2000 || y > 2100) throw badInput(field, `${field} must lie between 2000 and 2100.`);
+  return value;
+}
