@@ -63,7 +63,7 @@ CREATE TABLE "procurement"."project" (
     CONSTRAINT "project_term" CHECK ("term_months" BETWEEN 1 AND 36 AND ("term_months" <= 12 OR "term_justification" IS NOT NULL)),
     CONSTRAINT "project_version_positive" CHECK ("version" >= 1)
 );
-CREATE INDEX "project_area_code_id_idx" ON "procurement"."project" ("area_code" text_pattern_ops, "id");
+CREATE INDEX "project_area_code_id_idx" ON "procurement"."project" ("area_code" bpchar_pattern_ops, "id");
 CREATE INDEX "project_purchaser_id_idx" ON "procurement"."project" ("purchaser_id");
 
 CREATE TABLE "procurement"."project_community" (
@@ -172,7 +172,7 @@ CREATE TABLE "procurement"."contract" (
     CONSTRAINT "contract_termination_reason" CHECK (("status" = 'TERMINATED') = ("termination_reason" IS NOT NULL)),
     CONSTRAINT "contract_version_positive" CHECK ("version" >= 1)
 );
-CREATE INDEX "contract_area_code_ends_on_id_idx" ON "procurement"."contract" ("area_code" text_pattern_ops, "ends_on", "id");
+CREATE INDEX "contract_area_code_ends_on_id_idx" ON "procurement"."contract" ("area_code" bpchar_pattern_ops, "ends_on", "id");
 CREATE INDEX "contract_supplier_id_idx" ON "procurement"."contract" ("supplier_id", "ends_on", "id");
 CREATE INDEX "contract_purchaser_id_idx" ON "procurement"."contract" ("purchaser_id");
 CREATE INDEX "contract_signed_on_idx" ON "procurement"."contract" ("signed_on");
