@@ -13,6 +13,7 @@ import type {
   OrganizationResolvers,
   PaymentResolvers,
   PerformanceEvaluationResolvers,
+  ProcurementStatisticsRowResolvers,
   ProcurementProjectResolvers,
   SupplementaryAgreementResolvers,
   TenderResolvers,
@@ -84,6 +85,10 @@ export const Award: AwardResolvers = {
   noticeDate: ({ tender }) => tender.awardNoticeDate!,
   objectionDeadline: ({ tender }) => tender.objectionDeadline!,
   signBy: ({ tender }) => addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS),
+};
+
+export const ProcurementStatisticsRow: ProcurementStatisticsRowResolvers = {
+  amount: (row) => money(row.amount),
 };
 
 export const Objection: ObjectionResolvers = {

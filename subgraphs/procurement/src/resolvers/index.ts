@@ -13,6 +13,7 @@ import {
   Payment,
   PerformanceEvaluation,
   ProcurementProject,
+  ProcurementStatisticsRow,
   SupplementaryAgreement,
   Tender,
 } from './Types';
@@ -29,6 +30,7 @@ export const resolvers: Resolvers = {
   Contract,
   Milestone,
   Payment,
+  ProcurementStatisticsRow,
   SupplementaryAgreement,
   PerformanceEvaluation,
   Organization,
