@@ -1,9 +1,9 @@
 import { notFound } from '../../../../lib/errors';
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { toConnection } from '../../../../lib/graphql/connections';
 import { requireReader } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
 import { releasePackage } from '../ocds';
-import { MIN_QUALIFIED_BIDS, areaCode, calendarDate, requireUuid, todayIn, year } from '../rules';
+import { MIN_QUALIFIED_BIDS, areaCode, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
 import type { ContractFilter } from '../store';
 import type { TenderRiskModel } from '../models';
 
@@ -22,7 +22,7 @@ export const Query: QueryResolvers = {
 
   procurementProjects: async (_, args, { store, loaders }) => {
     const within = areaCode(args.within, 'within');
-    const page = readPage(args);
+    const page = keyedPage(args, ['uuid', 'uuid']);
     const rows = await store.projectPage(within, args.status ?? undefined, page);
     for (const row of rows) loaders.project.prime(row.id, row);
     return toConnection(rows, page, (project) => [project.id, project.id], () => store.countProjects(within, args.status ?? undefined));
@@ -31,7 +31,7 @@ export const Query: QueryResolvers = {
   contract: (_, { id }, { loaders }) => loaders.contract.load(requireUuid(id, 'id')),
 
   contracts: async (_, { filter, first, after }, { viewer, store, loaders }) => {
-    const page = readPage({ first, after });
+    const page = keyedPage({ first, after }, ['date', 'uuid']);
     const within = filter?.within ? areaCode(filter.within, 'filter.within') : viewer.anonymous ? '000000000000' : viewer.area;
     requireReader(viewer, within, 'The contracts list');
     const criteria: ContractFilter = {
@@ -51,7 +51,7 @@ export const Query: QueryResolvers = {
   overdueMilestones: async (_, args, { viewer, store, loaders }) => {
     const within = areaCode(args.within, 'within');
     requireReader(viewer, within, 'Overdue milestones');
-    const page = readPage(args);
+    const page = keyedPage(args, ['date', 'uuid']);
     const today = todayIn(loaders.settings.timeZone);
     const rows = await store.overdueMilestonePage(within, today, page);
     for (const row of rows) loaders.milestone.prime(row.id, row);
@@ -65,7 +65,7 @@ export const Query: QueryResolvers = {
   tendersAtRisk: async (_, args, { viewer, store, loaders }) => {
     const within = areaCode(args.within, 'within');
     requireReader(viewer, within, 'Tenders at risk');
-    const page = readPage(args);
+    const page = keyedPage(args, ['time', 'uuid']);
     const candidates = await store.activeTenders(within);
     const areas = [...new Set(candidates.map((c) => c.tender.areaCode))];
     const supplies = await Promise.all(areas.map((area) => loaders.registry.supply.load(area)));

@@ -1,5 +1,5 @@
 import { forbidden } from '../../../../lib/errors';
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { toConnection } from '../../../../lib/graphql/connections';
 import { fromFen, money, toFen } from '../../../../lib/money';
 import { actsFor, isReader, requireReader, requireReaderOrOwn } from '../access';
 import type {
@@ -20,7 +20,7 @@ import type {
 } from '../generated/graphql';
 import type { Context } from '../context';
 import type { ProcurementProjectModel } from '../models';
-import { addDays, SIGN_WITHIN_DAYS, todayIn } from '../rules';
+import { addDays, keyedPage, SIGN_WITHIN_DAYS, todayIn } from '../rules';
 
 const GRADE_NAMES = ['GRADE_1A', 'GRADE_2A', 'GRADE_3A', 'GRADE_4A', 'GRADE_5A'] as const;
 
@@ -144,12 +144,12 @@ export const Organization: OrganizationResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
   bids: async (organization, args, { viewer, store }) => {
     if (!actsFor(viewer, organization.id)) throw forbidden("An organisation's bids are for its own admin.");
-    const page = readPage(args);
+    const page = keyedPage(args, ['uuid', 'uuid']);
     const rows = await store.organizationBidPage(organization.id, page);
     return toConnection(rows, page, (bid) => [bid.id, bid.id], () => store.countOrganizationBids(organization.id));
   },
   contracts: async (organization, args, { store }) => {
-    const page = readPage(args);
+    const page = keyedPage(args, ['date', 'uuid']);
     const rows = await store.supplierContractPage(organization.id, page);
     return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => store.countSupplierContracts(organization.id));
   },
@@ -159,7 +159,7 @@ export const Organization: OrganizationResolvers = {
 export const Community: CommunityResolvers = {
   __resolveReference: (reference) => ({ code: reference.code }),
   procurementProjects: async (community, args, { loaders }) => {
-    const page = readPage(args);
+    const page = keyedPage(args, ['uuid', 'uuid']);
     const ids = await loaders.communityProjectIds(page).load(community.code);
     const rows = (await loaders.project.loadMany(ids)).filter((row): row is ProcurementProjectModel => row !== null && !(row instanceof Error));
     return toConnection(rows, page, (project) => [project.id, project.id], () => loaders.communityProjectCount.load(community.code));
