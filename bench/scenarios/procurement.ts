@@ -1,0 +1,41 @@
+import type { ScenarioFactory } from './types';
+
+/** Procurement officers' main reads: contracts with overdue milestones, and tenders at risk. */
+const procurementScenarios: ScenarioFactory = async ({ signToken, query }) => {
+  // Districts with contracts, and the statuses present, read from the seeded data.
+  const districts = (await query<{ area: string }>(`SELECT DISTINCT substr(area_code, 1, 6) || '000000' AS area FROM procurement.contract ORDER BY 1`)).map((r) => r.area);
+  const tenderAreas = (await query<{ area: string }>(`SELECT DISTINCT substr(p.area_code, 1, 6) || '000000' AS area FROM procurement.tender t JOIN procurement.project p ON p.id = t.project_id WHERE t.status = 'ACTIVE' ORDER BY 1`)).map((r) => r.area);
+  const cities = [...new Set(districts.map((d) => d.slice(0, 4).padEnd(12, '0')))];
+  const tokens = new Map<string, string>();
+  for (const area of new Set([...districts, ...tenderAreas, ...cities])) tokens.set(area, await signToken({ sub: `bench-procurement-${area}`, roles: ['PROCUREMENT_OFFICER'], area }));
+  const filters = [{ hasOverdueMilestones: true }, { status: ['ACTIVE'], hasOverdueMilestones: true }, { hasOverdueMilestones: true, expiringBefore: '2027-12-31' }];
+  return [
+    {
+      name: 'procurement-contracts-overdue',
+      description: "procurement officer: a page of the district's (or city's) contracts with overdue milestones, with payments and supplier",
+      request: (i) => {
+        const areas = i % 4 === 3 ? cities : districts;
+        const within = areas[i % areas.length]!;
+        return {
+          query: `query ($f: ContractFilter, $n: Int) { contracts(filter: $f, first: $n) { totalCount edges { node { id title endsOn value { amount } paid { amount } supplier { id name } milestones { dueOn overdue } } } } }`,
+          variables: { f: { within, ...filters[i % filters.length] }, n: [10, 20, 50][i % 3] },
+          token: tokens.get(within),
+        };
+      },
+    },
+    {
+      name: 'procurement-tenders-at-risk',
+      description: 'procurement officer: active tenders at risk over a district (registry supply through the peer client)',
+      request: (i) => {
+        const within = (tenderAreas.length ? tenderAreas : districts)[i % Math.max(1, tenderAreas.length || districts.length)]!;
+        return {
+          query: `query ($w: AreaCode!, $n: Int) { tendersAtRisk(within: $w, first: $n) { totalCount edges { node { eligibleSupply bidCount reasons tender { id closesAt project { title } } } } } }`,
+          variables: { w: within, n: [5, 20][i % 2] },
+          token: tokens.get(within),
+        };
+      },
+    },
+  ];
+};
+
+export default procurementScenarios;
