@@ -17,7 +17,12 @@ export function stringScalar(name: string, description: string, check: (value: s
     parseValue: parse,
     parseLiteral: (ast) => {
       if (ast.kind !== Kind.STRING) throw new GraphQLError(`${name} must be a string.`, { nodes: [ast] });
-      return parse(ast.value);
+      try {
+        return parse(ast.value);
+      } catch (error) {
+        // With its node, the refusal can name the argument it was written in (lib/graphql/input.ts).
+        throw new GraphQLError((error as Error).message, { nodes: [ast] });
+      }
     },
   });
 }
