@@ -62,12 +62,28 @@ describe('connections', () => {
 
   test('a foreign cursor or an out-of-range page is BAD_USER_INPUT naming the argument', () => {
     expect(() => decodeCursor(Buffer.from('["x"]').toString('base64url'))).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }));
-    expect(() => readPage({ first: 101 })).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } }));
-    expect(() => readPage({ first: -1 })).toThrow(/between 0 and 100/);
+    expect(() => readPage({ first: 101 }, ['text'])).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } }));
+    expect(() => readPage({ first: -1 }, ['text'])).toThrow(/between 0 and 100/);
+  });
+
+  test("a cursor that decodes but is not of this list's key shape is refused on after", () => {
+    const refused = expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+    // ["c1"]: a valid envelope with no key at all (the probe's WyJjMSJd).
+    expect(() => readPage({ after: 'WyJjMSJd' }, ['text', 'uuid'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['name', 'not-a-uuid']) }, ['text', 'uuid'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['510108001001']) }, ['text', 'uuid'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor([5]) }, ['areaCode'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['5101080010']) }, ['areaCode'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['a\u0000']) }, ['text'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor([1.5]) }, ['int'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['yesterday']) }, ['timestamp'])).toThrow(refused);
+    const id = '0b6f3c1e-1c1a-4d6f-9a53-3c1f4b2a9d10';
+    expect(readPage({ after: encodeCursor(['和平', id]) }, ['text', 'uuid']).after).toEqual(['和平', id]);
+    expect(readPage({ after: encodeCursor([7, '2026-11-25T10:00:00Z']) }, ['int', 'timestamp']).after).toEqual([7, '2026-11-25T10:00:00Z']);
   });
 
   test('one extra row tells whether there is a next page', async () => {
-    const page = readPage({ first: 2 });
+    const page = readPage({ first: 2 }, ['text']);
     const connection = toConnection(['a', 'b', 'c'], page, (row) => [row], async () => 3);
     expect(connection.edges.map((e) => e.node)).toEqual(['a', 'b']);
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(['b']) });
