@@ -11,7 +11,8 @@ function pathTo(document: DocumentNode, found: (node: ASTNode) => boolean): stri
   let result: string | undefined;
   visit(document, {
     enter(node) {
-      if (result !== undefined) return false;
+      // A variable's own definition is not a place it is used.
+      if (result !== undefined || node.kind === Kind.VARIABLE_DEFINITION) return false;
       if (node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD) path.push(node.name.value);
       if (found(node)) {
         result = path.join('.');

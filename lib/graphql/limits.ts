@@ -144,6 +144,8 @@ export function queryLimits<C extends BaseContext>(
     },
     maxAliases: {
       n: limits.maxAliases,
+      // Armor lets aliased __typename through by default; the probe flooded exactly that.
+      allowList: [],
       propagateOnRejection: false,
       onReject: reportAs('TOO_MANY_ALIASES', (n) => `The query uses ${n} aliases; at most ${limits.maxAliases} are allowed.`, {
         maxAliases: limits.maxAliases,
