@@ -1,7 +1,7 @@
 import { isAreaCode } from '../../../lib/auth';
 import { badInput, conflict } from '../../../lib/errors';
 import { parseYuan, toFen } from '../../../lib/money';
-import { readPage, type ConnectionArgs, type Page } from '../../../lib/graphql/connections';
+import { readPage, type ConnectionArgs, type CursorKey, type Page } from '../../../lib/graphql/connections';
 import type { GraphQLError } from 'graphql';
 
 /** The legal rules of government purchase of services, as pure checks (DOMAIN.md, procurement). */
@@ -130,17 +130,15 @@ export function calendarDate(value: string, field: string): string {
 }
 
 type KeyPart = 'date' | 'uuid' | 'time';
-const KEY_PART: Record<KeyPart, RegExp> = {
-  date: /^\d{4}-\d{2}-\d{2}$/,
-  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-  time: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/,
-};
+const LIB_KEY: Record<KeyPart, CursorKey> = { date: 'timestamp', uuid: 'uuid', time: 'timestamp' };
 
-/** A page whose cursor must decode to this list's key shape: another list's cursor is refused, not run. */
+/**
+ * A page whose cursor must decode to this list's key shape (lib's check), with calendar dates
+ * held to YYYY-MM-DD: another list's cursor is refused, never run.
+ */
 export function keyedPage(args: ConnectionArgs, shape: KeyPart[]): Page<(string | number)[]> {
-  const page = readPage(args);
-  const after = page.after;
-  if (after && (after.length !== shape.length || !shape.every((part, i) => typeof after[i] === 'string' && KEY_PART[part].test(String(after[i])) && !Number.isNaN(Date.parse(part === 'date' ? `${after[i]}T00:00:00Z` : part === 'time' ? String(after[i]) : '2000-01-01'))))) {
+  const page = readPage(args, shape.map((part) => LIB_KEY[part]));
+  if (page.after && !shape.every((part, i) => part !== 'date' || /^\d{4}-\d{2}-\d{2}$/.test(String(page.after![i])))) {
     throw badInput('after', 'This cursor was not issued by this list.');
   }
   return page;
