@@ -236,6 +236,11 @@ describe('faults', () => {
       survives: (data) => data.community.name,
       lost: (data) => data.community.organizations ?? data.organizations,
     },
+    procurement: {
+      query: `{ community(code: "${COMMUNITY}") { name procurementProjects(first: 1) { totalCount } } catalogue { code } }`,
+      survives: (data) => data.community.name,
+      lost: (data) => data.community.procurementProjects ?? data.catalogue,
+    },
   };
 
   test.each(subgraphs.map((s) => s.name))('with %s stopped, the other subgraphs still answer their fields', async (name) => {

@@ -141,6 +141,21 @@ describe('tenders', () => {
   });
 });
 
+describe('tender workflow', () => {
+  test('an active tender is cancelled with a reason; an awarded one cannot be; the project returns to planning', async () => {
+    const CANCEL = `mutation ($input: CancelTenderInput!) { cancelTender(input: $input) { tender { status project { status } } } }`;
+    const tenderId = await openTender(graph, await project(graph));
+    expect((await refused(graph, CANCEL, { input: { tenderId, reason: ' ' } }, await officer())).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
+    expect((await refused(graph, CANCEL, { input: { tenderId, reason: '预算调整' } }, await officer('510104000000'))).extensions?.code).toBe('FORBIDDEN');
+    const done = await ok(graph, CANCEL, { input: { tenderId, reason: '预算调整' } }, await officer());
+    expect(done.cancelTender.tender).toEqual({ status: 'CANCELLED', project: { status: 'PLANNED' } });
+    expect((await refused(graph, CANCEL, { input: { tenderId, reason: '再次' } }, await officer())).extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'CANCELLED', to: 'CANCELLED' });
+    const { tenderId: awardedId, bidIds } = await awarded(graph);
+    expect((await refused(graph, CANCEL, { input: { tenderId: awardedId, reason: 'x' } }, await officer())).extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'AWARDED' });
+    expect((await refused(graph, EVALUATE, { input: { tenderId: awardedId, scores: bidIds.map((bidId) => ({ bidId, qualified: true })) } }, await officer())).extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'AWARDED' });
+  });
+});
+
 describe('sealed bids', () => {
   test('before the deadline nobody but the bidder sees a price: not a competitor, the purchaser or a city admin', async () => {
     const projectId = await project(graph);
