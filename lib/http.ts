@@ -15,7 +15,7 @@ export interface ReadinessCheck {
 export interface GraphQLHttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   /** Builds the per-request context; may throw a GraphQLError (e.g. a bad token → 401). */
-  context: (request: { headers: IncomingMessage['headers']; requestId: string }) => Promise<C>;
+  context: (request: { headers: IncomingMessage['headers']; requestId: string; clientAddress: string | undefined }) => Promise<C>;
   bodyLimitBytes: number;
   /** Responses above this size are replaced by a RESPONSE_TOO_LARGE error (the last guard). */
   maxResponseBytes: number;
@@ -106,7 +106,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
         if (headerCount(req, 'authorization') > 1) {
           throw new GraphQLError('Send one Authorization header, not several.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
-        contextValue = await options.context({ headers: req.headers, requestId });
+        contextValue = await options.context({ headers: req.headers, requestId, clientAddress: req.socket.remoteAddress });
       } catch (error) {
         const status = (error as GraphQLError).extensions?.http as { status?: number } | undefined;
         if (!(error instanceof GraphQLError) || !status?.status) throw error;
