@@ -23,6 +23,7 @@ export interface Config {
   /** Origins a browser may call from (CORS); `*` for any. */
   corsOrigins: string[];
   rateLimit: RateLimitConfig;
+  trustedDocuments: { mode: 'off' | 'allow' | 'only'; manifest: string };
   /** How long the gateway waits for a subgraph before failing the request. */
   subgraphTimeoutMs: number;
   introspection: boolean;
@@ -168,6 +169,13 @@ function origins(env: Env, name: string, fallback: string[]): string[] {
   return list;
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!values.includes(raw as T)) throw new ConfigError(name, values.join(', '), raw);
+  return raw as T;
+}
+
 function budgets(env: Env, name: string): Record<string, number> {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return {};
@@ -231,6 +239,10 @@ export function loadConfig(env: Env = process.env, subgraphDefaults: Record<stri
     bodyLimitBytes: bytes(env, 'BODY_LIMIT', 1024 * 1024),
     maxResponseBytes: bytes(env, 'MAX_RESPONSE_BYTES', 8 * 1024 * 1024),
     corsOrigins: origins(env, 'CORS_ORIGINS', nodeEnv === 'production' ? [] : LOOPBACK_ORIGINS),
+    trustedDocuments: {
+      mode: oneOf(env, 'TRUSTED_DOCUMENTS', ['off', 'allow', 'only'] as const, 'off'),
+      manifest: path.resolve(env.TRUSTED_DOCUMENTS_MANIFEST || path.join(__dirname, '../documents/manifest.json')),
+    },
     rateLimit: {
       points: integer(env, 'RATE_LIMIT_POINTS', 600_000, 0, 1_000_000_000),
       anonymousPoints: integer(env, 'RATE_LIMIT_ANONYMOUS_POINTS', 120_000, 0, 1_000_000_000),

@@ -6,6 +6,7 @@ import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import type { TrustedDocuments } from './trusted-documents';
 
 export interface ReadinessCheck {
   ready: boolean;
@@ -23,6 +24,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   corsOrigins?: string[];
   /** Served at `/metrics` and fed with every request. */
   metrics?: Metrics;
+  /** Registered operations, resolved (and unregistered ones refused) before GraphQL parses. */
+  documents?: TrustedDocuments;
   log: Logger;
   /** `/ready`: whether this service can answer queries now. */
   readiness?: () => Promise<ReadinessCheck>;
@@ -94,6 +97,19 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
           return sendJson(res, 400, errorBody('The request body is not valid JSON.', 'BAD_REQUEST', requestId));
         }
         operationName = (body as { operationName?: string } | null)?.operationName ?? undefined;
+      }
+      if (options.documents && options.documents.mode !== 'off') {
+        try {
+          if (req.method !== 'POST') throw new GraphQLError('Registered operations are sent with POST.', { extensions: { code: 'OPERATION_NOT_REGISTERED' } });
+          if (body && typeof body === 'object' && !Array.isArray(body)) {
+            const resolved = options.documents.resolve(body as Record<string, unknown>);
+            body = resolved.body;
+            if (resolved.unregistered) log.info({ requestId, operationName, documentHash: resolved.unregistered }, 'unregistered operation');
+          }
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          return sendJson(res, 400, errorBody(error.message, String(error.extensions.code), requestId));
+        }
       }
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {

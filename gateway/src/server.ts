@@ -13,6 +13,7 @@ import { closeServer, createGraphQLHttpServer } from '../../lib/http';
 import type { Logger } from '../../lib/log';
 import { createMetrics, type Metrics } from '../../lib/metrics';
 import { createRateLimiter } from '../../lib/rate-limit';
+import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -130,6 +131,10 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     maxResponseBytes: config.maxResponseBytes,
     corsOrigins: config.corsOrigins,
     metrics,
+    documents: trustedDocuments(
+      config.trustedDocuments.mode,
+      config.trustedDocuments.mode === 'off' ? undefined : readManifest(config.trustedDocuments.manifest),
+    ),
     // A bad token fails here, with 401, before the operation is planned.
     context: async ({ headers, requestId, clientAddress }) => ({
       requestId,
