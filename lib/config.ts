@@ -24,6 +24,8 @@ export interface Config {
   corsOrigins: string[];
   rateLimit: RateLimitConfig;
   trustedDocuments: { mode: 'off' | 'allow' | 'only'; manifest: string };
+  /** GraphiQL at the gateway's `/` for browsers. */
+  explorer: boolean;
   /** How long the gateway waits for a subgraph before failing the request. */
   subgraphTimeoutMs: number;
   introspection: boolean;
@@ -239,6 +241,7 @@ export function loadConfig(env: Env = process.env, subgraphDefaults: Record<stri
     bodyLimitBytes: bytes(env, 'BODY_LIMIT', 1024 * 1024),
     maxResponseBytes: bytes(env, 'MAX_RESPONSE_BYTES', 8 * 1024 * 1024),
     corsOrigins: origins(env, 'CORS_ORIGINS', nodeEnv === 'production' ? [] : LOOPBACK_ORIGINS),
+    explorer: boolean(env, 'EXPLORER', nodeEnv !== 'production'),
     trustedDocuments: {
       mode: oneOf(env, 'TRUSTED_DOCUMENTS', ['off', 'allow', 'only'] as const, 'off'),
       manifest: path.resolve(env.TRUSTED_DOCUMENTS_MANIFEST || path.join(__dirname, '../documents/manifest.json')),

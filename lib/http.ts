@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
+import { serveExplorer } from './explorer';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import type { TrustedDocuments } from './trusted-documents';
@@ -26,6 +27,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   metrics?: Metrics;
   /** Registered operations, resolved (and unregistered ones refused) before GraphQL parses. */
   documents?: TrustedDocuments;
+  /** Serve GraphiQL at `/` to browsers (lib/explorer.ts). */
+  explorer?: boolean;
   log: Logger;
   /** `/ready`: whether this service can answer queries now. */
   readiness?: () => Promise<ReadinessCheck>;
@@ -77,6 +80,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     try {
       if (applyCors(req, res, options.corsOrigins ?? [])) return;
       if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (options.explorer && req.method === 'GET' && serveExplorer(url.pathname, req.headers.accept, res)) return;
       if (url.pathname === '/metrics' && options.metrics) {
         res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
         return res.end(await options.metrics.registry.metrics());

@@ -131,6 +131,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     maxResponseBytes: config.maxResponseBytes,
     corsOrigins: config.corsOrigins,
     metrics,
+    explorer: config.explorer,
     documents: trustedDocuments(
       config.trustedDocuments.mode,
       config.trustedDocuments.mode === 'off' ? undefined : readManifest(config.trustedDocuments.manifest),
