@@ -12,7 +12,8 @@ import { errorsPlugin, formatError } from './graphql/errors';
 import { inputPlugin } from './graphql/input';
 import { queryLimits } from './graphql/limits';
 import { scalarsFor } from './graphql/scalars';
-import { closeServer, createGraphQLHttpServer, type SubgraphRoute } from './http';
+import { closeServer, createGraphQLHttpServer, type HttpRoute } from './http';
+import { createMetrics } from './metrics';
 import type { Logger } from './log';
 import type { PeerClient } from './peers';
 
@@ -51,8 +52,8 @@ export interface SubgraphModule<Store extends ClosableStore, Loaders> {
   scalars?: Record<string, GraphQLScalarType>;
   createStore(database: Database, onQuery?: (sql: string) => void): Store;
   createLoaders(store: Store, viewer: Viewer): Loaders;
-  /** Extra JSON GET routes beside GraphQL, by path prefix (an export format such as OCDS). */
-  routes?: (store: Store) => Record<string, SubgraphRoute>;
+  /** Plain HTTP routes beside GraphQL (e.g. calendar feeds), served by the subgraph's server. */
+  routes?: (store: Store) => readonly HttpRoute[];
 }
 
 export interface SubgraphServer<C = unknown> {
@@ -84,6 +85,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   const store = module.createStore(deps.database, deps.onQuery);
   // The same limits as the gateway: a subgraph can be reached without it.
   const limits = queryLimits<Context>(deps.config.limits);
+  const metrics = createMetrics(module.name, deps.database.poolStats);
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
@@ -98,6 +100,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     plugins: [
       inputPlugin<Context>(),
       ...limits.plugins,
+      metrics.plugin<Context>(),
       errorsPlugin<Context>(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -118,8 +121,9 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     log,
     bodyLimitBytes: deps.config.bodyLimitBytes,
     maxResponseBytes: deps.config.maxResponseBytes,
-    context: async ({ headers, requestId }) => context(await deps.verifyToken(headers.authorization), requestId),
+    metrics,
     routes: module.routes?.(store),
+    context: async ({ headers, requestId }) => context(await deps.verifyToken(headers.authorization), requestId),
     readiness: async () => {
       try {
         await deps.database.query('SELECT 1');

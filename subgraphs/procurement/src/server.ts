@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { jsonRoute } from '../../../lib/http';
 import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/subgraph';
 import { loadProcurementConfig } from './config';
 import { createLoaders } from './loaders';
@@ -20,14 +21,14 @@ export function createProcurementServer(deps: SubgraphDependencies) {
       createStore: createProcurementStore,
       createLoaders: (store, viewer) => createLoaders(store, viewer, deps.peers, settings),
       // GET /ocds/releases/{projectId}: the public OCDS package, as ocdsReleasePackage returns it.
-      routes: (store) => ({
-        '/ocds/releases/': async ({ rest, requestId }) => {
+      routes: (store) => [
+        jsonRoute('/ocds/releases/', async ({ rest, requestId }) => {
           const notFound = { status: 404, body: { error: `No project ${rest}.`, requestId } };
           if (!isUuid(rest)) return notFound;
           const record = await store.projectRecord(rest.toLowerCase());
           return record ? { status: 200, body: releasePackage(record, settings) } : notFound;
-        },
-      }),
+        }),
+      ],
     },
     deps,
   );
