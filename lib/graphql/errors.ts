@@ -58,6 +58,10 @@ function classify(formatted: GraphQLFormattedError, error: unknown): GraphQLForm
     }
   }
   if (typeof code === 'string' && EXPOSED_CODES.has(code)) return formatted;
+  // graphql-js stops after 50 bad variable values with an error of no code: still bad input.
+  if (/^Too many errors processing variables/.test(formatted.message)) {
+    return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT', field: 'variables' } };
+  }
   if (isDatabaseUnavailable(original)) {
     return { message: 'The database is unavailable; try again shortly.', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
   }

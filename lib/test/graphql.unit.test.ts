@@ -93,6 +93,11 @@ describe('connections', () => {
 });
 
 describe('error formatting', () => {
+  test("graphql-js's variable error limit is bad input, not an internal error", () => {
+    const formatted = formatError({ message: 'Too many errors processing variables, error limit reached. Execution aborted.' });
+    expect(formatted.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variables' });
+  });
+
   test('domain errors pass with their code; stack traces never do', () => {
     const formatted = formatError({ message: 'No.', extensions: { code: 'FORBIDDEN', stacktrace: ['at x'] } });
     expect(formatted).toEqual({ message: 'No.', extensions: { code: 'FORBIDDEN' } });
