@@ -42,6 +42,15 @@ export const subgraphs: SubgraphDefinition[] = [
       seed: (await import('../prisma/seed/organizations.js')).seedOrganizations,
     }),
   },
+  {
+    name: 'housing',
+    port: 4003,
+    sdlPath: path.join(__dirname, 'housing/schema.graphql'),
+    load: async () => ({
+      createServer: (await import('./housing/src/server.js')).createHousingServer as SubgraphImplementation['createServer'],
+      seed: (await import('../prisma/seed/housing.js')).seedHousing,
+    }),
+  },
 ];
 
 export function subgraphDefaults(): Record<string, number> {

@@ -1,0 +1,3 @@
+import type { Session } from '../../lib/db';
+
+export async function seedHousing(_session: Session): Promise<void> {}
