@@ -16,7 +16,8 @@ const DEVELOPER = developers[0]!.id;
 const OTHER_DEVELOPER = developers[1]!.id;
 
 let graph: TestGraph;
-const t: Record<string, string> = {};
+type Caller = 'district' | 'otherDistrict' | 'street' | 'street2' | 'otherStreet' | 'developer' | 'otherDeveloper' | 'authority' | 'admin' | 'resident';
+const t = {} as Record<Caller, string>;
 
 beforeAll(async () => {
   graph = await startTestGraph({ seed: true, config: { HOUSING_NOTICE_DAYS: '0', HOUSING_AREA_TOLERANCE: '3' } });
@@ -92,7 +93,7 @@ async function plan(developmentId: string, plannedArea = '400.00'): Promise<{ id
   return data.planPremises.premises;
 }
 
-type P = { id: string; version: number; state?: string };
+type P = { id: string; version: number; state?: string; nextStates?: string[] };
 
 async function advance(p: P, to: string): Promise<P> {
   const order = ['PLANNED', 'PLAN_APPROVED', 'PUBLICLY_NOTICED', 'UNDER_CONSTRUCTION', 'INSPECTION_REQUESTED', 'ACCEPTED', 'HANDED_OVER', 'IN_USE'];
@@ -390,10 +391,19 @@ describe('buyback', () => {
     await ok(PRICE, { i: { city: CHENGDU, year: year - 3, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', unitPrice: '9876.54', sourceDocument: '统计年鉴' } }, t.admin);
     const noReason = await refused(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', referenceYear: year - 3 } }, t.district, 'BAD_USER_INPUT');
     expect(noReason.extensions?.field).toBe('input.referenceYearReason');
-    const missing = await refused(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE' } }, t.district, 'BAD_USER_INPUT');
-    expect(missing.extensions?.missing).toMatchObject({ year: year - 1 });
+    const missing = await refused(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', referenceYear: year - 5, referenceYearReason: '合同' } }, t.district, 'BAD_USER_INPUT');
+    expect(missing.extensions?.missing).toEqual({ city: CHENGDU, year: year - 5, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE' });
     const valued = (await ok(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', referenceYear: year - 3, referenceYearReason: '土地出让合同约定' } }, t.district)).valueBuyback.premises;
     expect(valued.buyback).toMatchObject({ referenceYear: year - 3, unitPrice: { amount: '9876.54' }, amount: { amount: '3950616.00' } });
+  });
+
+  test('without an override the reference year is the year before the valuation, at its published price', async () => {
+    const p = await advance(await plan(await development('2011-05-05'), '250.50'), 'ACCEPTED');
+    const prices = await ok(`query { referencePrices(city: "${CHENGDU}", first: 100) { edges { node { year priceType zone unitPrice { amount } } } } }`, {});
+    const published = prices.referencePrices.edges.map((e: { node: object }) => e.node).find((n: { year: number; priceType: string; zone: string }) => n.year === year - 1 && n.priceType === 'RESIDENTIAL' && n.zone === 'MAIN_URBAN');
+    expect(published).toBeDefined();
+    const valued = (await ok(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'MAIN_URBAN' } }, t.district)).valueBuyback.premises;
+    expect(valued.buyback).toMatchObject({ referenceYear: year - 1, unitPrice: published.unitPrice });
   });
 
   test('a free handover has no buyback', async () => {

@@ -137,3 +137,15 @@ export function checkCursor(after: (string | number)[] | undefined, shape: Curso
     throw badInput(field, 'This cursor was not issued by this list.');
   }
 }
+
+/**
+ * Whether a connection field's selection asks for totalCount. Nested connections start their
+ * count with the page, so every parent's count joins one batch (a count started later, when
+ * GraphQL reaches the field, would split into several statements as pages finish at different
+ * times).
+ */
+export function asksTotalCount(info: { fieldNodes: readonly { selectionSet?: { selections: readonly unknown[] } }[] }): boolean {
+  return info.fieldNodes.some((node) =>
+    (node.selectionSet?.selections ?? []).some((s) => (s as { kind: string; name?: { value: string } }).kind === 'Field' && (s as { name: { value: string } }).name.value === 'totalCount'),
+  );
+}
