@@ -236,6 +236,11 @@ describe('faults', () => {
       survives: (data) => data.community.name,
       lost: (data) => data.community.organizations ?? data.organizations,
     },
+    housing: {
+      query: `{ community(code: "${COMMUNITY}") { name premises(first: 1) { totalCount } premisesCompliance { shortfall } } }`,
+      survives: (data) => data.community.name,
+      lost: (data) => data.community.premises ?? data.community.premisesCompliance,
+    },
   };
 
   test.each(subgraphs.map((s) => s.name))('with %s stopped, the other subgraphs still answer their fields', async (name) => {

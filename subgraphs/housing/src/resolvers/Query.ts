@@ -10,8 +10,7 @@ export const Query: QueryResolvers = {
   development: (_, { id }, { loaders }) => (isUuid(id) ? loaders.development.load(id) : null),
 
   developments: async (_, { within, first, after }, { store, loaders }) => {
-    const page = readPage({ first, after });
-    checkCursor(page.after, ['text', 'uuid']);
+    const page = readPage({ first, after }, ['text', 'uuid']);
     const rows = await store.developmentPage(within, page);
     for (const row of rows) loaders.development.prime(row.id, row);
     return toConnection(rows, page, (d) => [d.name, d.id], () => store.countDevelopments(within));
@@ -20,8 +19,7 @@ export const Query: QueryResolvers = {
   premises: (_, { id }, { loaders }) => (isUuid(id) ? loaders.premises.load(id) : null),
 
   referencePrices: async (_, { city, first, after }, { store }) => {
-    const page = readPage({ first, after });
-    checkCursor(page.after, ['int', 'text', 'text']);
+    const page = readPage({ first, after }, ['int', 'text', 'text']);
     const rows = await store.referencePricePage(city, page);
     return toConnection(rows, page, (p) => [p.year, p.priceType, p.zone], () => store.countReferencePrices(city));
   },
@@ -53,20 +51,19 @@ export const Query: QueryResolvers = {
 
   clearanceQueries: async (_, { developmentId, first, after }, { viewer, store, loaders }) => {
     if (!isUuid(developmentId)) throw badInput('developmentId', 'Ids are UUIDs.');
-    const page = readPage({ first, after });
+    const page = readPage({ first, after }, ['int']);
     const development = await loaders.development.load(developmentId);
     if (!development) throw notFound(`No development ${developmentId}.`);
     requireJurisdiction(viewer, ['HOUSING_AUTHORITY', 'CITY_ADMIN'], development.communityCode, 'The clearance query log');
-    checkCursor(page.after, ['int']);
     const rows = await store.clearanceQueryPage(development.id, page);
-    return toConnection(rows, page, (q) => [q.id], () => store.countClearanceQueries(development.id));
+    return toConnection(rows, page, (q) => [Number(q.id)], () => store.countClearanceQueries(development.id));
   },
 
   leasesExpiring: async (_, { within, days, first, after }, { viewer, store }) => {
     requireJurisdiction(viewer, LEASE_ROLES, within, 'Expiring leases');
     integerIn(days, 'days', 0, 366);
-    const page = readPage({ first, after });
-    checkCursor(page.after, ['date', 'uuid']);
+    const page = readPage({ first, after }, ['text', 'uuid']);
+    checkCursor(page.after, ['date', null]);
     const until = addDays(store.today(), days);
     const rows = await store.leasesExpiringPage(within, until, page);
     return toConnection(rows, page, (l) => [l.endsOn, l.id], () => store.countLeasesExpiring(within, until));
@@ -80,8 +77,8 @@ export const Query: QueryResolvers = {
   premisesShortfall: async (_, { within, first, after }, { viewer, store, loaders, requestId }) => {
     requireJurisdiction(viewer, LEASE_ROLES, within, 'The premises shortfall');
     if (levelOfCode(within) === 'COMMUNITY') throw badInput('within', 'Give a district, street or city: the list spans communities.');
-    const page = readPage({ first, after });
-    checkCursor(page.after, ['decimal', 'text']);
+    const page = readPage({ first, after }, ['text', 'areaCode']);
+    checkCursor(page.after, ['decimal', null]);
     const communities = await loaders.communities.under(within, requestId);
     const { rows, total } = await store.compliance(communities, { belowOnly: true, page });
     return toConnection(rows, page, (c) => [c.shortfall, c.communityCode], async () =>
