@@ -52,11 +52,8 @@ export interface InspectionSignatureModel {
   signedAt: Date;
 }
 
-export interface InspectionModel {
-  id: string;
-  premisesId: string;
-  communityCode: string;
-  round: number;
+/** What an acceptance inspection checks, item by item. */
+export interface InspectionItems {
   measuredArea: string;
   locationAsPlanned: boolean;
   aboveGround: boolean;
@@ -64,6 +61,13 @@ export interface InspectionModel {
   noPartitions: boolean;
   ownEntrance: boolean;
   utilities: boolean;
+}
+
+export interface InspectionModel extends InspectionItems {
+  id: string;
+  premisesId: string;
+  communityCode: string;
+  round: number;
   defects: Defect[];
   notes: string | null;
   outcome: PremisesState | null;

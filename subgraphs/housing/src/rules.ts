@@ -2,6 +2,7 @@ import { badInput } from '../../../lib/errors';
 import { fromFen, parseYuan, toFen } from '../../../lib/money';
 import type { HousingConfig } from './config';
 import type { Defect } from './generated/graphql';
+import type { InspectionItems } from './models';
 
 /** Input rules of the housing subgraph: each refusal names its input field. */
 
@@ -63,17 +64,6 @@ export function year(value: number, field: string): number {
   return integerIn(value, field, 1990, 2100);
 }
 
-/** The defects an inspection's items show; any one rejects the premises. */
-export interface InspectionItems {
-  measuredArea: string;
-  locationAsPlanned: boolean;
-  aboveGround: boolean;
-  regularShape: boolean;
-  noPartitions: boolean;
-  ownEntrance: boolean;
-  utilities: boolean;
-}
-
 /**
  * Measured area may fall short of the plan by the tolerance at most (exact: hundredths of m²
  * against basis points); more area than planned is no defect.
@@ -82,6 +72,7 @@ export function isAreaShort(plannedArea: string, measuredArea: string, tolerance
   return toFen(measuredArea) * 10_000n < toFen(plannedArea) * BigInt(10_000 - toleranceBasisPoints);
 }
 
+/** The defects an inspection's items show; any one rejects the premises. */
 export function defectsOf(items: InspectionItems, plannedArea: string, config: HousingConfig): Defect[] {
   const defects: Defect[] = [];
   if (isAreaShort(plannedArea, items.measuredArea, config.areaToleranceBasisPoints)) defects.push('AREA_SHORT');

@@ -13,6 +13,7 @@ import type {
   BuybackModel,
   ClearanceQueryModel,
   DevelopmentModel,
+  InspectionItems,
   InspectionModel,
   InspectionSignatureModel,
   LeaseModel,
@@ -55,14 +56,7 @@ export interface NewPremises {
   purpose: string;
 }
 
-export interface NewInspection {
-  measuredArea: string;
-  locationAsPlanned: boolean;
-  aboveGround: boolean;
-  regularShape: boolean;
-  noPartitions: boolean;
-  ownEntrance: boolean;
-  utilities: boolean;
+export interface NewInspection extends InspectionItems {
   notes: string | null;
   defects: Defect[];
 }

@@ -1,7 +1,5 @@
-import { seedCommunities } from '../../../prisma/seed/communities';
-import { seedHousing } from '../../../prisma/seed/housing';
-import { seedOrganizations } from '../../../prisma/seed/organizations';
-import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
+import type { TestSubgraph } from '../../../test/support/graph';
+import { seededSubgraph } from './support';
 import { viewer } from '../../../test/support/tokens';
 import { seededRandom } from '../../../prisma/seed/random';
 
@@ -18,17 +16,7 @@ let communityCode: string;
 let developerId: string;
 
 beforeAll(async () => {
-  subgraph = await buildTestSubgraph('housing');
-  await subgraph.database.withSession(async (session) => {
-    await seedCommunities(session);
-    await seedOrganizations(session);
-    await seedHousing(session);
-  });
-  const [row] = await subgraph.database.query<{ premises: string; development: string; community: string; developer: string }>(
-    `SELECT p.id::text AS premises, d.id::text AS development, d.community_code AS community, d.developer_id::text AS developer
-       FROM housing.premises p JOIN housing.development d ON d.id = p.development_id WHERE d.community_code LIKE '5101%' ORDER BY p.id LIMIT 1`,
-  );
-  ({ premises: premisesId, development: developmentId, community: communityCode, developer: developerId } = row!);
+  ({ subgraph, premisesId, developmentId, communityCode, developerId } = await seededSubgraph('5101'));
 });
 afterAll(async () => {
   await subgraph?.close();
