@@ -93,15 +93,17 @@ export function manifests(): Record<string, object[]> {
       },
     },
   ];
+  const urls = subgraphs.map((s) => ({ name: `${s.name.toUpperCase()}_URL`, value: `http://${s.name}:${s.port}/graphql` }));
   for (const subgraph of subgraphs) {
-    const env = [database, pool, jwt, { name: `${subgraph.name.toUpperCase()}_PORT`, value: String(subgraph.port) }];
+    // Each subgraph may read its peers' public data (lib/peers.ts): it finds them by Service.
+    const peers = urls.filter((url) => url.name !== `${subgraph.name.toUpperCase()}_URL`);
+    const env = [database, pool, jwt, { name: `${subgraph.name.toUpperCase()}_PORT`, value: String(subgraph.port) }, ...peers];
     files[`${subgraph.name}.yaml`] = [
       deployment(subgraph.name, subgraph.port, ['npm', 'run', 'start:subgraph', '--', subgraph.name], env),
       service(subgraph.name, subgraph.port),
       autoscaler(subgraph.name),
     ];
   }
-  const urls = subgraphs.map((s) => ({ name: `${s.name.toUpperCase()}_URL`, value: `http://${s.name}:${s.port}/graphql` }));
   files['gateway.yaml'] = [
     deployment('gateway', GATEWAY_PORT, ['npm', 'run', 'start:gateway'], [jwt, { name: 'GATEWAY_PORT', value: String(GATEWAY_PORT) }, ...urls]),
     service('gateway', GATEWAY_PORT),

@@ -43,6 +43,15 @@ export const subgraphs: SubgraphDefinition[] = [
     }),
   },
   {
+    name: 'housing',
+    port: 4003,
+    sdlPath: path.join(__dirname, 'housing/schema.graphql'),
+    load: async () => ({
+      createServer: (await import('./housing/src/server.js')).createHousingServer as SubgraphImplementation['createServer'],
+      seed: (await import('../prisma/seed/housing.js')).seedHousing,
+    }),
+  },
+  {
     name: 'procurement',
     port: 4004,
     sdlPath: path.join(__dirname, 'procurement/schema.graphql'),

@@ -41,6 +41,15 @@ test('the gateway is pointed at every subgraph through its Service, and subgraph
   }
 });
 
+test('every subgraph finds its peers through their Services', () => {
+  for (const subgraph of subgraphs) {
+    const env = envOf(subgraph.name);
+    for (const peer of subgraphs.filter((p) => p.name !== subgraph.name)) {
+      expect(env[`${peer.name.toUpperCase()}_URL`]).toBe(`http://${peer.name}:${peer.port}/graphql`);
+    }
+  }
+});
+
 test('the migration runs as a Job before rollout, and the kustomization lists every file', () => {
   expect(find('Job', 'crg-migrate')?.spec.template.spec.containers[0].args).toEqual(['npm', 'run', 'migrate']);
   const kustomization = documents.find((d) => d.kind === 'Kustomization') as unknown as { resources: string[] };

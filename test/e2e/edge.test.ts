@@ -236,6 +236,11 @@ describe('faults', () => {
       survives: (data) => data.community.name,
       lost: (data) => data.community.organizations ?? data.organizations,
     },
+    housing: {
+      query: `{ community(code: "${COMMUNITY}") { name premises(first: 1) { totalCount } premisesCompliance { shortfall } } }`,
+      survives: (data) => data.community.name,
+      lost: (data) => data.community.premises ?? data.community.premisesCompliance,
+    },
     procurement: {
       query: `{ community(code: "${COMMUNITY}") { name procurementProjects(first: 1) { totalCount } } catalogue { code } }`,
       survives: (data) => data.community.name,

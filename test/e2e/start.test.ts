@@ -5,6 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, databaseKind, dropTestDatabase, testDatabaseUrl } from '../support/database';
 import type { Database } from '../../lib/db';
+import { subgraphs } from '../../subgraphs';
+
+// Every subgraph of the list on a free port, so runs on both databases at once never collide.
+const subgraphPorts = Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_PORT`, '0']));
 
 /**
  * `npm start` as a newcomer runs it: from an empty data directory (or, in the postgres project,
@@ -29,7 +33,7 @@ afterAll(async () => {
 });
 
 function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, GATEWAY_PORT: '0', COMMUNITIES_PORT: '0', ORGANIZATIONS_PORT: '0', PROCUREMENT_PORT: '0', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, GATEWAY_PORT: '0', ...subgraphPorts, ...extra };
   delete env.NODE_OPTIONS;
   delete env.JWT_SECRET;
   delete env.DATABASE_URL;

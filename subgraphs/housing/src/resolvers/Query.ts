@@ -1,0 +1,88 @@
+import { actsWithin, hasRole, levelOfCode, requireJurisdiction, requireSignedIn } from '../../../../lib/auth';
+import { badInput, notFound } from '../../../../lib/errors';
+import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { CLEARANCE_ROLES, LEASE_ROLES, actorOf } from '../access';
+import { clearanceOf } from '../clearance';
+import type { QueryResolvers } from '../generated/graphql';
+import { addDays, checkCursor, integerIn, isUuid } from '../rules';
+
+export const Query: QueryResolvers = {
+  development: (_, { id }, { loaders }) => (isUuid(id) ? loaders.development.load(id) : null),
+
+  developments: async (_, { within, first, after }, { store, loaders }) => {
+    const page = readPage({ first, after }, ['text', 'uuid']);
+    const rows = await store.developmentPage(within, page);
+    for (const row of rows) loaders.development.prime(row.id, row);
+    return toConnection(rows, page, (d) => [d.name, d.id], () => store.countDevelopments(within));
+  },
+
+  premises: (_, { id }, { loaders }) => (isUuid(id) ? loaders.premises.load(id) : null),
+
+  referencePrices: async (_, { city, first, after }, { store }) => {
+    const page = readPage({ first, after }, ['int', 'text', 'text']);
+    const rows = await store.referencePricePage(city, page);
+    return toConnection(rows, page, (p) => [p.year, p.priceType, p.zone], () => store.countReferencePrices(city));
+  },
+
+  /** Logged when the housing authority asks: who, when, what was answered. */
+  salesPermitClearance: async (_, { developmentId }, { viewer, store, loaders, requestId }) => {
+    const signedIn = requireSignedIn(viewer);
+    if (!isUuid(developmentId)) throw badInput('developmentId', 'Ids are UUIDs.');
+    const development = await loaders.development.load(developmentId);
+    if (!development) throw notFound(`No development ${developmentId}.`);
+    const ownDeveloper = hasRole(signedIn, ['DEVELOPER']) && signedIn.org === development.developerId;
+    if (!ownDeveloper) requireJurisdiction(signedIn, CLEARANCE_ROLES, development.communityCode, 'Sales-permit clearance');
+    const premises = await loaders.premisesOfDevelopment.load(development.id);
+    // The reasons name these premises: later lookups in the request reuse the rows.
+    for (const row of premises) loaders.premises.prime(row.id, row);
+    // One statement for the sign-offs whatever the number of premises (none included).
+    const signOffs = await store.signOffs(premises.filter((p) => p.state === 'PLANNED').map((p) => p.id));
+    const clearance = clearanceOf(development, premises, (id) => signOffs.filter((s) => s.premisesId === id), new Date());
+    if (actsWithin(signedIn, ['HOUSING_AUTHORITY'], development.communityCode)) {
+      await store.recordClearanceQuery(
+        development.id,
+        clearance.status,
+        clearance.reasons.map((r) => r.message),
+        actorOf(signedIn, 'HOUSING_AUTHORITY', requestId),
+      );
+    }
+    return clearance;
+  },
+
+  clearanceQueries: async (_, { developmentId, first, after }, { viewer, store, loaders }) => {
+    if (!isUuid(developmentId)) throw badInput('developmentId', 'Ids are UUIDs.');
+    const page = readPage({ first, after }, ['int']);
+    const development = await loaders.development.load(developmentId);
+    if (!development) throw notFound(`No development ${developmentId}.`);
+    requireJurisdiction(viewer, ['HOUSING_AUTHORITY', 'CITY_ADMIN'], development.communityCode, 'The clearance query log');
+    const rows = await store.clearanceQueryPage(development.id, page);
+    return toConnection(rows, page, (q) => [Number(q.id)], () => store.countClearanceQueries(development.id));
+  },
+
+  leasesExpiring: async (_, { within, days, first, after }, { viewer, store }) => {
+    requireJurisdiction(viewer, LEASE_ROLES, within, 'Expiring leases');
+    integerIn(days, 'days', 0, 366);
+    const page = readPage({ first, after }, ['text', 'uuid']);
+    checkCursor(page.after, ['date', null]);
+    const until = addDays(store.today(), days);
+    const rows = await store.leasesExpiringPage(within, until, page);
+    return toConnection(rows, page, (l) => [l.endsOn, l.id], () => store.countLeasesExpiring(within, until));
+  },
+
+  /**
+   * The communities under the area below the standard: their households from the communities
+   * subgraph (one peer request per 100 communities), then ONE statement computes owned, leased,
+   * required and shortfall for all of them, sorted, paged and counted.
+   */
+  premisesShortfall: async (_, { within, first, after }, { viewer, store, loaders, requestId }) => {
+    requireJurisdiction(viewer, LEASE_ROLES, within, 'The premises shortfall');
+    if (levelOfCode(within) === 'COMMUNITY') throw badInput('within', 'Give a district, street or city: the list spans communities.');
+    const page = readPage({ first, after }, ['text', 'areaCode']);
+    checkCursor(page.after, ['decimal', null]);
+    const communities = await loaders.communities.under(within, requestId);
+    const { rows, total } = await store.compliance(communities, { belowOnly: true, page });
+    return toConnection(rows, page, (c) => [c.shortfall, c.communityCode], async () =>
+      total >= 0 && rows.length > 0 ? total : (await store.compliance(communities, { belowOnly: true })).rows.length,
+    );
+  },
+};
