@@ -9,6 +9,13 @@ export interface ReadinessCheck {
   detail?: Record<string, unknown>;
 }
 
+/** A plain HTTP route beside GraphQL (e.g. a calendar feed); matched by method and path prefix. */
+export interface HttpRoute {
+  method: 'GET';
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
 export interface GraphQLHttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   /** Builds the per-request context; may throw a GraphQLError (e.g. a bad token → 401). */
@@ -17,6 +24,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   log: Logger;
   /** `/ready`: whether this service can answer queries now. */
   readiness?: () => Promise<ReadinessCheck>;
+  /** Extra routes a service serves outside GraphQL; errors in them are masked like any other. */
+  routes?: readonly HttpRoute[];
 }
 
 class BodyTooLarge extends Error {}
@@ -68,6 +77,8 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
         const check = options.readiness ? await options.readiness() : { ready: true };
         return sendJson(res, check.ready ? 200 : 503, { status: check.ready ? 'ready' : 'not ready', ...check.detail });
       }
+      const route = options.routes?.find((r) => r.method === req.method && url.pathname.startsWith(r.prefix));
+      if (route) return await route.handle(req, res);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         return sendJson(res, 404, errorBody(`No route ${url.pathname}; GraphQL is at /graphql.`, 'NOT_FOUND', requestId));
       }

@@ -10,7 +10,7 @@ import type { Config } from './config';
 import type { Database } from './db';
 import { errorsPlugin, formatError } from './graphql/errors';
 import { scalarsFor } from './graphql/scalars';
-import { closeServer, createGraphQLHttpServer } from './http';
+import { closeServer, createGraphQLHttpServer, type HttpRoute } from './http';
 import type { Logger } from './log';
 import type { PeerClient } from './peers';
 
@@ -49,6 +49,8 @@ export interface SubgraphModule<Store extends ClosableStore, Loaders> {
   scalars?: Record<string, GraphQLScalarType>;
   createStore(database: Database, onQuery?: (sql: string) => void): Store;
   createLoaders(store: Store, viewer: Viewer): Loaders;
+  /** Plain HTTP routes beside GraphQL (e.g. calendar feeds), served by the subgraph's server. */
+  routes?: (store: Store) => readonly HttpRoute[];
 }
 
 export interface SubgraphServer<C = unknown> {
@@ -103,6 +105,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     apollo,
     log,
     bodyLimitBytes: deps.config.bodyLimitBytes,
+    routes: module.routes?.(store),
     context: async ({ headers, requestId }) => context(await deps.verifyToken(headers.authorization), requestId),
     readiness: async () => {
       try {

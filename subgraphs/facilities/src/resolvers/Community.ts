@@ -1,0 +1,23 @@
+import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import type { CommunityResolvers, OrganizationResolvers } from '../generated/graphql';
+import type { Context } from '../context';
+import type { FacilityModel } from '../models';
+
+/** One page of public facilities per key: batched across the request, one statement for pages, one for counts. */
+async function facilitiesBy(column: 'community_code' | 'unit_id', key: string, args: { first?: number | null; after?: string | null }, { loaders }: Context) {
+  const page = readPage(args);
+  const ids = await loaders.facilityIdsBy(column, page).load(key);
+  const found = await loaders.facility.loadMany(ids);
+  const rows = found.filter((row): row is FacilityModel => row !== null && !(row instanceof Error));
+  return toConnection(rows, page, (f) => [f.name, f.id], () => loaders.facilityCountBy(column).load(key));
+}
+
+export const Community: CommunityResolvers = {
+  __resolveReference: (reference) => ({ code: reference.code }),
+  sharedFacilities: (community, args, context) => facilitiesBy('community_code', community.code, args, context),
+};
+
+export const Organization: OrganizationResolvers = {
+  __resolveReference: (reference) => ({ id: reference.id }),
+  facilities: (organization, args, context) => facilitiesBy('unit_id', organization.id, args, context),
+};
