@@ -3,6 +3,7 @@ import { money } from '../../../../lib/money';
 import { canSeeFacility, requireManager } from '../access';
 import { facilityFeedPath } from '../calendars';
 import type { FacilityResolvers } from '../generated/graphql';
+import { cursorKey } from '../rules';
 import { formatClock } from '../time';
 
 export const Facility: FacilityResolvers = {
@@ -35,7 +36,7 @@ export const Facility: FacilityResolvers = {
 
   bookings: async (facility, { from, to, first, after }, { viewer, store, loaders }) => {
     requireManager(viewer, facility, 'bookings');
-    const page = readPage({ first, after });
+    const page = cursorKey(readPage({ first, after }), ['instant', 'uuid']);
     const { rows, count } = await store.bookingPage({ facilityId: facility.id, from: from ?? undefined, to: to ?? undefined }, page);
     for (const row of rows) loaders.booking.prime(row.id, row);
     return toConnection(rows, page, (b) => [b.startsAt.toISOString(), b.id], count);
