@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Viewer } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
 import { groupedLoader, keyedLoader } from '../../../lib/graphql/loaders';
+import type { FacilityModel } from './models';
 import type { FacilitiesStore } from './store';
 import { todayIn } from './time';
 
@@ -10,7 +11,7 @@ type Column = 'community_code' | 'unit_id';
 export function createLoaders(store: FacilitiesStore, _viewer: Viewer) {
   // Community.sharedFacilities and Organization.facilities pages: one loader per (column,
   // first, after), so every key asked for with the same arguments shares one statement.
-  const pages = new Map<string, DataLoader<string, string[]>>();
+  const pages = new Map<string, DataLoader<string, FacilityModel[]>>();
   const counts = new Map<Column, DataLoader<string, number>>();
   const today = todayIn(store.timeZone);
 
@@ -21,14 +22,14 @@ export function createLoaders(store: FacilitiesStore, _viewer: Viewer) {
     closures: groupedLoader((ids: readonly string[]) => store.closures(ids, today), (closure) => closure.facilityId),
     history: groupedLoader((ids: readonly string[]) => store.facilityEvents(ids), (event) => event.entityId),
 
-    /** The ids of one page (first + 1 rows) of public facilities per community or unit. */
-    facilityIdsBy(column: Column, page: Page<(string | number)[]>): DataLoader<string, string[]> {
+    /** One page (first + 1 rows) of public facilities per community or unit, rows and all. */
+    facilitiesBy(column: Column, page: Page<(string | number)[]>): DataLoader<string, FacilityModel[]> {
       const key = JSON.stringify([column, page.first, page.after ?? null]);
       let loader = pages.get(key);
       if (!loader) {
-        loader = new DataLoader<string, string[]>(async (keys) => {
-          const byKey = new Map<string, string[]>(keys.map((k) => [k, []]));
-          for (const row of await store.facilityPagesBy(column, keys, page)) byKey.get(row.key)?.push(row.id);
+        loader = new DataLoader<string, FacilityModel[]>(async (keys) => {
+          const byKey = new Map<string, FacilityModel[]>(keys.map((k) => [k, []]));
+          for (const { key: owner, ...facility } of await store.facilityPagesBy(column, keys, page)) byKey.get(owner)?.push(facility);
           return keys.map((k) => byKey.get(k)!);
         });
         pages.set(key, loader);

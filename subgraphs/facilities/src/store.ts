@@ -378,15 +378,20 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
      * One page of public facilities for each of many keys (communities or units) at once: one
      * statement, a LIMITed lateral subquery per key.
      */
-    async facilityPagesBy(column: 'community_code' | 'unit_id', keys: readonly string[], page: Page<(string | number)[]>): Promise<{ key: string; id: string }[]> {
+    async facilityPagesBy(column: 'community_code' | 'unit_id', keys: readonly string[], page: Page<(string | number)[]>): Promise<(FacilityModel & { key: string })[]> {
       const valid = column === 'unit_id' ? keys.filter(isUuid) : [...keys];
       const after = page.after ? Prisma.sql`AND (f.name, f.id) > (${String(page.after[0])}, ${String(page.after[1])}::uuid)` : Prisma.empty;
       const match = column === 'unit_id' ? Prisma.sql`f.unit_id::text = k.key` : Prisma.sql`f.community_code = k.key`;
-      return prisma.$queryRaw<{ key: string; id: string }[]>`
-        SELECT k.key, f.id::text AS id
+      return prisma.$queryRaw<(FacilityModel & { key: string })[]>`
+        SELECT k.key, f.*
           FROM unnest(${valid}::text[]) AS k(key)
           CROSS JOIN LATERAL (
-            SELECT f.id, f.name FROM facilities.facility f
+            SELECT f.id::text AS id, f.unit_id::text AS "unitId", f.community_code AS "communityCode", f.kind::text AS kind, f.name,
+                   f.address, f.capacity, f.status::text AS status, f.slot_minutes::int AS "slotMinutes", f.min_slots::int AS "minSlots",
+                   f.max_slots::int AS "maxSlots", f.advance_days::int AS "advanceDays", f.weekly_quota::int AS "weeklyQuota",
+                   f.approval_required AS "approvalRequired", f.cancel_hours::int AS "cancelHours", f.price_per_slot::text AS "pricePerSlot",
+                   f.accessibility, f.status_reason AS "statusReason", f.version, f.updated_at AS "updatedAt"
+              FROM facilities.facility f
              WHERE ${match} AND f.status IN ('LISTED', 'SUSPENDED') ${after}
              ORDER BY f.name, f.id LIMIT ${page.first + 1}
           ) AS f

@@ -1,15 +1,13 @@
 import { readPage, toConnection } from '../../../../lib/graphql/connections';
 import type { CommunityResolvers, OrganizationResolvers } from '../generated/graphql';
 import type { Context } from '../context';
-import type { FacilityModel } from '../models';
 import { cursorKey } from '../rules';
 
 /** One page of public facilities per key: batched across the request, one statement for pages, one for counts. */
 async function facilitiesBy(column: 'community_code' | 'unit_id', key: string, args: { first?: number | null; after?: string | null }, { loaders }: Context) {
   const page = cursorKey(readPage(args), ['text', 'uuid']);
-  const ids = await loaders.facilityIdsBy(column, page).load(key);
-  const found = await loaders.facility.loadMany(ids);
-  const rows = found.filter((row): row is FacilityModel => row !== null && !(row instanceof Error));
+  const rows = await loaders.facilitiesBy(column, page).load(key);
+  for (const row of rows) loaders.facility.prime(row.id, row);
   return toConnection(rows, page, (f) => [f.name, f.id], () => loaders.facilityCountBy(column).load(key));
 }
 
