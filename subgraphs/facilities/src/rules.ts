@@ -202,27 +202,3 @@ export function timeWindow(from: Date, to: Date, maxDays: number): void {
   if (to.getTime() - from.getTime() > maxDays * 86_400_000) throw badInput('to', `The window is at most ${maxDays} days.`);
 }
 
-/**
- * A decoded cursor's key checked against the shape its list sorts by, so a cursor from another
- * list (or a hand-made one) is BAD_USER_INPUT instead of reaching SQL.
- */
-export function cursorKey<P extends { after: (string | number)[] | undefined }>(
-  page: P,
-  shape: readonly ('text' | 'uuid' | 'instant' | 'rank')[],
-  field = 'after',
-): P {
-  const key = page.after;
-  if (key === undefined) return page;
-  const fits =
-    key.length === shape.length &&
-    shape.every((kind, i) => {
-      const part = key[i];
-      if (kind === 'rank') return Number.isInteger(part) && (part as number) >= 0 && (part as number) <= 3;
-      if (typeof part !== 'string') return false;
-      if (kind === 'uuid') return isUuid(part);
-      if (kind === 'instant') return !Number.isNaN(Date.parse(part));
-      return !part.includes('\u0000');
-    });
-  if (!fits) throw badInput(field, 'This cursor was not issued by this list.');
-  return page;
-}

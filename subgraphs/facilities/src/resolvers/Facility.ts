@@ -3,7 +3,6 @@ import { money } from '../../../../lib/money';
 import { canSeeFacility, requireManager } from '../access';
 import { facilityFeedPath } from '../calendars';
 import type { FacilityResolvers } from '../generated/graphql';
-import { cursorKey } from '../rules';
 import { formatClock } from '../time';
 
 export const Facility: FacilityResolvers = {
@@ -36,7 +35,7 @@ export const Facility: FacilityResolvers = {
 
   bookings: async (facility, { from, to, first, after }, { viewer, store, loaders }) => {
     requireManager(viewer, facility, 'bookings');
-    const page = cursorKey(readPage({ first, after }), ['instant', 'uuid']);
+    const page = readPage({ first, after }, ['timestamp', 'uuid']);
     const { rows, count } = await store.bookingPage({ facilityId: facility.id, from: from ?? undefined, to: to ?? undefined }, page);
     for (const row of rows) loaders.booking.prime(row.id, row);
     return toConnection(rows, page, (b) => [b.startsAt.toISOString(), b.id], count);

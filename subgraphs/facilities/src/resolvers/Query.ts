@@ -4,7 +4,7 @@ import { readPage, toConnection } from '../../../../lib/graphql/connections';
 import { canSeeBooking, canSeeFacility } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
 import type { AvailableFacilityModel } from '../models';
-import { cursorKey, MAX_AVAILABILITY_DAYS, MAX_SEARCH_DAYS, MAX_USAGE_DAYS, timeWindow, uuid } from '../rules';
+import { MAX_AVAILABILITY_DAYS, MAX_SEARCH_DAYS, MAX_USAGE_DAYS, timeWindow, uuid } from '../rules';
 import { PUBLIC_STATUSES, type FacilityFilter } from '../store';
 import { daysBetween } from '../time';
 
@@ -15,7 +15,7 @@ export const Query: QueryResolvers = {
   },
 
   facilities: async (_, { filter, first, after }, { store, loaders, viewer }) => {
-    const page = cursorKey(readPage({ first, after }), ['text', 'uuid']);
+    const page = readPage({ first, after }, ['text', 'uuid']);
     const criteria: FacilityFilter = {
       kind: filter?.kind ?? undefined,
       within: filter?.within ? significantPrefix(filter.within) : undefined,
@@ -53,7 +53,7 @@ export const Query: QueryResolvers = {
     timeWindow(from, to, MAX_SEARCH_DAYS);
     const capacity = minCapacity ?? 1;
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10000) throw badInput('minCapacity', 'minCapacity is from 1 to 10000.');
-    const page = cursorKey(readPage({ first, after }), ['rank', 'text', 'uuid']);
+    const page = readPage({ first, after }, ['int', 'text', 'uuid']);
     const search = { kind, near, from, to, minCapacity: capacity };
     const rows = (await store.findAvailable(search, page)) as AvailableFacilityModel[];
     await loaders.facility.loadMany(rows.map((row) => row.facilityId));
@@ -87,7 +87,7 @@ export const Query: QueryResolvers = {
 
   myBookings: async (_, { first, after }, { viewer, store, loaders }) => {
     const me = requireSignedIn(viewer);
-    const page = cursorKey(readPage({ first, after }), ['instant', 'uuid']);
+    const page = readPage({ first, after }, ['timestamp', 'uuid']);
     const { rows, count } = await store.bookingPage({ booker: me.id }, page);
     for (const row of rows) loaders.booking.prime(row.id, row);
     return toConnection(rows, page, (b) => [b.startsAt.toISOString(), b.id], count);
