@@ -12,7 +12,8 @@ export const BOOKERS: readonly Role[] = ['RESIDENT', 'ORG_ADMIN'];
 type Reason = { reason?: string | null };
 const reason = requireText('input.reason', 'A reason');
 
-function facilityStep(from: FacilityStatus, to: FacilityStatus, roles: readonly Role[], needsReason = false): Transition<FacilityStatus, Reason> {
+/** One transition of either table; some steps need a reason, kept in the audit trail and shown to those affected. */
+function step<State extends string>(from: State, to: State, roles: readonly Role[], needsReason = false): Transition<State, Reason> {
   return { from, to, roles, requires: needsReason ? (input) => reason(input.reason) : undefined };
 }
 
@@ -23,20 +24,16 @@ function facilityStep(from: FacilityStatus, to: FacilityStatus, roles: readonly 
  * is final.
  */
 export const facilityWorkflow = defineWorkflow<FacilityStatus, Reason>('A facility registration', [
-  facilityStep('SUBMITTED', 'LISTED', REVIEWERS),
-  facilityStep('SUBMITTED', 'RETURNED', REVIEWERS, true),
-  facilityStep('RETURNED', 'SUBMITTED', UNIT),
-  facilityStep('LISTED', 'SUSPENDED', UNIT, true),
-  facilityStep('SUSPENDED', 'LISTED', UNIT),
-  facilityStep('SUBMITTED', 'WITHDRAWN', UNIT, true),
-  facilityStep('RETURNED', 'WITHDRAWN', UNIT, true),
-  facilityStep('LISTED', 'WITHDRAWN', UNIT, true),
-  facilityStep('SUSPENDED', 'WITHDRAWN', UNIT, true),
+  step<FacilityStatus>('SUBMITTED', 'LISTED', REVIEWERS),
+  step<FacilityStatus>('SUBMITTED', 'RETURNED', REVIEWERS, true),
+  step<FacilityStatus>('RETURNED', 'SUBMITTED', UNIT),
+  step<FacilityStatus>('LISTED', 'SUSPENDED', UNIT, true),
+  step<FacilityStatus>('SUSPENDED', 'LISTED', UNIT),
+  step<FacilityStatus>('SUBMITTED', 'WITHDRAWN', UNIT, true),
+  step<FacilityStatus>('RETURNED', 'WITHDRAWN', UNIT, true),
+  step<FacilityStatus>('LISTED', 'WITHDRAWN', UNIT, true),
+  step<FacilityStatus>('SUSPENDED', 'WITHDRAWN', UNIT, true),
 ]);
-
-function bookingStep(from: BookingStatus, to: BookingStatus, roles: readonly Role[], needsReason = false): Transition<BookingStatus, Reason> {
-  return { from, to, roles, requires: needsReason ? (input) => reason(input.reason) : undefined };
-}
 
 /**
  * A booking's life: PENDING (approval needed) or CONFIRMED when made; the unit approves or
@@ -45,10 +42,10 @@ function bookingStep(from: BookingStatus, to: BookingStatus, roles: readonly Rol
  * facility's own step.
  */
 export const bookingWorkflow = defineWorkflow<BookingStatus, Reason>('A booking', [
-  bookingStep('PENDING', 'CONFIRMED', UNIT),
-  bookingStep('PENDING', 'DECLINED', UNIT, true),
-  bookingStep('PENDING', 'CANCELLED', BOOKERS),
-  bookingStep('CONFIRMED', 'CANCELLED', BOOKERS),
-  bookingStep('CONFIRMED', 'CHECKED_IN', UNIT),
-  bookingStep('CONFIRMED', 'NO_SHOW', UNIT),
+  step<BookingStatus>('PENDING', 'CONFIRMED', UNIT),
+  step<BookingStatus>('PENDING', 'DECLINED', UNIT, true),
+  step<BookingStatus>('PENDING', 'CANCELLED', BOOKERS),
+  step<BookingStatus>('CONFIRMED', 'CANCELLED', BOOKERS),
+  step<BookingStatus>('CONFIRMED', 'CHECKED_IN', UNIT),
+  step<BookingStatus>('CONFIRMED', 'NO_SHOW', UNIT),
 ]);
