@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, GATEWAY_PORT: '0', COMMUNITIES_PORT: '0', ORGANIZATIONS_PORT: '0', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, GATEWAY_PORT: '0', COMMUNITIES_PORT: '0', ORGANIZATIONS_PORT: '0', FACILITIES_PORT: '0', ...extra };
   delete env.NODE_OPTIONS;
   delete env.JWT_SECRET;
   delete env.DATABASE_URL;

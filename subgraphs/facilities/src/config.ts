@@ -16,8 +16,9 @@ export function facilitiesConfig(config: Config): FacilitiesConfig {
   const env = config.env;
   return {
     timeZone: config.timeZone,
-    lockTimeoutMs: integer(env, 'FACILITIES_LOCK_TIMEOUT_MS', 5_000, 100, 60_000),
-    transactionWaitMs: integer(env, 'FACILITIES_TRANSACTION_WAIT_MS', 60_000, 1_000, 600_000),
+    // Together well under the gateway's SUBGRAPH_TIMEOUT_MS, so a crowd of bookings ends in CONFLICT, not a timeout.
+    lockTimeoutMs: integer(env, 'FACILITIES_LOCK_TIMEOUT_MS', 3_000, 100, 60_000),
+    transactionWaitMs: integer(env, 'FACILITIES_TRANSACTION_WAIT_MS', 4_000, 100, 600_000),
     calendarPastDays: integer(env, 'FACILITIES_CALENDAR_PAST_DAYS', 90, 0, 3660),
   };
 }

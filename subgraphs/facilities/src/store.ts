@@ -174,7 +174,8 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
   });
   if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query));
   const tz = config.timeZone;
-  const transactionOptions = { maxWait: config.transactionWaitMs, timeout: config.transactionWaitMs };
+  // A transaction lives at most its lock wait and a second of work.
+  const transactionOptions = { maxWait: config.transactionWaitMs, timeout: config.lockTimeoutMs + 1_000 };
 
   /** One write as one transaction; racing writers and lock waits end as CONFLICT, never an internal error. */
   async function write<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
