@@ -5,6 +5,8 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
 import type { Logger } from './log';
+import type { Metrics } from './metrics';
+import type { TrustedDocuments } from './trusted-documents';
 
 export interface ReadinessCheck {
   ready: boolean;
@@ -21,12 +23,16 @@ export interface HttpRoute {
 export interface GraphQLHttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   /** Builds the per-request context; may throw a GraphQLError (e.g. a bad token → 401). */
-  context: (request: { headers: IncomingMessage['headers']; requestId: string }) => Promise<C>;
+  context: (request: { headers: IncomingMessage['headers']; requestId: string; clientAddress: string | undefined }) => Promise<C>;
   bodyLimitBytes: number;
   /** Responses above this size are replaced by a RESPONSE_TOO_LARGE error (the last guard). */
   maxResponseBytes: number;
   /** Origins browsers may call from (CORS); absent or empty: none. */
   corsOrigins?: string[];
+  /** Served at `/metrics` and fed with every request. */
+  metrics?: Metrics;
+  /** Registered operations, resolved (and unregistered ones refused) before GraphQL parses. */
+  documents?: TrustedDocuments;
   log: Logger;
   /** `/ready`: whether this service can answer queries now. */
   readiness?: () => Promise<ReadinessCheck>;
@@ -80,6 +86,10 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     try {
       if (applyCors(req, res, options.corsOrigins ?? [])) return;
       if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/metrics' && options.metrics) {
+        res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
+        return res.end(await options.metrics.registry.metrics());
+      }
       if (url.pathname === '/ready') {
         const check = options.readiness ? await options.readiness() : { ready: true };
         return sendJson(res, check.ready ? 200 : 503, { status: check.ready ? 'ready' : 'not ready', ...check.detail });
@@ -99,6 +109,19 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
         }
         operationName = (body as { operationName?: string } | null)?.operationName ?? undefined;
       }
+      if (options.documents && options.documents.mode !== 'off') {
+        try {
+          if (req.method !== 'POST') throw new GraphQLError('Registered operations are sent with POST.', { extensions: { code: 'OPERATION_NOT_REGISTERED' } });
+          if (body && typeof body === 'object' && !Array.isArray(body)) {
+            const resolved = options.documents.resolve(body as Record<string, unknown>);
+            body = resolved.body;
+            if (resolved.unregistered) log.info({ requestId, operationName, documentHash: resolved.unregistered }, 'unregistered operation');
+          }
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          return sendJson(res, 400, errorBody(error.message, String(error.extensions.code), requestId));
+        }
+      }
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -110,7 +133,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
         if (headerCount(req, 'authorization') > 1) {
           throw new GraphQLError('Send one Authorization header, not several.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
-        contextValue = await options.context({ headers: req.headers, requestId });
+        contextValue = await options.context({ headers: req.headers, requestId, clientAddress: req.socket.remoteAddress });
       } catch (error) {
         const status = (error as GraphQLError).extensions?.http as { status?: number } | undefined;
         if (!(error instanceof GraphQLError) || !status?.status) throw error;
@@ -146,6 +169,8 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       else res.end();
     } finally {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = ['/graphql', '/', '/health', '/ready', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
+      options.metrics?.observeRequest(req.method ?? 'GET', route, res.statusCode, durationMs / 1000);
       if (url.pathname !== '/health') {
         log.info({ requestId, operationName, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
       }

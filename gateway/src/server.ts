@@ -11,11 +11,16 @@ import { inputPlugin } from '../../lib/graphql/input';
 import { queryLimits } from '../../lib/graphql/limits';
 import { closeServer, createGraphQLHttpServer } from '../../lib/http';
 import type { Logger } from '../../lib/log';
+import { createMetrics, type Metrics } from '../../lib/metrics';
+import { createRateLimiter } from '../../lib/rate-limit';
+import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
 export interface GatewayContext {
   requestId: string;
+  /** The peer address: the rate-limit key for anonymous callers. */
+  clientAddress: string | undefined;
   /** Forwarded unchanged: every subgraph verifies the token again. */
   authorization: string | undefined;
   viewer: Viewer;
@@ -38,11 +43,15 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
  * Node's own fetch with a deadline: a subgraph that does not answer in time fails this request
  * with SERVICE_UNAVAILABLE (details in the log) instead of holding the client forever.
  */
-function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger): Fetcher {
+function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger, metrics: Metrics): Fetcher {
   return async (url, init) => {
+    const started = performance.now();
     try {
-      return (await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as FetcherResponse;
+      const response = (await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as FetcherResponse;
+      metrics.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
+      return response;
     } catch (error) {
+      metrics.observeSubgraphFetch(name, 'error', (performance.now() - started) / 1000);
       log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
       const timedOut = (error as Error).name === 'TimeoutError';
       throw new GraphQLError(
@@ -80,17 +89,19 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export async function createGatewayServer(deps: GatewayDependencies) {
   const { config, log } = deps;
   const supergraphSdl = deps.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const metrics = createMetrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log,
     buildService: ({ name, url }) => {
       const target = deps.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}.`);
-      return new SubgraphDataSource({ url: target, fetcher: fetcherWithDeadline(name, config.subgraphTimeoutMs, log) });
+      return new SubgraphDataSource({ url: target, fetcher: fetcherWithDeadline(name, config.subgraphTimeoutMs, log, metrics) });
     },
   });
 
   const limits = queryLimits<GatewayContext>(config.limits);
+  const rateLimiter = config.rateLimit.points > 0 ? await createRateLimiter(config.rateLimit, config.limits.maxFields) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -105,6 +116,8 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     plugins: [
       inputPlugin<GatewayContext>(),
       ...limits.plugins,
+      ...(rateLimiter ? [rateLimiter.plugin<GatewayContext>()] : []),
+      metrics.plugin<GatewayContext>(),
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -117,9 +130,15 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     bodyLimitBytes: config.bodyLimitBytes,
     maxResponseBytes: config.maxResponseBytes,
     corsOrigins: config.corsOrigins,
+    metrics,
+    documents: trustedDocuments(
+      config.trustedDocuments.mode,
+      config.trustedDocuments.mode === 'off' ? undefined : readManifest(config.trustedDocuments.manifest),
+    ),
     // A bad token fails here, with 401, before the operation is planned.
-    context: async ({ headers, requestId }) => ({
+    context: async ({ headers, requestId, clientAddress }) => ({
       requestId,
+      clientAddress,
       authorization: headers.authorization,
       viewer: await deps.verifyToken(headers.authorization),
       log: log.child({ requestId }),
@@ -140,6 +159,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     async close() {
       await closeServer(server);
       await apollo.stop();
+      await rateLimiter?.close();
     },
   };
 }
