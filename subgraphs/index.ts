@@ -60,6 +60,15 @@ export const subgraphs: SubgraphDefinition[] = [
       seed: (await import('../prisma/seed/procurement.js')).seedProcurement,
     }),
   },
+  {
+    name: 'facilities',
+    port: 4005,
+    sdlPath: path.join(__dirname, 'facilities/schema.graphql'),
+    load: async () => ({
+      createServer: (await import('./facilities/src/server.js')).createFacilitiesServer as SubgraphImplementation['createServer'],
+      seed: (await import('../prisma/seed/facilities.js')).seedFacilities,
+    }),
+  },
 ];
 
 export function subgraphDefaults(): Record<string, number> {

@@ -246,6 +246,11 @@ describe('faults', () => {
       survives: (data) => data.community.name,
       lost: (data) => data.community.procurementProjects ?? data.catalogue,
     },
+    facilities: {
+      query: `{ community(code: "${COMMUNITY}") { name sharedFacilities(first: 1) { totalCount } } facilities(first: 1) { totalCount } }`,
+      survives: (data) => data.community.name,
+      lost: (data) => data.community.sharedFacilities ?? data.facilities,
+    },
   };
 
   test.each(subgraphs.map((s) => s.name))('with %s stopped, the other subgraphs still answer their fields', async (name) => {

@@ -1,0 +1,92 @@
+import type { ScenarioFactory } from './types';
+
+/** The facility network's main reads (a week of availability, a district search) and its booking write. */
+
+const KINDS = ['CANTEEN', 'PARKING', 'MEETING_ROOM', 'SPORTS_VENUE', 'FITNESS_ROOM', 'LIBRARY', 'ACTIVITY_ROOM', 'STUDY_ROOM'];
+const DAY_MS = 86_400_000;
+
+function localDay(offsetDays: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(Date.now() + offsetDays * DAY_MS),
+  );
+}
+
+function midnight(day: string): number {
+  return Date.parse(`${day}T00:00:00+08:00`);
+}
+
+function isoWeekday(day: string): number {
+  return ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+}
+
+const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
+  const listed = await query<{ id: string; community: string }>(
+    `SELECT id::text AS id, community_code AS community FROM facilities.facility WHERE status = 'LISTED' ORDER BY id`,
+  );
+  const districts = [...new Set(listed.map((f) => f.community.slice(0, 6).padEnd(12, '0')))].sort();
+  const communities = [...new Set(listed.map((f) => f.community))].sort();
+  // Bookable without approval, several places each, with their opening intervals and closed days.
+  const hours = await query<{ id: string; weekday: number; start_minute: number; end_minute: number; slot: number; closed: string[] }>(
+    `SELECT f.id::text AS id, oh.weekday, oh.start_minute, oh.end_minute, f.slot_minutes AS slot,
+            ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM facilities.closure c, generate_series(c.starts_on, c.ends_on, interval '1 day') d
+                   WHERE c.facility_id = f.id) AS closed
+       FROM facilities.facility f JOIN facilities.opening_hours oh ON oh.facility_id = f.id
+      WHERE f.status = 'LISTED' AND f.capacity > 1 AND NOT f.approval_required
+      ORDER BY f.id, oh.weekday, oh.start_minute`,
+  );
+  // One resident per booking request (the weekly quota is per booker and facility).
+  const residents = await Promise.all(
+    Array.from({ length: 1000 }, (_, i) => signToken({ sub: `bench-resident-${i}`, roles: ['RESIDENT'], area: communities[i % communities.length]! })),
+  );
+  let bookings = 0;
+
+  return [
+    {
+      name: 'availability-week',
+      description: 'anonymous: free capacity per slot of one facility over seven days (one SQL statement)',
+      request: (i) => {
+        const start = midnight(localDay(i % 14));
+        return {
+          query: 'query ($id: ID!, $f: DateTime!, $t: DateTime!) { availability(facilityId: $id, from: $f, to: $t) { startsAt free } }',
+          variables: { id: listed[(i * 7) % listed.length]!.id, f: new Date(start).toISOString(), t: new Date(start + 7 * DAY_MS).toISOString() },
+        };
+      },
+    },
+    {
+      name: 'find-available-district',
+      description: 'anonymous: facilities of a kind with a free slot in a district over a week, nearest first',
+      request: (i) => {
+        const start = midnight(localDay(1 + (i % 7)));
+        const near = i % 3 === 0 ? communities[i % communities.length]! : districts[i % districts.length]!;
+        return {
+          query: `query ($k: FacilityKind!, $n: AreaCode!, $f: DateTime!, $t: DateTime!, $m: Int) { findAvailable(kind: $k, near: $n, from: $f, to: $t, minCapacity: $m, first: 10) {
+            totalCount edges { node { nearness freeSlots firstFreeSlot { startsAt free } facility { name address capacity } } } } }`,
+          variables: { k: KINDS[i % KINDS.length], n: near, f: new Date(start).toISOString(), t: new Date(start + 7 * DAY_MS).toISOString(), m: 1 + (i % 2) },
+        };
+      },
+    },
+    {
+      name: 'book-facility',
+      description: 'a resident books one slot (transaction: facility lock, slot check in SQL, insert, audit event)',
+      request: (i) => {
+        // A day 1–13 ahead, then one of that weekday's open slots of a facility not closed then.
+        for (let attempt = 0; ; attempt++) {
+          const day = localDay(1 + ((i + attempt) % 13));
+          const options = hours.filter((h) => h.weekday === isoWeekday(day) && !h.closed.includes(day));
+          if (options.length === 0) continue;
+          const interval = options[(i * 31 + attempt) % options.length]!;
+          const slots = (interval.end_minute - interval.start_minute) / interval.slot;
+          const start = interval.start_minute + ((i * 7) % slots) * interval.slot;
+          const startsAt = midnight(day) + start * 60_000;
+          return {
+            query: 'mutation ($input: BookFacilityInput!) { bookFacility(input: $input) { booking { id status } } }',
+            variables: { input: { facilityId: interval.id, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + interval.slot * 60_000).toISOString() } },
+            token: residents[bookings++ % residents.length],
+          };
+        }
+      },
+    },
+  ];
+};
+
+export default facilitiesScenarios;

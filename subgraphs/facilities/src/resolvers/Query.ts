@@ -1,0 +1,95 @@
+import { actsWithin, covers, hasRole, OFFICER_ROLES, requireSignedIn, significantPrefix } from '../../../../lib/auth';
+import { badInput, forbidden, unauthenticated } from '../../../../lib/errors';
+import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { canSeeBooking, canSeeFacility } from '../access';
+import type { QueryResolvers } from '../generated/graphql';
+import type { AvailableFacilityModel } from '../models';
+import { MAX_AVAILABILITY_DAYS, MAX_SEARCH_DAYS, MAX_USAGE_DAYS, timeWindow, uuid } from '../rules';
+import { PUBLIC_STATUSES, type FacilityFilter } from '../store';
+import { daysBetween } from '../time';
+
+export const Query: QueryResolvers = {
+  facility: async (_, { id }, { loaders, viewer }) => {
+    const facility = await loaders.facility.load(uuid(id, 'id'));
+    return facility && canSeeFacility(viewer, facility) ? facility : null;
+  },
+
+  facilities: async (_, { filter, first, after }, { store, loaders, viewer }) => {
+    const page = readPage({ first, after }, ['text', 'uuid']);
+    const criteria: FacilityFilter = {
+      kind: filter?.kind ?? undefined,
+      within: filter?.within ? significantPrefix(filter.within) : undefined,
+      unitId: filter?.unitId ? uuid(filter.unitId, 'filter.unitId') : undefined,
+      statuses: PUBLIC_STATUSES,
+    };
+    const status = filter?.status;
+    if (status) {
+      criteria.statuses = [status];
+      if (!PUBLIC_STATUSES.includes(status)) {
+        // Registrations not (or no longer) public: the unit sees its own, officers those in their jurisdiction.
+        if (viewer.anonymous) throw unauthenticated(`Sign in to list ${status} facilities.`);
+        const ownUnit = hasRole(viewer, ['UNIT_ADMIN']) && criteria.unitId !== undefined && criteria.unitId === viewer.org;
+        if (!ownUnit) {
+          const within = filter?.within ?? viewer.area;
+          if (!actsWithin(viewer, OFFICER_ROLES, within) || !covers(viewer.area, within)) {
+            throw forbidden(`${status} facilities are for their unit's admins (filter.unitId) and officers covering filter.within.`);
+          }
+          criteria.within = significantPrefix(within);
+        }
+      }
+    }
+    const rows = await store.facilityPage(criteria, page);
+    for (const row of rows) loaders.facility.prime(row.id, row);
+    return toConnection(rows, page, (f) => [f.name, f.id], () => store.countFacilities(criteria));
+  },
+
+  availability: async (_, { facilityId, from, to }, { store }) => {
+    const id = uuid(facilityId, 'facilityId');
+    timeWindow(from, to, MAX_AVAILABILITY_DAYS);
+    return store.availability(id, from, to);
+  },
+
+  findAvailable: async (_, { kind, near, from, to, minCapacity, first, after }, { store, loaders }) => {
+    timeWindow(from, to, MAX_SEARCH_DAYS);
+    const capacity = minCapacity ?? 1;
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10000) throw badInput('minCapacity', 'minCapacity is from 1 to 10000.');
+    const page = readPage({ first, after }, ['int', 'text', 'uuid']);
+    const search = { kind, near, from, to, minCapacity: capacity };
+    const rows = (await store.findAvailable(search, page)) as AvailableFacilityModel[];
+    await loaders.facility.loadMany(rows.map((row) => row.facilityId));
+    return toConnection(rows, page, (row) => [row.rank, row.name, row.facilityId], async () => (await store.findAvailable(search, 'count')) as number);
+  },
+
+  facilityUsage: async (_, { facilityId, unitId, within, from, to }, { store }) => {
+    const given = [facilityId, unitId, within].filter((v) => v !== undefined && v !== null);
+    if (given.length !== 1) throw badInput('facilityId', 'Give exactly one of facilityId, unitId and within.');
+    if (to < from) throw badInput('to', '`to` is on or after `from`.');
+    if (daysBetween(from, to) >= MAX_USAGE_DAYS) throw badInput('to', `The period is at most ${MAX_USAGE_DAYS} days.`);
+    return store.usage(
+      {
+        facilityId: facilityId ? uuid(facilityId, 'facilityId') : undefined,
+        unitId: unitId ? uuid(unitId, 'unitId') : undefined,
+        within: within ? significantPrefix(within) : undefined,
+      },
+      from,
+      to,
+    );
+  },
+
+  booking: async (_, { id }, { loaders, viewer }) => {
+    const booking = await loaders.booking.load(uuid(id, 'id'));
+    if (!booking) return null;
+    if (viewer.anonymous) throw unauthenticated('Sign in to see a booking.');
+    const facility = (await loaders.facility.load(booking.facilityId))!;
+    if (!canSeeBooking(viewer, booking, facility)) throw forbidden('A booking is for its booker and the facility\'s managers.');
+    return booking;
+  },
+
+  myBookings: async (_, { first, after }, { viewer, store, loaders }) => {
+    const me = requireSignedIn(viewer);
+    const page = readPage({ first, after }, ['timestamp', 'uuid']);
+    const { rows, count } = await store.bookingPage({ booker: me.id }, page);
+    for (const row of rows) loaders.booking.prime(row.id, row);
+    return toConnection(rows, page, (b) => [b.startsAt.toISOString(), b.id], count);
+  },
+};

@@ -1,0 +1,204 @@
+import { badInput, conflict } from '../../../lib/errors';
+import { isAreaCode, levelOfCode } from '../../../lib/auth';
+import { fromFen, parseYuan, toFen } from '../../../lib/money';
+import type { BookFacilityInput, ClosureInput, RegisterFacilityInput } from './generated/graphql';
+import type { FacilityModel } from './models';
+import { isUuid, type BookingRule, type NewFacility } from './store';
+import { addDays, daysBetween, localTime, parseClock } from './time';
+
+/** The facility network's input and booking rules, apart from GraphQL plumbing. */
+
+const MAX_NAME = 100;
+const MAX_TEXT = 500;
+const MAX_INTERVALS = 42;
+const MAX_CLOSURES = 100;
+const SMALLINT_MAX = 32767;
+/** Longest window of one availability read, and of one search. */
+export const MAX_AVAILABILITY_DAYS = 31;
+export const MAX_SEARCH_DAYS = 14;
+export const MAX_USAGE_DAYS = 366;
+
+export function text(value: string, field: string, max: number, what: string): string {
+  const trimmed = value.trim();
+  if (trimmed === '') throw badInput(field, `${what} must not be empty.`);
+  if (trimmed.length > max) throw badInput(field, `${what} must be at most ${max} characters.`);
+  if (trimmed.includes('\u0000')) throw badInput(field, `${what} must not contain NUL characters.`);
+  return trimmed;
+}
+
+export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
+  if (value === undefined || value === null || value.trim() === '') return null;
+  return text(value, field, max, 'This text');
+}
+
+export function uuid(value: string, field: string): string {
+  if (!isUuid(value)) throw badInput(field, `${JSON.stringify(value.slice(0, 40))} is not an id (a UUID).`);
+  return value.toLowerCase();
+}
+
+function whole(value: number, field: string, min: number, max: number, what: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw badInput(field, `${what} must be a whole number from ${min} to ${max}.`);
+  return value;
+}
+
+export function communityCode(code: string, field: string): string {
+  if (!isAreaCode(code) || levelOfCode(code) !== 'COMMUNITY') throw badInput(field, `${code} is not a community's 12-digit code.`);
+  return code;
+}
+
+export function closureOf(input: ClosureInput, field: string): { startsOn: string; endsOn: string; reason: string } {
+  if (input.endsOn < input.startsOn) throw badInput(`${field}.endsOn`, 'A closure ends on or after the day it starts.');
+  if (daysBetween(input.startsOn, input.endsOn) > 366) throw badInput(`${field}.endsOn`, 'A closure lasts at most 366 days; withdraw the facility instead.');
+  return { startsOn: input.startsOn, endsOn: input.endsOn, reason: text(input.reason, `${field}.reason`, MAX_TEXT, 'The reason') };
+}
+
+export function validateNewFacility(input: RegisterFacilityInput): NewFacility {
+  const policy = input.policy;
+  const slotMinutes = whole(policy.slotMinutes, 'input.policy.slotMinutes', 5, 1440, 'The slot length');
+  if (1440 % slotMinutes !== 0) throw badInput('input.policy.slotMinutes', 'The slot length must divide a day (15, 30, 60, 120 … minutes).');
+  const minSlots = whole(policy.minSlots, 'input.policy.minSlots', 1, SMALLINT_MAX, 'The shortest booking');
+  const maxSlots = whole(policy.maxSlots, 'input.policy.maxSlots', minSlots, SMALLINT_MAX, 'The longest booking (in slots, at least the shortest)');
+  if (maxSlots * slotMinutes > 7 * 1440) throw badInput('input.policy.maxSlots', 'A booking lasts at most seven days.');
+  if (input.openingHours.length === 0) throw badInput('input.openingHours', 'Give the opening hours of at least one weekday.');
+  if (input.openingHours.length > MAX_INTERVALS) throw badInput('input.openingHours', `At most ${MAX_INTERVALS} intervals.`);
+  const openingHours = input.openingHours.map((interval, i) => {
+    const field = `input.openingHours.${i}`;
+    const weekday = whole(interval.weekday, `${field}.weekday`, 1, 7, 'The weekday (1 Monday … 7 Sunday)');
+    const startMinute = parseClock(interval.opens, false);
+    const endMinute = parseClock(interval.closes, true);
+    if (startMinute === undefined) throw badInput(`${field}.opens`, 'Opening time is HH:MM, 00:00 to 23:59.');
+    if (endMinute === undefined) throw badInput(`${field}.closes`, 'Closing time is HH:MM, 00:01 to 24:00.');
+    if (endMinute <= startMinute) throw badInput(`${field}.closes`, 'An interval closes after it opens; for hours across midnight give two intervals (…–24:00 and 00:00–…).');
+    if (startMinute % slotMinutes !== 0) throw badInput(`${field}.opens`, `Opening times fall on ${slotMinutes}-minute slot boundaries.`);
+    if (endMinute % slotMinutes !== 0) throw badInput(`${field}.closes`, `Closing times fall on ${slotMinutes}-minute slot boundaries.`);
+    return { weekday, startMinute, endMinute };
+  });
+  const sorted = [...openingHours].sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.weekday === sorted[i - 1]!.weekday && sorted[i]!.startMinute < sorted[i - 1]!.endMinute) {
+      throw badInput('input.openingHours', `Intervals on weekday ${sorted[i]!.weekday} overlap.`);
+    }
+  }
+  const closures = input.closures ?? [];
+  if (closures.length > MAX_CLOSURES) throw badInput('input.closures', `At most ${MAX_CLOSURES} closures.`);
+  return {
+    unitId: uuid(input.unitId, 'input.unitId'),
+    communityCode: communityCode(input.communityCode, 'input.communityCode'),
+    kind: input.kind,
+    name: text(input.name, 'input.name', MAX_NAME, 'The name'),
+    address: text(input.address, 'input.address', MAX_TEXT, 'The address'),
+    capacity: whole(input.capacity, 'input.capacity', 1, 10000, 'The capacity'),
+    slotMinutes,
+    minSlots,
+    maxSlots,
+    advanceDays: whole(policy.advanceDays, 'input.policy.advanceDays', 1, 366, 'How far ahead (days)'),
+    weeklyQuota: whole(policy.weeklyQuota, 'input.policy.weeklyQuota', 1, 1000, 'The weekly quota'),
+    approvalRequired: policy.approvalRequired,
+    cancelHours: whole(policy.cancellationDeadlineHours, 'input.policy.cancellationDeadlineHours', 0, 720, 'The cancellation deadline (hours)'),
+    pricePerSlot: input.pricePerSlot === undefined || input.pricePerSlot === null ? null : parseYuan(input.pricePerSlot, 'input.pricePerSlot'),
+    accessibility: optionalText(input.accessibility, 'input.accessibility', MAX_TEXT),
+    openingHours,
+    closures: closures.map((c, i) => closureOf(c, `input.closures.${i}`)),
+  };
+}
+
+function refuse(field: string, rule: string, message: string): never {
+  throw badInput(field, message, { rule });
+}
+
+export interface ValidBooking {
+  startsAt: Date;
+  endsAt: Date;
+  quantity: number;
+  purpose: string | null;
+  slots: number;
+  price: string | null;
+}
+
+/**
+ * The rules a booking request must meet before the database is asked: slot alignment, length,
+ * how far ahead, quantity. Each refusal names its rule in `extensions.rule`.
+ */
+export function validateBooking(input: BookFacilityInput, facility: FacilityModel, now: Date, timeZone: string): ValidBooking {
+  if (facility.status !== 'LISTED') {
+    throw conflict(
+      facility.status === 'SUSPENDED'
+        ? `Facility ${facility.id} is suspended${facility.statusReason ? `: ${facility.statusReason}` : ''}; it takes no new bookings.`
+        : `Facility ${facility.id} is ${facility.status}, not listed; it takes no bookings.`,
+      { field: 'input.facilityId', rule: 'FACILITY_LISTED' },
+    );
+  }
+  const startsAt = input.startsAt;
+  const endsAt = input.endsAt;
+  if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) refuse('input.startsAt', 'TIMES', 'Give real instants.');
+  if (endsAt <= startsAt) refuse('input.endsAt', 'TIMES', 'A booking ends after it starts.');
+  const slot = facility.slotMinutes;
+  for (const [instant, field] of [
+    [startsAt, 'input.startsAt'],
+    [endsAt, 'input.endsAt'],
+  ] as const) {
+    const local = localTime(instant, timeZone);
+    if (local.second !== 0 || local.minute % slot !== 0) {
+      refuse(field, 'SLOT_ALIGNMENT', `Bookings start and end on ${slot}-minute slot boundaries (local time in ${timeZone}).`);
+    }
+  }
+  const minutes = (endsAt.getTime() - startsAt.getTime()) / 60_000;
+  const slots = Math.round(minutes / slot);
+  if (slots < facility.minSlots) refuse('input.endsAt', 'MIN_LENGTH', `The shortest booking here is ${facility.minSlots * slot} minutes.`);
+  if (slots > facility.maxSlots) refuse('input.endsAt', 'MAX_LENGTH', `The longest booking here is ${facility.maxSlots * slot} minutes.`);
+  if (startsAt < now) refuse('input.startsAt', 'IN_PAST', 'A booking cannot start in the past.');
+  const today = localTime(now, timeZone).date;
+  const lastDay = addDays(today, facility.advanceDays);
+  if (localTime(startsAt, timeZone).date > lastDay) {
+    refuse('input.startsAt', 'ADVANCE_WINDOW', `Bookings open ${facility.advanceDays} days ahead: the latest start day is ${lastDay}.`);
+  }
+  const quantity = input.quantity ?? 1;
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > facility.capacity) {
+    refuse('input.quantity', 'QUANTITY', `Book from 1 to ${facility.capacity} (the capacity).`);
+  }
+  return {
+    startsAt,
+    endsAt,
+    quantity,
+    purpose: optionalText(input.purpose, 'input.purpose', MAX_TEXT),
+    slots,
+    price: facility.pricePerSlot === null ? null : fromFen(toFen(facility.pricePerSlot) * BigInt(slots * quantity)),
+  };
+}
+
+/** The rules the database answers inside the booking's transaction: status, hours, closures, quota, capacity. */
+export function bookingRule(facility: FacilityModel, booking: ValidBooking): BookingRule {
+  return (found) => {
+    if (found.status !== 'LISTED') {
+      throw conflict(`Facility ${facility.id} is ${found.status} now; it takes no new bookings.`, { field: 'input.facilityId', rule: 'FACILITY_LISTED' });
+    }
+    if (found.closedReason !== null) refuse('input.startsAt', 'CLOSURE', `The facility is closed then: ${found.closedReason}`);
+    if (found.openSlots !== booking.slots) {
+      refuse('input.startsAt', 'OPENING_HOURS', 'The booking must lie inside the opening hours (local time), every slot of it.');
+    }
+    if (found.weekBookings >= facility.weeklyQuota) {
+      throw conflict(`You already hold ${found.weekBookings} booking(s) here that week; the quota is ${facility.weeklyQuota} a week.`, {
+        field: 'input.startsAt',
+        rule: 'WEEKLY_QUOTA',
+      });
+    }
+    if (found.peakUsed + booking.quantity > facility.capacity) {
+      throw conflict(`Not enough free capacity then: ${facility.capacity - found.peakUsed} of ${facility.capacity} free at the busiest slot.`, {
+        field: 'input.startsAt',
+        rule: 'CAPACITY',
+      });
+    }
+  };
+}
+
+/** The cancellation deadline: this many hours before the start. */
+export function cancellableUntil(startsAt: Date, facility: FacilityModel): Date {
+  return new Date(startsAt.getTime() - facility.cancelHours * 3_600_000);
+}
+
+/** A DateTime window: ordered and not longer than `maxDays`. */
+export function timeWindow(from: Date, to: Date, maxDays: number): void {
+  if (!(to > from)) throw badInput('to', '`to` must be after `from`.');
+  if (to.getTime() - from.getTime() > maxDays * 86_400_000) throw badInput('to', `The window is at most ${maxDays} days.`);
+}
+

@@ -1,0 +1,78 @@
+import { seedFacilities } from '../../prisma/seed/facilities';
+import { startTestGraph, type TestGraph } from '../support/graph';
+
+/** The demo facility network over the seeded city, and the fields it adds to Community and Organization. */
+
+let graph: TestGraph;
+beforeAll(async () => {
+  graph = await startTestGraph({ seed: true });
+});
+afterAll(async () => {
+  await graph?.stop();
+});
+
+const counts = () =>
+  graph.database.query<{ facilities: number; kinds: number; districts: number; bookings: number; past: number; future: number; closures: number }>(
+    `SELECT (SELECT count(*)::int FROM facilities.facility) AS facilities,
+            (SELECT count(DISTINCT kind)::int FROM facilities.facility) AS kinds,
+            (SELECT count(DISTINCT left(community_code, 6))::int FROM facilities.facility) AS districts,
+            (SELECT count(*)::int FROM facilities.booking) AS bookings,
+            (SELECT count(*)::int FROM facilities.booking WHERE starts_at < now()) AS past,
+            (SELECT count(*)::int FROM facilities.booking WHERE starts_at > now()) AS future,
+            (SELECT count(*)::int FROM facilities.closure) AS closures`,
+  );
+
+test('well over 100 facilities of every kind in every demo district, thousands of bookings; seeding again adds nothing', async () => {
+  const [before] = await counts();
+  expect(before!.facilities).toBeGreaterThan(150);
+  expect(before!.kinds).toBe(8);
+  expect(before!.districts).toBe(7);
+  expect(before!.bookings).toBeGreaterThan(2000);
+  expect(before!.past).toBeGreaterThan(1000);
+  expect(before!.future).toBeGreaterThan(500);
+  expect(before!.closures).toBeGreaterThan(10);
+  await graph.database.withSession((session) => seedFacilities(session));
+  expect(await counts()).toEqual([before]);
+  // Every unit is an organisation of the registry, in the facility's district.
+  const strays = await graph.database.query(
+    `SELECT f.id FROM facilities.facility f LEFT JOIN organizations.organization o ON o.id = f.unit_id
+      WHERE o.id IS NULL OR left(o.registration_area, 6) <> left(f.community_code, 6)`,
+  );
+  expect(strays).toEqual([]);
+  // And the demo bookings themselves never overbook.
+  const over = await graph.database.query(
+    `SELECT b.id FROM facilities.booking b JOIN facilities.facility f ON f.id = b.facility_id
+      WHERE b.status IN ('PENDING', 'CONFIRMED', 'CHECKED_IN')
+        AND (SELECT sum(o.quantity) FROM facilities.booking o WHERE o.facility_id = b.facility_id
+              AND o.status IN ('PENDING', 'CONFIRMED', 'CHECKED_IN') AND o.starts_at <= b.starts_at AND o.ends_at > b.starts_at) > f.capacity`,
+  );
+  expect(over).toEqual([]);
+});
+
+test('Community.sharedFacilities and Organization.facilities through the gateway, batched', async () => {
+  const query = `query ($n: Int) { communities(filter: { within: "110108000000" }, first: $n) { edges { node { code name sharedFacilities(first: 5) { totalCount edges { node { name kind status community { code } unit { id name facilities(first: 2) { totalCount } } } } } } } } }`;
+  const run = async (n: number) => {
+    const before = graph.statements.length;
+    const response = await graph.request(query, { variables: { n } });
+    expect(response.body.errors).toBeUndefined();
+    if (process.env.SHOW_SQL) console.log(graph.statements.slice(before).map((s) => s.slice(0, 150)).join('\n'));
+    return { body: response.body.data as any, statements: graph.statements.length - before };
+  };
+  const small = await run(2);
+  const large = await run(20);
+  expect(large.statements).toBe(small.statements);
+  const communities = large.body.communities.edges.map((e: any) => e.node);
+  expect(communities).toHaveLength(20);
+  for (const community of communities) {
+    const [{ n }] = (await graph.database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM facilities.facility WHERE community_code = $1 AND status IN ('LISTED', 'SUSPENDED')`,
+      [community.code],
+    )) as [{ n: number }];
+    expect(community.sharedFacilities.totalCount).toBe(n);
+    for (const { node } of community.sharedFacilities.edges) {
+      expect(node.community.code).toBe(community.code);
+      expect(node.unit.name).toBeTruthy();
+      expect(node.unit.facilities.totalCount).toBeGreaterThan(0);
+    }
+  }
+});
