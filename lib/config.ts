@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { QueryLimits } from './graphql/limits';
 
 /**
  * Configuration from environment variables. Every default makes the embedded mode work
@@ -14,9 +15,13 @@ export interface Config {
   /** Where the embedded database and the generated JWT secret live. */
   dataDir: string;
   jwt: JwtConfig;
-  maxQueryDepth: number;
-  maxQueryCost: number;
+  /** What one operation may ask for (lib/graphql/limits.ts), at the gateway and every subgraph. */
+  limits: QueryLimits;
   bodyLimitBytes: number;
+  /** The last guard: a response larger than this is replaced by a RESPONSE_TOO_LARGE error. */
+  maxResponseBytes: number;
+  /** Origins a browser may call from (CORS); `*` for any. */
+  corsOrigins: string[];
   /** How long the gateway waits for a subgraph before failing the request. */
   subgraphTimeoutMs: number;
   introspection: boolean;
@@ -42,6 +47,10 @@ export interface JwtConfig {
   jwksUrl: string | undefined;
   issuer: string | undefined;
   audience: string | undefined;
+  /** The longest lifetime (exp − iat) a token may have, in seconds. */
+  maxTtlSeconds: number;
+  /** How far clocks may disagree when checking exp, iat and nbf, in seconds. */
+  clockToleranceSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +122,40 @@ function timeZone(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** A duration such as 12h, 30m or 45s, in seconds. */
+export function duration(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+)\s*(s|m|h|d)?$/i.exec(raw.trim());
+  const value = match ? Number(match[1]) * DURATION_UNITS[(match[2] ?? 's').toLowerCase()]! : NaN;
+  if (!(value >= min && value <= max)) throw new ConfigError(name, `a duration from ${min}s to ${max}s, such as 12h, 30m or 45s`, raw);
+  return value;
+}
+
+/** The loopback origins the embedded mode allows, any port: a portal served on this machine. */
+export const LOOPBACK_ORIGINS = ['http://localhost', 'http://127.0.0.1', 'http://[::1]'];
+
+function origins(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(name, 'a comma-separated list of origins such as https://portal.example.cn, or *', raw);
+    }
+  }
+  return list;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Subgraph names with their default ports; the list in subgraphs/index.ts must agree. */
@@ -152,10 +195,20 @@ export function loadConfig(env: Env = process.env, subgraphDefaults: Record<stri
       jwksUrl: url(env, 'JWT_JWKS_URL', ['http:', 'https:']),
       issuer: env.JWT_ISSUER || undefined,
       audience: env.JWT_AUDIENCE || undefined,
+      maxTtlSeconds: duration(env, 'JWT_MAX_TTL', 12 * 3600, 60, 30 * 86400),
+      clockToleranceSeconds: duration(env, 'JWT_CLOCK_TOLERANCE', 60, 0, 3600),
     },
-    maxQueryDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
-    maxQueryCost: integer(env, 'MAX_QUERY_COST', 20000, 10, 10_000_000),
+    limits: {
+      maxDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
+      maxCost: integer(env, 'MAX_QUERY_COST', 20000, 10, 10_000_000),
+      maxAliases: integer(env, 'MAX_QUERY_ALIASES', 30, 0, 10_000),
+      maxDirectives: integer(env, 'MAX_QUERY_DIRECTIVES', 50, 0, 10_000),
+      maxTokens: integer(env, 'MAX_QUERY_TOKENS', 5000, 100, 1_000_000),
+      maxFields: integer(env, 'MAX_QUERY_FIELDS', 2000, 10, 1_000_000),
+    },
     bodyLimitBytes: bytes(env, 'BODY_LIMIT', 1024 * 1024),
+    maxResponseBytes: bytes(env, 'MAX_RESPONSE_BYTES', 8 * 1024 * 1024),
+    corsOrigins: origins(env, 'CORS_ORIGINS', nodeEnv === 'production' ? [] : LOOPBACK_ORIGINS),
     subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 100, 600_000),
     introspection: boolean(env, 'INTROSPECTION', nodeEnv !== 'production'),
     timeZone: timeZone(env, 'CITY_TIME_ZONE', 'Asia/Shanghai'),

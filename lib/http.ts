@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { LOOPBACK_ORIGINS } from './config';
 import type { Logger } from './log';
 
 export interface ReadinessCheck {
@@ -14,6 +16,10 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   /** Builds the per-request context; may throw a GraphQLError (e.g. a bad token → 401). */
   context: (request: { headers: IncomingMessage['headers']; requestId: string }) => Promise<C>;
   bodyLimitBytes: number;
+  /** Responses above this size are replaced by a RESPONSE_TOO_LARGE error (the last guard). */
+  maxResponseBytes: number;
+  /** Origins browsers may call from (CORS); absent or empty: none. */
+  corsOrigins?: string[];
   log: Logger;
   /** `/ready`: whether this service can answer queries now. */
   readiness?: () => Promise<ReadinessCheck>;
@@ -63,6 +69,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     const url = new URL(req.url ?? '/', 'http://localhost');
     let operationName: string | undefined;
     try {
+      if (applyCors(req, res, options.corsOrigins ?? [])) return;
       if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/ready') {
         const check = options.readiness ? await options.readiness() : { ready: true };
@@ -85,13 +92,34 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
+      // The caller is known before Apollo sees the request: a bad token is 401 before parsing
+      // or planning, with the request id like every other error.
+      let contextValue: C;
+      try {
+        if (headerCount(req, 'authorization') > 1) {
+          throw new GraphQLError('Send one Authorization header, not several.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+        contextValue = await options.context({ headers: req.headers, requestId });
+      } catch (error) {
+        const status = (error as GraphQLError).extensions?.http as { status?: number } | undefined;
+        if (!(error instanceof GraphQLError) || !status?.status) throw error;
+        return sendJson(res, status.status, errorBody(error.message, String(error.extensions.code), requestId));
+      }
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => options.context({ headers: req.headers, requestId }),
+        context: async () => contextValue,
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {
+        if (Buffer.byteLength(response.body.string) > options.maxResponseBytes) {
+          log.warn({ requestId, operationName, bytes: Buffer.byteLength(response.body.string) }, 'response over the size ceiling');
+          return sendJson(
+            res,
+            400,
+            errorBody(`The response would exceed ${options.maxResponseBytes} bytes; ask for fewer rows or fields.`, 'RESPONSE_TOO_LARGE', requestId),
+          );
+        }
         res.end(response.body.string);
       } else {
         for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -114,10 +142,54 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
   });
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
+/** A loopback entry allows that host on any port; `*` allows every origin. */
+export function isAllowedOrigin(origin: string, allowed: readonly string[]): boolean {
+  return allowed.some((entry) => {
+    if (entry === '*') return true;
+    if (LOOPBACK_ORIGINS.includes(entry)) return origin === entry || new RegExp(`^${entry.replace(/[.[\]]/g, '\\$&')}:\\d{1,5}$`).test(origin);
+    return origin === entry.replace(/\/$/, '');
+  });
+}
+
+/**
+ * CORS for the portals: an allowed origin gets its own origin back (never `*` with a token:
+ * no cookies are used, bearer tokens travel in Authorization), and preflights are answered
+ * here. Returns true when the request was a preflight and has been answered.
+ */
+function applyCors(req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): boolean {
+  const origin = headerValue(req.headers.origin, /^[\w.:/[\]-]{1,200}$/);
+  const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+  res.setHeader('vary', 'Origin');
+  if (!origin || !isAllowedOrigin(origin, allowed)) {
+    if (preflight) {
+      res.writeHead(403).end();
+      return true;
+    }
+    return false;
+  }
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('access-control-expose-headers', 'x-request-id');
+  if (!preflight) return false;
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': 'authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name',
+    'access-control-max-age': '600',
+  });
+  res.end();
+  return true;
+}
+
+/** How many times a header was sent: Node keeps only one Authorization and drops the rest. */
+function headerCount(req: IncomingMessage, name: string): number {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === name) count++;
+  return count;
+}
+
+function headerValue(value: string | string[] | undefined, pattern = /^[\w.:-]{1,128}$/): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   // A forwarded id is kept only when it is a sane token, so logs cannot be forged with it.
-  return first && /^[\w.:-]{1,128}$/.test(first) ? first : undefined;
+  return first && pattern.test(first) ? first : undefined;
 }
 
 export class PortInUseError extends Error {

@@ -9,6 +9,8 @@ import type { VerifyToken, Viewer } from './auth';
 import type { Config } from './config';
 import type { Database } from './db';
 import { errorsPlugin, formatError } from './graphql/errors';
+import { inputPlugin } from './graphql/input';
+import { queryLimits } from './graphql/limits';
 import { scalarsFor } from './graphql/scalars';
 import { closeServer, createGraphQLHttpServer } from './http';
 import type { Logger } from './log';
@@ -78,16 +80,26 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   ]);
   const log = deps.log.child({ subgraph: module.name });
   const store = module.createStore(deps.database, deps.onQuery);
+  // The same limits as the gateway: a subgraph can be reached without it.
+  const limits = queryLimits<Context>(deps.config.limits);
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     includeStacktraceInErrorResponses: false,
     introspection: deps.config.introspection,
     logger: log,
     // The launcher and index.ts own SIGINT/SIGTERM and stop everything in order.
     stopOnTerminationSignals: false,
     // No cache hints or Apollo Studio traces are used: skip their per-field instrumentation.
-    plugins: [errorsPlugin<Context>(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      inputPlugin<Context>(),
+      ...limits.plugins,
+      errorsPlugin<Context>(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
   });
   await apollo.start();
 
@@ -103,6 +115,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     apollo,
     log,
     bodyLimitBytes: deps.config.bodyLimitBytes,
+    maxResponseBytes: deps.config.maxResponseBytes,
     context: async ({ headers, requestId }) => context(await deps.verifyToken(headers.authorization), requestId),
     readiness: async () => {
       try {

@@ -32,8 +32,14 @@ async function main(): Promise<void> {
   const unknown = roles.filter((role) => !ROLES.includes(role as Role));
   if (unknown.length > 0) fail(`Unknown role ${unknown.join(', ')}.`);
   if (!values.area || !isAreaCode(values.area)) fail('--area must be a 12-digit division code, e.g. 510108000000.');
-  if (!/^\d+[smhd]$/.test(values.ttl!)) fail('--ttl must look like 30m, 8h or 7d.');
   const config = loadConfig();
+  const ttl = /^(\d+)([smhd])$/.exec(values.ttl!);
+  if (!ttl) fail('--ttl must look like 30m, 8h or 7d.');
+  const seconds = Number(ttl[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[ttl[2] as 's' | 'm' | 'h' | 'd'];
+  // A token the graph would refuse is no use to anyone: say so instead of minting it.
+  if (seconds <= 0 || seconds > config.jwt.maxTtlSeconds) {
+    fail(`--ttl must be above 0 and at most ${config.jwt.maxTtlSeconds} s (JWT_MAX_TTL).`);
+  }
   const jwt = resolveJwtConfig(config.jwt, config.dataDir);
   if (!jwt.secret) fail('Tokens can only be minted for an HS256 secret (JWT_SECRET or the embedded one).');
   const sub = values.sub ?? `demo-${roles[0]!.toLowerCase()}-${values.area}`;

@@ -7,7 +7,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { VerifyToken, Viewer } from '../../lib/auth';
 import type { Config } from '../../lib/config';
 import { errorsPlugin, formatError } from '../../lib/graphql/errors';
-import { queryLimitsPlugin } from '../../lib/graphql/limits';
+import { inputPlugin } from '../../lib/graphql/input';
+import { queryLimits } from '../../lib/graphql/limits';
 import { closeServer, createGraphQLHttpServer } from '../../lib/http';
 import type { Logger } from '../../lib/log';
 
@@ -89,9 +90,12 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     },
   });
 
+  const limits = queryLimits<GatewayContext>(config.limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     csrfPrevention: true,
@@ -99,7 +103,8 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     // The launcher and index.ts own SIGINT/SIGTERM and stop everything in order.
     stopOnTerminationSignals: false,
     plugins: [
-      queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
+      inputPlugin<GatewayContext>(),
+      ...limits.plugins,
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -110,6 +115,8 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     apollo,
     log,
     bodyLimitBytes: config.bodyLimitBytes,
+    maxResponseBytes: config.maxResponseBytes,
+    corsOrigins: config.corsOrigins,
     // A bad token fails here, with 401, before the operation is planned.
     context: async ({ headers, requestId }) => ({
       requestId,

@@ -40,10 +40,22 @@ export async function createTokenVerifier(jwt: JwtConfig): Promise<VerifyToken> 
         algorithms,
         issuer: jwt.issuer,
         audience: jwt.audience,
+        // A token without exp would be valid forever.
+        requiredClaims: ['exp'],
+        // jose checks exp and nbf against this tolerance; iat is checked below.
+        clockTolerance: jwt.clockToleranceSeconds,
       }));
     } catch (error) {
       const reason = (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';
       throw rejectedToken(`The bearer token ${reason}.`);
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof payload.iat === 'number' && payload.iat > now + jwt.clockToleranceSeconds) {
+      throw rejectedToken('The bearer token was issued in the future; check the issuer\'s clock.');
+    }
+    // A lifetime longer than allowed is refused even while young: a stolen token must not live long.
+    if (payload.exp! - (typeof payload.iat === 'number' ? payload.iat : now) > jwt.maxTtlSeconds) {
+      throw rejectedToken(`The bearer token lives longer than the ${jwt.maxTtlSeconds} s allowed (JWT_MAX_TTL).`);
     }
     return viewerFromClaims(payload);
   };

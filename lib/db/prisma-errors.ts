@@ -23,3 +23,42 @@ export function searchGrams(text: string): string[] {
   for (let i = 0; i < chars.length - 1; i++) grams.add(chars[i]! + chars[i + 1]!);
   return [...grams];
 }
+
+/** Every error in a chain: Prisma wraps the driver adapter's error, which wraps the driver's. */
+function chain(error: unknown): Record<string, unknown>[] {
+  const seen: Record<string, unknown>[] = [];
+  const queue = [error];
+  while (queue.length > 0 && seen.length < 10) {
+    const next = queue.shift();
+    if (!next || typeof next !== 'object' || seen.includes(next as Record<string, unknown>)) continue;
+    const item = next as Record<string, unknown>;
+    seen.push(item);
+    const meta = item.meta as Record<string, unknown> | undefined;
+    queue.push(item.cause, item.originalError, meta?.driverAdapterError, (meta?.driverAdapterError as Record<string, unknown> | undefined)?.cause);
+  }
+  return seen;
+}
+
+function codesIn(error: unknown): string[] {
+  return chain(error).flatMap((e) => [e.code, e.originalCode, e.kind].filter((c): c is string => typeof c === 'string'));
+}
+
+const UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TlsConnectionError']);
+const UNREACHABLE_MESSAGES = /Connection terminated|connection (?:refused|reset|closed)|server closed the connection|Can't reach database server|the database system is (?:starting up|shutting down)|terminating connection/i;
+
+/**
+ * The database is gone for now (refused, reset, shutting down: SQLSTATE classes 08 and 57):
+ * the client gets SERVICE_UNAVAILABLE and may retry, rather than an internal error.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (codesIn(error).some((code) => UNREACHABLE_CODES.has(code) || /^(08|57)[0-9A-Z]{3}$/.test(code))) return true;
+  return chain(error).some((e) => typeof e.message === 'string' && UNREACHABLE_MESSAGES.test(e.message));
+}
+
+/**
+ * A value the database refused as data (SQLSTATE class 22: out of range, too long, invalid
+ * text): input a rule should have caught, so it is the caller's mistake, not an internal error.
+ */
+export function isDataException(error: unknown): boolean {
+  return codesIn(error).some((code) => /^22[0-9A-Z]{3}$/.test(code) || code === 'P2000' || code === 'P2006' || code === 'P2020' || code === 'P2033');
+}

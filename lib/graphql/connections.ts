@@ -40,13 +40,33 @@ export function decodeCursor(cursor: string, field = 'after'): (string | number)
   throw badInput(field, 'This cursor was not issued by this list.');
 }
 
-/** Validates `first`/`after`; `after` decodes to the key tuple the list sorts by. */
-export function readPage(args: ConnectionArgs, argumentPath = ''): Page<(string | number)[]> {
+/** The kinds of value a list's sort key is made of; a cursor must match them exactly. */
+export type CursorKey = 'text' | 'uuid' | 'areaCode' | 'int' | 'timestamp';
+
+const KEY_CHECKS: Record<CursorKey, (value: string | number) => boolean> = {
+  text: (v) => typeof v === 'string' && v.length <= 1000 && !v.includes('\u0000'),
+  uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  areaCode: (v) => typeof v === 'string' && /^\d{12}$/.test(v),
+  int: (v) => typeof v === 'number' && Number.isSafeInteger(v),
+  timestamp: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+};
+
+/**
+ * Validates `first`/`after` for a list sorted by `keys`: `after` decodes to that tuple, or is
+ * refused as BAD_USER_INPUT on `after` (a cursor from another list, or forged, never reaches
+ * SQL).
+ */
+export function readPage(args: ConnectionArgs, keys: readonly CursorKey[], argumentPath = ''): Page<(string | number)[]> {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badInput(`${argumentPath}first`, `first must be between 0 and ${MAX_PAGE_SIZE}.`);
   }
-  return { first, after: args.after ? decodeCursor(args.after, `${argumentPath}after`) : undefined };
+  if (!args.after) return { first, after: undefined };
+  const after = decodeCursor(args.after, `${argumentPath}after`);
+  if (after.length !== keys.length || !keys.every((kind, i) => KEY_CHECKS[kind](after[i]!))) {
+    throw badInput(`${argumentPath}after`, 'This cursor was not issued by this list.');
+  }
+  return { first, after };
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isDataException, isDatabaseUnavailable } from '../db/prisma-errors';
 import type { Logger } from '../log';
+import { LIMIT_CODES } from './limits';
 
 /** Codes whose messages are meant for the client; anything else is masked. */
 const EXPOSED_CODES = new Set([
@@ -16,23 +19,62 @@ const EXPOSED_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
-  'QUERY_TOO_DEEP',
-  'QUERY_TOO_COSTLY',
   'SERVICE_UNAVAILABLE',
+  'RESPONSE_TOO_LARGE',
+  ...LIMIT_CODES,
 ]);
 
 // graphql-js reports a bad variable as: Variable "$input" got invalid value 1 at "input.code"; …
 const VARIABLE_ERROR = /^Variable "\$(\w+)" got invalid value .*?(?: at "([^"]+)")?;/s;
+const TOKEN_LIMIT = /^Syntax Error: Document contains more that (\d+) tokens/;
+
+/** Internal names (which subgraph answered) stay in the logs. */
+const PRIVATE_EXTENSIONS = ['stacktrace', 'exception', 'serviceName', 'inputError', 'http'];
+
+/**
+ * What an error really is, before Apollo's wrappers: a limit refusal or an input error found
+ * during validation (Apollo labels every validation error GRAPHQL_VALIDATION_FAILED), a lost
+ * database, or a value the database refused.
+ */
+function classify(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  const original = unwrapResolverError(error);
+  if (code === 'GRAPHQL_VALIDATION_FAILED') {
+    const cause = error instanceof GraphQLError ? error.originalError : undefined;
+    if (cause instanceof GraphQLError && (LIMIT_CODES as readonly string[]).includes(cause.extensions.code as string)) {
+      return { ...formatted, message: cause.message, extensions: { ...cause.extensions } };
+    }
+    if (formatted.extensions?.inputError) return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+  }
+  if (code === 'GRAPHQL_PARSE_FAILED') {
+    const match = TOKEN_LIMIT.exec(formatted.message);
+    if (match) {
+      return {
+        message: `The query has more than ${match[1]} tokens; send a smaller document.`,
+        extensions: { code: 'TOO_MANY_TOKENS', maxTokens: Number(match[1]) },
+      };
+    }
+  }
+  if (typeof code === 'string' && EXPOSED_CODES.has(code)) return formatted;
+  if (isDatabaseUnavailable(original)) {
+    return { message: 'The database is unavailable; try again shortly.', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  }
+  if (isDataException(original)) {
+    return { message: 'A value is outside what can be stored; check the input.', path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  return formatted;
+}
 
 /**
  * Keeps domain errors as they are, names the offending field of a rejected variable, and masks
  * everything unexpected: the client sees a generic message (the request id is added by
  * errorsPlugin), the log has the stack. Stack traces never leave the server.
  */
-export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function formatError(raw: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  const formatted = classify(raw, error);
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && EXPOSED_CODES.has(code)) {
-    const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
+    const extensions = Object.fromEntries(Object.entries(formatted.extensions ?? {}).filter(([key]) => !PRIVATE_EXTENSIONS.includes(key)));
     if (code === 'BAD_USER_INPUT' && extensions.field === undefined) {
       const match = VARIABLE_ERROR.exec(formatted.message);
       if (match) extensions.field = match[2] ?? match[1];

@@ -1,101 +1,170 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import {
+  getNamedType,
   GraphQLError,
-  Kind,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-  type ValueNode,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ParseOptions,
+  type ValidationRule,
 } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connections';
+import { fieldOfVariableError } from './input';
 
-export interface OperationSize {
-  depth: number;
-  cost: number;
+/** What one operation may ask for; the gateway and every subgraph apply the same. */
+export interface QueryLimits {
+  maxDepth: number;
+  /** Fields × the rows each list could return (see costEstimator). */
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Lexical tokens in the document: bounds its size before it is even parsed fully. */
+  maxTokens: number;
+  /** Field selections visited when pricing, fragments expanded: bounds the work of planning. */
+  maxFields: number;
+}
+
+/** The codes a refused operation carries (HTTP 400, before planning or execution). */
+export const LIMIT_CODES = ['QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY', 'TOO_MANY_ALIASES', 'TOO_MANY_DIRECTIVES', 'TOO_MANY_TOKENS', 'TOO_MANY_FIELDS'] as const;
+export type LimitCode = (typeof LIMIT_CODES)[number];
+
+function refusal(code: LimitCode, message: string, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
+}
+
+/** Armor reports "… limit of N exceeded, found M."; its callback gets that error only. */
+function found(error: GraphQLError): number | undefined {
+  const match = /found (\d+)/.exec(error.message);
+  return match ? Number(match[1]) : undefined;
+}
+
+function reportAs(code: LimitCode, describe: (found: number | undefined) => string, limit: Record<string, number>): GraphQLArmorRejectCallback[] {
+  return [(context, error) => context?.reportError(refusal(code, describe(found(error)), { ...limit, found: found(error) }))];
 }
 
 /**
- * Depth and cost of an operation before anything runs. Every field costs 1; a field taking
- * `first`, or a connection (it selects `edges`), multiplies what is under it by the page size
- * asked for (the default when absent), so a list of lists is priced as the rows it could return.
+ * A field costs 1 plus what lies under it times the rows it can return: `first` (clamped to
+ * the page size a list allows; a larger one is refused as input by the list itself), the
+ * default page for a connection asked for without `first`, and for `_entities` (a subgraph's
+ * federation entry point) the number of representations the gateway sent. `__typename` and
+ * every alias cost like any other field: leaves are not free.
  */
-export function measureOperation(
-  operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown> = {},
-): OperationSize {
-  const pageSize = (value: ValueNode | undefined): number => {
-    if (!value) return DEFAULT_PAGE_SIZE;
-    if (value.kind === Kind.INT) return Number(value.value);
-    if (value.kind === Kind.VARIABLE) {
-      const given = variables[value.name.value];
-      return typeof given === 'number' ? given : DEFAULT_PAGE_SIZE;
-    }
-    return MAX_PAGE_SIZE;
-  };
+export const costEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  let rows = 1;
+  if (field.name === '_entities') {
+    rows = Array.isArray(args.representations) ? args.representations.length : 1;
+  } else if (typeof args.first === 'number') {
+    rows = Math.min(Math.max(args.first, 1), MAX_PAGE_SIZE);
+  } else if (getNamedType(field.type).name.endsWith('Connection')) {
+    rows = DEFAULT_PAGE_SIZE;
+  }
+  return 1 + rows * childComplexity;
+};
 
-  const walk = (selectionSet: SelectionSetNode, seen: Set<string>): OperationSize => {
-    let depth = 0;
-    let cost = 0;
-    for (const selection of selectionSet.selections) {
-      let child: OperationSize = { depth: 0, cost: 0 };
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === '__typename') continue;
-        const inner = selection.selectionSet ? walk(selection.selectionSet, seen) : { depth: 0, cost: 0 };
-        const hasFirst = selection.arguments?.find((a) => a.name.value === 'first');
-        // A connection asked for without `first` still returns a default page.
-        const isConnection = selection.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges');
-        const rows = hasFirst ? Math.max(1, pageSize(hasFirst.value)) : isConnection ? DEFAULT_PAGE_SIZE : 1;
-        child = { depth: inner.depth + 1, cost: 1 + rows * inner.cost };
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        child = walk(selection.selectionSet, seen);
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments[name];
-        // A fragment spread inside itself is a validation error reported elsewhere.
-        if (!fragment || seen.has(name)) continue;
-        child = walk(fragment.selectionSet, new Set(seen).add(name));
-      }
-      depth = Math.max(depth, child.depth);
-      cost += child.cost;
-    }
-    return { depth, cost };
-  };
-
-  return walk(operation.selectionSet, new Set());
+/** The cost the executor will incur, with variables coerced as it will coerce them (defaults included). */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  options: { operationName?: string | null; maxFields: number },
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables,
+    operationName: options.operationName ?? undefined,
+    estimators: [costEstimator],
+    maxQueryNodes: options.maxFields,
+  });
 }
 
-function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.every(
-    (s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'),
-  );
-}
+const TOO_MANY_NODES = /maximum allowed number of nodes/;
 
-/** Refuses operations over the depth or cost limit before they are planned or executed. */
-export function queryLimitsPlugin(limits: { maxDepth: number; maxCost: number }): ApolloServerPlugin {
+function costPlugin<C extends BaseContext>(limits: QueryLimits): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, request }) {
-          if (!operation || isIntrospectionOnly(operation)) return;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-          }
-          const { depth, cost } = measureOperation(operation, fragments, request.variables ?? {});
-          if (depth > limits.maxDepth) {
-            throw new GraphQLError(`The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`, {
-              extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth: limits.maxDepth, http: { status: 400 } },
+        async didResolveOperation({ schema, document, request, operation }) {
+          // An operation with several definitions is priced as the one that will run.
+          const operationName = request.operationName ?? operation?.name?.value;
+          let cost: number;
+          try {
+            cost = operationCost(schema, document, request.variables ?? {}, { operationName, maxFields: limits.maxFields });
+          } catch (error) {
+            if (error instanceof GraphQLError && TOO_MANY_NODES.test(error.message)) {
+              throw refusal('TOO_MANY_FIELDS', `The query selects more than ${limits.maxFields} fields (fragments expanded); ask for less.`, {
+                maxFields: limits.maxFields,
+              });
+            }
+            // A variable the executor would refuse: refuse it here the same way, before planning.
+            const message = (error as Error).message;
+            throw new GraphQLError(message, {
+              extensions: { code: 'BAD_USER_INPUT', field: fieldOfVariableError(document, message), http: { status: 400 } },
             });
           }
           if (cost > limits.maxCost) {
-            throw new GraphQLError(
-              `The query could cost ${cost} (fields × rows asked for); at most ${limits.maxCost} is allowed. Ask for fewer rows with first.`,
-              { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: limits.maxCost, http: { status: 400 } } },
+            throw refusal(
+              'QUERY_TOO_COSTLY',
+              `The query could cost ${cost} (fields × rows asked for); at most ${limits.maxCost} is allowed. Ask for fewer rows with first, or fewer fields.`,
+              { cost, maxCost: limits.maxCost },
             );
           }
         },
       };
     },
+  };
+}
+
+/**
+ * The edge's protections, for the gateway and every subgraph alike (a subgraph can be reached
+ * without the gateway). GraphQL Armor does depth, aliases, directives, tokens and hides "Did
+ * you mean …" suggestions; graphql-query-complexity prices the operation with our estimator.
+ * graphql-js's parser counts tokens. By hand here: only the estimator (list multipliers from
+ * `first`, `_entities`) and a code of its own for each refusal (Armor reports them all as
+ * BAD_USER_INPUT, graphql-js as a syntax error); formatError restores the codes.
+ * Introspection is bounded like any other operation: only its `__schema` subtree is exempt
+ * from the depth count (the standard introspection query nests type references deeply); it
+ * still counts towards cost, aliases, directives and tokens.
+ */
+export function queryLimits<C extends BaseContext>(
+  limits: QueryLimits,
+): { plugins: ApolloServerPlugin<C>[]; validationRules: ValidationRule[]; parseOptions: ParseOptions } {
+  const armor = new ApolloArmor({
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: true },
+    maxDepth: {
+      n: limits.maxDepth,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: reportAs('QUERY_TOO_DEEP', (depth) => `The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`, {
+        maxDepth: limits.maxDepth,
+      }),
+    },
+    maxAliases: {
+      n: limits.maxAliases,
+      // Armor lets aliased __typename through by default; the probe flooded exactly that.
+      allowList: [],
+      propagateOnRejection: false,
+      onReject: reportAs('TOO_MANY_ALIASES', (n) => `The query uses ${n} aliases; at most ${limits.maxAliases} are allowed.`, {
+        maxAliases: limits.maxAliases,
+      }),
+    },
+    maxDirectives: {
+      n: limits.maxDirectives,
+      propagateOnRejection: false,
+      onReject: reportAs('TOO_MANY_DIRECTIVES', (n) => `The query uses ${n} directives; at most ${limits.maxDirectives} are allowed.`, {
+        maxDirectives: limits.maxDirectives,
+      }),
+    },
+    // graphql-js counts tokens while parsing (parseOptions below) and stops at the limit.
+    maxTokens: { enabled: false },
+  });
+  const { plugins, validationRules } = armor.protect();
+  return {
+    plugins: [...(plugins as ApolloServerPlugin<C>[]), costPlugin<C>(limits)],
+    validationRules,
+    parseOptions: { maxTokens: limits.maxTokens },
   };
 }

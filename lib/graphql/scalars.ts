@@ -17,7 +17,12 @@ export function stringScalar(name: string, description: string, check: (value: s
     parseValue: parse,
     parseLiteral: (ast) => {
       if (ast.kind !== Kind.STRING) throw new GraphQLError(`${name} must be a string.`, { nodes: [ast] });
-      return parse(ast.value);
+      try {
+        return parse(ast.value);
+      } catch (error) {
+        // With its node, the refusal can name the argument it was written in (lib/graphql/input.ts).
+        throw new GraphQLError((error as Error).message, { nodes: [ast] });
+      }
     },
   });
 }
@@ -65,7 +70,26 @@ export function scalarsFor(
     const name = definition.name.value;
     const scalar = own[name] ?? projectScalars[name] ?? standardScalars[name];
     if (!scalar) throw new Error(`Scalar ${name} has no implementation (lib/graphql/scalars.ts or the subgraph's own).`);
-    picked[name] = scalar;
+    picked[name] = withLiteralNodes(scalar);
   }
   return picked;
+}
+
+/**
+ * graphql-js reports a literal's GraphQLError as it is, and graphql-scalars throws some without
+ * the literal's node: attach it, so the refusal can name the argument it was written in.
+ */
+function withLiteralNodes(scalar: GraphQLScalarType): GraphQLScalarType {
+  const parseLiteral = scalar.parseLiteral.bind(scalar);
+  return new GraphQLScalarType({
+    ...scalar.toConfig(),
+    parseLiteral: (ast, variables) => {
+      try {
+        return parseLiteral(ast, variables);
+      } catch (error) {
+        if (error instanceof GraphQLError && error.nodes?.length) throw error;
+        throw new GraphQLError((error as Error).message, { nodes: [ast] });
+      }
+    },
+  });
 }

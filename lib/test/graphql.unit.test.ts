@@ -1,36 +1,55 @@
-import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, parse } from 'graphql';
 import { decodeCursor, encodeCursor, readPage, toConnection } from '../graphql/connections';
 import { formatError } from '../graphql/errors';
-import { measureOperation } from '../graphql/limits';
+import { operationCost } from '../graphql/limits';
 import { AreaCode, CalendarDate, PhoneNumber } from '../graphql/scalars';
 import { fromFen, money, parseYuan, toFen } from '../money';
 
-function measure(source: string, variables: Record<string, unknown> = {}) {
-  const document = parse(source);
-  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-  const fragments = Object.fromEntries(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-  );
-  return measureOperation(operation, fragments, variables);
+const schema = buildSchema(`
+  type Query { list(first: Int): ThingConnection one: Thing things(first: Int = 100): [Thing] }
+  type ThingConnection { edges: [ThingEdge] }
+  type ThingEdge { node: Thing }
+  type Thing { id: ID name: String child: Thing }
+`);
+
+function cost(source: string, variables: Record<string, unknown> = {}) {
+  return operationCost(schema, parse(source), variables, { maxFields: 1000 });
 }
 
-describe('operation size', () => {
-  test('depth counts nested selections, not __typename', () => {
-    expect(measure('{ a { b { c __typename } } }').depth).toBe(3);
-  });
-
+describe('operation cost', () => {
   test('cost multiplies what lies under a list by the rows asked for', () => {
-    expect(measure('{ list(first: 10) { edges { node { id } } } }').cost).toBe(1 + 10 * 3);
-    expect(measure('query ($n: Int) { list(first: $n) { id } }', { n: 50 }).cost).toBe(1 + 50);
+    expect(cost('{ list(first: 10) { edges { node { id } } } }')).toBe(1 + 10 * 3);
+    expect(cost('query ($n: Int) { list(first: $n) { edges { node { id } } } }', { n: 50 })).toBe(1 + 50 * 3);
     // A connection without `first` is priced at the default page size of 20; a plain field at 1.
-    expect(measure('{ list { edges { node { id } } } }').cost).toBe(1 + 20 * 3);
-    expect(measure('{ one { id } }').cost).toBe(2);
+    expect(cost('{ list { edges { node { id } } } }')).toBe(1 + 20 * 3);
+    expect(cost('{ one { id } }')).toBe(2);
   });
 
-  test('fragments and inline fragments are followed; a fragment cycle does not loop', () => {
-    expect(measure('{ a { ...F } } fragment F on A { b { c } }').depth).toBe(3);
-    expect(measure('{ a { ... on A { b } } }').depth).toBe(2);
-    expect(() => measure('{ a { ...F } } fragment F on A { b { ...F } }')).not.toThrow();
+  test('__typename and aliases cost like any field', () => {
+    expect(cost('{ one { __typename } }')).toBe(2);
+    expect(cost('{ one { a: __typename b: __typename c: id } }')).toBe(4);
+    expect(cost('{ list(first: 100) { edges { node { t0: __typename t1: __typename } } } }')).toBe(1 + 100 * (1 + 1 + 2));
+  });
+
+  test("a variable's default value is priced as the executor will use it", () => {
+    expect(cost('query ($n: Int = 100) { list(first: $n) { edges { node { id } } } }')).toBe(1 + 100 * 3);
+    expect(cost('query ($n: Int = 100) { list(first: $n) { edges { node { id } } } }', { n: 5 })).toBe(1 + 5 * 3);
+    // An argument's own schema default counts as well.
+    expect(cost('{ things { id } }')).toBe(1 + 100);
+  });
+
+  test('first above the page limit is priced at the limit (the list refuses it as input)', () => {
+    expect(cost('{ list(first: 1000000) { edges { node { id } } } }')).toBe(1 + 100 * 3);
+  });
+
+  test('fragments are followed; a fragment cycle does not loop', () => {
+    expect(cost('{ one { ...F } } fragment F on Thing { child { id } }')).toBe(1 + 1 + 1);
+    expect(() => cost('{ one { ...F } } fragment F on Thing { child { ...F } }')).not.toThrow();
+  });
+
+  test('the field count is bounded, fragments expanded', () => {
+    const wide = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: one { id }`).join(' ')} }`;
+    expect(() => operationCost(schema, parse(wide), {}, { maxFields: 50 })).toThrow(/maximum allowed number of nodes/);
   });
 });
 
@@ -43,12 +62,28 @@ describe('connections', () => {
 
   test('a foreign cursor or an out-of-range page is BAD_USER_INPUT naming the argument', () => {
     expect(() => decodeCursor(Buffer.from('["x"]').toString('base64url'))).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }));
-    expect(() => readPage({ first: 101 })).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } }));
-    expect(() => readPage({ first: -1 })).toThrow(/between 0 and 100/);
+    expect(() => readPage({ first: 101 }, ['text'])).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } }));
+    expect(() => readPage({ first: -1 }, ['text'])).toThrow(/between 0 and 100/);
+  });
+
+  test("a cursor that decodes but is not of this list's key shape is refused on after", () => {
+    const refused = expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+    // ["c1"]: a valid envelope with no key at all (the probe's WyJjMSJd).
+    expect(() => readPage({ after: 'WyJjMSJd' }, ['text', 'uuid'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['name', 'not-a-uuid']) }, ['text', 'uuid'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['510108001001']) }, ['text', 'uuid'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor([5]) }, ['areaCode'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['5101080010']) }, ['areaCode'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['a\u0000']) }, ['text'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor([1.5]) }, ['int'])).toThrow(refused);
+    expect(() => readPage({ after: encodeCursor(['yesterday']) }, ['timestamp'])).toThrow(refused);
+    const id = '0b6f3c1e-1c1a-4d6f-9a53-3c1f4b2a9d10';
+    expect(readPage({ after: encodeCursor(['和平', id]) }, ['text', 'uuid']).after).toEqual(['和平', id]);
+    expect(readPage({ after: encodeCursor([7, '2026-11-25T10:00:00Z']) }, ['int', 'timestamp']).after).toEqual([7, '2026-11-25T10:00:00Z']);
   });
 
   test('one extra row tells whether there is a next page', async () => {
-    const page = readPage({ first: 2 });
+    const page = readPage({ first: 2 }, ['text']);
     const connection = toConnection(['a', 'b', 'c'], page, (row) => [row], async () => 3);
     expect(connection.edges.map((e) => e.node)).toEqual(['a', 'b']);
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(['b']) });

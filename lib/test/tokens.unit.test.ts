@@ -4,7 +4,7 @@ import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { createTokenVerifier, signToken } from '../auth/tokens';
 
 const claims = { roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510108000000', name: '王芳' };
-const jwt = { secret: undefined, publicKeyPem: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined };
+const jwt = { secret: undefined, publicKeyPem: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, maxTtlSeconds: 12 * 3600, clockToleranceSeconds: 60 };
 
 test('HS256: no header is anonymous, a good token is the caller, a bad one is 401', async () => {
   const secret = 'a'.repeat(40);
@@ -47,4 +47,38 @@ test('RS256 from a JWKS endpoint', async () => {
   } finally {
     server.close();
   }
+});
+
+describe('lifetimes', () => {
+  const secret = 'd'.repeat(40);
+  const key = new TextEncoder().encode(secret);
+  const now = () => Math.floor(Date.now() / 1000);
+  const sign = (build: (jwt: SignJWT) => SignJWT) => build(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u')).sign(key);
+
+  test('a token without exp is refused: it would be valid forever', async () => {
+    const verify = await createTokenVerifier({ ...jwt, secret });
+    const forever = await sign((t) => t.setIssuedAt());
+    await expect(verify(`Bearer ${forever}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  });
+
+  test('a lifetime above JWT_MAX_TTL is refused, one at the maximum is accepted', async () => {
+    const verify = await createTokenVerifier({ ...jwt, secret, maxTtlSeconds: 3600 });
+    const atMax = await sign((t) => t.setIssuedAt(now()).setExpirationTime(now() + 3600));
+    expect((await verify(`Bearer ${atMax}`)).anonymous).toBe(false);
+    const tooLong = await sign((t) => t.setIssuedAt(now()).setExpirationTime(now() + 3601));
+    await expect(verify(`Bearer ${tooLong}`)).rejects.toThrow(/longer than the 3600 s/);
+    // Without iat, the lifetime counts from now.
+    const noIat = await sign((t) => t.setExpirationTime(now() + 7200));
+    await expect(verify(`Bearer ${noIat}`)).rejects.toThrow(/longer than/);
+  });
+
+  test('iat and nbf beyond the clock tolerance are refused; within it they pass', async () => {
+    const verify = await createTokenVerifier({ ...jwt, secret, clockToleranceSeconds: 60 });
+    const yearAhead = await sign((t) => t.setIssuedAt(now() + 365 * 86400).setExpirationTime(now() + 365 * 86400 + 600));
+    await expect(verify(`Bearer ${yearAhead}`)).rejects.toThrow(/issued in the future/);
+    const slightlyAhead = await sign((t) => t.setIssuedAt(now() + 30).setExpirationTime(now() + 600));
+    expect((await verify(`Bearer ${slightlyAhead}`)).anonymous).toBe(false);
+    const notYet = await sign((t) => t.setIssuedAt(now()).setNotBefore(now() + 600).setExpirationTime(now() + 1200));
+    await expect(verify(`Bearer ${notYet}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  });
 });

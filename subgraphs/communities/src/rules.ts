@@ -58,6 +58,7 @@ export function validateNewArea(input: RegisterAreaInput, parent: AreaModel | nu
   if (input.level !== 'COMMUNITY' && (households !== undefined || population !== undefined)) {
     throw badInput(households !== undefined ? 'input.households' : 'input.population', 'Only a community has households and population.');
   }
+  checkFiguresAgree({ households, population }, { households, population });
   return {
     code: input.code,
     name,
@@ -67,6 +68,21 @@ export function validateNewArea(input: RegisterAreaInput, parent: AreaModel | nu
     households,
     population,
   };
+}
+
+/**
+ * Figures must agree with each other: every household has at least one member, so population
+ * below households is a typo (5,566 households and a population of 1). Checked on the figures
+ * as they will be stored, so an update is checked against the community's current figures.
+ */
+export function checkFiguresAgree(
+  figures: { households: number | null | undefined; population: number | null | undefined },
+  changed: { households?: number | null; population?: number | null },
+): void {
+  const { households, population } = figures;
+  if (households == null || population == null || population >= households) return;
+  const field = changed.population !== undefined ? 'input.population' : 'input.households';
+  throw badInput(field, `A population of ${population} cannot be below ${households} households.`);
 }
 
 /** The changes an update asks for; at least one field must be given. */

@@ -6,6 +6,7 @@ import type { Page } from '../../../lib/graphql/connections';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 import type { AreaLevel } from './generated/prisma/enums';
 import type { AreaModel, CommunityModel } from './models';
+import { checkFiguresAgree } from './rules';
 
 /** The one module of this subgraph that touches Prisma. */
 
@@ -208,6 +209,10 @@ export function createCommunitiesStore(database: Database, onQuery?: (sql: strin
             currentVersion: current.version,
           });
         }
+        checkFiguresAgree(
+          { households: changes.households ?? current.households, population: changes.population ?? current.population },
+          changes,
+        );
         const { count } = await tx.community.updateMany({
           where: { code, version: current.version },
           data: { ...changes, version: { increment: 1 }, updatedAt: new Date() },

@@ -41,7 +41,12 @@ export interface StatusChangeModel {
   from: OrganizationStatus | null;
   to: OrganizationStatus;
   reason: string;
+  /** The token subject: shown only to officers whose jurisdiction covers the organisation. */
   actor: string;
+  actorRoles: string[];
+  actorOrganizationId: string | null;
+  /** The organisation's registration area, which decides who sees the subject. */
+  registrationArea?: string;
   at: Date;
 }
 

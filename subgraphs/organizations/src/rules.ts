@@ -66,7 +66,7 @@ function addYears(day: string, years: number): string {
  * The credit code against GB 32100-2015 and the kind: required unless the organisation is only
  * filed, with the check character right and the first two characters matching the kind.
  */
-export function checkCreditCode(code: string | null | undefined, kind: OrganizationKind): string | null {
+export function checkCreditCode(code: string | null | undefined, kind: OrganizationKind, registrationAreaCode?: string): string | null {
   const field = 'input.creditCode';
   const prefix = CREDIT_CODE_PREFIX_BY_KIND[kind];
   if (prefix === null) {
@@ -84,8 +84,22 @@ export function checkCreditCode(code: string | null | undefined, kind: Organizat
   if (!code.startsWith(prefix)) {
     throw badInput(field, `A ${kind}'s credit code starts with ${prefix}; ${code} starts with ${code.slice(0, 2)}.`);
   }
+  // Civil affairs writes its own division code into the code's region part (characters 3–8):
+  // a district-registered association carries the district's six digits. 100000 is the
+  // Ministry's own (a national foundation), which no local area can contradict.
+  const region = code.slice(2, 8);
+  if (registrationAreaCode && CIVIL_AFFAIRS_PREFIXES.has(prefix) && region !== NATIONAL_REGION && region !== registrationAreaCode.slice(0, 6)) {
+    throw badInput(
+      field,
+      `Credit code ${code} was issued in region ${region}, but the registration authority's area is ${registrationAreaCode.slice(0, 6)}.`,
+    );
+  }
   return code;
 }
+
+/** Kinds registered by civil affairs at the district, city or province level. */
+const CIVIL_AFFAIRS_PREFIXES = new Set(['51', '52', '53']);
+const NATIONAL_REGION = '100000';
 
 function contactOf(contact: ContactInput | null | undefined, field: string) {
   if (contact === undefined) return {};
@@ -118,7 +132,7 @@ function serviceAreasOf(codes: readonly string[] | null | undefined): string[] |
 
 export function validateNewOrganization(input: RegisterOrganizationInput, today: string): NewOrganization {
   const name = requiredText(input.name, 'input.name', MAX_NAME, 'The name');
-  const creditCode = checkCreditCode(input.creditCode, input.kind);
+  const creditCode = checkCreditCode(input.creditCode, input.kind, input.registrationAreaCode);
   return {
     name,
     kind: input.kind,
@@ -179,16 +193,22 @@ export function validateGrade(input: RecordEvaluationGradeInput, organization: O
   return { grade: GRADE_VALUES[input.grade], awardedOn, validUntil: input.validUntil };
 }
 
+/** A report year: from the organisation's registration year to this year (also keeps SQL's smallint safe). */
+export function checkReportYear(year: number, organization: OrganizationModel, today: string): number {
+  const registered = Number(organization.registrationDate.slice(0, 4));
+  const thisYear = Number(today.slice(0, 4));
+  if (!Number.isInteger(year) || year < registered || year > thisYear) {
+    throw badInput('input.year', `The report year must be from the registration year ${registered} to ${thisYear}.`);
+  }
+  return year;
+}
+
 export function validateReport(
   input: FileAnnualReportInput,
   organization: OrganizationModel,
   today: string,
 ): { year: number; figures: ReportFigures } {
-  const registered = Number(organization.registrationDate.slice(0, 4));
-  const thisYear = Number(today.slice(0, 4));
-  if (!Number.isInteger(input.year) || input.year < registered || input.year > thisYear) {
-    throw badInput('input.year', `The report year must be from the registration year ${registered} to ${thisYear}.`);
-  }
+  checkReportYear(input.year, organization, today);
   const figures = {
     totalIncome: parseYuan(input.totalIncome, 'input.totalIncome'),
     governmentPurchaseIncome: parseYuan(input.governmentPurchaseIncome, 'input.governmentPurchaseIncome'),

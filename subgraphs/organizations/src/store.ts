@@ -74,6 +74,8 @@ export interface OrganizationFilter {
 
 export interface Actor {
   id: string;
+  roles: readonly string[];
+  org?: string;
   requestId: string;
 }
 
@@ -169,8 +171,21 @@ function toReport(row: Prisma.AnnualReportGetPayload<object>): AnnualReportModel
   };
 }
 
+function actorColumns(actor: Actor) {
+  return { actor: actor.id, actorRoles: [...actor.roles], actorOrg: actor.org ?? null, requestId: actor.requestId };
+}
+
 function toStatusChange(row: Prisma.StatusChangeGetPayload<object>): StatusChangeModel {
-  return { organizationId: row.organizationId, from: row.fromStatus, to: row.toStatus, reason: row.reason, actor: row.actor, at: row.at };
+  return {
+    organizationId: row.organizationId,
+    from: row.fromStatus,
+    to: row.toStatus,
+    reason: row.reason,
+    actor: row.actor,
+    actorRoles: row.actorRoles,
+    actorOrganizationId: row.actorOrg,
+    at: row.at,
+  };
 }
 
 /**
@@ -407,7 +422,7 @@ export function createOrganizationsStore(database: Database, onQuery: ((sql: str
             select: ORGANIZATION_COLUMNS,
           });
           await tx.statusChange.create({
-            data: { organizationId: id, fromStatus: null, toStatus: 'ACTIVE', reason: 'Registered.', actor: actor.id, requestId: actor.requestId },
+            data: { organizationId: id, fromStatus: null, toStatus: 'ACTIVE', reason: 'Registered.', ...actorColumns(actor) },
           });
           await audit(tx, { entityType: 'Organization', entityId: id, action: 'REGISTER', after: organization }, actor);
           return toOrganization(created);
@@ -469,7 +484,7 @@ export function createOrganizationsStore(database: Database, onQuery: ((sql: str
       return prisma.$transaction(async (tx) => {
         const { before, after } = await changeOrganization(tx, id, expectedVersion, check, { status: to });
         const change = await tx.statusChange.create({
-          data: { organizationId: id, fromStatus: before.status, toStatus: to, reason, actor: actor.id, requestId: actor.requestId },
+          data: { organizationId: id, fromStatus: before.status, toStatus: to, reason, ...actorColumns(actor) },
         });
         await audit(
           tx,

@@ -47,16 +47,16 @@ describe('validateCreditCode', () => {
   });
 });
 
-describe('checkCreditCode (kind consistency)', () => {
-  const failure = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      return error as GraphQLError;
-    }
-    throw new Error('expected a failure');
-  };
+const failure = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error as GraphQLError;
+  }
+  throw new Error('expected a failure');
+};
 
+describe('checkCreditCode (kind consistency)', () => {
   test('a wrong check character is BAD_USER_INPUT on input.creditCode naming the expected character', () => {
     const error = failure(() => checkCreditCode('53440300MJL0167883', 'FOUNDATION'));
     const expected = checkCharacter('53440300MJL016788');
@@ -99,5 +99,30 @@ describe('the CreditCode scalar', () => {
     expect(() => CreditCode.parseValue('53100000500019795')).toThrow(/18 characters/);
     expect(() => CreditCode.parseValue('5310000050001979IA')).toThrow(/"I" is not one of/);
     expect(() => CreditCode.parseValue(531000005000197950)).toThrow(/must be a string/);
+  });
+});
+
+describe('checkCreditCode (region against the registration area)', () => {
+  const district = '510108000000';
+  const codeIn = (prefix: string, region: string) => withCheckCharacter(`${prefix}${region}MJ7654321`);
+
+  test.each([
+    ['SOCIAL_ASSOCIATION', '51'],
+    ['SOCIAL_SERVICE_AGENCY', '52'],
+    ['FOUNDATION', '53'],
+  ] as const)('a %s registered in 510108 must carry region 510108', (kind, prefix) => {
+    expect(checkCreditCode(codeIn(prefix, '510108'), kind, district)).toBe(codeIn(prefix, '510108'));
+    const error = failure(() => checkCreditCode(codeIn(prefix, '110108'), kind, district));
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode' });
+    expect(error.message).toMatch(/region 110108.*area is 510108/);
+  });
+
+  test('a city-registered organisation carries the city region', () => {
+    expect(checkCreditCode(codeIn('52', '510100'), 'SOCIAL_SERVICE_AGENCY', '510100000000')).toBeTruthy();
+    expect(() => checkCreditCode(codeIn('52', '510108'), 'SOCIAL_SERVICE_AGENCY', '510100000000')).toThrow(/region 510108/);
+  });
+
+  test('kinds registered elsewhere (enterprises, public institutions, agencies) are not held to it', () => {
+    expect(checkCreditCode(codeIn('91', '110108'), 'ENTERPRISE', district)).toBeTruthy();
   });
 });

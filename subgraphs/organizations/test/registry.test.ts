@@ -164,7 +164,7 @@ describe('queries', () => {
     const district = await register(sub, {
       name: '青羊区同心志愿者协会',
       kind: 'SOCIAL_ASSOCIATION',
-      creditCode: freshCreditCode('51'),
+      creditCode: freshCreditCode('51', QINGYANG),
       registrationAreaCode: QINGYANG,
       categories: ['VOLUNTEERING'],
       serviceAreaCodes: [QINGYANG],

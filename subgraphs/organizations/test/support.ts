@@ -19,17 +19,17 @@ export function orgAdmin(org: string): Viewer {
 }
 
 let serial = 0;
-/** A fresh valid credit code of the given two-character prefix, registered in 锦江区. */
-export function freshCreditCode(prefix: string): string {
+/** A fresh valid credit code of the given two-character prefix, issued in `area` (锦江区 by default). */
+export function freshCreditCode(prefix: string, area = JINJIANG): string {
   serial += 1;
-  return withCheckCharacter(`${prefix}510104MJ${String(serial).padStart(7, '0')}`);
+  return withCheckCharacter(`${prefix}${area.slice(0, 6)}MJ${String(serial).padStart(7, '0')}`);
 }
 
 export function registration(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     name: '成都市锦江区春熙社区养老服务中心',
     kind: 'SOCIAL_SERVICE_AGENCY',
-    creditCode: freshCreditCode('52'),
+    creditCode: freshCreditCode('52', typeof overrides.registrationAreaCode === 'string' ? overrides.registrationAreaCode : JINJIANG),
     registrationAreaCode: JINJIANG,
     registrationDate: '2020-03-01',
     legalRepresentative: '王芳',

@@ -36,7 +36,7 @@ async function changeStatus(id: string, to: Status, reason = `理由：${to}`, c
 }
 
 async function history(id: string) {
-  const { data } = await sub.execute('query ($id: ID!) { organization(id: $id) { statusHistory { from to reason actor } } }', { id });
+  const { data } = await sub.execute('query ($id: ID!) { organization(id: $id) { statusHistory { from to reason actor } } }', { id }, jinjiangCivilAffairs);
   return data?.organization.statusHistory as { from: Status | null; to: Status; reason: string; actor: string }[];
 }
 

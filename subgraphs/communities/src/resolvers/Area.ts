@@ -21,7 +21,7 @@ export const Area: AreaResolvers = {
   },
 
   children: async (area, { first, after }, { loaders }) => {
-    const page = readPage({ first, after });
+    const page = readPage({ first, after }, ['areaCode']);
     const rows = await loaders.children(area.code, page);
     return toConnection(rows, page, (child) => [child.code], () => loaders.childCount.load(area.code));
   },

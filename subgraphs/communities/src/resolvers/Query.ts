@@ -5,7 +5,7 @@ export const Query: QueryResolvers = {
   area: (_, { code }, { loaders }) => loaders.area.load(code),
 
   areas: async (_, { parentCode, level, first, after }, { store }) => {
-    const page = readPage({ first, after });
+    const page = readPage({ first, after }, ['areaCode']);
     const filter = { parentCode: parentCode ?? undefined, level: level ?? undefined };
     const rows = await store.areaPage(filter, page);
     return toConnection(rows, page, (area) => [area.code], () => store.countAreas(filter));
@@ -14,7 +14,7 @@ export const Query: QueryResolvers = {
   community: (_, { code }, { loaders }) => loaders.community.load(code),
 
   communities: async (_, { filter, first, after }, { store, loaders }) => {
-    const page = readPage({ first, after });
+    const page = readPage({ first, after }, ['areaCode']);
     const criteria = { within: filter?.within ?? undefined, nameContains: filter?.nameContains ?? undefined };
     const rows = await store.communityPage(criteria, page);
     // Later lookups of these communities in the same request reuse the rows.

@@ -7,7 +7,7 @@ export const Community: CommunityResolvers = {
 
   /** Batched across every community in the request: one statement for the pages, one for the counts. */
   organizations: async (community, { first, after }, { loaders }) => {
-    const page = readPage({ first, after });
+    const page = readPage({ first, after }, ['text', 'uuid']);
     const ids = await loaders.communityOrganizationIds(page).load(community.code);
     const found = await loaders.organization.loadMany(ids);
     const rows = found.filter((row): row is OrganizationModel => row !== null && !(row instanceof Error));

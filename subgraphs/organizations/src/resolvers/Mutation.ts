@@ -11,6 +11,7 @@ import {
   validateProfileChanges,
   validateReason,
   validateReport,
+  checkReportYear,
 } from '../rules';
 import { organizationStatus } from '../status';
 
@@ -36,7 +37,7 @@ export const Mutation: MutationResolvers = {
   registerOrganization: async (_, { input }, context) => {
     const { viewer, store, requestId } = context;
     const actor = requireJurisdiction(viewer, AUTHORITY_ROLES, input.registrationAreaCode, 'Registering an organisation');
-    const organization = await store.registerOrganization(validateNewOrganization(input, store.today()), { id: actor.id, requestId });
+    const organization = await store.registerOrganization(validateNewOrganization(input, store.today()), { id: actor.id, roles: actor.roles, org: actor.org, requestId });
     return { organization: refreshed(context, organization) };
   },
 
@@ -58,7 +59,7 @@ export const Mutation: MutationResolvers = {
       input.expectedVersion ?? undefined,
       notDeregistered,
       input.reason?.trim() || undefined,
-      { id: viewer.id, requestId },
+      { id: viewer.id, roles: viewer.roles, org: viewer.org, requestId },
     );
     if (changes.serviceAreaCodes) loaders.serviceAreaCodes.clear(current.id);
     return { organization: refreshed(context, organization) };
@@ -75,10 +76,10 @@ export const Mutation: MutationResolvers = {
       reason,
       input.expectedVersion ?? undefined,
       (row) => void organizationStatus.check(viewer, row.status, input.to, { reason }),
-      { id: actor.id, requestId },
+      { id: actor.id, roles: actor.roles, org: actor.org, requestId },
     );
     loaders.statusHistory.clear(current.id);
-    return { organization: refreshed(context, organization), change };
+    return { organization: refreshed(context, organization), change: { ...change, registrationArea: organization.registrationArea } };
   },
 
   recordEvaluationGrade: async (_, { input }, context) => {
@@ -93,7 +94,7 @@ export const Mutation: MutationResolvers = {
       (row) => {
         if (row.status !== 'ACTIVE') throw conflict(`Organisation ${row.id} is ${row.status}; only active organisations are graded.`);
       },
-      { id: actor.id, requestId },
+      { id: actor.id, roles: actor.roles, org: actor.org, requestId },
     );
     return { organization: refreshed(context, organization) };
   },
@@ -103,7 +104,7 @@ export const Mutation: MutationResolvers = {
     const organization = await existing(input.organizationId, context, 'input.organizationId');
     const actor = requireOwnAdmin(viewer, organization, 'Filing an annual report');
     const { year, figures } = validateReport(input, organization, store.today());
-    const report = await store.fileAnnualReport(organization.id, year, figures, { id: actor.id, requestId });
+    const report = await store.fileAnnualReport(organization.id, year, figures, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
     loaders.annualReports.clear(organization.id);
     return { organization, report };
   },
@@ -112,7 +113,8 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, loaders, requestId } = context;
     const organization = await existing(input.organizationId, context, 'input.organizationId');
     const actor = requireAuthority(viewer, organization, 'Locking an annual report');
-    const report = await store.lockAnnualReport(organization.id, input.year, { id: actor.id, requestId });
+    const year = checkReportYear(input.year, organization, store.today());
+    const report = await store.lockAnnualReport(organization.id, year, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
     loaders.annualReports.clear(organization.id);
     return { organization, report };
   },

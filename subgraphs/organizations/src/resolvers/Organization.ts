@@ -8,7 +8,8 @@ export const Organization: OrganizationResolvers = {
 
   registrationArea: (organization) => ({ code: organization.registrationArea }),
 
-  statusHistory: (organization, _, { loaders }) => loaders.statusHistory.load(organization.id),
+  statusHistory: async (organization, _, { loaders }) =>
+    (await loaders.statusHistory.load(organization.id)).map((change) => ({ ...change, registrationArea: organization.registrationArea })),
 
   contact: (organization, _, { viewer }) => {
     requirePrivateReader(viewer, organization, 'contact details');

@@ -9,7 +9,7 @@ export const Query: QueryResolvers = {
   organizationByCreditCode: (_, { code }, { loaders }) => loaders.organizationByCreditCode.load(code),
 
   organizations: async (_, { filter, first, after }, { store, loaders }) => {
-    const page = readPage({ first, after });
+    const page = readPage({ first, after }, ['text', 'uuid']);
     const criteria: OrganizationFilter = {
       kind: filter?.kind ?? undefined,
       status: filter?.status ?? undefined,

@@ -5,5 +5,6 @@ import { Evaluation } from './Evaluation';
 import { Mutation } from './Mutation';
 import { Organization } from './Organization';
 import { Query } from './Query';
+import { StatusChange } from './StatusChange';
 
-export const resolvers: Resolvers = { Query, Mutation, Organization, Community, Evaluation, AnnualReport };
+export const resolvers: Resolvers = { Query, Mutation, Organization, Community, Evaluation, AnnualReport, StatusChange };
