@@ -48,7 +48,7 @@ describe('hasNextPage', () => {
 describe('token claims', () => {
   const secret = 'c'.repeat(40);
   const key = new TextEncoder().encode(secret);
-  const jwt = { secret, publicKeyPem: undefined, jwksUrl: undefined, issuer: 'https://idp.example', audience: undefined };
+  const jwt = { secret, publicKeyPem: undefined, jwksUrl: undefined, issuer: 'https://idp.example', audience: undefined, maxTtlSeconds: 3600, clockToleranceSeconds: 60 };
   const sign = (claims: Record<string, unknown>, issuer?: string) => {
     const builder = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('5m');
     return (issuer ? builder.setIssuer(issuer) : builder).sign(key);

@@ -136,17 +136,17 @@ describe('errors', () => {
 
 describe('pages', () => {
   test('first defaults to the default page size and may be 0 or 100', () => {
-    expect(readPage({})).toEqual({ first: DEFAULT_PAGE_SIZE, after: undefined });
+    expect(readPage({}, ['text'])).toEqual({ first: DEFAULT_PAGE_SIZE, after: undefined });
     expect(DEFAULT_PAGE_SIZE).toBe(20);
-    expect(readPage({ first: 0 }).first).toBe(0);
-    expect(readPage({ first: 100 }).first).toBe(100);
-    expect(extensionsOf(() => readPage({ first: 2.5 }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
-    expect(extensionsOf(() => readPage({ first: 101 }, 'children.'))).toEqual({
+    expect(readPage({ first: 0 }, ['text']).first).toBe(0);
+    expect(readPage({ first: 100 }, ['text']).first).toBe(100);
+    expect(extensionsOf(() => readPage({ first: 2.5 }, ['text']))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(extensionsOf(() => readPage({ first: 101 }, ['text'], 'children.'))).toEqual({
       message: 'first must be between 0 and 100.',
       code: 'BAD_USER_INPUT',
       field: 'children.first',
     });
-    expect(extensionsOf(() => readPage({ after: 'x' }, 'children.'))).toMatchObject({ field: 'children.after' });
+    expect(extensionsOf(() => readPage({ after: 'x' }, ['text'], 'children.'))).toMatchObject({ field: 'children.after' });
   });
 
   test('cursors hold strings and numbers only, behind the c1 version mark', () => {
