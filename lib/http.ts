@@ -5,6 +5,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
 import type { Logger } from './log';
+import type { Metrics } from './metrics';
 
 export interface ReadinessCheck {
   ready: boolean;
@@ -20,6 +21,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   maxResponseBytes: number;
   /** Origins browsers may call from (CORS); absent or empty: none. */
   corsOrigins?: string[];
+  /** Served at `/metrics` and fed with every request. */
+  metrics?: Metrics;
   log: Logger;
   /** `/ready`: whether this service can answer queries now. */
   readiness?: () => Promise<ReadinessCheck>;
@@ -71,6 +74,10 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     try {
       if (applyCors(req, res, options.corsOrigins ?? [])) return;
       if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/metrics' && options.metrics) {
+        res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
+        return res.end(await options.metrics.registry.metrics());
+      }
       if (url.pathname === '/ready') {
         const check = options.readiness ? await options.readiness() : { ready: true };
         return sendJson(res, check.ready ? 200 : 503, { status: check.ready ? 'ready' : 'not ready', ...check.detail });
@@ -135,6 +142,8 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       else res.end();
     } finally {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = ['/graphql', '/', '/health', '/ready', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
+      options.metrics?.observeRequest(req.method ?? 'GET', route, res.statusCode, durationMs / 1000);
       if (url.pathname !== '/health') {
         log.info({ requestId, operationName, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
       }

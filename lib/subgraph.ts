@@ -13,6 +13,7 @@ import { inputPlugin } from './graphql/input';
 import { queryLimits } from './graphql/limits';
 import { scalarsFor } from './graphql/scalars';
 import { closeServer, createGraphQLHttpServer } from './http';
+import { createMetrics } from './metrics';
 import type { Logger } from './log';
 import type { PeerClient } from './peers';
 
@@ -82,6 +83,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   const store = module.createStore(deps.database, deps.onQuery);
   // The same limits as the gateway: a subgraph can be reached without it.
   const limits = queryLimits<Context>(deps.config.limits);
+  const metrics = createMetrics(module.name, deps.database.poolStats);
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
@@ -96,6 +98,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     plugins: [
       inputPlugin<Context>(),
       ...limits.plugins,
+      metrics.plugin<Context>(),
       errorsPlugin<Context>(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -116,6 +119,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     log,
     bodyLimitBytes: deps.config.bodyLimitBytes,
     maxResponseBytes: deps.config.maxResponseBytes,
+    metrics,
     context: async ({ headers, requestId }) => context(await deps.verifyToken(headers.authorization), requestId),
     readiness: async () => {
       try {

@@ -11,6 +11,7 @@ import { inputPlugin } from '../../lib/graphql/input';
 import { queryLimits } from '../../lib/graphql/limits';
 import { closeServer, createGraphQLHttpServer } from '../../lib/http';
 import type { Logger } from '../../lib/log';
+import { createMetrics, type Metrics } from '../../lib/metrics';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -38,11 +39,15 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
  * Node's own fetch with a deadline: a subgraph that does not answer in time fails this request
  * with SERVICE_UNAVAILABLE (details in the log) instead of holding the client forever.
  */
-function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger): Fetcher {
+function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger, metrics: Metrics): Fetcher {
   return async (url, init) => {
+    const started = performance.now();
     try {
-      return (await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as FetcherResponse;
+      const response = (await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as FetcherResponse;
+      metrics.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
+      return response;
     } catch (error) {
+      metrics.observeSubgraphFetch(name, 'error', (performance.now() - started) / 1000);
       log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
       const timedOut = (error as Error).name === 'TimeoutError';
       throw new GraphQLError(
@@ -80,13 +85,14 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export async function createGatewayServer(deps: GatewayDependencies) {
   const { config, log } = deps;
   const supergraphSdl = deps.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const metrics = createMetrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log,
     buildService: ({ name, url }) => {
       const target = deps.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}.`);
-      return new SubgraphDataSource({ url: target, fetcher: fetcherWithDeadline(name, config.subgraphTimeoutMs, log) });
+      return new SubgraphDataSource({ url: target, fetcher: fetcherWithDeadline(name, config.subgraphTimeoutMs, log, metrics) });
     },
   });
 
@@ -105,6 +111,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     plugins: [
       inputPlugin<GatewayContext>(),
       ...limits.plugins,
+      metrics.plugin<GatewayContext>(),
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -117,6 +124,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     bodyLimitBytes: config.bodyLimitBytes,
     maxResponseBytes: config.maxResponseBytes,
     corsOrigins: config.corsOrigins,
+    metrics,
     // A bad token fails here, with 401, before the operation is planned.
     context: async ({ headers, requestId }) => ({
       requestId,

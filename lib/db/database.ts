@@ -23,6 +23,8 @@ export interface Database extends Session {
   withSession<T>(work: (session: Session) => Promise<T>): Promise<T>;
   /** The embedded database's data directory as an image (tests start copies from it). */
   dump?(): Promise<Blob>;
+  /** Connections in the pool (PostgreSQL only; PGlite is one connection by nature). */
+  poolStats?(): { max: number; total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ function openPostgres(url: string, poolSize: number): Database {
     kind: 'postgres',
     adapter: new PrismaPg(pool),
     ...session(pool),
+    poolStats: () => ({ max: poolSize, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async withSession(work) {
       const client = await pool.connect();
       try {

@@ -59,13 +59,14 @@ describe('reading', () => {
 
   test('an invalid code is BAD_USER_INPUT naming the field', async () => {
     const { body } = await graph.request('query ($c: AreaCode!) { community(code: $c) { name } }', { variables: { c: '51010800100' } });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'c' });
+    // The field is the argument the variable fills, as it would be written inline.
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
     expect(body.errors?.[0]?.message).toMatch(/12 digits/);
 
     const nested = await graph.request('query ($f: CommunityFilter) { communities(filter: $f) { totalCount } }', {
       variables: { f: { within: '51010800000X' } },
     });
-    expect(nested.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'f.within' });
+    expect(nested.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.within' });
   });
 
   test('areas form the ladder: parent, ancestors, children with totals', async () => {

@@ -44,10 +44,13 @@ describe('registerOrganization', () => {
       auditEvents: before.auditEvents + 1,
     });
     const { data } = await sub.execute(
-      'query ($id: ID!) { organization(id: $id) { statusHistory { from to reason actor } } }',
+      'query ($id: ID!) { organization(id: $id) { statusHistory { from to reason actor actorRoles } } }',
       { id: created.id },
+      jinjiangCivilAffairs,
     );
-    expect(data?.organization.statusHistory).toEqual([{ from: null, to: 'ACTIVE', reason: 'Registered.', actor: 'civil-affairs-jinjiang' }]);
+    expect(data?.organization.statusHistory).toEqual([
+      { from: null, to: 'ACTIVE', reason: 'Registered.', actor: 'civil-affairs-jinjiang', actorRoles: ['DISTRICT_CIVIL_AFFAIRS'] },
+    ]);
   });
 
   test('a city administrator registers too; a filed community organisation has no credit code', async () => {
