@@ -5,18 +5,11 @@ import { formatError } from '../graphql/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, readPage } from '../graphql/connections';
 import { fromFen, parseYuan, toFen } from '../money';
 import { defineWorkflow, requireText } from '../workflow';
+import { refusal } from '../../test/support/refusal';
 
 /** The shared rule modules, edge by edge, so that mutation testing finds each rule asserted. */
 
 const signedIn = (roles: SignedInViewer['roles'], area = '510108000000'): SignedInViewer => ({ anonymous: false, id: 'u', name: 'U', roles, area, org: undefined });
-const extensionsOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    return { message: (error as Error).message, ...(error as { extensions: Record<string, unknown> }).extensions } as Record<string, unknown>;
-  }
-  throw new Error('Expected a refusal.');
-};
 
 describe('jurisdiction', () => {
   test('levels, prefixes and the rung above', () => {
@@ -59,14 +52,14 @@ describe('viewer', () => {
   });
 
   test('requireSignedIn and requireRole refuse with the right code and say which roles', () => {
-    expect(extensionsOf(() => requireSignedIn(ANONYMOUS))).toEqual({ message: 'Sign in to see this.', code: 'UNAUTHENTICATED' });
+    expect(refusal(() => requireSignedIn(ANONYMOUS))).toEqual({ message: 'Sign in to see this.', code: 'UNAUTHENTICATED' });
     const resident = signedIn(['RESIDENT']);
     expect(requireSignedIn(resident)).toBe(resident);
-    expect(extensionsOf(() => requireRole(resident, ['CITY_ADMIN', 'STREET_OFFICER'], 'Updating'))).toEqual({
+    expect(refusal(() => requireRole(resident, ['CITY_ADMIN', 'STREET_OFFICER'], 'Updating'))).toEqual({
       message: 'Updating needs one of the roles CITY_ADMIN, STREET_OFFICER.',
       code: 'FORBIDDEN',
     });
-    expect(extensionsOf(() => requireRole(ANONYMOUS, ['CITY_ADMIN'], 'Updating')).code).toBe('UNAUTHENTICATED');
+    expect(refusal(() => requireRole(ANONYMOUS, ['CITY_ADMIN'], 'Updating')).code).toBe('UNAUTHENTICATED');
     const admin = signedIn(['CITY_ADMIN']);
     expect(requireRole(admin, ['CITY_ADMIN'], 'Updating')).toBe(admin);
   });
@@ -140,13 +133,13 @@ describe('pages', () => {
     expect(DEFAULT_PAGE_SIZE).toBe(20);
     expect(readPage({ first: 0 }, ['text']).first).toBe(0);
     expect(readPage({ first: 100 }, ['text']).first).toBe(100);
-    expect(extensionsOf(() => readPage({ first: 2.5 }, ['text']))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
-    expect(extensionsOf(() => readPage({ first: 101 }, ['text'], 'children.'))).toEqual({
+    expect(refusal(() => readPage({ first: 2.5 }, ['text']))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(refusal(() => readPage({ first: 101 }, ['text'], 'children.'))).toEqual({
       message: 'first must be between 0 and 100.',
       code: 'BAD_USER_INPUT',
       field: 'children.first',
     });
-    expect(extensionsOf(() => readPage({ after: 'x' }, ['text'], 'children.'))).toMatchObject({ field: 'children.after' });
+    expect(refusal(() => readPage({ after: 'x' }, ['text'], 'children.'))).toMatchObject({ field: 'children.after' });
   });
 
   test('cursors hold strings and numbers only, behind the c1 version mark', () => {
@@ -154,7 +147,7 @@ describe('pages', () => {
     expect(decodeCursor(encode(['c1', 'a', 2]))).toEqual(['a', 2]);
     expect(decodeCursor(encode(['c1']))).toEqual([]);
     for (const forged of [encode(['c2', 'a']), encode(['c1', { a: 1 }]), encode(['c1', null]), encode({ 0: 'c1' }), encode('c1'), 'not base64 json']) {
-      expect(extensionsOf(() => decodeCursor(forged, 'page.after'))).toEqual({
+      expect(refusal(() => decodeCursor(forged, 'page.after'))).toEqual({
         message: 'This cursor was not issued by this list.',
         code: 'BAD_USER_INPUT',
         field: 'page.after',
@@ -167,7 +160,7 @@ describe('money', () => {
   test('parseYuan keeps the trimmed amount and names the field with the rule', () => {
     expect(parseYuan('0', 'f')).toBe('0');
     expect(parseYuan('12345678901234.99', 'f')).toBe('12345678901234.99');
-    expect(extensionsOf(() => parseYuan('1.', 'input.total'))).toEqual({
+    expect(refusal(() => parseYuan('1.', 'input.total'))).toEqual({
       message: 'Amounts are decimal yuan, zero or more, with at most 14 integer digits and 2 decimals (e.g. 1250000.00).',
       code: 'BAD_USER_INPUT',
       field: 'input.total',
@@ -207,25 +200,25 @@ describe('workflow', () => {
   });
 
   test('refusals in order: no such step, anonymous, wrong role, unmet requirement', () => {
-    expect(extensionsOf(() => flow.check(ANONYMOUS, 'DRAFT', 'CLOSED', {}))).toEqual({
+    expect(refusal(() => flow.check(ANONYMOUS, 'DRAFT', 'CLOSED', {}))).toEqual({
       message: 'A notice cannot go from DRAFT to CLOSED; from DRAFT it can go to OPEN.',
       code: 'INVALID_TRANSITION',
       from: 'DRAFT',
       to: 'CLOSED',
     });
-    expect(extensionsOf(() => flow.check(officer, 'CLOSED', 'OPEN', {})).message).toBe(
+    expect(refusal(() => flow.check(officer, 'CLOSED', 'OPEN', {})).message).toBe(
       'A notice cannot go from CLOSED to OPEN; from CLOSED it can go to nothing (final).',
     );
-    expect(extensionsOf(() => flow.check(ANONYMOUS, 'DRAFT', 'OPEN', {}))).toEqual({
+    expect(refusal(() => flow.check(ANONYMOUS, 'DRAFT', 'OPEN', {}))).toEqual({
       message: 'A notice: DRAFT → OPEN needs a signed-in caller.',
       code: 'UNAUTHENTICATED',
     });
-    expect(extensionsOf(() => flow.check(signedIn(['CITY_ADMIN']), 'DRAFT', 'OPEN', { note: 'x' }))).toEqual({
+    expect(refusal(() => flow.check(signedIn(['CITY_ADMIN']), 'DRAFT', 'OPEN', { note: 'x' }))).toEqual({
       message: 'A notice: DRAFT → OPEN is for PROCUREMENT_OFFICER.',
       code: 'FORBIDDEN',
     });
     for (const note of [undefined, null, '', '  ']) {
-      expect(extensionsOf(() => flow.check(officer, 'DRAFT', 'OPEN', { note }))).toEqual({
+      expect(refusal(() => flow.check(officer, 'DRAFT', 'OPEN', { note }))).toEqual({
         message: 'A note is required for this step.',
         code: 'BAD_USER_INPUT',
         field: 'input.note',

@@ -1,16 +1,9 @@
 import type { AreaModel } from '../src/models';
 import { validateCommunityChanges, validateNewArea } from '../src/rules';
+import { refusal } from '../../../test/support/refusal';
 
 /** The registry's input rules, one edge at a time (they also run end to end in test/e2e). */
 
-const refusal = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    return { message: (error as Error).message, ...(error as { extensions: Record<string, unknown> }).extensions } as Record<string, unknown>;
-  }
-  throw new Error('Expected a refusal.');
-};
 
 const area = (code: string, level: AreaModel['level']): AreaModel => ({ code, name: '某', level, parentCode: null, officialCode: true });
 const CHENGHUA = area('510108000000', 'DISTRICT');

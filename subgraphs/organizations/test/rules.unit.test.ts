@@ -4,17 +4,10 @@ import { isAuthority, isOwnAdmin, requireAuthority, requireOwnAdmin, requirePriv
 import type { OrganizationModel } from '../src/models';
 import { changesRegisteredParticulars, gradeName, validateGrade, validateNewOrganization, validateProfileChanges, validateReason, validateReport } from '../src/rules';
 import { withCheckCharacter } from '../src/credit-code';
+import { refusal } from '../../../test/support/refusal';
 
 /** The registry's rules and who may do what, one edge at a time (the subgraph tests run them through GraphQL). */
 
-const refusal = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    return { message: (error as Error).message, ...(error as { extensions: Record<string, unknown> }).extensions } as Record<string, unknown>;
-  }
-  throw new Error('Expected a refusal.');
-};
 
 const TODAY = '2026-06-15';
 const ID = '11111111-2222-4333-8444-555555555555';
