@@ -217,6 +217,7 @@ describe('workflow', () => {
       message: 'A notice: DRAFT → OPEN is for PROCUREMENT_OFFICER.',
       code: 'FORBIDDEN',
     });
+    expect(refusal(() => flow.check(signedIn(['RESIDENT']), 'OPEN', 'CLOSED', {})).message).toBe('A notice: OPEN → CLOSED is for PROCUREMENT_OFFICER, CITY_ADMIN.');
     for (const note of [undefined, null, '', '  ']) {
       expect(refusal(() => flow.check(officer, 'DRAFT', 'OPEN', { note }))).toEqual({
         message: 'A note is required for this step.',
