@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const ports = Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_PORT`, '0']));
   const config = loadConfig(
-    { ...process.env, LOG_LEVEL: 'silent', JWT_SECRET: SECRET, GATEWAY_PORT: '0', DATA_DIR: path.join(fsTemp(), 'data'), ...ports },
+    // The benchmark measures throughput, not the rate limiter's refusals.
+    { ...process.env, LOG_LEVEL: 'silent', JWT_SECRET: SECRET, GATEWAY_PORT: '0', RATE_LIMIT_POINTS: '0', DATA_DIR: path.join(fsTemp(), 'data'), ...ports },
     subgraphDefaults(),
   );
   const graph = values.processes
@@ -156,7 +157,7 @@ async function startProcesses(config: Config) {
   await seedDemoData(database, await loadSubgraphs());
   const tsx = path.join(__dirname, '../node_modules/.bin/tsx');
   const children: ChildProcess[] = [];
-  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, DATABASE_URL: config.databaseUrl };
+  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, DATABASE_URL: config.databaseUrl, RATE_LIMIT_POINTS: '0' };
   const stop = async () => {
     await Promise.all(
       children.map((child) => (child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')))),

@@ -22,6 +22,10 @@ export interface Config {
   maxResponseBytes: number;
   /** Origins a browser may call from (CORS); `*` for any. */
   corsOrigins: string[];
+  rateLimit: RateLimitConfig;
+  trustedDocuments: { mode: 'off' | 'allow' | 'only'; manifest: string };
+  /** GraphiQL at the gateway's `/` for browsers. */
+  explorer: boolean;
   /** How long the gateway waits for a subgraph before failing the request. */
   subgraphTimeoutMs: number;
   introspection: boolean;
@@ -51,6 +55,17 @@ export interface JwtConfig {
   maxTtlSeconds: number;
   /** How far clocks may disagree when checking exp, iat and nbf, in seconds. */
   clockToleranceSeconds: number;
+}
+
+/** Cost points each caller may spend per window (lib/rate-limit.ts); 0 points turns limits off. */
+export interface RateLimitConfig {
+  points: number;
+  anonymousPoints: number;
+  /** A role's own budget; a caller gets the largest of its roles' and the default. */
+  pointsByRole: Record<string, number>;
+  windowSeconds: number;
+  /** Shared counters for several gateway replicas; unset: per process. */
+  databaseUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +171,23 @@ function origins(env: Env, name: string, fallback: string[]): string[] {
   return list;
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!values.includes(raw as T)) throw new ConfigError(name, values.join(', '), raw);
+  return raw as T;
+}
+
+function budgets(env: Env, name: string): Record<string, number> {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return {};
+  const entries = raw.split(',').map((pair) => pair.trim().split('='));
+  if (!entries.every(([role, points]) => /^[A-Z_]+$/.test(role ?? '') && /^\d+$/.test(points ?? ''))) {
+    throw new ConfigError(name, 'ROLE=points pairs separated by commas, e.g. CITY_ADMIN=2000000,RESIDENT=300000', raw);
+  }
+  return Object.fromEntries(entries.map(([role, points]) => [role!, Number(points)]));
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Subgraph names with their default ports; the list in subgraphs/index.ts must agree. */
@@ -209,6 +241,18 @@ export function loadConfig(env: Env = process.env, subgraphDefaults: Record<stri
     bodyLimitBytes: bytes(env, 'BODY_LIMIT', 1024 * 1024),
     maxResponseBytes: bytes(env, 'MAX_RESPONSE_BYTES', 8 * 1024 * 1024),
     corsOrigins: origins(env, 'CORS_ORIGINS', nodeEnv === 'production' ? [] : LOOPBACK_ORIGINS),
+    explorer: boolean(env, 'EXPLORER', nodeEnv !== 'production'),
+    trustedDocuments: {
+      mode: oneOf(env, 'TRUSTED_DOCUMENTS', ['off', 'allow', 'only'] as const, 'off'),
+      manifest: path.resolve(env.TRUSTED_DOCUMENTS_MANIFEST || path.join(__dirname, '../documents/manifest.json')),
+    },
+    rateLimit: {
+      points: integer(env, 'RATE_LIMIT_POINTS', 600_000, 0, 1_000_000_000),
+      anonymousPoints: integer(env, 'RATE_LIMIT_ANONYMOUS_POINTS', 120_000, 0, 1_000_000_000),
+      pointsByRole: budgets(env, 'RATE_LIMIT_ROLES'),
+      windowSeconds: duration(env, 'RATE_LIMIT_WINDOW', 60, 1, 86_400),
+      databaseUrl: url(env, 'RATE_LIMIT_DATABASE_URL', ['postgres:', 'postgresql:']),
+    },
     subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 100, 600_000),
     introspection: boolean(env, 'INTROSPECTION', nodeEnv !== 'production'),
     timeZone: timeZone(env, 'CITY_TIME_ZONE', 'Asia/Shanghai'),

@@ -4,18 +4,47 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
+import { serveExplorer } from './explorer';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import type { TrustedDocuments } from './trusted-documents';
 
 export interface ReadinessCheck {
   ready: boolean;
   detail?: Record<string, unknown>;
 }
 
+/** A plain HTTP route beside GraphQL (e.g. a calendar feed); matched by method and path prefix. */
+export interface HttpRoute {
+  method: 'GET';
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/**
+ * A JSON GET endpoint beside GraphQL (a subgraph's export format, such as OCDS): it gets the
+ * rest of the path after its prefix, the caller's headers and the request id, and answers a
+ * status and a body.
+ */
+export function jsonRoute(
+  prefix: string,
+  answer: (request: { rest: string; headers: IncomingMessage['headers']; requestId: string }) => Promise<{ status: number; body: unknown }>,
+): HttpRoute {
+  return {
+    method: 'GET',
+    prefix,
+    async handle(req, res) {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const { status, body } = await answer({ rest: url.pathname.slice(prefix.length), headers: req.headers, requestId: String(res.getHeader('x-request-id')) });
+      sendJson(res, status, body);
+    },
+  };
+}
+
 export interface GraphQLHttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   /** Builds the per-request context; may throw a GraphQLError (e.g. a bad token → 401). */
-  context: (request: { headers: IncomingMessage['headers']; requestId: string }) => Promise<C>;
+  context: (request: { headers: IncomingMessage['headers']; requestId: string; clientAddress: string | undefined }) => Promise<C>;
   bodyLimitBytes: number;
   /** Responses above this size are replaced by a RESPONSE_TOO_LARGE error (the last guard). */
   maxResponseBytes: number;
@@ -23,9 +52,15 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   corsOrigins?: string[];
   /** Served at `/metrics` and fed with every request. */
   metrics?: Metrics;
+  /** Registered operations, resolved (and unregistered ones refused) before GraphQL parses. */
+  documents?: TrustedDocuments;
+  /** Serve GraphiQL at `/` to browsers (lib/explorer.ts). */
+  explorer?: boolean;
   log: Logger;
   /** `/ready`: whether this service can answer queries now. */
   readiness?: () => Promise<ReadinessCheck>;
+  /** Extra routes a service serves outside GraphQL; errors in them are masked like any other. */
+  routes?: readonly HttpRoute[];
 }
 
 class BodyTooLarge extends Error {}
@@ -74,6 +109,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     try {
       if (applyCors(req, res, options.corsOrigins ?? [])) return;
       if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (options.explorer && req.method === 'GET' && serveExplorer(url.pathname, req.headers.accept, res)) return;
       if (url.pathname === '/metrics' && options.metrics) {
         res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
         return res.end(await options.metrics.registry.metrics());
@@ -82,6 +118,8 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
         const check = options.readiness ? await options.readiness() : { ready: true };
         return sendJson(res, check.ready ? 200 : 503, { status: check.ready ? 'ready' : 'not ready', ...check.detail });
       }
+      const route = options.routes?.find((r) => r.method === req.method && url.pathname.startsWith(r.prefix));
+      if (route) return await route.handle(req, res);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         return sendJson(res, 404, errorBody(`No route ${url.pathname}; GraphQL is at /graphql.`, 'NOT_FOUND', requestId));
       }
@@ -95,6 +133,19 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
         }
         operationName = (body as { operationName?: string } | null)?.operationName ?? undefined;
       }
+      if (options.documents && options.documents.mode !== 'off') {
+        try {
+          if (req.method !== 'POST') throw new GraphQLError('Registered operations are sent with POST.', { extensions: { code: 'OPERATION_NOT_REGISTERED' } });
+          if (body && typeof body === 'object' && !Array.isArray(body)) {
+            const resolved = options.documents.resolve(body as Record<string, unknown>);
+            body = resolved.body;
+            if (resolved.unregistered) log.info({ requestId, operationName, documentHash: resolved.unregistered }, 'unregistered operation');
+          }
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          return sendJson(res, 400, errorBody(error.message, String(error.extensions.code), requestId));
+        }
+      }
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -106,7 +157,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
         if (headerCount(req, 'authorization') > 1) {
           throw new GraphQLError('Send one Authorization header, not several.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
-        contextValue = await options.context({ headers: req.headers, requestId });
+        contextValue = await options.context({ headers: req.headers, requestId, clientAddress: req.socket.remoteAddress });
       } catch (error) {
         const status = (error as GraphQLError).extensions?.http as { status?: number } | undefined;
         if (!(error instanceof GraphQLError) || !status?.status) throw error;

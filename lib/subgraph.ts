@@ -12,7 +12,7 @@ import { errorsPlugin, formatError } from './graphql/errors';
 import { inputPlugin } from './graphql/input';
 import { queryLimits } from './graphql/limits';
 import { scalarsFor } from './graphql/scalars';
-import { closeServer, createGraphQLHttpServer } from './http';
+import { closeServer, createGraphQLHttpServer, type HttpRoute } from './http';
 import { createMetrics } from './metrics';
 import type { Logger } from './log';
 import type { PeerClient } from './peers';
@@ -52,6 +52,8 @@ export interface SubgraphModule<Store extends ClosableStore, Loaders> {
   scalars?: Record<string, GraphQLScalarType>;
   createStore(database: Database, onQuery?: (sql: string) => void): Store;
   createLoaders(store: Store, viewer: Viewer): Loaders;
+  /** Plain HTTP routes beside GraphQL (e.g. calendar feeds), served by the subgraph's server. */
+  routes?: (store: Store) => readonly HttpRoute[];
 }
 
 export interface SubgraphServer<C = unknown> {
@@ -120,6 +122,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     bodyLimitBytes: deps.config.bodyLimitBytes,
     maxResponseBytes: deps.config.maxResponseBytes,
     metrics,
+    routes: module.routes?.(store),
     context: async ({ headers, requestId }) => context(await deps.verifyToken(headers.authorization), requestId),
     readiness: async () => {
       try {

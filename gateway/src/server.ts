@@ -12,11 +12,15 @@ import { queryLimits } from '../../lib/graphql/limits';
 import { closeServer, createGraphQLHttpServer } from '../../lib/http';
 import type { Logger } from '../../lib/log';
 import { createMetrics, type Metrics } from '../../lib/metrics';
+import { createRateLimiter } from '../../lib/rate-limit';
+import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
 export interface GatewayContext {
   requestId: string;
+  /** The peer address: the rate-limit key for anonymous callers. */
+  clientAddress: string | undefined;
   /** Forwarded unchanged: every subgraph verifies the token again. */
   authorization: string | undefined;
   viewer: Viewer;
@@ -97,6 +101,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
   });
 
   const limits = queryLimits<GatewayContext>(config.limits);
+  const rateLimiter = config.rateLimit.points > 0 ? await createRateLimiter(config.rateLimit, config.limits.maxFields) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -111,6 +116,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     plugins: [
       inputPlugin<GatewayContext>(),
       ...limits.plugins,
+      ...(rateLimiter ? [rateLimiter.plugin<GatewayContext>()] : []),
       metrics.plugin<GatewayContext>(),
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),
@@ -125,9 +131,15 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     maxResponseBytes: config.maxResponseBytes,
     corsOrigins: config.corsOrigins,
     metrics,
+    explorer: config.explorer,
+    documents: trustedDocuments(
+      config.trustedDocuments.mode,
+      config.trustedDocuments.mode === 'off' ? undefined : readManifest(config.trustedDocuments.manifest),
+    ),
     // A bad token fails here, with 401, before the operation is planned.
-    context: async ({ headers, requestId }) => ({
+    context: async ({ headers, requestId, clientAddress }) => ({
       requestId,
+      clientAddress,
       authorization: headers.authorization,
       viewer: await deps.verifyToken(headers.authorization),
       log: log.child({ requestId }),
@@ -148,6 +160,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     async close() {
       await closeServer(server);
       await apollo.stop();
+      await rateLimiter?.close();
     },
   };
 }

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { browserAvailable, browserTest, launchChromium } from '../support/browser';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 
@@ -11,12 +11,6 @@ import { tokenFor } from '../support/tokens';
  * the browser because the gateway does not allow it.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI installs Chromium and sets REQUIRE_BROWSER, so there the test can only pass by running.
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but there is no browser at ${CHROMIUM}.`);
-if (!available) console.warn(`Skipping the browser CORS test: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
-const browserTest = available ? test : test.skip;
 
 function servePage(): Promise<{ server: http.Server; origin: string }> {
   const server = http.createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>portal</title>'));
@@ -34,7 +28,7 @@ beforeAll(async () => {
   allowed = await servePage();
   other = await servePage();
   graph = await startTestGraph({ config: { CORS_ORIGINS: allowed.origin } });
-  if (available) browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  if (browserAvailable) browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -14,7 +14,8 @@ import { TEST_SECRET } from './tokens';
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const ports = Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_PORT`, '0']));
   return loadConfig(
-    { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, GATEWAY_PORT: '0', ...ports, ...overrides },
+    // Rate limits are off unless a test turns them on: suites send many requests from one address.
+    { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_SECRET, GATEWAY_PORT: '0', RATE_LIMIT_POINTS: '0', ...ports, ...overrides },
     subgraphDefaults(),
   );
 }

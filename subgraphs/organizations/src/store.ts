@@ -354,9 +354,9 @@ export function createOrganizationsStore(database: Database, onQuery: ((sql: str
             SELECT o.id, o.name
               FROM organizations.organization o
              WHERE o.status = 'ACTIVE'
-               AND EXISTS (SELECT 1 FROM organizations.service_area sa
-                            WHERE sa.organization_id = o.id
-                              AND sa.prefix IN (substr(c.code, 1, 2), substr(c.code, 1, 4), substr(c.code, 1, 6), substr(c.code, 1, 9), c.code))
+               -- From the prefix index to the organisations, not every organisation tested.
+               AND o.id IN (SELECT sa.organization_id FROM organizations.service_area sa
+                             WHERE sa.prefix IN (substr(c.code, 1, 2), substr(c.code, 1, 4), substr(c.code, 1, 6), substr(c.code, 1, 9), c.code))
                ${after}
              ORDER BY o.name, o.id
              LIMIT ${page.first + 1}
@@ -364,16 +364,19 @@ export function createOrganizationsStore(database: Database, onQuery: ((sql: str
          ORDER BY c.code, o.name, o.id`;
     },
 
-    /** How many active organisations serve each community: one grouped statement. */
+    /**
+     * How many active organisations serve each community: one grouped statement, driven from
+     * the service-area index by the community's five enclosing prefixes, so it reads the
+     * matching rows only instead of pairing every community with every organisation.
+     */
     async countCommunityOrganizations(communities: readonly string[]): Promise<{ community: string; count: number }[]> {
       return prisma.$queryRaw<{ community: string; count: number }[]>`
-        SELECT c.code AS community, count(o.id)::int AS count
+        SELECT c.code AS community, count(DISTINCT o.id)::int AS count
           FROM unnest(${[...communities]}::text[]) AS c(code)
+          LEFT JOIN organizations.service_area sa
+            ON sa.prefix IN (substr(c.code, 1, 2), substr(c.code, 1, 4), substr(c.code, 1, 6), substr(c.code, 1, 9), c.code)
           LEFT JOIN organizations.organization o
-            ON o.status = 'ACTIVE'
-           AND EXISTS (SELECT 1 FROM organizations.service_area sa
-                        WHERE sa.organization_id = o.id
-                          AND sa.prefix IN (substr(c.code, 1, 2), substr(c.code, 1, 4), substr(c.code, 1, 6), substr(c.code, 1, 9), c.code))
+            ON o.id = sa.organization_id AND o.status = 'ACTIVE'
          GROUP BY c.code`;
     },
 

@@ -1,0 +1,86 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Viewer } from './auth';
+import type { RateLimitConfig } from './config';
+import { operationCost } from './graphql/limits';
+
+/**
+ * Rate limits per caller (the token subject; the client address when anonymous), charged by
+ * the operation's cost rather than by request count, with a budget per role. Built on
+ * rate-limiter-flexible: in process by default, shared by every gateway replica through
+ * PostgreSQL when RATE_LIMIT_DATABASE_URL is set. Health, readiness and metrics never pass
+ * through here (they are not GraphQL).
+ */
+export interface RateLimiter {
+  plugin<C extends BaseContext & { viewer: Viewer; clientAddress?: string }>(): ApolloServerPlugin<C>;
+  close(): Promise<void>;
+}
+
+/** The budget a caller gets: the largest of its roles' budgets, or the anonymous one. */
+export function budgetFor(viewer: Viewer, config: RateLimitConfig): number {
+  if (viewer.anonymous) return config.anonymousPoints;
+  return Math.max(config.points, ...viewer.roles.map((role) => config.pointsByRole[role] ?? 0));
+}
+
+export async function createRateLimiter(config: RateLimitConfig, maxFields: number): Promise<RateLimiter> {
+  const pool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: 5 }) : undefined;
+  pool?.on('error', () => undefined);
+  // One limiter per distinct budget: rate-limiter-flexible fixes the points per limiter.
+  const limiters = new Map<number, Promise<RateLimiterAbstract>>();
+  const limiterFor = (points: number) => {
+    let limiter = limiters.get(points);
+    if (!limiter) {
+      const options = { points, duration: config.windowSeconds, keyPrefix: `crg-${points}` };
+      limiter = pool
+        ? new Promise<RateLimiterAbstract>((resolve, reject) => {
+            const shared: RateLimiterPostgres = new RateLimiterPostgres(
+              { ...options, storeClient: pool, storeType: 'pg', tableName: 'rate_limits', clearExpiredByTimeout: false },
+              (error?: Error) => (error ? reject(error) : resolve(shared)),
+            );
+          })
+        : Promise.resolve(new RateLimiterMemory(options));
+      limiters.set(points, limiter);
+    }
+    return limiter;
+  };
+
+  return {
+    plugin<C extends BaseContext & { viewer: Viewer; clientAddress?: string }>(): ApolloServerPlugin<C> {
+      return {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ schema, document, request, operation, contextValue }) {
+              const { viewer } = contextValue;
+              const key = viewer.anonymous ? `ip:${contextValue.clientAddress ?? 'unknown'}` : `sub:${viewer.id}`;
+              const points = budgetFor(viewer, config);
+              // Priced as the cost limit prices it (that plugin already refused what is too costly).
+              const cost = Math.max(
+                1,
+                operationCost(schema, document, request.variables ?? {}, { operationName: request.operationName ?? operation?.name?.value, maxFields }),
+              );
+              try {
+                await (await limiterFor(points)).consume(key, Math.min(cost, points));
+              } catch (rejection) {
+                if (!(rejection instanceof RateLimiterRes)) throw rejection;
+                const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+                throw new GraphQLError(`Rate limit reached: ${points} cost points per ${config.windowSeconds} s. Retry after ${retryAfter} s.`, {
+                  extensions: {
+                    code: 'RATE_LIMITED',
+                    retryAfterSeconds: retryAfter,
+                    http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+                  },
+                });
+              }
+            },
+          };
+        },
+      };
+    },
+    async close() {
+      await pool?.end();
+    },
+  };
+}
