@@ -1,0 +1,75 @@
+import type { AreaModel } from '../src/models';
+import { validateCommunityChanges, validateNewArea } from '../src/rules';
+import { refusal } from '../../../test/support/refusal';
+
+/** The registry's input rules, one edge at a time (they also run end to end in test/e2e). */
+
+
+const area = (code: string, level: AreaModel['level']): AreaModel => ({ code, name: '某', level, parentCode: null, officialCode: true });
+const CHENGHUA = area('510108000000', 'DISTRICT');
+const STREET = area('510108001000', 'STREET');
+
+describe('validateNewArea', () => {
+  test('a city has no parent; a community carries its figures; names are trimmed; officialCode defaults to true', () => {
+    expect(validateNewArea({ code: '510100000000', name: ' 成都市 ', level: 'CITY' }, null)).toEqual({
+      code: '510100000000',
+      name: '成都市',
+      level: 'CITY',
+      parentCode: null,
+      officialCode: true,
+      households: undefined,
+      population: undefined,
+    });
+    expect(
+      validateNewArea({ code: '510108001009', name: '新社区', level: 'COMMUNITY', parentCode: '510108001000', households: 0, population: 12, officialCode: false }, STREET),
+    ).toEqual({ code: '510108001009', name: '新社区', level: 'COMMUNITY', parentCode: '510108001000', officialCode: false, households: 0, population: 12 });
+  });
+
+  test.each([
+    ['an empty name', { code: '510108009000', name: '  ', level: 'STREET', parentCode: '510108000000' }, CHENGHUA, 'input.name', 'The name must not be empty.'],
+    ['a 101-character name', { code: '510108009000', name: '名'.repeat(101), level: 'STREET', parentCode: '510108000000' }, CHENGHUA, 'input.name', 'The name must be at most 100 characters.'],
+    ['a code padded for another level', { code: '510108009001', name: '甲', level: 'STREET', parentCode: '510108000000' }, CHENGHUA, 'input.code', '510108009001 is padded as a COMMUNITY code, not a STREET code.'],
+    ['a city with a parent', { code: '510100000000', name: '甲', level: 'CITY', parentCode: '510000000000' }, null, 'input.parentCode', 'A city has no parent in this registry.'],
+    ['a street without a parent', { code: '510108009000', name: '甲', level: 'STREET' }, null, 'input.parentCode', "A STREET needs its parent's code."],
+    ['an unregistered parent', { code: '510108009000', name: '甲', level: 'STREET', parentCode: '510108000000' }, null, 'input.parentCode', 'No area 510108000000 is registered.'],
+    ['a parent on the wrong rung', { code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108000000' }, CHENGHUA, 'input.parentCode', 'A COMMUNITY belongs under a STREET, and 510108000000 is a DISTRICT.'],
+    ['a code outside the parent', { code: '510107009000', name: '甲', level: 'STREET', parentCode: '510108000000' }, CHENGHUA, 'input.code', "510107009000 does not start with its parent's prefix 510108."],
+    ['a fractional figure', { code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108001000', households: 1.5 }, STREET, 'input.households', 'Figures must be whole numbers, zero or more.'],
+    ['a negative figure', { code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108001000', population: -1 }, STREET, 'input.population', 'Figures must be whole numbers, zero or more.'],
+    ['households on a street', { code: '510108009000', name: '甲', level: 'STREET', parentCode: '510108000000', households: 3 }, CHENGHUA, 'input.households', 'Only a community has households and population.'],
+    ['population on a street', { code: '510108009000', name: '甲', level: 'STREET', parentCode: '510108000000', population: 3 }, CHENGHUA, 'input.population', 'Only a community has households and population.'],
+  ])('refuses %s, naming the field', (_, input, parent, field, message) => {
+    expect(refusal(() => validateNewArea(input as never, parent))).toEqual({ code: 'BAD_USER_INPUT', field, message });
+  });
+
+  test('a 100-character name is accepted', () => {
+    expect(validateNewArea({ code: '510108009000', name: '名'.repeat(100), level: 'STREET', parentCode: '510108000000' }, CHENGHUA).name).toHaveLength(100);
+  });
+});
+
+describe('validateCommunityChanges', () => {
+  test('only the fields given are changed; blank text clears; text is trimmed', () => {
+    expect(validateCommunityChanges({ code: '510108001001', households: 0 })).toEqual({ households: 0 });
+    expect(
+      validateCommunityChanges({
+        code: '510108001001',
+        population: 5,
+        committeeContact: ' 张敏 ',
+        committeePhone: null,
+        serviceStationAddress: '   ',
+        serviceStationPhone: '+862884561234',
+      }),
+    ).toEqual({ population: 5, committeeContact: '张敏', committeePhone: null, serviceStationAddress: null, serviceStationPhone: '+862884561234' });
+    expect(validateCommunityChanges({ code: '510108001001', committeeContact: null })).toEqual({ committeeContact: null });
+    expect(validateCommunityChanges({ code: '510108001001', serviceStationAddress: '址'.repeat(200) }).serviceStationAddress).toHaveLength(200);
+  });
+
+  test.each([
+    ['nothing to change', { code: '510108001001' }, 'input', 'Give at least one field to change.'],
+    ['nothing but nulls for figures', { code: '510108001001', households: null, population: null }, 'input', 'Give at least one field to change.'],
+    ['an over-long address', { code: '510108001001', serviceStationAddress: '址'.repeat(201) }, 'input.serviceStationAddress', 'At most 200 characters.'],
+    ['a negative household count', { code: '510108001001', households: -1 }, 'input.households', 'Figures must be whole numbers, zero or more.'],
+  ])('refuses %s', (_, input, field, message) => {
+    expect(refusal(() => validateCommunityChanges(input as never))).toEqual({ code: 'BAD_USER_INPUT', field, message });
+  });
+});
