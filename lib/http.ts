@@ -75,7 +75,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       size += chunk.length;
       if (size > limit) {
         reject(new BodyTooLarge());
-        req.destroy();
+        // Stop keeping the body but let the socket live long enough to answer 413 (destroying
+        // it here reset the connection before the answer); the answer closes the connection.
+        req.removeAllListeners('data');
+        req.resume();
         return;
       }
       chunks.push(chunk);
