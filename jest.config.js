@@ -34,6 +34,10 @@ const databaseProject = (kind) => ({
 
 module.exports = {
   testTimeout: 60000,
+  // Files run in worker processes, recycled when they grow: PGlite's WebAssembly memory outlives
+  // a test file, and one process running the whole suite in band grew past 13 GB.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1500MB',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.unit.test.ts'], setupFiles: ['<rootDir>/test/support/env-unit.ts'] },
     databaseProject('pglite'),
