@@ -9,6 +9,26 @@ import type { ProcurementStore } from './store';
 
 export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: PeerClient, settings: ProcurementConfig) {
   const communityPages = new Map<string, DataLoader<string, string[]>>();
+  /** Ids of one page per owner, shared by every owner asked with the same page arguments. */
+  const pagedIds = <Row>(pages: Map<string, DataLoader<string, string[]>>, fetch: (owners: readonly string[], page: Page<(string | number)[]>) => Promise<Row[]>, ownerOf: (row: Row) => string, idOf: (row: Row) => string) =>
+    (page: Page<(string | number)[]>): DataLoader<string, string[]> => {
+      const key = JSON.stringify([page.first, page.after ?? null]);
+      let loader = pages.get(key);
+      if (!loader) {
+        loader = new DataLoader<string, string[]>(async (owners) => {
+          const byOwner = new Map<string, string[]>(owners.map((owner) => [owner, []]));
+          for (const row of await fetch(owners, page)) byOwner.get(ownerOf(row))?.push(idOf(row));
+          return owners.map((owner) => byOwner.get(owner)!);
+        });
+        pages.set(key, loader);
+      }
+      return loader;
+    };
+  const counts = <Row>(fetch: (owners: readonly string[]) => Promise<Row[]>, ownerOf: (row: Row) => string, countOf: (row: Row) => number) =>
+    new DataLoader<string, number>(async (owners) => {
+      const byOwner = new Map((await fetch(owners)).map((row) => [ownerOf(row), countOf(row)]));
+      return owners.map((owner) => byOwner.get(owner) ?? 0);
+    });
   return {
     settings,
     registry: createRegistry(peers),
@@ -35,24 +55,14 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
     contractEvaluation: keyedLoader((ids: readonly string[]) => store.evaluationsByContract(ids), (row) => row.contractId),
     supplierPerformance: groupedLoader((ids: readonly string[]) => store.completedEvaluationsBySupplier(ids), (row) => row.supplierId),
 
-    /** Ids of one page of projects per community, shared by every community asked with the same arguments. */
-    communityProjectIds(page: Page<(string | number)[]>): DataLoader<string, string[]> {
-      const key = JSON.stringify([page.first, page.after ?? null]);
-      let loader = communityPages.get(key);
-      if (!loader) {
-        loader = new DataLoader<string, string[]>(async (codes) => {
-          const byCommunity = new Map<string, string[]>(codes.map((code) => [code, []]));
-          for (const row of await store.communityProjectIds(codes, page)) byCommunity.get(row.community)?.push(row.id);
-          return codes.map((code) => byCommunity.get(code)!);
-        });
-        communityPages.set(key, loader);
-      }
-      return loader;
-    },
-    communityProjectCount: new DataLoader<string, number>(async (codes) => {
-      const counts = new Map((await store.countCommunityProjects(codes)).map((row) => [row.community, row.count]));
-      return codes.map((code) => counts.get(code) ?? 0);
-    }),
+    /** Ids of one page of projects per community. */
+    communityProjectIds: pagedIds(communityPages, (codes, page) => store.communityProjectIds(codes, page), (row) => row.community, (row) => row.id),
+    communityProjectCount: counts((codes) => store.countCommunityProjects(codes), (row) => row.community, (row) => row.count),
+    /** Ids of one page of bids per organisation, and of contracts per supplier: one statement for a whole page of organisations. */
+    organizationBidIds: pagedIds(new Map(), (ids, page) => store.organizationBidIds(ids, page), (row) => row.organizationId, (row) => row.id),
+    organizationBidCount: counts((ids) => store.countOrganizationBids(ids), (row) => row.organizationId, (row) => row.count),
+    supplierContractIds: pagedIds(new Map(), (ids, page) => store.supplierContractIds(ids, page), (row) => row.supplierId, (row) => row.id),
+    supplierContractCount: counts((ids) => store.countSupplierContracts(ids), (row) => row.supplierId, (row) => row.count),
   };
 }
 

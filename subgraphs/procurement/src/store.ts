@@ -339,17 +339,28 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
       return rows.map((row) => ({ tenderId: row.tenderId, count: row._count._all }));
     },
 
-    async organizationBidPage(organizationId: string, page: Page<Key>): Promise<BidModel[]> {
-      const after = afterKey(page.after, (_, id) => ({ id: { gt: id } }));
-      const rows = await prisma.bid.findMany({
-        where: { organizationId, ...(after ?? {}) },
-        orderBy: { id: 'asc' },
-        take: page.first + 1,
-      });
-      return rows.map(toBid);
+    /**
+     * One page of bids per organisation, for every organisation asked at once: one statement,
+     * a LIMITed lateral subquery each, so a page of organisations with their bids stays flat.
+     */
+    async organizationBidIds(organizationIds: readonly string[], page: Page<Key>): Promise<{ organizationId: string; id: string }[]> {
+      const after = page.after ? Prisma.sql`AND b.id > ${String(page.after[1])}::uuid` : Prisma.empty;
+      return prisma.$queryRaw<{ organizationId: string; id: string }[]>`
+        SELECT o.id AS "organizationId", b.id::text AS id
+          FROM unnest(${organizationIds.filter(isUuid)}::uuid[]) AS o(id)
+          CROSS JOIN LATERAL (
+            SELECT b.id FROM procurement.bid b
+             WHERE b.organization_id = o.id ${after}
+             ORDER BY b.id LIMIT ${page.first + 1}
+          ) AS b
+         ORDER BY o.id, b.id`;
     },
 
-    countOrganizationBids: (organizationId: string) => prisma.bid.count({ where: { organizationId } }),
+    async countOrganizationBids(organizationIds: readonly string[]): Promise<{ organizationId: string; count: number }[]> {
+      return prisma.$queryRaw<{ organizationId: string; count: number }[]>`
+        SELECT organization_id::text AS "organizationId", count(*)::int AS count FROM procurement.bid
+         WHERE organization_id = ANY(${organizationIds.filter(isUuid)}::uuid[]) GROUP BY organization_id`;
+    },
 
     async objectionsByTender(tenderIds: readonly string[]): Promise<ObjectionModel[]> {
       return prisma.objection.findMany({ where: { tenderId: { in: [...tenderIds] } }, orderBy: [{ tenderId: 'asc' }, { filedAt: 'asc' }] });
@@ -379,19 +390,27 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
 
     countContracts: (filter: ContractFilter, today: string) => prisma.contract.count({ where: contractWhere(filter, today) }),
 
-    async supplierContractPage(supplierId: string, page: Page<Key>): Promise<ContractModel[]> {
-      const after = afterKey(page.after, (endsOn, id) => ({
-        OR: [{ endsOn: { gt: toDate(String(endsOn)) } }, { endsOn: toDate(String(endsOn)), id: { gt: id } }],
-      }));
-      const rows = await prisma.contract.findMany({
-        where: { supplierId, ...(after ?? {}) },
-        orderBy: [{ endsOn: 'asc' }, { id: 'asc' }],
-        take: page.first + 1,
-      });
-      return rows.map(toContract);
+    /** One page of contracts per supplier (by end date, then id), for every supplier asked at once: one statement. */
+    async supplierContractIds(supplierIds: readonly string[], page: Page<Key>): Promise<{ supplierId: string; id: string }[]> {
+      const after = page.after
+        ? Prisma.sql`AND (c.ends_on, c.id) > (${String(page.after[0])}::date, ${String(page.after[1])}::uuid)`
+        : Prisma.empty;
+      return prisma.$queryRaw<{ supplierId: string; id: string }[]>`
+        SELECT s.id::text AS "supplierId", c.id::text AS id
+          FROM unnest(${supplierIds.filter(isUuid)}::uuid[]) AS s(id)
+          CROSS JOIN LATERAL (
+            SELECT c.id, c.ends_on FROM procurement.contract c
+             WHERE c.supplier_id = s.id ${after}
+             ORDER BY c.ends_on, c.id LIMIT ${page.first + 1}
+          ) AS c
+         ORDER BY s.id, c.ends_on, c.id`;
     },
 
-    countSupplierContracts: (supplierId: string) => prisma.contract.count({ where: { supplierId } }),
+    async countSupplierContracts(supplierIds: readonly string[]): Promise<{ supplierId: string; count: number }[]> {
+      return prisma.$queryRaw<{ supplierId: string; count: number }[]>`
+        SELECT supplier_id::text AS "supplierId", count(*)::int AS count FROM procurement.contract
+         WHERE supplier_id = ANY(${supplierIds.filter(isUuid)}::uuid[]) GROUP BY supplier_id`;
+    },
 
     async milestonesById(ids: readonly string[]): Promise<MilestoneModel[]> {
       return (await prisma.milestone.findMany({ where: { id: { in: ids.filter(isUuid) } } })).map(toMilestone);

@@ -140,18 +140,23 @@ export const PerformanceEvaluation: PerformanceEvaluationResolvers = {
   evaluator: (evaluation) => ({ id: evaluation.evaluatorId }),
 };
 
+/** The rows a loadMany found, in order (an id always names a row the same statement just read). */
+function present<T>(rows: readonly (T | null | Error)[]): T[] {
+  return rows.filter((row): row is T => row !== null && !(row instanceof Error));
+}
+
 export const Organization: OrganizationResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
-  bids: async (organization, args, { viewer, store }) => {
+  bids: async (organization, args, { viewer, loaders }) => {
     if (!actsFor(viewer, organization.id)) throw forbidden("An organisation's bids are for its own admin.");
     const page = keyedPage(args, ['uuid', 'uuid']);
-    const rows = await store.organizationBidPage(organization.id, page);
-    return toConnection(rows, page, (bid) => [bid.id, bid.id], () => store.countOrganizationBids(organization.id));
+    const rows = present(await loaders.bid.loadMany(await loaders.organizationBidIds(page).load(organization.id)));
+    return toConnection(rows, page, (bid) => [bid.id, bid.id], () => loaders.organizationBidCount.load(organization.id));
   },
-  contracts: async (organization, args, { store }) => {
+  contracts: async (organization, args, { loaders }) => {
     const page = keyedPage(args, ['date', 'uuid']);
-    const rows = await store.supplierContractPage(organization.id, page);
-    return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => store.countSupplierContracts(organization.id));
+    const rows = present(await loaders.contract.loadMany(await loaders.supplierContractIds(page).load(organization.id)));
+    return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => loaders.supplierContractCount.load(organization.id));
   },
   contractPerformance: (organization, _, { loaders }) => loaders.supplierPerformance.load(organization.id),
 };
@@ -160,8 +165,7 @@ export const Community: CommunityResolvers = {
   __resolveReference: (reference) => ({ code: reference.code }),
   procurementProjects: async (community, args, { loaders }) => {
     const page = keyedPage(args, ['uuid', 'uuid']);
-    const ids = await loaders.communityProjectIds(page).load(community.code);
-    const rows = (await loaders.project.loadMany(ids)).filter((row): row is ProcurementProjectModel => row !== null && !(row instanceof Error));
+    const rows = present(await loaders.project.loadMany(await loaders.communityProjectIds(page).load(community.code)));
     return toConnection(rows, page, (project) => [project.id, project.id], () => loaders.communityProjectCount.load(community.code));
   },
 };
