@@ -8,10 +8,15 @@ import { launchGraph } from './launch';
   const config = loadConfig(process.env, subgraphDefaults());
   const log = serviceLogger(config, 'launcher');
   const graph = await launchGraph({ config, log, subgraphs, seed: true });
-  onShutdown(log, async () => {
-    await graph.stop();
-    console.log('Stopped cleanly.');
-  });
+  // The whole graph closes five servers and the embedded database: allow it more than one service's grace.
+  onShutdown(
+    log,
+    async () => {
+      await graph.stop();
+      console.log('Stopped cleanly.');
+    },
+    30_000,
+  );
   const database = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   console.log(`
 Community Resource Graph is up on ${database}.

@@ -11,7 +11,9 @@ const REQUESTS = 200;
 
 let graph: TestGraph;
 beforeAll(async () => {
-  graph = await startTestGraph();
+  // The race is about never overbooking: on a loaded 2-core machine PGlite's one-at-a-time
+  // queue can outlast the gateway's default 10 s subgraph deadline, which is tested elsewhere.
+  graph = await startTestGraph({ config: { SUBGRAPH_TIMEOUT_MS: '120000' } });
 });
 afterAll(async () => {
   await graph?.stop();
