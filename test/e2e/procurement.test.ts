@@ -281,6 +281,46 @@ describe('contracts', () => {
     expect(paid.recordPayment.contract.paid.amount).toBe('660000.00');
   });
 
+  test("a project's audit trail holds every step under it, in order, with actors; only officers covering it read it", async () => {
+    const { projectId, tenderId, bidIds, contractId, milestoneIds } = await activeContract(graph);
+    const token = await officer();
+    await ok(graph, RECORD_PAYMENT, { input: { contractId, amount: '100000.00', paidOn: '2026-12-10' } }, token);
+    const HISTORY = `query ($id: ID!) { procurementProject(id: $id) { history { entityType entityId action actor actorOrganizationId reason } } }`;
+    const { history } = (await ok(graph, HISTORY, { id: projectId }, token)).procurementProject;
+    const steps = history.map((e: { entityType: string; action: string }) => `${e.entityType}:${e.action}`);
+    expect(steps).toEqual([
+      'Project:CREATE',
+      'Tender:PUBLISH',
+      'Bid:SUBMIT',
+      'Bid:SUBMIT',
+      'Bid:SUBMIT',
+      'Tender:AWARD',
+      'Contract:CREATE',
+      'Contract:STATUS_ACTIVE',
+      'Payment:RECORD',
+    ]);
+    expect(history.slice(0, 2).map((e: { entityId: string }) => e.entityId)).toEqual([projectId, tenderId]);
+    expect(history.filter((e: { entityType: string }) => e.entityType === 'Bid').map((e: { entityId: string }) => e.entityId).sort()).toEqual([...bidIds].sort());
+    expect(history.filter((e: { entityType: string }) => e.entityType === 'Contract').map((e: { entityId: string }) => e.entityId)).toEqual([contractId, contractId]);
+    // The bidders acted for their organisations; the officer for none.
+    expect(history.filter((e: { entityType: string }) => e.entityType === 'Bid').every((e: { actorOrganizationId: string | null }) => e.actorOrganizationId)).toBe(true);
+    expect(history[0].actor).toBeTruthy();
+    expect(milestoneIds).toHaveLength(1);
+    // Another project's steps never leak into this trail.
+    const other = await activeContract(graph);
+    const again = (await ok(graph, HISTORY, { id: projectId }, token)).procurementProject.history;
+    expect(again).toEqual(history);
+    expect(again.some((e: { entityId: string }) => e.entityId === other.contractId)).toBe(false);
+
+    for (const [who, caller] of [
+      ['another district', await officer('510104000000')],
+      ['a supplier', await orgAdmin(other.bidders[0]!)],
+    ] as const) {
+      const response = await graph.request(HISTORY, { token: caller, variables: { id: projectId } });
+      expect([who, response.body.errors?.[0]?.extensions?.code]).toEqual([who, 'FORBIDDEN']);
+    }
+  });
+
   test('a third-party evaluator scores the contract; the result shows on the supplier', async () => {
     const { contractId, bidders, award } = await activeContract(graph);
     const supplier = bidders.find((b) => b.id === award.supplier.id)!;

@@ -36,6 +36,7 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
     budgetLine: keyedLoader((ids: readonly string[]) => store.budgetLinesById(ids), (line) => line.id),
     project: keyedLoader((ids: readonly string[]) => store.projectsById(ids), (project) => project.id),
     projectCommunities: groupedLoader((ids: readonly string[]) => store.projectCommunities(ids), (row) => row.projectId),
+    projectHistory: groupedLoader((ids: readonly string[]) => store.projectHistory(ids), (event) => event.projectId),
     projectTargets: groupedLoader((ids: readonly string[]) => store.projectTargets(ids), (row) => row.projectId),
     tender: keyedLoader((ids: readonly string[]) => store.tendersById(ids), (tender) => tender.id),
     projectTenders: groupedLoader((ids: readonly string[]) => store.tendersByProject(ids), (tender) => tender.projectId),

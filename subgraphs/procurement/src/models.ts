@@ -183,3 +183,15 @@ export type ProjectConnectionModel = Connection<ProcurementProjectModel>;
 export type BidConnectionModel = Connection<BidModel>;
 export type MilestoneConnectionModel = Connection<MilestoneModel>;
 export type TenderRiskConnectionModel = Connection<TenderRiskModel>;
+
+/** One audit entry, with the project it belongs to (for grouping a page of projects' trails). */
+export interface ProcurementEventModel {
+  projectId: string;
+  entityType: string;
+  entityId: string;
+  action: string;
+  actor: string;
+  actorOrganizationId: string | null;
+  reason: string | null;
+  at: Date;
+}

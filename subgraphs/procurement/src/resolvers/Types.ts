@@ -42,6 +42,10 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   targets: (project, _, { loaders }) => loaders.projectTargets.load(project.id),
   tenders: (project, _, { loaders }) => loaders.projectTenders.load(project.id),
   contract: (project, _, { loaders }) => loaders.projectContract.load(project.id),
+  history: (project, _, { viewer, loaders }) => {
+    requireReader(viewer, project.areaCode, "A project's audit trail");
+    return loaders.projectHistory.load(project.id);
+  },
 };
 
 export const Tender: TenderResolvers = {
