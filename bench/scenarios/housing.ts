@@ -1,4 +1,4 @@
-import type { ScenarioFactory } from './types';
+import { under, type ScenarioFactory } from './types';
 
 /** The housing subgraph's main reads: the sales-permit clearance and the district shortfall. */
 const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
@@ -24,6 +24,18 @@ const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
           token: authority.get(development.city),
         };
       },
+      subgraph: { name: 'housing' },
+      // The development's premises with their sign-offs, inspections and buyback: what the reasons are made from.
+      sql: (i) =>
+        query(
+          `SELECT p.id, p.state, p.building,
+                  ARRAY(SELECT s.role::text FROM housing.plan_sign_off s WHERE s.premises_id = p.id) AS sign_offs,
+                  (SELECT max(n.round) FROM housing.inspection n WHERE n.premises_id = p.id) AS rounds,
+                  (SELECT b.state::text FROM housing.buyback b WHERE b.premises_id = p.id) AS buyback
+             FROM housing.development d JOIN housing.premises p ON p.development_id = d.id
+            WHERE d.id = $1::uuid ORDER BY p.id`,
+          [developments[i % developments.length]!.id],
+        ),
     },
     {
       name: 'premises-shortfall',
@@ -33,6 +45,19 @@ const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
         variables: { w: districts[i % districts.length] },
         token: officers[i % districts.length],
       }),
+      subgraph: { name: 'housing' },
+      // Households from the registry, owned (in use) and leased area per community, the standard, the worst 20 and the count.
+      sql: (i) =>
+        query(
+          `WITH need AS (
+             SELECT c.code, greatest(350, c.households * 30 / 100.0) AS required,
+                    coalesce((SELECT sum(coalesce(p.accepted_area, p.planned_area)) FROM housing.premises p WHERE p.community_code = c.code AND p.state = 'IN_USE'), 0) AS owned,
+                    coalesce((SELECT sum(l.area) FROM housing.lease l WHERE l.community_code = c.code AND current_date BETWEEN l.starts_on AND l.ends_on), 0) AS leased
+               FROM communities.community c WHERE c.code LIKE $1)
+           SELECT code, required, owned, leased, required - owned - leased AS shortfall, count(*) OVER () AS total
+             FROM need WHERE required > owned + leased ORDER BY shortfall DESC, code LIMIT 20`,
+          [under(districts[i % districts.length])],
+        ),
     },
   ];
 };
