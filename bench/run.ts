@@ -7,7 +7,8 @@
  * gateway, straight to the owning subgraph, and as plain SQL (the floor). It reports latency
  * percentiles, the ratios gateway/subgraph, subgraph/SQL and N×/1×, SQL statements per request
  * (in this process only: counted where the subgraphs send them) and in-flight merges at the
- * gateway. Results go to bench/results/<time>.json.
+ * gateway. The scales run side by side and take turns per measurement. Results go to
+ * bench/results/<time>.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -75,15 +76,21 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (value: number, digits = 2) => +value.toFixed(digits);
 
+interface Sample {
+  latencies: number[];
+  errors: number;
+  firstError?: unknown;
+  statements: number | null;
+  seconds: number;
+}
+
 /**
  * Runs `send(i)` from `concurrency` clients for `seconds` after a short warm-up; i counts up
  * across all clients, so consecutive requests have different parameters.
  */
-async function drive(send: (i: number) => Promise<unknown>, options: Options, statements?: () => number): Promise<Measure> {
+async function sample(send: (i: number) => Promise<unknown>, seconds: number, options: Options, statements?: () => number): Promise<Sample> {
   let counter = 0;
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: unknown;
+  const result: Sample = { latencies: [], errors: 0, statements: null, seconds: 0 };
   const run = async (deadline: number, record: boolean) => {
     while (Date.now() < deadline) {
       const started = performance.now();
@@ -95,30 +102,37 @@ async function drive(send: (i: number) => Promise<unknown>, options: Options, st
         problem = error instanceof Error ? error.message : error;
       }
       if (!record) continue;
-      latencies.push(performance.now() - started);
+      result.latencies.push(performance.now() - started);
       if (problem !== undefined) {
-        errors++;
-        firstError ??= problem;
+        result.errors++;
+        result.firstError ??= problem;
       }
     }
   };
-  const warmup = Date.now() + Math.min(2000, options.seconds * 200);
-  await Promise.all(Array.from({ length: options.concurrency }, () => run(warmup, false)));
+  await Promise.all(Array.from({ length: options.concurrency }, () => run(Date.now() + 500, false)));
   const before = statements?.();
   const started = Date.now();
-  await Promise.all(Array.from({ length: options.concurrency }, () => run(started + options.seconds * 1000, true)));
+  await Promise.all(Array.from({ length: options.concurrency }, () => run(started + seconds * 1000, true)));
   const after = statements?.();
-  const elapsed = (Date.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  result.seconds = (Date.now() - started) / 1000;
+  // The warm-up's last requests still running when counting started make this approximate to ±concurrency/requests.
+  if (before !== undefined && after !== undefined) result.statements = after - before;
+  return result;
+}
+
+function summarize(samples: Sample[]): Measure {
+  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
+  const counted = samples.every((s) => s.statements !== null);
+  const firstError = samples.find((s) => s.firstError !== undefined)?.firstError;
   return {
     requests: latencies.length,
-    errors,
-    requestsPerSecond: Math.round(latencies.length / elapsed),
+    errors: samples.reduce((sum, s) => sum + s.errors, 0),
+    requestsPerSecond: Math.round(latencies.length / seconds),
     p50ms: round(percentile(latencies, 50), 1),
     p95ms: round(percentile(latencies, 95), 1),
     p99ms: round(percentile(latencies, 99), 1),
-    // The requests of the warm-up's tail still running when counting started make this approximate to ±concurrency/requests.
-    statementsPerRequest: before === undefined || after === undefined ? null : round((after - before) / Math.max(1, latencies.length), 1),
+    statementsPerRequest: counted ? round(samples.reduce((sum, s) => sum + s.statements!, 0) / Math.max(1, latencies.length), 1) : null,
     ...(firstError === undefined ? {} : { firstError }),
   };
 }
@@ -180,7 +194,17 @@ async function prepareDatabase(scale: number, options: Options): Promise<{ url?:
   return { url: url.toString(), dataDir, drop: async () => void (options.reuse ? undefined : await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
-async function benchScale(scale: number, options: Options): Promise<{ seed: ScaleSummary; results: ScenarioResult[] }> {
+/** One scale's seeded database and running graph, with its scenarios read from its data. */
+interface ScaleRun {
+  scale: number;
+  seed: ScaleSummary;
+  graph: RunningBench;
+  scenarios: Scenario[];
+  floorStatements: () => number;
+  close(): Promise<void>;
+}
+
+async function openScale(scale: number, options: Options): Promise<ScaleRun> {
   const target = await prepareDatabase(scale, options);
   const ports = Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_PORT`, '0']));
   const config = loadConfig(
@@ -190,12 +214,16 @@ async function benchScale(scale: number, options: Options): Promise<{ seed: Scal
   );
   const database = await openConfiguredDatabase(config);
   let graph: RunningBench | undefined;
+  const close = async () => {
+    await graph?.stop();
+    await database.close();
+    await target.drop();
+  };
   try {
     await migrate(database);
     const seed = await seedScale(database, await loadSubgraphs(), scale);
-    console.log(`\n${scale}×: ${JSON.stringify(seed)}`);
+    console.log(`${scale}×: ${JSON.stringify(seed)}`);
     graph = options.processes ? await startProcesses(config, database) : await startInProcess(config, database);
-    const running = graph;
     let floorStatements = 0;
     const scenarios = await loadScenarios({
       signToken: (claims) => signToken(SECRET, claims),
@@ -204,38 +232,70 @@ async function benchScale(scale: number, options: Options): Promise<{ seed: Scal
         return database.query(sql, params);
       },
     });
-    const results: ScenarioResult[] = [];
-    for (const scenario of scenarios.filter((s) => !options.only || s.name === options.only)) {
-      const mergedBefore = await mergedSoFar(running.gatewayUrl);
-      const gateway = { ...(await drive((i) => post(running.gatewayUrl, scenario.request(i)), options, running.statements)), merged: 0 };
-      gateway.merged = (await mergedSoFar(running.gatewayUrl)) - mergedBefore;
-      const result: ScenarioResult = { scenario: scenario.name, description: scenario.description, gateway };
+    return { scale, seed, graph, scenarios, floorStatements: () => floorStatements, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Rounds per measurement: the scales take turns, so a change in the machine's load hits both. */
+const ROUNDS = 3;
+
+/**
+ * Measures every scenario at every scale: gateway, then subgraph, then SQL, each in ROUNDS
+ * short turns alternating between the scales, so the N×/1× ratios compare figures taken
+ * minutes, not a quarter of an hour, apart on a machine whose load keeps changing.
+ */
+async function measure(runs: ScaleRun[], options: Options): Promise<ScenarioResult[][]> {
+  const results: ScenarioResult[][] = runs.map(() => []);
+  const names = runs[0]!.scenarios.map((s) => s.name).filter((name) => !options.only || name === options.only);
+  const turn = options.seconds / ROUNDS;
+  for (const name of names) {
+    const scenarios = runs.map((run) => run.scenarios.find((s) => s.name === name)!);
+    const samples = runs.map(() => ({ gateway: [] as Sample[], subgraph: [] as Sample[], sql: [] as Sample[] }));
+    const mergedBefore = await Promise.all(runs.map((run) => mergedSoFar(run.graph.gatewayUrl)));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [k, run] of runs.entries()) {
+        samples[k]!.gateway.push(await sample((i) => post(run.graph.gatewayUrl, scenarios[k]!.request(i)), turn, options, run.graph.statements));
+      }
+    }
+    const merged = await Promise.all(runs.map(async (run, k) => (await mergedSoFar(run.graph.gatewayUrl)) - mergedBefore[k]!));
+    for (let round = 0; round < ROUNDS && scenarios[0]!.subgraph; round++) {
+      for (const [k, run] of runs.entries()) {
+        const scenario = scenarios[k]!;
+        const build = scenario.subgraph!.request ?? ((i: number) => scenario.request(i));
+        const url = run.graph.subgraphUrls[scenario.subgraph!.name]!;
+        samples[k]!.subgraph.push(await sample((i) => post(url, build(i)), turn, options, run.graph.statements));
+      }
+    }
+    for (let round = 0; round < ROUNDS && scenarios[0]!.sql; round++) {
+      for (const [k, run] of runs.entries()) {
+        const sql = scenarios[k]!.sql!.bind(scenarios[k]);
+        samples[k]!.sql.push(await sample((i) => sql(i), turn, options, run.floorStatements));
+      }
+    }
+    for (const [k, run] of runs.entries()) {
+      const scenario = scenarios[k]!;
+      const result: ScenarioResult = { scenario: name, description: scenario.description, gateway: { ...summarize(samples[k]!.gateway), merged: merged[k]! } };
       if (scenario.subgraph) {
-        const { name, note } = scenario.subgraph;
-        const build = scenario.subgraph.request ?? ((i: number) => scenario.request(i));
-        const url = running.subgraphUrls[name]!;
-        result.subgraph = { ...(await drive((i) => post(url, build(i)), options, running.statements)), name, ...(note ? { note } : {}) };
-        result.gatewayOverSubgraph = round(gateway.p50ms / result.subgraph.p50ms);
+        const { name: subgraph, note } = scenario.subgraph;
+        result.subgraph = { ...summarize(samples[k]!.subgraph), name: subgraph, ...(note ? { note } : {}) };
+        result.gatewayOverSubgraph = round(result.gateway.p50ms / result.subgraph.p50ms);
       }
       if (scenario.sql) {
-        const sql = scenario.sql.bind(scenario);
-        result.sql = await drive((i) => sql(i), options, () => floorStatements);
+        result.sql = summarize(samples[k]!.sql);
         if (result.subgraph) result.subgraphOverSql = round(result.subgraph.p50ms / result.sql.p50ms);
       }
-      results.push(result);
+      results[k]!.push(result);
       const line = (label: string, m?: Measure) =>
-        m ? `${label} p50 ${String(m.p50ms).padStart(6)} p95 ${String(m.p95ms).padStart(6)} ${String(m.requestsPerSecond).padStart(5)}/s stmts ${m.statementsPerRequest ?? '–'} err ${m.errors}` : '';
-      console.log(`${scenario.name.padEnd(30)} ${line('gateway', gateway)} merged ${gateway.merged}`);
-      if (result.subgraph) console.log(`${''.padEnd(30)} ${line('subgraph', result.subgraph)}`);
-      if (result.sql) console.log(`${''.padEnd(30)} ${line('sql', result.sql)}`);
-      for (const m of [gateway, result.subgraph, result.sql]) if (m?.firstError !== undefined) console.log(`  first error: ${JSON.stringify(m.firstError).slice(0, 300)}`);
+        m ? `${label.padEnd(8)} p50 ${String(m.p50ms).padStart(7)} p95 ${String(m.p95ms).padStart(7)} ${String(m.requestsPerSecond).padStart(5)}/s stmts ${m.statementsPerRequest ?? '–'} err ${m.errors}` : '';
+      console.log(`${`${name} ${run.scale}×`.padEnd(36)} ${line('gateway', result.gateway)} merged ${result.gateway.merged}`);
+      for (const [label, m] of [['subgraph', result.subgraph], ['sql', result.sql]] as const) if (m) console.log(`${''.padEnd(36)} ${line(label, m)}`);
+      for (const m of [result.gateway, result.subgraph, result.sql]) if (m?.firstError !== undefined) console.log(`  first error: ${JSON.stringify(m.firstError).slice(0, 300)}`);
     }
-    return { seed, results };
-  } finally {
-    await graph?.stop();
-    await database.close();
-    await target.drop();
   }
+  return results;
 }
 
 async function startInProcess(config: Config, database: Database): Promise<RunningBench> {
@@ -345,8 +405,15 @@ async function main(): Promise<void> {
   };
   const scale = Number(values.scale);
   const scales = scale === 1 ? [1] : [1, scale];
-  const runs = [];
-  for (const s of scales) runs.push({ scale: s, ...(await benchScale(s, options)) });
+  const opened: ScaleRun[] = [];
+  let measured: ScenarioResult[][];
+  try {
+    for (const s of scales) opened.push(await openScale(s, options));
+    measured = await measure(opened, options);
+  } finally {
+    for (const run of opened) await run.close();
+  }
+  const runs = opened.map((run, k) => ({ scale: run.scale, seed: run.seed, results: measured[k]! }));
   const report = {
     at: new Date().toISOString(),
     database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
@@ -355,6 +422,7 @@ async function main(): Promise<void> {
     cpus: os.cpus().length,
     loadAverage: os.loadavg().map((l) => round(l)),
     seconds: options.seconds,
+    rounds: ROUNDS,
     concurrency: options.concurrency,
     runs,
   };

@@ -1,5 +1,5 @@
 import { searchGrams } from '../../lib/db';
-import { under, type ScenarioFactory } from './types';
+import { spread, under, type ScenarioFactory } from './types';
 
 /** The communities registry's reads (alone and with the organisations serving each) and its one write. */
 const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
@@ -14,8 +14,11 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
   for (const city of new Set(communities.map(cityOf))) {
     cityAdmins.set(city, await signToken({ sub: `bench-admin-${city}`, roles: ['CITY_ADMIN'], area: city }));
   }
-  const NEEDLES = ['清波', '福', '锦绣', '和平', '幸福', '长青', '文化', '建设', '东风', '望江', '玉带', '桂花', '芙蓉', '金沙', '青龙', '红星'];
-  const scope = (i: number) => scopes[(i * 7) % scopes.length]!;
+  // More needles than clients, so two clients rarely send the same search at once.
+  const NEEDLES = ['清波', '福', '锦绣', '和平', '幸福', '长青', '文化', '建设', '东风', '望江', '玉带', '桂花', '芙蓉', '金沙', '青龙', '红星', '友谊', '春晓', '同心'];
+  // Page sizes times districts make more variants than clients (the demo has 7 districts).
+  const CONTACT_PAGES = [20, 10, 30];
+  const scope = (i: number) => scopes[spread(i, scopes.length)]!;
 
   const PAGE_FIELDS = 'totalCount edges { node { code name households street { name } district { name } area { ancestors { code } } } }';
   const page = (i: number) => ({
@@ -43,7 +46,7 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
       description: 'anonymous: one community with its street and district',
       request: (i) => ({
         query: 'query ($c: AreaCode!) { community(code: $c) { name households street { name } district { name } } }',
-        variables: { c: communities[(i * 13) % communities.length] },
+        variables: { c: communities[spread(i, communities.length)] },
       }),
       subgraph: { name: 'communities' },
       sql: (i) =>
@@ -52,7 +55,7 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
              FROM communities.area a JOIN communities.community c ON c.code = a.code
              JOIN communities.area s ON s.code = a.parent_code JOIN communities.area d ON d.code = s.parent_code
             WHERE a.code = $1`,
-          [communities[(i * 13) % communities.length]],
+          [communities[spread(i, communities.length)]],
         ),
     },
     {
@@ -90,16 +93,16 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
       name: 'officer-contacts',
       description: "district officer: the district's communities with contacts (auth + jurisdiction on every row)",
       request: (i) => ({
-        query: 'query ($w: AreaCode) { communities(filter: { within: $w }, first: 20) { edges { node { name contacts { committeePhone } } } } }',
-        variables: { w: districts[i % districts.length] },
+        query: 'query ($w: AreaCode, $n: Int) { communities(filter: { within: $w }, first: $n) { edges { node { name contacts { committeePhone } } } } }',
+        variables: { w: districts[i % districts.length], n: CONTACT_PAGES[i % CONTACT_PAGES.length] },
         token: officerTokens[i % districts.length],
       }),
       subgraph: { name: 'communities' },
       sql: (i) =>
         query(
           `SELECT a.name, c.committee_phone FROM communities.area a JOIN communities.community c ON c.code = a.code
-            WHERE a.level = 'COMMUNITY' AND a.code LIKE $1 ORDER BY a.code LIMIT 20`,
-          [under(districts[i % districts.length])],
+            WHERE a.level = 'COMMUNITY' AND a.code LIKE $1 ORDER BY a.code LIMIT $2`,
+          [under(districts[i % districts.length]), CONTACT_PAGES[i % CONTACT_PAGES.length]],
         ),
     },
     {
@@ -123,7 +126,7 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
       name: 'update-community',
       description: "city admin: update a community's figures (transaction + audit event), spread over every community",
       request: (i) => {
-        const code = communities[(i * 17) % communities.length]!;
+        const code = communities[spread(i + 1, communities.length)]!;
         return {
           query: 'mutation ($c: AreaCode!, $h: NonNegativeInt) { updateCommunity(input: { code: $c, households: $h }) { community { version } } }',
           variables: { c: code, h: 1000 + (i % 5000) },

@@ -1,4 +1,4 @@
-import type { ScenarioFactory } from './types';
+import { spread, type ScenarioFactory } from './types';
 
 /** The facility network's main reads (a week of availability, a district search) and its booking write. */
 
@@ -41,7 +41,7 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
   let bookings = 0;
   const week = (i: number) => {
     const start = midnight(localDay(i % 14));
-    return { id: listed[(i * 7) % listed.length]!.id, from: new Date(start).toISOString(), to: new Date(start + 7 * DAY_MS).toISOString() };
+    return { id: listed[spread(i, listed.length)]!.id, from: new Date(start).toISOString(), to: new Date(start + 7 * DAY_MS).toISOString() };
   };
 
   return [

@@ -1,4 +1,4 @@
-import { under, type ScenarioFactory } from './types';
+import { spread, under, type ScenarioFactory } from './types';
 
 /** The housing subgraph's main reads: the sales-permit clearance and the district shortfall. */
 const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
@@ -17,7 +17,7 @@ const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
       name: 'sales-permit-clearance',
       description: 'housing authority: may this development get its pre-sale permit (reasons per premises; the query is logged)',
       request: (i) => {
-        const development = developments[i % developments.length]!;
+        const development = developments[spread(i, developments.length)]!;
         return {
           query: 'query ($d: ID!) { salesPermitClearance(developmentId: $d) { status reasons { missingStep message premises { id state building } } } }',
           variables: { d: development.id },
@@ -34,15 +34,16 @@ const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
                   (SELECT b.state::text FROM housing.buyback b WHERE b.premises_id = p.id) AS buyback
              FROM housing.development d JOIN housing.premises p ON p.development_id = d.id
             WHERE d.id = $1::uuid ORDER BY p.id`,
-          [developments[i % developments.length]!.id],
+          [developments[spread(i, developments.length)]!.id],
         ),
     },
     {
       name: 'premises-shortfall',
       description: 'district officer: communities below the premises standard in a district (households from communities, one SQL statement)',
       request: (i) => ({
-        query: 'query ($w: AreaCode!) { premisesShortfall(within: $w, first: 20) { totalCount edges { node { community { code } shortfall requiredArea ownedArea leasedArea } } } }',
-        variables: { w: districts[i % districts.length] },
+        query: 'query ($w: AreaCode!, $n: Int) { premisesShortfall(within: $w, first: $n) { totalCount edges { node { community { code } shortfall requiredArea ownedArea leasedArea } } } }',
+        // Page sizes times districts make more variants than clients (the demo has 7 districts).
+        variables: { w: districts[i % districts.length], n: [20, 10, 30][i % 3] },
         token: officers[i % districts.length],
       }),
       subgraph: { name: 'housing' },
@@ -55,8 +56,8 @@ const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
                     coalesce((SELECT sum(l.area) FROM housing.lease l WHERE l.community_code = c.code AND current_date BETWEEN l.starts_on AND l.ends_on), 0) AS leased
                FROM communities.community c WHERE c.code LIKE $1)
            SELECT code, required, owned, leased, required - owned - leased AS shortfall, count(*) OVER () AS total
-             FROM need WHERE required > owned + leased ORDER BY shortfall DESC, code LIMIT 20`,
-          [under(districts[i % districts.length])],
+             FROM need WHERE required > owned + leased ORDER BY shortfall DESC, code LIMIT $2`,
+          [under(districts[i % districts.length]), [20, 10, 30][i % 3]],
         ),
     },
   ];

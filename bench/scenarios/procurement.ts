@@ -50,7 +50,7 @@ const procurementScenarios: ScenarioFactory = async ({ signToken, query }) => {
         const within = (tenderAreas.length ? tenderAreas : districts)[i % Math.max(1, tenderAreas.length || districts.length)]!;
         return {
           query: `query ($w: AreaCode!, $n: Int) { tendersAtRisk(within: $w, first: $n) { totalCount edges { node { eligibleSupply bidCount reasons tender { id closesAt project { title } } } } } }`,
-          variables: { w: within, n: [5, 20][i % 2] },
+          variables: { w: within, n: [5, 10, 20][i % 3] },
           token: tokens.get(within),
         };
       },

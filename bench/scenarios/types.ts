@@ -41,3 +41,14 @@ export function under(code: string | null | undefined): string {
   for (const length of [2, 4, 6, 9]) if (/^0+$/.test(code.slice(length))) return `${code.slice(0, length)}%`;
   return code;
 }
+
+/**
+ * The i-th of n items in a stride that visits every item before repeating (the stride is
+ * coprime with n), so neighbouring requests pick items far apart and no short cycle repeats.
+ */
+export function spread(i: number, n: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let stride = Math.max(1, Math.round(n * 0.618));
+  while (gcd(stride, n) !== 1) stride++;
+  return (i * stride) % n;
+}
