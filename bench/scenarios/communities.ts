@@ -1,55 +1,132 @@
-import { demoCity } from '../../prisma/seed/demo-city';
-import type { ScenarioFactory } from './types';
+import { searchGrams } from '../../lib/db';
+import { spread, under, type ScenarioFactory } from './types';
 
-/** The communities registry's reads and its one write. */
-const communitiesScenarios: ScenarioFactory = async ({ signToken }) => {
-  const communities = demoCity().communities.map((c) => c.code);
-  const districts = [...new Set(communities.map((c) => c.slice(0, 6).padEnd(12, '0')))];
+/** The communities registry's reads (alone and with the organisations serving each) and its one write. */
+const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
+  const areas = await query<{ code: string; level: string }>(`SELECT code, level::text AS level FROM communities.area ORDER BY code`);
+  const communities = areas.filter((a) => a.level === 'COMMUNITY').map((a) => a.code);
+  const districts = areas.filter((a) => a.level === 'DISTRICT').map((a) => a.code);
+  // A page of 50 over every kind of area, so the parameters keep changing: the city, its districts and streets.
+  const scopes: (string | null)[] = [null, ...areas.filter((a) => a.level !== 'COMMUNITY').map((a) => a.code)];
   const officerTokens = await Promise.all(districts.map((area) => signToken({ sub: `bench-${area}`, roles: ['DISTRICT_CIVIL_AFFAIRS'], area })));
   const cityOf = (code: string) => code.slice(0, 4).padEnd(12, '0');
   const cityAdmins = new Map<string, string>();
   for (const city of new Set(communities.map(cityOf))) {
     cityAdmins.set(city, await signToken({ sub: `bench-admin-${city}`, roles: ['CITY_ADMIN'], area: city }));
   }
+  // More needles than clients, so two clients rarely send the same search at once.
+  const NEEDLES = ['清波', '福', '锦绣', '和平', '幸福', '长青', '文化', '建设', '东风', '望江', '玉带', '桂花', '芙蓉', '金沙', '青龙', '红星', '友谊', '春晓', '同心'];
+  // Page sizes times districts make more variants than clients (the demo has 7 districts).
+  const CONTACT_PAGES = [20, 10, 30];
+  const scope = (i: number) => scopes[spread(i, scopes.length)]!;
+
+  const PAGE_FIELDS = 'totalCount edges { node { code name households street { name } district { name } area { ancestors { code } } } }';
+  const page = (i: number) => ({
+    query: `query ($w: AreaCode) { communities(filter: { within: $w }, first: 50) { ${PAGE_FIELDS} } }`,
+    variables: { w: scope(i) },
+  });
+  /** The page of 50 read with plain SQL: the rows with street, district and city, and the count. */
+  const pageSql = async (i: number) => {
+    const like = under(scope(i));
+    return Promise.all([
+      query(
+        `SELECT a.code, a.name, c.households, s.name AS street, d.name AS district, d.parent_code AS city
+           FROM communities.area a JOIN communities.community c ON c.code = a.code
+           JOIN communities.area s ON s.code = a.parent_code JOIN communities.area d ON d.code = s.parent_code
+          WHERE a.level = 'COMMUNITY' AND a.code LIKE $1 ORDER BY a.code LIMIT 50`,
+        [like],
+      ),
+      query(`SELECT count(*)::int AS total FROM communities.area WHERE level = 'COMMUNITY' AND code LIKE $1`, [like]),
+    ]);
+  };
+
   return [
     {
       name: 'community-by-code',
       description: 'anonymous: one community with its street and district',
       request: (i) => ({
         query: 'query ($c: AreaCode!) { community(code: $c) { name households street { name } district { name } } }',
-        variables: { c: communities[i % communities.length] },
+        variables: { c: communities[spread(i, communities.length)] },
       }),
+      subgraph: { name: 'communities' },
+      sql: (i) =>
+        query(
+          `SELECT a.name, c.households, s.name AS street, d.name AS district
+             FROM communities.area a JOIN communities.community c ON c.code = a.code
+             JOIN communities.area s ON s.code = a.parent_code JOIN communities.area d ON d.code = s.parent_code
+            WHERE a.code = $1`,
+          [communities[spread(i, communities.length)]],
+        ),
     },
     {
       name: 'communities-page-50',
-      description: 'anonymous: 50 communities with street, district and ancestors',
+      description: 'anonymous: 50 communities with street, district and ancestors, under an area that changes per request',
+      request: page,
+      subgraph: { name: 'communities' },
+      sql: pageSql,
+    },
+    {
+      name: 'communities-page-50-orgs',
+      description: 'anonymous: the same page with the first 5 organisations serving each community and their count (communities + organizations)',
       request: (i) => ({
-        query: 'query ($w: AreaCode) { communities(filter: { within: $w }, first: 50) { totalCount edges { node { name households street { name } district { name } area { ancestors { code } } } } } }',
-        variables: { w: i % 2 === 0 ? null : '510100000000' },
+        query: `query ($w: AreaCode) { communities(filter: { within: $w }, first: 50) { totalCount edges { node { code name households street { name } district { name } area { ancestors { code } }
+          organizations(first: 5) { totalCount edges { node { name } } } } } } }`,
+        variables: { w: scope(i) },
       }),
+      subgraph: { name: 'communities', request: page, note: 'the communities part of the page' },
+      sql: async (i) => {
+        const [rows] = await pageSql(i);
+        const codes = (rows as { code: string }[]).map((r) => r.code.trim());
+        return query(
+          `SELECT c.code, (SELECT count(DISTINCT o.id)::int FROM organizations.service_area sa JOIN organizations.organization o ON o.id = sa.organization_id AND o.status = 'ACTIVE'
+                            WHERE sa.prefix IN (substr(c.code, 1, 2), substr(c.code, 1, 4), substr(c.code, 1, 6), substr(c.code, 1, 9), c.code)) AS total,
+                  ARRAY(SELECT o.name FROM organizations.organization o
+                         WHERE o.status = 'ACTIVE' AND o.id IN (SELECT sa.organization_id FROM organizations.service_area sa
+                                 WHERE sa.prefix IN (substr(c.code, 1, 2), substr(c.code, 1, 4), substr(c.code, 1, 6), substr(c.code, 1, 9), c.code))
+                         ORDER BY o.name, o.id LIMIT 5) AS names
+             FROM unnest($1::text[]) AS c(code)`,
+          [codes],
+        );
+      },
     },
     {
       name: 'officer-contacts',
-      description: 'district officer: the district\'s communities with contacts (auth + jurisdiction on every row)',
+      description: "district officer: the district's communities with contacts (auth + jurisdiction on every row)",
       request: (i) => ({
-        query: 'query ($w: AreaCode) { communities(filter: { within: $w }, first: 20) { edges { node { name contacts { committeePhone } } } } }',
-        variables: { w: districts[i % districts.length] },
+        query: 'query ($w: AreaCode, $n: Int) { communities(filter: { within: $w }, first: $n) { edges { node { name contacts { committeePhone } } } } }',
+        variables: { w: districts[i % districts.length], n: CONTACT_PAGES[i % CONTACT_PAGES.length] },
         token: officerTokens[i % districts.length],
       }),
+      subgraph: { name: 'communities' },
+      sql: (i) =>
+        query(
+          `SELECT a.name, c.committee_phone FROM communities.area a JOIN communities.community c ON c.code = a.code
+            WHERE a.level = 'COMMUNITY' AND a.code LIKE $1 ORDER BY a.code LIMIT $2`,
+          [under(districts[i % districts.length]), CONTACT_PAGES[i % CONTACT_PAGES.length]],
+        ),
     },
     {
       name: 'name-search',
       description: 'anonymous: Chinese substring search over community names',
       request: (i) => ({
         query: 'query ($q: String) { communities(filter: { nameContains: $q }, first: 10) { totalCount edges { node { code name } } } }',
-        variables: { q: ['清波', '福', '社区', '锦绣', '和平'][i % 5] },
+        variables: { q: NEEDLES[i % NEEDLES.length] },
       }),
+      subgraph: { name: 'communities' },
+      sql: (i) => {
+        const needle = NEEDLES[i % NEEDLES.length]!;
+        const params = [searchGrams(needle), `%${needle}%`];
+        return Promise.all([
+          query(`SELECT code, name FROM communities.area WHERE level = 'COMMUNITY' AND name_grams @> $1::text[] AND name LIKE $2 ORDER BY code LIMIT 10`, params),
+          query(`SELECT count(*)::int AS total FROM communities.area WHERE level = 'COMMUNITY' AND name_grams @> $1::text[] AND name LIKE $2`, params),
+        ]);
+      },
     },
     {
       name: 'update-community',
-      description: 'city admin: update a community\'s figures (transaction + audit event), spread over 130 rows',
+      description: "city admin: update a community's figures (transaction + audit event), spread over every community",
       request: (i) => {
-        const code = communities[i % communities.length]!;
+        const code = communities[spread(i + 1, communities.length)]!;
         return {
           query: 'mutation ($c: AreaCode!, $h: NonNegativeInt) { updateCommunity(input: { code: $c, households: $h }) { community { version } } }',
           variables: { c: code, h: 1000 + (i % 5000) },

@@ -1,4 +1,4 @@
-import type { ScenarioFactory } from './types';
+import { spread, type ScenarioFactory } from './types';
 
 /** The facility network's main reads (a week of availability, a district search) and its booking write. */
 
@@ -39,17 +39,40 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
     Array.from({ length: 1000 }, (_, i) => signToken({ sub: `bench-resident-${i}`, roles: ['RESIDENT'], area: communities[i % communities.length]! })),
   );
   let bookings = 0;
+  const week = (i: number) => {
+    const start = midnight(localDay(i % 14));
+    return { id: listed[spread(i, listed.length)]!.id, from: new Date(start).toISOString(), to: new Date(start + 7 * DAY_MS).toISOString() };
+  };
 
   return [
     {
       name: 'availability-week',
       description: 'anonymous: free capacity per slot of one facility over seven days (one SQL statement)',
       request: (i) => {
-        const start = midnight(localDay(i % 14));
+        const { id, from, to } = week(i);
         return {
           query: 'query ($id: ID!, $f: DateTime!, $t: DateTime!) { availability(facilityId: $id, from: $f, to: $t) { startsAt free } }',
-          variables: { id: listed[(i * 7) % listed.length]!.id, f: new Date(start).toISOString(), t: new Date(start + 7 * DAY_MS).toISOString() },
+          variables: { id, f: from, t: to },
         };
+      },
+      subgraph: { name: 'facilities' },
+      // Every slot inside the opening hours, less the places active bookings hold (closures left out).
+      sql: (i) => {
+        const { id, from, to } = week(i);
+        return query(
+          `SELECT s.at AS starts_at, f.capacity - coalesce(sum(b.quantity), 0)::int AS free
+             FROM facilities.facility f
+            CROSS JOIN LATERAL generate_series($2::timestamptz, $3::timestamptz - make_interval(mins => f.slot_minutes), make_interval(mins => f.slot_minutes)) AS s(at)
+             JOIN facilities.opening_hours oh ON oh.facility_id = f.id
+                  AND oh.weekday = extract(isodow FROM s.at AT TIME ZONE 'Asia/Shanghai')
+                  AND extract(hour FROM s.at AT TIME ZONE 'Asia/Shanghai') * 60 + extract(minute FROM s.at AT TIME ZONE 'Asia/Shanghai') >= oh.start_minute
+                  AND extract(hour FROM s.at AT TIME ZONE 'Asia/Shanghai') * 60 + extract(minute FROM s.at AT TIME ZONE 'Asia/Shanghai') < oh.end_minute
+             LEFT JOIN facilities.booking b ON b.facility_id = f.id AND b.status IN ('PENDING', 'CONFIRMED')
+                  AND tstzrange(b.starts_at, b.ends_at) && tstzrange(s.at, s.at + make_interval(mins => f.slot_minutes))
+            WHERE f.id = $1::uuid
+            GROUP BY s.at, f.capacity ORDER BY s.at`,
+          [id, from, to],
+        );
       },
     },
     {
@@ -64,6 +87,7 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
           variables: { k: KINDS[i % KINDS.length], n: near, f: new Date(start).toISOString(), t: new Date(start + 7 * DAY_MS).toISOString(), m: 1 + (i % 2) },
         };
       },
+      subgraph: { name: 'facilities' },
     },
     {
       name: 'book-facility',

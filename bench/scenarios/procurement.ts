@@ -1,4 +1,4 @@
-import type { ScenarioFactory } from './types';
+import { under, type BenchRequest, type ScenarioFactory } from './types';
 
 /** Procurement officers' main reads: contracts with overdue milestones, and tenders at risk. */
 const procurementScenarios: ScenarioFactory = async ({ signToken, query }) => {
@@ -9,18 +9,38 @@ const procurementScenarios: ScenarioFactory = async ({ signToken, query }) => {
   const tokens = new Map<string, string>();
   for (const area of new Set([...districts, ...tenderAreas, ...cities])) tokens.set(area, await signToken({ sub: `bench-procurement-${area}`, roles: ['PROCUREMENT_OFFICER'], area }));
   const filters = [{ hasOverdueMilestones: true }, { status: ['ACTIVE'], hasOverdueMilestones: true }, { hasOverdueMilestones: true, expiringBefore: '2027-12-31' }];
+  const contracts = (i: number, supplier: string): BenchRequest => {
+    const areas = i % 4 === 3 ? cities : districts;
+    const within = areas[i % areas.length]!;
+    return {
+      query: `query ($f: ContractFilter, $n: Int) { contracts(filter: $f, first: $n) { totalCount edges { node { id title endsOn value { amount } paid { amount } supplier { ${supplier} } milestones { dueOn overdue } } } } }`,
+      variables: { f: { within, ...filters[i % filters.length] }, n: [10, 20, 50][i % 3] },
+      token: tokens.get(within),
+    };
+  };
   return [
     {
       name: 'procurement-contracts-overdue',
-      description: "procurement officer: a page of the district's (or city's) contracts with overdue milestones, with payments and supplier",
-      request: (i) => {
-        const areas = i % 4 === 3 ? cities : districts;
-        const within = areas[i % areas.length]!;
-        return {
-          query: `query ($f: ContractFilter, $n: Int) { contracts(filter: $f, first: $n) { totalCount edges { node { id title endsOn value { amount } paid { amount } supplier { id name } milestones { dueOn overdue } } } } }`,
-          variables: { f: { within, ...filters[i % filters.length] }, n: [10, 20, 50][i % 3] },
-          token: tokens.get(within),
-        };
+      description: "procurement officer: a page of the district's (or city's) contracts with overdue milestones, with payments and supplier (procurement + organizations)",
+      request: (i) => contracts(i, 'id name'),
+      subgraph: { name: 'procurement', request: (i) => contracts(i, 'id'), note: 'supplier id only' },
+      // The page with milestones and the supplier's name, and the count.
+      sql: (i) => {
+        const { variables } = contracts(i, 'id');
+        const f = variables!.f as { within: string; status?: string[]; expiringBefore?: string };
+        const params = [under(f.within), f.status ?? null, f.expiringBefore ?? null];
+        const where = `c.area_code LIKE $1 AND ($2::text[] IS NULL OR c.status::text = ANY($2::text[])) AND ($3::date IS NULL OR c.ends_on < $3::date)
+                       AND EXISTS (SELECT 1 FROM procurement.milestone m WHERE m.contract_id = c.id AND m.completed_on IS NULL AND m.due_on < current_date)`;
+        return Promise.all([
+          query(
+            `SELECT c.id, c.title, c.ends_on, c.value, c.paid, o.name AS supplier,
+                    ARRAY(SELECT m.due_on FROM procurement.milestone m WHERE m.contract_id = c.id ORDER BY m.due_on) AS milestones
+               FROM procurement.contract c JOIN organizations.organization o ON o.id = c.supplier_id
+              WHERE ${where} ORDER BY c.ends_on, c.id LIMIT ${variables!.n as number}`,
+            params,
+          ),
+          query(`SELECT count(*)::int AS total FROM procurement.contract c WHERE ${where}`, params),
+        ]);
       },
     },
     {
@@ -30,10 +50,11 @@ const procurementScenarios: ScenarioFactory = async ({ signToken, query }) => {
         const within = (tenderAreas.length ? tenderAreas : districts)[i % Math.max(1, tenderAreas.length || districts.length)]!;
         return {
           query: `query ($w: AreaCode!, $n: Int) { tendersAtRisk(within: $w, first: $n) { totalCount edges { node { eligibleSupply bidCount reasons tender { id closesAt project { title } } } } } }`,
-          variables: { w: within, n: [5, 20][i % 2] },
+          variables: { w: within, n: [5, 10, 20][i % 3] },
           token: tokens.get(within),
         };
       },
+      subgraph: { name: 'procurement' },
     },
   ];
 };

@@ -14,6 +14,7 @@ import type { Logger } from '../../lib/log';
 import { createMetrics, type Metrics } from '../../lib/metrics';
 import { createRateLimiter } from '../../lib/rate-limit';
 import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
+import { mergeInflight, mergedCounter, type InflightStats } from './inflight';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -90,13 +91,16 @@ export async function createGatewayServer(deps: GatewayDependencies) {
   const { config, log } = deps;
   const supergraphSdl = deps.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
   const metrics = createMetrics('gateway');
+  const inflight: InflightStats = { sent: 0, merged: 0 };
+  const merged = mergedCounter(metrics.registry);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log,
     buildService: ({ name, url }) => {
       const target = deps.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}.`);
-      return new SubgraphDataSource({ url: target, fetcher: fetcherWithDeadline(name, config.subgraphTimeoutMs, log, metrics) });
+      const fetcher = fetcherWithDeadline(name, config.subgraphTimeoutMs, log, metrics);
+      return new SubgraphDataSource({ url: target, fetcher: mergeInflight(fetcher, name, inflight, merged) });
     },
   });
 
@@ -157,6 +161,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
   return {
     apollo,
     http: server,
+    inflight,
     async close() {
       await closeServer(server);
       await apollo.stop();

@@ -388,7 +388,8 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
     async facilityPagesBy(column: 'community_code' | 'unit_id', keys: readonly string[], page: Page<(string | number)[]>): Promise<(FacilityModel & { key: string })[]> {
       const valid = column === 'unit_id' ? keys.filter(isUuid) : [...keys];
       const after = page.after ? Prisma.sql`AND (f.name, f.id) > (${String(page.after[0])}, ${String(page.after[1])}::uuid)` : Prisma.empty;
-      const match = column === 'unit_id' ? Prisma.sql`f.unit_id::text = k.key` : Prisma.sql`f.community_code = k.key`;
+      // The key is cast to the column's type (not the column to text), so the indexes on unit and community are used.
+      const match = column === 'unit_id' ? Prisma.sql`f.unit_id = k.key::uuid` : Prisma.sql`f.community_code = k.key::bpchar`;
       return prisma.$queryRaw<(FacilityModel & { key: string })[]>`
         SELECT k.key, f.*
           FROM unnest(${valid}::text[]) AS k(key)
@@ -407,7 +408,7 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
 
     async countFacilitiesBy(column: 'community_code' | 'unit_id', keys: readonly string[]): Promise<{ key: string; count: number }[]> {
       const valid = column === 'unit_id' ? keys.filter(isUuid) : [...keys];
-      const match = column === 'unit_id' ? Prisma.sql`f.unit_id::text = k.key` : Prisma.sql`f.community_code = k.key`;
+      const match = column === 'unit_id' ? Prisma.sql`f.unit_id = k.key::uuid` : Prisma.sql`f.community_code = k.key::bpchar`;
       return prisma.$queryRaw<{ key: string; count: number }[]>`
         SELECT k.key, count(f.id)::int AS count
           FROM unnest(${valid}::text[]) AS k(key)

@@ -343,7 +343,7 @@ export function createHousingStore(
           FROM unnest(${[...codes]}::text[]) AS c(code)
           CROSS JOIN LATERAL (
             SELECT p.id, p.building, p.floor, p.unit FROM housing.premises p
-             WHERE p.community_code = c.code ${after}
+             WHERE p.community_code = c.code::bpchar ${after}
              ORDER BY p.building, p.floor, p.unit, p.id LIMIT ${page.first + 1}) AS p
          ORDER BY c.code, p.building, p.floor, p.unit, p.id`;
     },
@@ -442,7 +442,7 @@ export function createHousingStore(
           FROM unnest(${[...codes]}::text[]) AS c(code)
           CROSS JOIN LATERAL (
             SELECT l.id, l.ends_on FROM housing.lease l
-             WHERE l.community_code = c.code ${after}
+             WHERE l.community_code = c.code::bpchar ${after}
              ORDER BY l.ends_on, l.id LIMIT ${page.first + 1}) AS l
          ORDER BY c.code, l.ends_on, l.id`;
     },
@@ -491,11 +491,12 @@ export function createHousingStore(
       >`
         WITH c AS (SELECT * FROM unnest(${codes}::text[], ${households}::int[]) AS c(code, households)),
         r AS (
+          -- The text code is cast to the column's char(12), not the column to text: the community indexes stay usable.
           SELECT c.code, c.households,
                  coalesce((SELECT sum(p.accepted_area) FROM housing.premises p
-                            WHERE p.community_code = c.code AND p.state = 'IN_USE'), 0) AS owned,
+                            WHERE p.community_code = c.code::bpchar AND p.state = 'IN_USE'), 0) AS owned,
                  coalesce((SELECT sum(l.area) FROM housing.lease l
-                            WHERE l.community_code = c.code AND l.starts_on <= ${today()}::date AND l.ends_on >= ${today()}::date), 0) AS leased,
+                            WHERE l.community_code = c.code::bpchar AND l.starts_on <= ${today()}::date AND l.ends_on >= ${today()}::date), 0) AS leased,
                  greatest(${config.minPremisesM2}::numeric, c.households * ${config.m2Per100Households}::numeric / 100) AS required
             FROM c),
         s AS (

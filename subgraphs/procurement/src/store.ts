@@ -301,7 +301,7 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
           FROM unnest(${[...codes]}::text[]) AS c(code)
           CROSS JOIN LATERAL (
             SELECT pc.project_id AS id FROM procurement.project_community pc
-             WHERE pc.community_code = c.code ${after}
+             WHERE pc.community_code = c.code::bpchar ${after}
              ORDER BY pc.project_id LIMIT ${page.first + 1}
           ) AS p
          ORDER BY c.code, p.id`;
@@ -310,7 +310,7 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
     async countCommunityProjects(codes: readonly string[]): Promise<{ community: string; count: number }[]> {
       return prisma.$queryRaw<{ community: string; count: number }[]>`
         SELECT community_code AS community, count(*)::int AS count FROM procurement.project_community
-         WHERE community_code = ANY(${[...codes]}::text[]) GROUP BY community_code`;
+         WHERE community_code = ANY(${[...codes]}::bpchar[]) GROUP BY community_code`;
     },
 
     async tendersById(ids: readonly string[]): Promise<TenderModel[]> {
