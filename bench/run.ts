@@ -328,7 +328,8 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
  */
 async function startProcesses(config: Config, database: Database): Promise<RunningBench> {
   if (!config.databaseUrl) throw new Error('--processes needs DATABASE_URL: the embedded database lives inside one process.');
-  const tsx = path.join(__dirname, '../node_modules/.bin/tsx');
+  // Node with tsx's loader, as the npm scripts run services (tsx's own CLI SIGKILLs a busy child on SIGTERM).
+  const node = (entry: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', entry, ...args]] as const;
   const children: ChildProcess[] = [];
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, DATABASE_URL: config.databaseUrl, RATE_LIMIT_POINTS: '0' };
   const stop = async () => {
@@ -340,7 +341,7 @@ async function startProcesses(config: Config, database: Database): Promise<Runni
     const urls: Record<string, string> = {};
     for (const subgraph of subgraphs) {
       const port = await freePort();
-      const child = spawn(tsx, ['scripts/start-subgraph.ts', subgraph.name], {
+      const child = spawn(...node('scripts/start-subgraph.ts', subgraph.name), {
         cwd: path.join(__dirname, '..'),
         env: { ...env, [`${subgraph.name.toUpperCase()}_PORT`]: String(port) },
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -350,7 +351,7 @@ async function startProcesses(config: Config, database: Database): Promise<Runni
       urls[subgraph.name] = `http://127.0.0.1:${port}/graphql`;
     }
     const gatewayPort = await freePort();
-    const gateway = spawn(tsx, ['gateway/src/index.ts'], {
+    const gateway = spawn(...node('gateway/src/index.ts'), {
       cwd: path.join(__dirname, '..'),
       env: { ...env, ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])), GATEWAY_PORT: String(gatewayPort) },
       stdio: ['ignore', 'ignore', 'inherit'],
