@@ -33,7 +33,8 @@ const databaseProject = (kind) => ({
 });
 
 module.exports = {
-  testTimeout: 60000,
+  // A margin for a loaded 2-core machine (two workers, PGlite in each); tests never assert times.
+  testTimeout: 120000,
   // Files run in two worker processes, recycled when they grow: PGlite's WebAssembly memory
   // outlives a test file, and one process running the whole suite in band grew past 13 GB.
   maxWorkers: 2,

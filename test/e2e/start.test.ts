@@ -49,7 +49,7 @@ interface Started {
 }
 
 /** Spawns a command in its own process group and resolves once its output shows `pattern`'s URL. */
-function spawnUntil(command: string[], extra: Record<string, string>, pattern: RegExp, timeoutMs = 90_000): Promise<Started> {
+function spawnUntil(command: string[], extra: Record<string, string>, pattern: RegExp, timeoutMs = 180_000): Promise<Started> {
   const child = spawn(command[0]!, command.slice(1), { cwd: root, env: environment(extra), detached: true });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -132,7 +132,7 @@ test('boots from nothing with the demo city, mints a working token, and a second
   } finally {
     await stop(second);
   }
-}, 240_000);
+}, 480_000);
 
 test('a subgraph runs alone on the migrated database, and the gateway alone finds it by <NAME>_URL', async () => {
   const subgraph = await service(['scripts/start-subgraph.ts', 'communities'], {}, /"url":"(http:[^"]+)".*communities subgraph listening/);
@@ -147,7 +147,7 @@ test('a subgraph runs alone on the migrated database, and the gateway alone find
   } finally {
     await stop(subgraph);
   }
-}, 120_000);
+}, 240_000);
 
 test('a port already in use is one clear line, not a stack trace', async () => {
   const blocker = net.createServer();
@@ -166,7 +166,7 @@ test('a port already in use is one clear line, not a stack trace', async () => {
   } finally {
     blocker.close();
   }
-}, 120_000);
+}, 240_000);
 
 test('an invalid setting stops start-up naming the variable', () => {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
