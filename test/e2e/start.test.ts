@@ -76,7 +76,7 @@ const npmStart = () => spawnUntil(['npm', 'start'], {}, /Gateway:\s+(http:\/\/\S
 
 /** A service alone, as the npm scripts start it (Node with tsx's loader), logging its URL as JSON at info level. */
 const service = (args: string[], extra: Record<string, string>, pattern: RegExp) =>
-  spawnUntil([process.execPath, '--import', 'tsx', ...args], { LOG_LEVEL: 'info', ...extra }, pattern, 60_000);
+  spawnUntil([process.execPath, '--import', 'tsx', ...args], { LOG_LEVEL: 'info', ...extra }, pattern, 120_000);
 
 /** Ctrl-C as a terminal sends it: SIGINT to the whole process group. Resolves with the exit code. */
 function stop(started: Started): Promise<number | string | null> {
@@ -158,7 +158,7 @@ test('a port already in use is one clear line, not a stack trace', async () => {
       cwd: root,
       env: environment({ GATEWAY_PORT: port }),
       encoding: 'utf8',
-      timeout: 90_000,
+      timeout: 180_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`Cannot start: gateway: port ${port} on 127.0.0.1 is already in use`);
@@ -173,7 +173,7 @@ test('an invalid setting stops start-up naming the variable', () => {
     cwd: root,
     env: environment({ GATEWAY_PORT: 'eighty' }),
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 120_000,
   });
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('Cannot start: Invalid GATEWAY_PORT="eighty"');
