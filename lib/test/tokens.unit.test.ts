@@ -66,13 +66,30 @@ describe('lifetimes', () => {
 
   test('a lifetime above JWT_MAX_TTL is refused, one at the maximum is accepted', async () => {
     const verify = await createTokenVerifier({ ...jwt, secret, maxTtlSeconds: 3600 });
-    const atMax = await sign((t) => t.setIssuedAt(now()).setExpirationTime(now() + 3600));
+    const issued = now();
+    const atMax = await sign((t) => t.setIssuedAt(issued).setExpirationTime(issued + 3600));
     expect((await verify(`Bearer ${atMax}`)).anonymous).toBe(false);
     const tooLong = await sign((t) => t.setIssuedAt(now()).setExpirationTime(now() + 3601));
     await expect(verify(`Bearer ${tooLong}`)).rejects.toThrow(/longer than the 3600 s/);
     // Without iat, the lifetime counts from now.
     const noIat = await sign((t) => t.setExpirationTime(now() + 7200));
     await expect(verify(`Bearer ${noIat}`)).rejects.toThrow(/longer than/);
+  });
+
+  test('an iat exactly at the clock tolerance passes, one second later is refused (the clock held still)', async () => {
+    // Only Date is faked: jose's crypto and Jest's own timers keep running.
+    jest.useFakeTimers({
+      now: new Date('2026-11-26T10:00:00Z'),
+      doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    });
+    try {
+      const verify = await createTokenVerifier({ ...jwt, secret, clockToleranceSeconds: 60 });
+      const edge = now() + 60;
+      expect((await verify(`Bearer ${await sign((t) => t.setIssuedAt(edge).setExpirationTime(edge + 600))}`)).anonymous).toBe(false);
+      await expect(verify(`Bearer ${await sign((t) => t.setIssuedAt(edge + 1).setExpirationTime(edge + 601))}`)).rejects.toThrow(/issued in the future/);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('iat and nbf beyond the clock tolerance are refused; within it they pass', async () => {
@@ -187,6 +204,20 @@ describe('keys', () => {
       expect(embeddedSecret(dataDir)).toBe(secret);
       fs.writeFileSync(file, '  kept  \n');
       expect(embeddedSecret(dataDir)).toBe('kept');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('a secret file that appears between the check and the write is read, never overwritten', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'crg-secret-'));
+    try {
+      // A dangling link does not exist for existsSync but does for the exclusive create: the
+      // write is refused with EEXIST, as when another process created the file meanwhile, and
+      // the file is read (here: fails, since the link leads nowhere) instead of replaced.
+      fs.symlinkSync(path.join(root, 'elsewhere'), path.join(root, 'jwt-secret'));
+      expect(() => embeddedSecret(root)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+      expect(fs.lstatSync(path.join(root, 'jwt-secret')).isSymbolicLink()).toBe(true);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
