@@ -10,13 +10,15 @@
 const { projects, testTimeout } = require('./jest.config.js');
 
 const pglite = projects.find((project) => project.displayName === 'pglite');
+const unitOnly = process.env.STRYKER_TESTS === 'unit';
 
 module.exports = {
   ...pglite,
   displayName: undefined,
   testTimeout,
-  testMatch: ['**/*.unit.test.ts', ...(process.env.STRYKER_TESTS === 'unit' ? [] : ['<rootDir>/subgraphs/*/test/**/*.test.ts'])],
+  testMatch: ['**/*.unit.test.ts', ...(unitOnly ? [] : ['<rootDir>/subgraphs/*/test/**/*.test.ts'])],
   testPathIgnorePatterns: ['/node_modules/'],
-  globalSetup: '<rootDir>/test/support/global-setup-stryker.ts',
+  // The unit tests need no database: no PGlite image to migrate when a worker (re)starts.
+  globalSetup: unitOnly ? undefined : '<rootDir>/test/support/global-setup-stryker.ts',
   globalTeardown: undefined,
 };

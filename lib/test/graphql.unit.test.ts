@@ -82,6 +82,34 @@ describe('connections', () => {
     expect(readPage({ after: encodeCursor([7, '2026-11-25T10:00:00Z']) }, ['int', 'timestamp']).after).toEqual([7, '2026-11-25T10:00:00Z']);
   });
 
+  describe('each kind of key holds exactly its values', () => {
+    const refused = expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+    const read = (key: string | number, kind: 'text' | 'uuid' | 'areaCode' | 'timestamp') => () => readPage({ after: encodeCursor([key]) }, [kind]).after;
+    const id = '0b6f3c1e-1c1a-4d6f-9a53-3c1f4b2a9d10';
+
+    test('a text key is at most 1000 characters', () => {
+      expect(read('x'.repeat(1000), 'text')()).toEqual(['x'.repeat(1000)]);
+      expect(read('x'.repeat(1001), 'text')).toThrow(refused);
+    });
+
+    test('a uuid key is a whole uuid, nothing before or after it', () => {
+      expect(read(id.toUpperCase(), 'uuid')()).toEqual([id.toUpperCase()]);
+      expect(read(`x${id}`, 'uuid')).toThrow(refused);
+      expect(read(`${id}x`, 'uuid')).toThrow(refused);
+    });
+
+    test('an area-code key is exactly 12 digits', () => {
+      expect(read('510108001001', 'areaCode')()).toEqual(['510108001001']);
+      expect(read('0510108001001', 'areaCode')).toThrow(refused);
+      expect(read('5101080010010', 'areaCode')).toThrow(refused);
+    });
+
+    test('a timestamp key is a date string, not a number that Date.parse would take', () => {
+      expect(read('2026-11-25T10:00:00Z', 'timestamp')()).toEqual(['2026-11-25T10:00:00Z']);
+      expect(read(2026, 'timestamp')).toThrow(refused);
+    });
+  });
+
   test('one extra row tells whether there is a next page', async () => {
     const page = readPage({ first: 2 }, ['text']);
     const connection = toConnection(['a', 'b', 'c'], page, (row) => [row], async () => 3);

@@ -168,6 +168,20 @@ describe('money', () => {
     for (const bad of ['x1', '1x', '.5', '1.5.5']) expect(() => parseYuan(bad, 'f')).toThrow();
   });
 
+  test('parseYuan trims the amount it keeps', () => {
+    expect(parseYuan(' 12.50\t', 'f')).toBe('12.50');
+  });
+
+  test('parseYuan takes at most 14 integer digits', () => {
+    expect(parseYuan('99999999999999', 'f')).toBe('99999999999999');
+    expect(() => parseYuan('100000000000000', 'f')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ field: 'f' }) }));
+  });
+
+  test('parseYuan takes one or two decimals after a point, nothing else', () => {
+    expect(parseYuan('1.5', 'f')).toBe('1.5');
+    for (const bad of ['1.505', '1x5', '1,50']) expect(() => parseYuan(bad, 'f')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ field: 'f' }) }));
+  });
+
   test('fen conversion is exact both ways, with signs and short fractions', () => {
     expect(toFen('12')).toBe(1200n);
     expect(toFen('12.3')).toBe(1230n);

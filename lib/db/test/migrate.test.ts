@@ -326,7 +326,9 @@ describe('migrate: behaviour', () => {
     });
   });
 
-  test('two concurrent runners apply each migration exactly once', async () => {
+  // Only PostgreSQL can fail without the advisory lock: on PGlite both runners share one
+  // connection, whose session queue (a genuine check of its own) keeps them apart.
+  test('two concurrent runners apply each migration exactly once (PostgreSQL: two connections and the advisory lock; PGlite: one connection and its session queue)', async () => {
     await withEmptyDatabase(async (empty) => {
       // Slow, and failing if run twice (CREATE TABLE without IF NOT EXISTS).
       const names = ['20260101000100_slow_a', '20260101000200_slow_b', '20260101000300_slow_c'];
