@@ -16,6 +16,7 @@ import { closeServer, createGraphQLHttpServer, type HttpRoute } from './http';
 import { createMetrics } from './metrics';
 import type { Logger } from './log';
 import type { PeerClient } from './peers';
+import { tracingPlugin } from './tracing';
 
 /** What every subgraph is built from; the launcher, gateway tests and CLI pass the same. */
 export interface SubgraphDependencies {
@@ -101,6 +102,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
       inputPlugin<Context>(),
       ...limits.plugins,
       metrics.plugin<Context>(),
+      tracingPlugin<Context>(),
       errorsPlugin<Context>(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -119,6 +121,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   const server = createGraphQLHttpServer<Context>({
     apollo,
     log,
+    service: module.name,
     bodyLimitBytes: deps.config.bodyLimitBytes,
     maxResponseBytes: deps.config.maxResponseBytes,
     metrics,

@@ -13,6 +13,7 @@ import { closeServer, createGraphQLHttpServer } from '../../lib/http';
 import type { Logger } from '../../lib/log';
 import { createMetrics, type Metrics } from '../../lib/metrics';
 import { createRateLimiter } from '../../lib/rate-limit';
+import { injectTraceContext, tracingPlugin } from '../../lib/tracing';
 import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
@@ -62,12 +63,16 @@ function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger, metri
   };
 }
 
-/** Forwards the caller's token and the request id to a subgraph, and relays its refusals. */
+/**
+ * Forwards the caller's token, the request id and the trace context (inside the gateway's
+ * fetch span) to a subgraph, and relays its refusals.
+ */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const ctx = context as Partial<GatewayContext>;
     if (ctx.authorization) request.http?.headers.set('authorization', ctx.authorization);
     if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
+    if (request.http) injectTraceContext(request.http.headers);
   }
 
   /**
@@ -118,6 +123,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       ...limits.plugins,
       ...(rateLimiter ? [rateLimiter.plugin<GatewayContext>()] : []),
       metrics.plugin<GatewayContext>(),
+      tracingPlugin<GatewayContext>(),
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -127,6 +133,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
+    service: 'gateway',
     bodyLimitBytes: config.bodyLimitBytes,
     maxResponseBytes: config.maxResponseBytes,
     corsOrigins: config.corsOrigins,
