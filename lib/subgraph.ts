@@ -86,7 +86,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   const store = module.createStore(deps.database, deps.onQuery);
   // The same limits as the gateway: a subgraph can be reached without it.
   const limits = queryLimits<Context>(deps.config.limits);
-  const metrics = createMetrics(module.name, deps.database.poolStats);
+  const metrics = deps.config.metrics ? createMetrics(module.name, deps.database.poolStats) : undefined;
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
@@ -101,7 +101,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     plugins: [
       inputPlugin<Context>(),
       ...limits.plugins,
-      metrics.plugin<Context>(),
+      ...(metrics ? [metrics.plugin<Context>()] : []),
       tracingPlugin<Context>(),
       errorsPlugin<Context>(),
       ApolloServerPluginCacheControlDisabled(),

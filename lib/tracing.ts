@@ -4,7 +4,7 @@ import { context, createContextKey, propagation, ROOT_CONTEXT, SpanKind, SpanSta
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, NodeTracerProvider, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
 
@@ -39,13 +39,18 @@ export function tracingOn(): boolean {
 }
 
 /**
- * Starts tracing when `endpoint` (OTEL_EXPORTER_OTLP_ENDPOINT) is set; otherwise does nothing
- * and returns undefined. `processors` are added beside the OTLP export (tests and the
- * benchmark use an in-memory exporter).
+ * Starts tracing when `endpoint` (OTEL_EXPORTER_OTLP_ENDPOINT) is set, or `exporter` is given
+ * in its place (the benchmark's, which discards spans); otherwise does nothing and returns
+ * undefined. `processors` are added beside the export (tests use an in-memory exporter).
  */
-export function startTracing(options: { endpoint: string | undefined; serviceName: string; processors?: SpanProcessor[] }): Tracing | undefined {
-  if (!options.endpoint || active) return undefined;
-  const exporter = new OTLPTraceExporter({ url: new URL('v1/traces', options.endpoint.replace(/\/?$/, '/')).href });
+export function startTracing(options: {
+  endpoint: string | undefined;
+  serviceName: string;
+  processors?: SpanProcessor[];
+  exporter?: SpanExporter;
+}): Tracing | undefined {
+  if ((!options.endpoint && !options.exporter) || active) return undefined;
+  const exporter = options.exporter ?? new OTLPTraceExporter({ url: new URL('v1/traces', options.endpoint!.replace(/\/?$/, '/')).href });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
     // RequestAttributes first: processors after it see the attributes it stamps.

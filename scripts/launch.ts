@@ -1,4 +1,4 @@
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { createGatewayServer, type GatewayServer } from '../gateway/src/server';
 import type { Config } from '../lib/config';
 import { migrate, type Database } from '../lib/db';
@@ -33,12 +33,15 @@ export async function launchGraph(options: {
   onQuery?: (sql: string) => void;
   /** Span processors beside the OTLP export when tracing is on (tests, the benchmark). */
   spanProcessors?: SpanProcessor[];
+  /** Replaces the OTLP export and turns tracing on (the benchmark's span sink). */
+  spanExporter?: SpanExporter;
 }): Promise<RunningGraph> {
   const { config, log } = options;
   const tracing = startTracing({
     endpoint: config.tracing.endpoint,
     serviceName: config.tracing.serviceName ?? 'community-resource-graph',
     processors: options.spanProcessors,
+    exporter: options.spanExporter,
   });
   const database = options.database ?? (await openConfiguredDatabase(config));
   const started: SubgraphServer<unknown>[] = [];

@@ -44,15 +44,15 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
  * Node's own fetch with a deadline: a subgraph that does not answer in time fails this request
  * with SERVICE_UNAVAILABLE (details in the log) instead of holding the client forever.
  */
-function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger, metrics: Metrics): Fetcher {
+function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger, metrics: Metrics | undefined): Fetcher {
   return async (url, init) => {
     const started = performance.now();
     try {
       const response = (await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as FetcherResponse;
-      metrics.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
+      metrics?.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
       return response;
     } catch (error) {
-      metrics.observeSubgraphFetch(name, 'error', (performance.now() - started) / 1000);
+      metrics?.observeSubgraphFetch(name, 'error', (performance.now() - started) / 1000);
       log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
       const timedOut = (error as Error).name === 'TimeoutError';
       throw new GraphQLError(
@@ -94,7 +94,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export async function createGatewayServer(deps: GatewayDependencies) {
   const { config, log } = deps;
   const supergraphSdl = deps.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
-  const metrics = createMetrics('gateway');
+  const metrics = config.metrics ? createMetrics('gateway') : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log,
@@ -122,7 +122,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       inputPlugin<GatewayContext>(),
       ...limits.plugins,
       ...(rateLimiter ? [rateLimiter.plugin<GatewayContext>()] : []),
-      metrics.plugin<GatewayContext>(),
+      ...(metrics ? [metrics.plugin<GatewayContext>()] : []),
       tracingPlugin<GatewayContext>(),
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),

@@ -153,11 +153,11 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   });
 });
 
-describe('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
+describe('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT) and METRICS=off', () => {
   const memory = new InMemorySpanExporter();
   let graph: TestGraph;
   beforeAll(async () => {
-    graph = await startTestGraph({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+    graph = await startTestGraph({ config: { METRICS: 'off' }, spanProcessors: [new SimpleSpanProcessor(memory)] });
   });
   afterAll(async () => {
     await graph?.stop();
@@ -171,5 +171,11 @@ describe('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     expect(tracingOn()).toBe(false);
     expect(trace.getTracer('probe').startSpan('probe').isRecording()).toBe(false);
     expect(memory.getFinishedSpans()).toHaveLength(0);
+  });
+
+  test('no /metrics is served', async () => {
+    for (const url of [graph.gatewayUrl, graph.subgraphUrls.communities!]) {
+      expect((await fetch(url.replace(/\/graphql$/, '/metrics'))).status).toBe(404);
+    }
   });
 });
