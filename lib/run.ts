@@ -23,7 +23,7 @@ export function runSubgraph(
     const { createServer } = await subgraph.load();
     const config = loadConfig(process.env, { ...defaults, [name]: subgraph.port });
     const log = serviceLogger(config, name);
-    const tracing = startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName ?? name });
+    const tracing = await startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName ?? name });
     const database = await openConfiguredDatabase(config);
     const peers = createPeerClient(
       (peer) => config.subgraphUrls[peer] ?? `http://127.0.0.1:${config.subgraphPorts[peer]}/graphql`,

@@ -1,17 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { context, createContextKey, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { PrismaInstrumentation } from '@prisma/instrumentation';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 
 /**
  * OpenTelemetry traces, on only when OTEL_EXPORTER_OTLP_ENDPOINT is set: then one SDK per
- * process exports over OTLP/HTTP. Off, no SDK starts and the request path skips every tracing
- * step (`tracingOn()` is false), so the cost is one boolean test per request.
+ * process exports over OTLP/HTTP. Off, the SDK is not even loaded (it takes seconds to import
+ * on a busy machine) and the request path skips every tracing step (`tracingOn()` is false),
+ * so the cost is one boolean test per request.
  *
  * Spans, by where they are made: the HTTP server span (lib/http.ts, continuing the caller's
  * W3C traceparent), parse and validate (the plugin below), plan, execute and one fetch per
@@ -43,13 +39,24 @@ export function tracingOn(): boolean {
  * in its place (the benchmark's, which discards spans); otherwise does nothing and returns
  * undefined. `processors` are added beside the export (tests use an in-memory exporter).
  */
-export function startTracing(options: {
+export async function startTracing(options: {
   endpoint: string | undefined;
   serviceName: string;
   processors?: SpanProcessor[];
   exporter?: SpanExporter;
-}): Tracing | undefined {
+}): Promise<Tracing | undefined> {
   if ((!options.endpoint && !options.exporter) || active) return undefined;
+  // Claimed before the imports below, so two graphs starting at once do not both register.
+  active = true;
+  const [{ OTLPTraceExporter }, { registerInstrumentations }, { resourceFromAttributes }, { BatchSpanProcessor, NodeTracerProvider }, { ATTR_SERVICE_NAME }, { PrismaInstrumentation }] =
+    await Promise.all([
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/instrumentation'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/semantic-conventions'),
+      import('@prisma/instrumentation'),
+    ]);
   const exporter = options.exporter ?? new OTLPTraceExporter({ url: new URL('v1/traces', options.endpoint!.replace(/\/?$/, '/')).href });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
@@ -59,7 +66,6 @@ export function startTracing(options: {
   // Registers the W3C trace-context propagator and the AsyncLocalStorage context manager too.
   provider.register();
   const unregister = registerInstrumentations({ tracerProvider: provider, instrumentations: [new PrismaInstrumentation()] });
-  active = true;
   return {
     async shutdown() {
       if (!active) return;

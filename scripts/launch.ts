@@ -37,7 +37,7 @@ export async function launchGraph(options: {
   spanExporter?: SpanExporter;
 }): Promise<RunningGraph> {
   const { config, log } = options;
-  const tracing = startTracing({
+  const tracing = await startTracing({
     endpoint: config.tracing.endpoint,
     serviceName: config.tracing.serviceName ?? 'community-resource-graph',
     processors: options.spanProcessors,

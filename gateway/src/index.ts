@@ -9,7 +9,7 @@ import { createGatewayServer } from './server';
 (async () => {
   const config = loadConfig(process.env, subgraphDefaults());
   const log = serviceLogger(config, 'gateway');
-  const tracing = startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName ?? 'gateway' });
+  const tracing = await startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName ?? 'gateway' });
   const subgraphUrls = Object.fromEntries(
     subgraphs.map((s) => [s.name, config.subgraphUrls[s.name] ?? `http://127.0.0.1:${config.subgraphPorts[s.name]}/graphql`]),
   );
