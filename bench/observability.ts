@@ -5,7 +5,9 @@
  * default), metrics and tracing — drives the same scenarios through the gateway in each, and
  * prints throughput and latency per mode with the change against off. Tracing exports to a sink
  * that drops the spans, so the figure is the instrumentation's cost, not a collector's.
- * Modes alternate order between rounds so warm-up and drift do not favour one.
+ * Modes alternate order between rounds so warm-up and drift do not favour one. Besides
+ * throughput, it reports this process's CPU time per request (graph and load generator share
+ * it): on a machine other work also loads, that figure moves far less than req/s.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,10 +61,19 @@ async function drive(gatewayUrl: string, scenario: Scenario, seconds: number, co
   const clients = (until: number, keep: boolean) => Promise.all(Array.from({ length: concurrency }, () => client(until, keep)));
   await clients(Date.now() + 1000, false);
   const started = Date.now();
+  const cpu = process.cpuUsage();
   await clients(started + seconds * 1000, true);
+  const { user, system } = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { requests: latencies.length, failures, perSecond: latencies.length / ((Date.now() - started) / 1000), p50: at(0.5), p95: at(0.95) };
+  return {
+    requests: latencies.length,
+    failures,
+    perSecond: latencies.length / ((Date.now() - started) / 1000),
+    cpuMs: (user + system) / 1000 / latencies.length,
+    p50: at(0.5),
+    p95: at(0.95),
+  };
 }
 
 async function main(): Promise<void> {
@@ -91,7 +102,7 @@ async function main(): Promise<void> {
   };
   const log = createLogger('silent', 'bench');
   const database = await openConfiguredDatabase(loadConfig(env, subgraphDefaults()));
-  const totals = new Map<string, { requests: number; failures: number; perSecond: number[]; p50: number[]; p95: number[] }>();
+  const totals = new Map<string, { requests: number; failures: number; perSecond: number[]; cpuMs: number[]; p50: number[]; p95: number[] }>();
   try {
     let scenarios: Scenario[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -106,14 +117,15 @@ async function main(): Promise<void> {
           for (const scenario of scenarios) {
             const result = await drive(graph.gatewayUrl, scenario, seconds, concurrency);
             const key = `${scenario.name}\t${mode.name}`;
-            const total = totals.get(key) ?? { requests: 0, failures: 0, perSecond: [], p50: [], p95: [] };
+            const total = totals.get(key) ?? { requests: 0, failures: 0, perSecond: [], cpuMs: [], p50: [], p95: [] };
             total.requests += result.requests;
             total.failures += result.failures;
             total.perSecond.push(result.perSecond);
+            total.cpuMs.push(result.cpuMs);
             total.p50.push(result.p50);
             total.p95.push(result.p95);
             totals.set(key, total);
-            console.error(`round ${round + 1} ${mode.name.padEnd(15)} ${scenario.name.padEnd(22)} ${result.perSecond.toFixed(0).padStart(5)} req/s`);
+            console.error(`round ${round + 1} ${mode.name.padEnd(15)} ${scenario.name.padEnd(22)} ${result.perSecond.toFixed(0).padStart(5)} req/s ${result.cpuMs.toFixed(2).padStart(7)} CPU ms/req`);
           }
         } finally {
           await graph.stop();
@@ -122,14 +134,16 @@ async function main(): Promise<void> {
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(`\n${database.kind}, ${concurrency} clients, ${seconds}s × ${rounds} rounds per scenario and mode (means over rounds)\n`);
-    console.log('| Scenario | Mode | req/s | vs off | p50 ms | p95 ms | errors |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| Scenario | Mode | CPU ms/req | vs off | req/s | vs off | p50 ms | p95 ms | errors |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const versus = (value: number, off: number, mode: string) => (mode === 'off' ? '' : `${value >= off ? '+' : ''}${(((value - off) / off) * 100).toFixed(1)}%`);
     for (const scenario of scenarios) {
-      const off = mean(totals.get(`${scenario.name}\toff`)!.perSecond);
+      const off = totals.get(`${scenario.name}\toff`)!;
       for (const mode of MODES) {
         const t = totals.get(`${scenario.name}\t${mode.name}`)!;
-        const rate = mean(t.perSecond);
-        const change = mode.name === 'off' ? '' : `${rate >= off ? '+' : ''}${(((rate - off) / off) * 100).toFixed(1)}%`;
-        console.log(`| ${scenario.name} | ${mode.name} | ${rate.toFixed(0)} | ${change} | ${mean(t.p50).toFixed(1)} | ${mean(t.p95).toFixed(1)} | ${t.failures}/${t.requests} |`);
+        const [cpu, rate] = [mean(t.cpuMs), mean(t.perSecond)];
+        console.log(
+          `| ${scenario.name} | ${mode.name} | ${cpu.toFixed(2)} | ${versus(cpu, mean(off.cpuMs), mode.name)} | ${rate.toFixed(0)} | ${versus(rate, mean(off.perSecond), mode.name)} | ${mean(t.p50).toFixed(1)} | ${mean(t.p95).toFixed(1)} | ${t.failures}/${t.requests} |`,
+        );
       }
     }
   } finally {
