@@ -34,9 +34,10 @@ const databaseProject = (kind) => ({
 
 module.exports = {
   testTimeout: 60000,
-  // In band on two cores (Jest's default): with two workers, `npm start`'s end-to-end test lost
-  // its clean shutdown under the load twice in CI. In band the process grew to 13 GB over the
-  // whole suite (PGlite's WebAssembly memory outlives a test file); the CI machine has 23 GB.
+  // Files run in two worker processes, recycled when they grow: PGlite's WebAssembly memory
+  // outlives a test file, and one process running the whole suite in band grew past 13 GB.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1500MB',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.unit.test.ts'], setupFiles: ['<rootDir>/test/support/env-unit.ts'] },
     databaseProject('pglite'),

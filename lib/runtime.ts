@@ -27,7 +27,7 @@ export function serviceLogger(config: Config, name: string): Logger {
 
 /**
  * Runs `stop` once on SIGINT/SIGTERM, then exits. Ctrl-C often arrives twice (the terminal
- * signals the whole process group and npm/tsx relay it too), so repeats are ignored; a stop
+ * signals the whole process group and npm relays it too), so repeats are ignored; a stop
  * that hangs is cut short after a grace period.
  */
 export function onShutdown(log: Logger, stop: () => Promise<void>, graceMs = 10_000): void {

@@ -118,6 +118,7 @@ describe('mutations', () => {
     suspend: [U, F, F, F, F, F, F, F, F, 'ok', F, F],
     approve: [U, F, F, F, F, F, F, F, F, 'ok', F, F],
     closure: [U, F, F, F, F, F, F, F, F, 'ok', F, F],
+    update: [U, F, F, F, F, F, F, F, F, 'ok', F, F],
     register: [U, F, F, F, F, F, F, F, F, 'ok', F, F],
   };
 
@@ -140,6 +141,13 @@ describe('mutations', () => {
         response = await graph.request(`mutation ($input: AddFacilityClosureInput!) { addFacilityClosure(input: $input) { cancelledBookings } }`, {
           token: tok,
           variables: { input: { facilityId: id, closure: { startsOn: '2027-01-01', endsOn: '2027-01-01', reason: '元旦' } } },
+        });
+      } else if (name === 'update') {
+        const id = await listedFacility(graph, unit);
+        const { version } = (await graph.request(`query ($id: ID!) { facility(id: $id) { version } }`, { variables: { id } })).body.data!.facility;
+        response = await graph.request(`mutation ($input: UpdateFacilityInput!) { updateFacility(input: $input) { facility { id } } }`, {
+          token: tok,
+          variables: { input: { id, expectedVersion: version, name: '多功能厅' } },
         });
       } else {
         const day = nextWeekday(4);
@@ -187,6 +195,10 @@ describe('fuzzed input never gives an internal error', () => {
     ['registerFacility', 'RegisterFacilityInput', () => registerInput(unit)],
     ['changeFacilityStatus', 'ChangeFacilityStatusInput', () => ({ id: listed, to: 'SUSPENDED', reason: 'x', expectedVersion: 1 })],
     ['addFacilityClosure', 'AddFacilityClosureInput', () => ({ facilityId: listed, closure: { startsOn: '2027-01-02', endsOn: '2027-01-02', reason: 'x' } })],
+    ['updateFacility', 'UpdateFacilityInput', () => {
+      const { name, address, capacity, openingHours, policy, pricePerSlot, accessibility } = registerInput(unit);
+      return { id: listed, expectedVersion: 1, name, address, capacity, openingHours: openingHours.slice(0, 2), policy, pricePerSlot, accessibility };
+    }],
     ['bookFacility', 'BookFacilityInput', () => ({ facilityId: listed, startsAt: at(nextWeekday(5), '10:00'), endsAt: at(nextWeekday(5), '11:00'), quantity: 1, purpose: 'x' })],
     ['decideBooking', 'DecideBookingInput', () => ({ id: bookingId, approve: false, reason: 'x', expectedVersion: 1 })],
     ['cancelBooking', 'CancelBookingInput', () => ({ id: bookingId, reason: 'x', expectedVersion: 1 })],

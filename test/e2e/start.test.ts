@@ -74,9 +74,9 @@ function spawnUntil(command: string[], extra: Record<string, string>, pattern: R
 
 const npmStart = () => spawnUntil(['npm', 'start'], {}, /Gateway:\s+(http:\/\/\S+)/);
 
-/** A service alone, logging its URL as JSON at info level. */
+/** A service alone, as the npm scripts start it (Node with tsx's loader), logging its URL as JSON at info level. */
 const service = (args: string[], extra: Record<string, string>, pattern: RegExp) =>
-  spawnUntil([path.join(root, 'node_modules/.bin/tsx'), ...args], { LOG_LEVEL: 'info', ...extra }, pattern, 60_000);
+  spawnUntil([process.execPath, '--import', 'tsx', ...args], { LOG_LEVEL: 'info', ...extra }, pattern, 60_000);
 
 /** Ctrl-C as a terminal sends it: SIGINT to the whole process group. Resolves with the exit code. */
 function stop(started: Started): Promise<number | string | null> {
@@ -154,7 +154,7 @@ test('a port already in use is one clear line, not a stack trace', async () => {
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const port = String((blocker.address() as net.AddressInfo).port);
   try {
-    const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: root,
       env: environment({ GATEWAY_PORT: port }),
       encoding: 'utf8',
@@ -169,7 +169,7 @@ test('a port already in use is one clear line, not a stack trace', async () => {
 }, 120_000);
 
 test('an invalid setting stops start-up naming the variable', () => {
-  const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
     env: environment({ GATEWAY_PORT: 'eighty' }),
     encoding: 'utf8',

@@ -1,9 +1,9 @@
 import { badInput, conflict } from '../../../lib/errors';
 import { isAreaCode, levelOfCode } from '../../../lib/auth';
 import { fromFen, parseYuan, toFen } from '../../../lib/money';
-import type { BookFacilityInput, ClosureInput, RegisterFacilityInput } from './generated/graphql';
+import type { BookFacilityInput, BookingPolicyInput, ClosureInput, OpeningIntervalInput, RegisterFacilityInput, UpdateFacilityInput } from './generated/graphql';
 import type { FacilityModel } from './models';
-import { isUuid, type BookingRule, type NewFacility } from './store';
+import { isUuid, type BookingRule, type FacilityChanges, type NewFacility } from './store';
 import { addDays, daysBetween, localTime, parseClock } from './time';
 
 /** The facility network's input and booking rules, apart from GraphQL plumbing. */
@@ -52,16 +52,30 @@ export function closureOf(input: ClosureInput, field: string): { startsOn: strin
   return { startsOn: input.startsOn, endsOn: input.endsOn, reason: text(input.reason, `${field}.reason`, MAX_TEXT, 'The reason') };
 }
 
-export function validateNewFacility(input: RegisterFacilityInput): NewFacility {
-  const policy = input.policy;
+type Policy = Pick<NewFacility, 'slotMinutes' | 'minSlots' | 'maxSlots' | 'advanceDays' | 'weeklyQuota' | 'approvalRequired' | 'cancelHours'>;
+type OpeningInterval = NewFacility['openingHours'][number];
+
+function validatePolicy(policy: BookingPolicyInput): Policy {
   const slotMinutes = whole(policy.slotMinutes, 'input.policy.slotMinutes', 5, 1440, 'The slot length');
   if (1440 % slotMinutes !== 0) throw badInput('input.policy.slotMinutes', 'The slot length must divide a day (15, 30, 60, 120 … minutes).');
   const minSlots = whole(policy.minSlots, 'input.policy.minSlots', 1, SMALLINT_MAX, 'The shortest booking');
   const maxSlots = whole(policy.maxSlots, 'input.policy.maxSlots', minSlots, SMALLINT_MAX, 'The longest booking (in slots, at least the shortest)');
   if (maxSlots * slotMinutes > 7 * 1440) throw badInput('input.policy.maxSlots', 'A booking lasts at most seven days.');
-  if (input.openingHours.length === 0) throw badInput('input.openingHours', 'Give the opening hours of at least one weekday.');
-  if (input.openingHours.length > MAX_INTERVALS) throw badInput('input.openingHours', `At most ${MAX_INTERVALS} intervals.`);
-  const openingHours = input.openingHours.map((interval, i) => {
+  return {
+    slotMinutes,
+    minSlots,
+    maxSlots,
+    advanceDays: whole(policy.advanceDays, 'input.policy.advanceDays', 1, 366, 'How far ahead (days)'),
+    weeklyQuota: whole(policy.weeklyQuota, 'input.policy.weeklyQuota', 1, 1000, 'The weekly quota'),
+    approvalRequired: policy.approvalRequired,
+    cancelHours: whole(policy.cancellationDeadlineHours, 'input.policy.cancellationDeadlineHours', 0, 720, 'The cancellation deadline (hours)'),
+  };
+}
+
+function validateOpeningHours(intervals: readonly OpeningIntervalInput[], slotMinutes: number): OpeningInterval[] {
+  if (intervals.length === 0) throw badInput('input.openingHours', 'Give the opening hours of at least one weekday.');
+  if (intervals.length > MAX_INTERVALS) throw badInput('input.openingHours', `At most ${MAX_INTERVALS} intervals.`);
+  const openingHours = intervals.map((interval, i) => {
     const field = `input.openingHours.${i}`;
     const weekday = whole(interval.weekday, `${field}.weekday`, 1, 7, 'The weekday (1 Monday … 7 Sunday)');
     const startMinute = parseClock(interval.opens, false);
@@ -79,6 +93,15 @@ export function validateNewFacility(input: RegisterFacilityInput): NewFacility {
       throw badInput('input.openingHours', `Intervals on weekday ${sorted[i]!.weekday} overlap.`);
     }
   }
+  return openingHours;
+}
+
+const capacityOf = (value: number) => whole(value, 'input.capacity', 1, 10000, 'The capacity');
+const priceOf = (value: string | null | undefined) => (value === undefined || value === null ? null : parseYuan(value, 'input.pricePerSlot'));
+
+export function validateNewFacility(input: RegisterFacilityInput): NewFacility {
+  const policy = validatePolicy(input.policy);
+  const openingHours = validateOpeningHours(input.openingHours, policy.slotMinutes);
   const closures = input.closures ?? [];
   if (closures.length > MAX_CLOSURES) throw badInput('input.closures', `At most ${MAX_CLOSURES} closures.`);
   return {
@@ -87,19 +110,35 @@ export function validateNewFacility(input: RegisterFacilityInput): NewFacility {
     kind: input.kind,
     name: text(input.name, 'input.name', MAX_NAME, 'The name'),
     address: text(input.address, 'input.address', MAX_TEXT, 'The address'),
-    capacity: whole(input.capacity, 'input.capacity', 1, 10000, 'The capacity'),
-    slotMinutes,
-    minSlots,
-    maxSlots,
-    advanceDays: whole(policy.advanceDays, 'input.policy.advanceDays', 1, 366, 'How far ahead (days)'),
-    weeklyQuota: whole(policy.weeklyQuota, 'input.policy.weeklyQuota', 1, 1000, 'The weekly quota'),
-    approvalRequired: policy.approvalRequired,
-    cancelHours: whole(policy.cancellationDeadlineHours, 'input.policy.cancellationDeadlineHours', 0, 720, 'The cancellation deadline (hours)'),
-    pricePerSlot: input.pricePerSlot === undefined || input.pricePerSlot === null ? null : parseYuan(input.pricePerSlot, 'input.pricePerSlot'),
+    capacity: capacityOf(input.capacity),
+    ...policy,
+    pricePerSlot: priceOf(input.pricePerSlot),
     accessibility: optionalText(input.accessibility, 'input.accessibility', MAX_TEXT),
     openingHours,
     closures: closures.map((c, i) => closureOf(c, `input.closures.${i}`)),
   };
+}
+
+/**
+ * The changes an update asks for, checked as registration checks them; absent fields stay.
+ * A new slot length must come with opening hours on its boundaries, since the stored hours
+ * were checked against the old one.
+ */
+export function validateFacilityChanges(input: UpdateFacilityInput, current: FacilityModel): FacilityChanges {
+  const changes: FacilityChanges = {};
+  if (input.name != null) changes.name = text(input.name, 'input.name', MAX_NAME, 'The name');
+  if (input.address != null) changes.address = text(input.address, 'input.address', MAX_TEXT, 'The address');
+  if (input.capacity != null) changes.capacity = capacityOf(input.capacity);
+  if (input.policy != null) Object.assign(changes, validatePolicy(input.policy));
+  const slotMinutes = changes.slotMinutes ?? current.slotMinutes;
+  if (input.openingHours != null) changes.openingHours = validateOpeningHours(input.openingHours, slotMinutes);
+  else if (slotMinutes !== current.slotMinutes) {
+    throw badInput('input.openingHours', `A new slot length (${slotMinutes} minutes) needs the opening hours restated on its boundaries.`);
+  }
+  if (input.pricePerSlot !== undefined) changes.pricePerSlot = priceOf(input.pricePerSlot);
+  if (input.accessibility !== undefined) changes.accessibility = optionalText(input.accessibility, 'input.accessibility', MAX_TEXT);
+  if (Object.keys(changes).length === 0) throw badInput('input', 'Give at least one field to change.');
+  return changes;
 }
 
 function refuse(field: string, rule: string, message: string): never {

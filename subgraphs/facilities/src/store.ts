@@ -60,6 +60,9 @@ export interface NewFacility {
   closures: { startsOn: string; endsOn: string; reason: string }[];
 }
 
+/** What an update changes; absent fields stay as they are. */
+export type FacilityChanges = Partial<Omit<NewFacility, 'unitId' | 'communityCode' | 'kind' | 'closures'>>;
+
 export interface FacilityFilter {
   kind?: FacilityKind;
   within?: string;
@@ -253,14 +256,17 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
     return where;
   }
 
-  /** The facility row, locked: FOR UPDATE serialises bookings of a capacity-N facility; FOR SHARE blocks only status changes. */
-  async function lockFacility(tx: Transaction, id: string, mode: 'UPDATE' | 'SHARE'): Promise<FacilityStatus> {
+  /**
+   * The facility row, locked: FOR UPDATE serialises bookings of a capacity-N facility; FOR SHARE
+   * blocks only changes to the facility (status, capacity, hours), which lock it FOR UPDATE.
+   */
+  async function lockFacility(tx: Transaction, id: string, mode: 'UPDATE' | 'SHARE'): Promise<{ status: FacilityStatus; capacity: number }> {
     const rows =
       mode === 'UPDATE'
-        ? await tx.$queryRaw<{ status: FacilityStatus }[]>`SELECT status::text AS status FROM facilities.facility WHERE id = ${id}::uuid FOR UPDATE`
-        : await tx.$queryRaw<{ status: FacilityStatus }[]>`SELECT status::text AS status FROM facilities.facility WHERE id = ${id}::uuid FOR SHARE`;
+        ? await tx.$queryRaw<{ status: FacilityStatus; capacity: number }[]>`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR UPDATE`
+        : await tx.$queryRaw<{ status: FacilityStatus; capacity: number }[]>`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR SHARE`;
     if (!rows[0]) throw notFound(`No facility ${id}.`);
-    return rows[0].status;
+    return rows[0];
   }
 
   async function changeBooking(
@@ -602,6 +608,80 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
       });
     },
 
+    /**
+     * Applies the unit's changes in one transaction, the facility row locked FOR UPDATE so that no
+     * booking runs meanwhile. Refused when a future active booking would no longer fit: more held
+     * at some moment than the new capacity, or a slot of it outside the new opening hours.
+     */
+    async updateFacility(id: string, expectedVersion: number, changes: FacilityChanges, actor: Actor): Promise<FacilityModel> {
+      return write(async (tx) => {
+        await lockFacility(tx, id, 'UPDATE');
+        const before = toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS }));
+        if (expectedVersion !== before.version) {
+          throw conflict(`Facility ${id} was changed by someone else (now version ${before.version}); reload and retry.`, {
+            field: 'input.expectedVersion',
+            currentVersion: before.version,
+          });
+        }
+        if (before.status === 'WITHDRAWN') throw conflict(`Facility ${id} is withdrawn; it can no longer change.`, { field: 'input.id', rule: 'FACILITY_WITHDRAWN' });
+        const { openingHours, ...columns } = changes;
+        await tx.facility.update({ where: { id }, data: { ...columns, version: { increment: 1 }, updatedAt: new Date() } });
+        if (openingHours) {
+          await tx.openingHours.deleteMany({ where: { facilityId: id } });
+          await tx.openingHours.createMany({ data: openingHours.map((h) => ({ facilityId: id, ...h })) });
+        }
+        const now = new Date();
+        if (changes.capacity !== undefined && changes.capacity < before.capacity) {
+          // The peak is reached at some booking's start: sum what overlaps each future start.
+          const [peakRow] = await tx.$queryRaw<{ peak: number }[]>`
+            SELECT coalesce(max(held), 0)::int AS peak FROM (
+              SELECT (SELECT sum(o.quantity) FROM facilities.booking o
+                       WHERE o.facility_id = b.facility_id AND o.status IN ${ACTIVE_SQL}
+                         AND o.starts_at <= b.starts_at AND o.ends_at > b.starts_at) AS held
+                FROM facilities.booking b
+               WHERE b.facility_id = ${id}::uuid AND b.status IN ${ACTIVE_SQL} AND b.ends_at > ${now}
+            ) AS starts`;
+          const peak = peakRow!.peak;
+          if (peak > changes.capacity) {
+            throw conflict(`Future bookings hold ${peak} at once; the capacity cannot go below that. Close the facility on those days first.`, {
+              field: 'input.capacity',
+              rule: 'CAPACITY_BELOW_BOOKINGS',
+            });
+          }
+        }
+        if (openingHours || changes.slotMinutes !== undefined) {
+          // Every future active booking, cut into pieces on the finest grid it and the new hours share
+          // (the gcd of its start minute, its length and the slot length): no interval boundary falls
+          // inside a piece, so each piece lies wholly inside an interval or wholly outside them all.
+          const slot = changes.slotMinutes ?? before.slotMinutes;
+          const [outsideRow] = await tx.$queryRaw<{ outside: number }[]>`
+            SELECT count(DISTINCT b.id)::int AS outside
+              FROM facilities.booking b
+              CROSS JOIN LATERAL (
+                SELECT gcd(gcd((extract(hour FROM b.starts_at AT TIME ZONE ${tz}) * 60 + extract(minute FROM b.starts_at AT TIME ZONE ${tz}))::int,
+                               (extract(epoch FROM b.ends_at - b.starts_at) / 60)::int), ${slot}::int) AS minutes
+              ) AS piece
+              CROSS JOIN LATERAL generate_series(b.starts_at, b.ends_at - interval '1 microsecond', make_interval(mins => piece.minutes)) AS t(at)
+             WHERE b.facility_id = ${id}::uuid AND b.status IN ${ACTIVE_SQL} AND b.ends_at > ${now}
+               AND NOT EXISTS (
+                 SELECT 1 FROM facilities.opening_hours oh
+                  WHERE oh.facility_id = b.facility_id
+                    AND oh.weekday = extract(isodow FROM t.at AT TIME ZONE ${tz})
+                    AND oh.start_minute <= extract(hour FROM t.at AT TIME ZONE ${tz}) * 60 + extract(minute FROM t.at AT TIME ZONE ${tz})
+                    AND oh.end_minute >= extract(hour FROM t.at AT TIME ZONE ${tz}) * 60 + extract(minute FROM t.at AT TIME ZONE ${tz}) + piece.minutes)`;
+          const outside = outsideRow!.outside;
+          if (outside > 0) {
+            throw conflict(`${outside} future booking(s) would fall outside the new opening hours. Close the facility on those days first.`, {
+              field: changes.openingHours ? 'input.openingHours' : 'input.policy.slotMinutes',
+              rule: 'BOOKINGS_OUTSIDE_HOURS',
+            });
+          }
+        }
+        await event(tx, { entityType: 'Facility', entityId: id, action: 'UPDATE', reason: `Changed: ${Object.keys(changes).join(', ')}` }, actor);
+        return toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS }));
+      });
+    },
+
     async addClosure(
       facility: FacilityModel,
       closure: { startsOn: string; endsOn: string; reason: string },
@@ -633,7 +713,12 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
       const id = randomUUID();
       const { facility } = request;
       return write(async (tx) => {
-        const status = await lockFacility(tx, facility.id, facility.capacity === 1 ? 'SHARE' : 'UPDATE');
+        const { status, capacity } = await lockFacility(tx, facility.id, facility.capacity === 1 ? 'SHARE' : 'UPDATE');
+        // The lock mode, the exclusive flag and the capacity rule all follow the capacity read before
+        // the transaction: if the unit changed it meanwhile, none of them may be trusted.
+        if (capacity !== facility.capacity) {
+          throw conflict(`Facility ${facility.id}'s capacity changed to ${capacity} meanwhile; reload and retry.`, { field: 'input.facilityId', rule: 'CAPACITY' });
+        }
         await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${facility.id}/${request.booker}`}, 0))::text`;
         const [found] = await tx.$queryRaw<{ open_slots: number; closed_reason: string | null; peak: number; week: number }[]>`
           WITH candidates AS (SELECT * FROM facilities.facility WHERE id = ${facility.id}::uuid),

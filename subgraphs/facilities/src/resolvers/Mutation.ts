@@ -6,7 +6,7 @@ import { bookerFeedPath, newCalendarSecret } from '../calendars';
 import type { Context } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
 import type { BookingModel, FacilityModel } from '../models';
-import { bookingRule, cancellableUntil, closureOf, optionalText, uuid, validateBooking, validateNewFacility } from '../rules';
+import { bookingRule, cancellableUntil, closureOf, optionalText, uuid, validateBooking, validateFacilityChanges, validateNewFacility } from '../rules';
 import type { Actor } from '../store';
 import { bookingWorkflow, BOOKERS, facilityWorkflow, REVIEWERS, UNIT } from '../workflows';
 
@@ -43,6 +43,17 @@ export const Mutation: MutationResolvers = {
     const facility = validateNewFacility(input);
     if (unitAdmin.org !== facility.unitId) throw forbidden(`You act for unit ${unitAdmin.org ?? '(none)'}, not ${facility.unitId}.`);
     return { facility: refreshed(loaders.facility, await store.registerFacility(facility, actor(unitAdmin, requestId))) };
+  },
+
+  updateFacility: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const current = await existingFacility(input.id, 'input.id', context);
+    const unitAdmin = requireUnitAdmin(viewer, current, 'Changing a facility');
+    const changes = validateFacilityChanges(input, current);
+    const facility = await store.updateFacility(current.id, input.expectedVersion, changes, actor(unitAdmin, requestId));
+    loaders.openingHours.clear(facility.id);
+    loaders.history.clear(facility.id);
+    return { facility: refreshed(loaders.facility, facility) };
   },
 
   changeFacilityStatus: async (_, { input }, context) => {
