@@ -113,6 +113,8 @@ async function main(): Promise<void> {
           if (scenarios.length === 0) {
             const context = { signToken: (claims: Parameters<typeof signToken>[1]) => signToken(SECRET, claims), query: database.query.bind(database) };
             scenarios = [...(await communities(context)), ...(await housing(context))].filter((s) => wanted.includes(s.name));
+            // An unrecorded pass first: the first mode measured on a cold process ran at half speed.
+            for (const scenario of scenarios) await drive(graph.gatewayUrl, scenario, seconds, concurrency);
           }
           for (const scenario of scenarios) {
             const result = await drive(graph.gatewayUrl, scenario, seconds, concurrency);
