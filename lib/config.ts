@@ -29,6 +29,10 @@ export interface Config {
   /** How long the gateway waits for a subgraph before failing the request. */
   subgraphTimeoutMs: number;
   introspection: boolean;
+  /** Prometheus metrics at `/metrics` on every service (lib/metrics.ts). */
+  metrics: boolean;
+  /** OpenTelemetry traces (lib/tracing.ts): exported over OTLP/HTTP when an endpoint is set. */
+  tracing: { endpoint: string | undefined; serviceName: string | undefined };
   timeZone: string;
   logLevel: string;
   /** Per subgraph, an explicit URL the gateway uses instead of host:port (docker-compose). */
@@ -255,6 +259,8 @@ export function loadConfig(env: Env = process.env, subgraphDefaults: Record<stri
     },
     subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 100, 600_000),
     introspection: boolean(env, 'INTROSPECTION', nodeEnv !== 'production'),
+    metrics: boolean(env, 'METRICS', true),
+    tracing: { endpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: env.OTEL_SERVICE_NAME || undefined },
     timeZone: timeZone(env, 'CITY_TIME_ZONE', 'Asia/Shanghai'),
     logLevel,
     subgraphUrls,

@@ -7,6 +7,7 @@ import { LOOPBACK_ORIGINS } from './config';
 import { serveExplorer } from './explorer';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import { nameOperation, tracingOn, withServerSpan } from './tracing';
 import type { TrustedDocuments } from './trusted-documents';
 
 export interface ReadinessCheck {
@@ -57,6 +58,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   /** Serve GraphiQL at `/` to browsers (lib/explorer.ts). */
   explorer?: boolean;
   log: Logger;
+  /** The service's name in traces (gateway or a subgraph's name). */
+  service: string;
   /** `/ready`: whether this service can answer queries now. */
   readiness?: () => Promise<ReadinessCheck>;
   /** Extra routes a service serves outside GraphQL; errors in them are masked like any other. */
@@ -103,11 +106,20 @@ function errorBody(message: string, code: string, requestId: string) {
  */
 export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLHttpOptions<C>): http.Server {
   const { apollo, log } = options;
-  return http.createServer(async (req, res) => {
-    const started = process.hrtime.bigint();
+  return http.createServer((req, res) => {
     const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
-    res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!tracingOn()) return void handle(req, res, requestId, url);
+    const request = { method: req.method ?? 'GET', route: routeOf(url.pathname), headers: req.headers, requestId, service: options.service };
+    void withServerSpan(request, async (finish) => {
+      await handle(req, res, requestId, url);
+      finish(res.statusCode);
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<void> {
+    const started = process.hrtime.bigint();
+    res.setHeader('x-request-id', requestId);
     let operationName: string | undefined;
     try {
       if (applyCors(req, res, options.corsOrigins ?? [])) return;
@@ -115,7 +127,8 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       if (options.explorer && req.method === 'GET' && serveExplorer(url.pathname, req.headers.accept, res)) return;
       if (url.pathname === '/metrics' && options.metrics) {
         res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
-        return res.end(await options.metrics.registry.metrics());
+        res.end(await options.metrics.registry.metrics());
+        return;
       }
       if (url.pathname === '/ready') {
         const check = options.readiness ? await options.readiness() : { ready: true };
@@ -135,6 +148,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
           return sendJson(res, 400, errorBody('The request body is not valid JSON.', 'BAD_REQUEST', requestId));
         }
         operationName = (body as { operationName?: string } | null)?.operationName ?? undefined;
+        nameOperation(operationName);
       }
       if (options.documents && options.documents.mode !== 'off') {
         try {
@@ -196,13 +210,17 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       else res.end();
     } finally {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const route = ['/graphql', '/', '/health', '/ready', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
-      options.metrics?.observeRequest(req.method ?? 'GET', route, res.statusCode, durationMs / 1000);
+      options.metrics?.observeRequest(req.method ?? 'GET', routeOf(url.pathname), res.statusCode, durationMs / 1000);
       if (url.pathname !== '/health') {
         log.info({ requestId, operationName, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
       }
     }
-  });
+  }
+}
+
+/** A bounded route label for metrics and span names: client paths must not grow either. */
+function routeOf(pathname: string): string {
+  return ['/graphql', '/', '/health', '/ready', '/metrics'].includes(pathname) ? pathname : 'other';
 }
 
 /** A loopback entry allows that host on any port; `*` allows every origin. */

@@ -60,16 +60,17 @@ export function createMetrics(service: string, pool?: () => { max: number; total
     registers: [registry],
   });
   if (pool) {
+    // OpenTelemetry's database client metrics: connections by db.client.connection.state
+    // (idle, used), the pool's ceiling, and callers waiting for a connection.
     new Gauge({
       name: 'db_client_connection_count',
-      help: 'Database pool connections by state (idle, used), and callers waiting for one.',
-      labelNames: ['state'],
+      help: 'Database pool connections by state (idle, used).',
+      labelNames: ['db_client_connection_state'],
       registers: [registry],
       collect() {
         const stats = pool();
-        this.set({ state: 'idle' }, stats.idle);
-        this.set({ state: 'used' }, stats.total - stats.idle);
-        this.set({ state: 'waiting' }, stats.waiting);
+        this.set({ db_client_connection_state: 'idle' }, stats.idle);
+        this.set({ db_client_connection_state: 'used' }, stats.total - stats.idle);
       },
     });
     new Gauge({
@@ -78,6 +79,14 @@ export function createMetrics(service: string, pool?: () => { max: number; total
       registers: [registry],
       collect() {
         this.set(pool().max);
+      },
+    });
+    new Gauge({
+      name: 'db_client_connection_pending_requests',
+      help: 'Callers waiting for a pool connection.',
+      registers: [registry],
+      collect() {
+        this.set(pool().waiting);
       },
     });
   }

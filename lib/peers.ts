@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { injectTraceContext, withClientSpan } from './tracing';
 
 /**
  * Reads another subgraph's public data over GraphQL, for the rare rule that must check the
@@ -14,32 +15,34 @@ export type PeerClient = <T = Record<string, unknown>>(
 
 /** A peer client that finds each subgraph's URL when called (peers may start after this one). */
 export function createPeerClient(urlOf: (subgraph: string) => string | undefined, timeoutMs: number): PeerClient {
-  return async <T,>(subgraph: string, query: string, variables?: Record<string, unknown>, options: { requestId?: string; authorization?: string } = {}) => {
-    const url = urlOf(subgraph);
-    const unavailable = (detail: string) =>
-      new GraphQLError(`The ${subgraph} data this needs is unavailable; try again shortly.`, {
-        extensions: { code: 'SERVICE_UNAVAILABLE', detail },
-      });
-    if (!url) throw unavailable('no URL configured');
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
-          ...(options.authorization ? { authorization: options.authorization } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw unavailable(error instanceof Error ? error.message : String(error));
-    }
-    const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: { message: string }[] };
-    if (!response.ok || body.errors?.length || !body.data) {
-      throw unavailable(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
-    }
-    return body.data;
-  };
+  return <T,>(subgraph: string, query: string, variables?: Record<string, unknown>, options: { requestId?: string; authorization?: string } = {}) =>
+    withClientSpan(`peer ${subgraph}`, { 'peer.service': subgraph }, async () => {
+      const url = urlOf(subgraph);
+      const unavailable = (detail: string) =>
+        new GraphQLError(`The ${subgraph} data this needs is unavailable; try again shortly.`, {
+          extensions: { code: 'SERVICE_UNAVAILABLE', detail },
+        });
+      if (!url) throw unavailable('no URL configured');
+      const headers = new Headers({ 'content-type': 'application/json' });
+      if (options.requestId) headers.set('x-request-id', options.requestId);
+      if (options.authorization) headers.set('authorization', options.authorization);
+      // The peer continues this request's trace, under this client span.
+      injectTraceContext(headers);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ query, variables }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        throw unavailable(error instanceof Error ? error.message : String(error));
+      }
+      const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: { message: string }[] };
+      if (!response.ok || body.errors?.length || !body.data) {
+        throw unavailable(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
+      }
+      return body.data;
+    });
 }

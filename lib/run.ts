@@ -2,6 +2,7 @@ import { loadConfig } from './config';
 import { listen } from './http';
 import { createPeerClient } from './peers';
 import { createVerifier, failStartup, onShutdown, openConfiguredDatabase, serviceLogger } from './runtime';
+import { startTracing } from './tracing';
 import type { SubgraphDependencies, SubgraphServer } from './subgraph';
 
 /**
@@ -22,6 +23,7 @@ export function runSubgraph(
     const { createServer } = await subgraph.load();
     const config = loadConfig(process.env, { ...defaults, [name]: subgraph.port });
     const log = serviceLogger(config, name);
+    const tracing = await startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName ?? name });
     const database = await openConfiguredDatabase(config);
     const peers = createPeerClient(
       (peer) => config.subgraphUrls[peer] ?? `http://127.0.0.1:${config.subgraphPorts[peer]}/graphql`,
@@ -33,6 +35,7 @@ export function runSubgraph(
     onShutdown(log, async () => {
       await server.close();
       await database.close();
+      await tracing?.shutdown();
     });
   })().catch(failStartup);
 }

@@ -16,6 +16,7 @@ import { closeServer, createGraphQLHttpServer, type HttpRoute } from './http';
 import { createMetrics } from './metrics';
 import type { Logger } from './log';
 import type { PeerClient } from './peers';
+import { tracingPlugin } from './tracing';
 
 /** What every subgraph is built from; the launcher, gateway tests and CLI pass the same. */
 export interface SubgraphDependencies {
@@ -85,7 +86,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   const store = module.createStore(deps.database, deps.onQuery);
   // The same limits as the gateway: a subgraph can be reached without it.
   const limits = queryLimits<Context>(deps.config.limits);
-  const metrics = createMetrics(module.name, deps.database.poolStats);
+  const metrics = deps.config.metrics ? createMetrics(module.name, deps.database.poolStats) : undefined;
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
@@ -100,7 +101,8 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     plugins: [
       inputPlugin<Context>(),
       ...limits.plugins,
-      metrics.plugin<Context>(),
+      ...(metrics ? [metrics.plugin<Context>()] : []),
+      tracingPlugin<Context>(),
       errorsPlugin<Context>(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -119,6 +121,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   const server = createGraphQLHttpServer<Context>({
     apollo,
     log,
+    service: module.name,
     bodyLimitBytes: deps.config.bodyLimitBytes,
     maxResponseBytes: deps.config.maxResponseBytes,
     metrics,

@@ -1,3 +1,4 @@
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { createGatewayServer, type GatewayServer } from '../gateway/src/server';
 import type { Config } from '../lib/config';
 import { migrate, type Database } from '../lib/db';
@@ -6,6 +7,7 @@ import type { Logger } from '../lib/log';
 import { createPeerClient } from '../lib/peers';
 import { createVerifier, openConfiguredDatabase } from '../lib/runtime';
 import type { SubgraphServer } from '../lib/subgraph';
+import { startTracing } from '../lib/tracing';
 import { seedDemoData } from '../prisma/seed';
 import { loadSubgraphs, type SubgraphDefinition } from '../subgraphs';
 
@@ -29,8 +31,18 @@ export async function launchGraph(options: {
   database?: Database;
   seed?: boolean;
   onQuery?: (sql: string) => void;
+  /** Span processors beside the OTLP export when tracing is on (tests, the benchmark). */
+  spanProcessors?: SpanProcessor[];
+  /** Replaces the OTLP export and turns tracing on (the benchmark's span sink). */
+  spanExporter?: SpanExporter;
 }): Promise<RunningGraph> {
   const { config, log } = options;
+  const tracing = await startTracing({
+    endpoint: config.tracing.endpoint,
+    serviceName: config.tracing.serviceName ?? 'community-resource-graph',
+    processors: options.spanProcessors,
+    exporter: options.spanExporter,
+  });
   const database = options.database ?? (await openConfiguredDatabase(config));
   const started: SubgraphServer<unknown>[] = [];
   let gateway: GatewayServer | undefined;
@@ -39,6 +51,7 @@ export async function launchGraph(options: {
     // In parallel: each may wait out its connections' grace period, five in a row took too long.
     await Promise.all(started.map((server) => server.close()));
     if (!options.database) await database.close();
+    await tracing?.shutdown();
   };
   try {
     const { applied } = await migrate(database);

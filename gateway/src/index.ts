@@ -1,5 +1,6 @@
 import { loadConfig } from '../../lib/config';
 import { listen } from '../../lib/http';
+import { startTracing } from '../../lib/tracing';
 import { createVerifier, failStartup, onShutdown, serviceLogger } from '../../lib/runtime';
 import { subgraphDefaults, subgraphs } from '../../subgraphs';
 import { createGatewayServer } from './server';
@@ -8,11 +9,15 @@ import { createGatewayServer } from './server';
 (async () => {
   const config = loadConfig(process.env, subgraphDefaults());
   const log = serviceLogger(config, 'gateway');
+  const tracing = await startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName ?? 'gateway' });
   const subgraphUrls = Object.fromEntries(
     subgraphs.map((s) => [s.name, config.subgraphUrls[s.name] ?? `http://127.0.0.1:${config.subgraphPorts[s.name]}/graphql`]),
   );
   const gateway = await createGatewayServer({ config, verifyToken: await createVerifier(config), log, subgraphUrls });
   const port = await listen(gateway.http, config.gatewayPort, config.host, 'gateway');
   log.info({ url: `http://${config.host}:${port}/graphql` }, 'gateway listening');
-  onShutdown(log, () => gateway.close());
+  onShutdown(log, async () => {
+    await gateway.close();
+    await tracing?.shutdown();
+  });
 })().catch(failStartup);

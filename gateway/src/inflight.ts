@@ -27,7 +27,7 @@ interface Shared {
  * request id is left out, so the subgraph's log shows the first request's id for all of them.
  * Nothing outlives the request in flight: this is not a cache.
  */
-export function mergeInflight(fetcher: Fetcher, subgraph: string, stats: InflightStats, counter: Counter<'subgraph'>): Fetcher {
+export function mergeInflight(fetcher: Fetcher, subgraph: string, stats: InflightStats, counter: Counter<'subgraph'> | undefined): Fetcher {
   const inflight = new Map<string, Promise<Shared>>();
   return async (url, init) => {
     const key = typeof init?.body === 'string' && isQuery(init.body) ? `${url}\n${header(init.headers, 'authorization') ?? ''}\n${init.body}` : undefined;
@@ -38,7 +38,7 @@ export function mergeInflight(fetcher: Fetcher, subgraph: string, stats: Infligh
     let shared = inflight.get(key);
     if (shared) {
       stats.merged++;
-      counter.inc({ subgraph });
+      counter?.inc({ subgraph });
     } else {
       stats.sent++;
       shared = read(fetcher(url, init));

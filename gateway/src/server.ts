@@ -13,6 +13,7 @@ import { closeServer, createGraphQLHttpServer } from '../../lib/http';
 import type { Logger } from '../../lib/log';
 import { createMetrics, type Metrics } from '../../lib/metrics';
 import { createRateLimiter } from '../../lib/rate-limit';
+import { injectTraceContext, tracingPlugin } from '../../lib/tracing';
 import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 import { mergeInflight, mergedCounter, type InflightStats } from './inflight';
 
@@ -44,15 +45,15 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
  * Node's own fetch with a deadline: a subgraph that does not answer in time fails this request
  * with SERVICE_UNAVAILABLE (details in the log) instead of holding the client forever.
  */
-function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger, metrics: Metrics): Fetcher {
+function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger, metrics: Metrics | undefined): Fetcher {
   return async (url, init) => {
     const started = performance.now();
     try {
       const response = (await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as FetcherResponse;
-      metrics.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
+      metrics?.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
       return response;
     } catch (error) {
-      metrics.observeSubgraphFetch(name, 'error', (performance.now() - started) / 1000);
+      metrics?.observeSubgraphFetch(name, 'error', (performance.now() - started) / 1000);
       log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
       const timedOut = (error as Error).name === 'TimeoutError';
       throw new GraphQLError(
@@ -63,12 +64,16 @@ function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger, metri
   };
 }
 
-/** Forwards the caller's token and the request id to a subgraph, and relays its refusals. */
+/**
+ * Forwards the caller's token, the request id and the trace context (inside the gateway's
+ * fetch span) to a subgraph, and relays its refusals.
+ */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const ctx = context as Partial<GatewayContext>;
     if (ctx.authorization) request.http?.headers.set('authorization', ctx.authorization);
     if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
+    if (request.http) injectTraceContext(request.http.headers);
   }
 
   /**
@@ -90,9 +95,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export async function createGatewayServer(deps: GatewayDependencies) {
   const { config, log } = deps;
   const supergraphSdl = deps.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
-  const metrics = createMetrics('gateway');
+  const metrics = config.metrics ? createMetrics('gateway') : undefined;
   const inflight: InflightStats = { sent: 0, merged: 0 };
-  const merged = mergedCounter(metrics.registry);
+  const merged = metrics ? mergedCounter(metrics.registry) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log,
@@ -121,7 +126,8 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       inputPlugin<GatewayContext>(),
       ...limits.plugins,
       ...(rateLimiter ? [rateLimiter.plugin<GatewayContext>()] : []),
-      metrics.plugin<GatewayContext>(),
+      ...(metrics ? [metrics.plugin<GatewayContext>()] : []),
+      tracingPlugin<GatewayContext>(),
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -131,6 +137,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
+    service: 'gateway',
     bodyLimitBytes: config.bodyLimitBytes,
     maxResponseBytes: config.maxResponseBytes,
     corsOrigins: config.corsOrigins,

@@ -10,6 +10,8 @@ test('defaults make the embedded mode work untouched', () => {
     introspection: true,
     timeZone: 'Asia/Shanghai',
     bodyLimitBytes: 1024 * 1024,
+    metrics: true,
+    tracing: { endpoint: undefined, serviceName: undefined },
   });
   expect(config.dataDir).toMatch(/\.data$/);
 });
@@ -37,6 +39,8 @@ test.each([
   ['JWT_SECRET', 'short', /JWT_SECRET.*at least 32/],
   ['JWT_PUBLIC_KEY', 'not a key', /JWT_PUBLIC_KEY/],
   ['MAX_QUERY_DEPTH', '1', /MAX_QUERY_DEPTH/],
+  ['METRICS', 'sometimes', /METRICS="sometimes": expected true or false/],
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', /OTEL_EXPORTER_OTLP_ENDPOINT.*http:, https:/],
 ])('an invalid %s=%s stops start-up naming the variable', (name, value, message) => {
   let error: unknown;
   try {

@@ -1,3 +1,4 @@
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { ANONYMOUS, type Viewer } from '../../lib/auth';
 import { loadConfig, type Config } from '../../lib/config';
 import type { Database } from '../../lib/db';
@@ -40,7 +41,9 @@ export interface TestGraph extends RunningGraph {
  * The real graph for an end-to-end test: a fresh migrated database, every subgraph and the
  * gateway on port 0. `stop()` closes them and drops the database.
  */
-export async function startTestGraph(options: { seed?: boolean; config?: Record<string, string> } = {}): Promise<TestGraph> {
+export async function startTestGraph(
+  options: { seed?: boolean; config?: Record<string, string>; spanProcessors?: SpanProcessor[] } = {},
+): Promise<TestGraph> {
   const database = await createTestDatabase();
   const statements: string[] = [];
   let graph: RunningGraph;
@@ -52,6 +55,7 @@ export async function startTestGraph(options: { seed?: boolean; config?: Record<
       database,
       seed: options.seed ?? false,
       onQuery: (sql) => statements.push(sql),
+      spanProcessors: options.spanProcessors,
     });
   } catch (error) {
     await dropTestDatabase(database);
