@@ -110,6 +110,16 @@ describe('connections', () => {
     });
   });
 
+  test('a cursor with more keys than the list sorts by is refused, saying it is not this list\'s', () => {
+    const id = '0b6f3c1e-1c1a-4d6f-9a53-3c1f4b2a9d10';
+    expect(() => readPage({ after: encodeCursor(['和平', id, 'extra']) }, ['text', 'uuid'])).toThrow('This cursor was not issued by this list.');
+  });
+
+  test('the end cursor is the last edge of the page, whatever its length', () => {
+    const page = readPage({ first: 3 }, ['text']);
+    expect(toConnection(['a', 'b', 'c', 'd'], page, (row) => [row], async () => 4).pageInfo.endCursor).toBe(encodeCursor(['c']));
+  });
+
   test('one extra row tells whether there is a next page', async () => {
     const page = readPage({ first: 2 }, ['text']);
     const connection = toConnection(['a', 'b', 'c'], page, (row) => [row], async () => 3);
