@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fromDateColumn, toDateColumn } from '../../../lib/dates';
 import type { Database } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import type { Page } from '../../../lib/graphql/connections';
@@ -145,10 +146,6 @@ function toBooking(row: BookingRow): BookingModel {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
-}
-
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }
 
 /** SQLSTATEs and Prisma codes that mean "someone else got there first" or "could not get the lock". */
@@ -348,10 +345,10 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
     /** Closures ending on or after `today` (local), soonest first. */
     async closures(ids: readonly string[], today: string): Promise<ClosureModel[]> {
       const rows = await prisma.closure.findMany({
-        where: { facilityId: { in: ids.filter(isUuid) }, endsOn: { gte: new Date(`${today}T00:00:00Z`) } },
+        where: { facilityId: { in: ids.filter(isUuid) }, endsOn: { gte: toDateColumn(today) } },
         orderBy: [{ facilityId: 'asc' }, { startsOn: 'asc' }, { id: 'asc' }],
       });
-      return rows.map((c) => ({ facilityId: c.facilityId, startsOn: day(c.startsOn), endsOn: day(c.endsOn), reason: c.reason }));
+      return rows.map((c) => ({ facilityId: c.facilityId, startsOn: fromDateColumn(c.startsOn), endsOn: fromDateColumn(c.endsOn), reason: c.reason }));
     },
 
     async facilityEvents(ids: readonly string[]): Promise<FacilityEventModel[]> {
@@ -566,7 +563,7 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
         await tx.openingHours.createMany({ data: openingHours.map((h) => ({ facilityId: id, ...h })) });
         if (closures.length > 0) {
           await tx.closure.createMany({
-            data: closures.map((c) => ({ facilityId: id, startsOn: new Date(`${c.startsOn}T00:00:00Z`), endsOn: new Date(`${c.endsOn}T00:00:00Z`), reason: c.reason })),
+            data: closures.map((c) => ({ facilityId: id, startsOn: toDateColumn(c.startsOn), endsOn: toDateColumn(c.endsOn), reason: c.reason })),
           });
         }
         await event(tx, { entityType: 'Facility', entityId: id, action: 'SUBMIT', to: 'SUBMITTED' }, actor);
@@ -695,7 +692,7 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
         });
         if (count !== 1) throw conflict(`Facility ${facility.id} was changed by someone else meanwhile; reload and retry.`);
         await tx.closure.create({
-          data: { facilityId: facility.id, startsOn: new Date(`${closure.startsOn}T00:00:00Z`), endsOn: new Date(`${closure.endsOn}T00:00:00Z`), reason: closure.reason },
+          data: { facilityId: facility.id, startsOn: toDateColumn(closure.startsOn), endsOn: toDateColumn(closure.endsOn), reason: closure.reason },
         });
         await event(tx, { entityType: 'Facility', entityId: facility.id, action: 'CLOSE', reason: `${closure.startsOn}..${closure.endsOn}: ${closure.reason}` }, actor);
         const cancelledBookings = await cancelBookings(tx, facility.id, `闭馆 Closed: ${closure.reason}`, actor, { from: new Date(), days: closure });

@@ -23,6 +23,7 @@ import type {
   SignOffModel,
 } from './models';
 import { isUuid } from './rules';
+import { fromDateColumn, toDateColumn } from '../../../lib/dates';
 
 /** The one module of this subgraph that touches Prisma. */
 
@@ -100,16 +101,6 @@ export interface PremisesChange {
   detail?: Record<string, unknown>;
 }
 
-function toDate(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
-}
-
-function fromDate(date: Date): string;
-function fromDate(date: Date | null): string | null;
-function fromDate(date: Date | null): string | null {
-  return date ? date.toISOString().slice(0, 10) : null;
-}
-
 const decimal = (value: Prisma.Decimal): string => value.toFixed(2);
 
 function toDevelopment(row: Prisma.DevelopmentGetPayload<object>): DevelopmentModel {
@@ -118,7 +109,7 @@ function toDevelopment(row: Prisma.DevelopmentGetPayload<object>): DevelopmentMo
     developerId: row.developerId,
     communityCode: row.communityCode,
     name: row.name,
-    landGrantDate: fromDate(row.landGrantDate),
+    landGrantDate: fromDateColumn(row.landGrantDate),
     plannedHouseholds: row.plannedHouseholds,
     acquisition: row.acquisition,
   };
@@ -129,9 +120,9 @@ function toPremises(row: Prisma.PremisesGetPayload<object>): PremisesModel {
     ...row,
     plannedArea: decimal(row.plannedArea),
     acceptedArea: row.acceptedArea ? decimal(row.acceptedArea) : null,
-    noticeStartsOn: fromDate(row.noticeStartsOn),
-    noticeEndsOn: fromDate(row.noticeEndsOn),
-    titleTransferredOn: fromDate(row.titleTransferredOn),
+    noticeStartsOn: fromDateColumn(row.noticeStartsOn),
+    noticeEndsOn: fromDateColumn(row.noticeEndsOn),
+    titleTransferredOn: fromDateColumn(row.titleTransferredOn),
   };
 }
 
@@ -141,8 +132,8 @@ function toBuyback(row: Prisma.BuybackGetPayload<object>): BuybackModel {
     unitPrice: decimal(row.unitPrice),
     area: decimal(row.area),
     amount: decimal(row.amount),
-    valuedOn: fromDate(row.valuedOn),
-    paidOn: fromDate(row.paidOn),
+    valuedOn: fromDateColumn(row.valuedOn),
+    paidOn: fromDateColumn(row.paidOn),
   };
 }
 
@@ -154,8 +145,8 @@ function toLease(row: Prisma.LeaseGetPayload<object>): LeaseModel {
     address: row.address,
     area: decimal(row.area),
     monthlyRent: decimal(row.monthlyRent),
-    startsOn: fromDate(row.startsOn),
-    endsOn: fromDate(row.endsOn),
+    startsOn: fromDateColumn(row.startsOn),
+    endsOn: fromDateColumn(row.endsOn),
   };
 }
 
@@ -454,11 +445,11 @@ export function createHousingStore(
 
     /** Leases under the area ending from today to `until`, soonest first. */
     async leasesExpiringPage(within: string, until: string, page: Page<(string | number)[]>): Promise<LeaseModel[]> {
-      const where: Prisma.LeaseWhereInput = { communityCode: under(within), endsOn: { gte: toDate(today()), lte: toDate(until) } };
+      const where: Prisma.LeaseWhereInput = { communityCode: under(within), endsOn: { gte: toDateColumn(today()), lte: toDateColumn(until) } };
       const after = page.after;
       const rows = await prisma.lease.findMany({
         where: after
-          ? { AND: [where, { OR: [{ endsOn: { gt: toDate(String(after[0])) } }, { endsOn: toDate(String(after[0])), id: { gt: String(after[1]) } }] }] }
+          ? { AND: [where, { OR: [{ endsOn: { gt: toDateColumn(String(after[0])) } }, { endsOn: toDateColumn(String(after[0])), id: { gt: String(after[1]) } }] }] }
           : where,
         orderBy: [{ endsOn: 'asc' }, { id: 'asc' }],
         take: page.first + 1,
@@ -467,7 +458,7 @@ export function createHousingStore(
     },
 
     countLeasesExpiring: (within: string, until: string) =>
-      prisma.lease.count({ where: { communityCode: under(within), endsOn: { gte: toDate(today()), lte: toDate(until) } } }),
+      prisma.lease.count({ where: { communityCode: under(within), endsOn: { gte: toDateColumn(today()), lte: toDateColumn(until) } } }),
 
     /**
      * Compliance of the given communities (households from the communities subgraph), with the
@@ -549,7 +540,7 @@ export function createHousingStore(
     async registerDevelopment(development: NewDevelopment, actor: Actor): Promise<DevelopmentModel> {
       const id = randomUUID();
       return prisma.$transaction(async (tx) => {
-        const row = await tx.development.create({ data: { ...development, id, landGrantDate: toDate(development.landGrantDate) } });
+        const row = await tx.development.create({ data: { ...development, id, landGrantDate: toDateColumn(development.landGrantDate) } });
         await audit(tx, { entityType: 'Development', entityId: id, communityCode: development.communityCode, action: 'REGISTER', detail: { ...development } }, actor);
         return toDevelopment(row);
       });
@@ -705,7 +696,7 @@ export function createHousingStore(
       try {
         return await prisma.$transaction(async (tx) => {
           const row = await tx.lease.create({
-            data: { ...lease, id, startsOn: toDate(lease.startsOn), endsOn: toDate(lease.endsOn), createdBy: actor.id },
+            data: { ...lease, id, startsOn: toDateColumn(lease.startsOn), endsOn: toDateColumn(lease.endsOn), createdBy: actor.id },
           });
           await audit(tx, { entityType: 'Lease', entityId: id, communityCode: lease.communityCode, action: 'RECORD', detail: { ...lease } }, actor);
           return toLease(row);

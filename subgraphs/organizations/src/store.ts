@@ -8,6 +8,7 @@ import { PrismaClient, Prisma } from './generated/prisma/client';
 import type { OrganizationKind, OrganizationStatus } from './generated/prisma/enums';
 import type { ServiceCategory } from './generated/graphql';
 import type { AnnualReportModel, OrganizationModel, StatusChangeModel } from './models';
+import { fromDateColumn, toDateColumn } from '../../../lib/dates';
 
 /** The one module of this subgraph that touches Prisma. */
 
@@ -133,28 +134,18 @@ export interface CategorySupplyRow {
 export type TransitionCheck = (current: OrganizationModel) => void;
 
 // PostgreSQL reports a duplicate as P2002 through the pg adapter and as SQLSTATE 23505 through PGlite's.
-function toDate(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
-}
-
-function fromDate(date: Date): string;
-function fromDate(date: Date | null): string | null;
-function fromDate(date: Date | null): string | null {
-  return date ? date.toISOString().slice(0, 10) : null;
-}
-
 function optionalDate(day: string | null | undefined): Date | null | undefined {
-  return day === undefined || day === null ? day : toDate(day);
+  return day === undefined || day === null ? day : toDateColumn(day);
 }
 
 function toOrganization(row: OrganizationRow): OrganizationModel {
   return {
     ...row,
     categories: row.categories as ServiceCategory[],
-    registrationDate: fromDate(row.registrationDate),
-    gradeAwardedOn: fromDate(row.gradeAwardedOn),
-    gradeValidUntil: fromDate(row.gradeValidUntil),
-    incubatedSince: fromDate(row.incubatedSince),
+    registrationDate: fromDateColumn(row.registrationDate),
+    gradeAwardedOn: fromDateColumn(row.gradeAwardedOn),
+    gradeValidUntil: fromDateColumn(row.gradeValidUntil),
+    incubatedSince: fromDateColumn(row.incubatedSince),
   };
 }
 
@@ -225,7 +216,7 @@ export function createOrganizationsStore(database: Database, onQuery: ((sql: str
     if (filter.servesArea) where.serviceAreas = { some: overlapping(filter.servesArea) };
     if (filter.minGrade !== undefined) {
       where.grade = { gte: filter.minGrade };
-      where.gradeValidUntil = { gte: toDate(today()) };
+      where.gradeValidUntil = { gte: toDateColumn(today()) };
     }
     const needle = filter.nameContains?.trim();
     if (needle) {
@@ -418,7 +409,7 @@ export function createOrganizationsStore(database: Database, onQuery: ((sql: str
             data: {
               ...fields,
               id,
-              registrationDate: toDate(fields.registrationDate),
+              registrationDate: toDateColumn(fields.registrationDate),
               incubatedSince: optionalDate(fields.incubatedSince),
               serviceAreas: { create: serviceAreaCodes.map((areaCode) => ({ areaCode })) },
             },
@@ -508,8 +499,8 @@ export function createOrganizationsStore(database: Database, onQuery: ((sql: str
       return prisma.$transaction(async (tx) => {
         const { before, after } = await changeOrganization(tx, id, expectedVersion, check, {
           grade: record.grade,
-          gradeAwardedOn: toDate(record.awardedOn),
-          gradeValidUntil: toDate(record.validUntil),
+          gradeAwardedOn: toDateColumn(record.awardedOn),
+          gradeValidUntil: toDateColumn(record.validUntil),
         });
         await audit(
           tx,
