@@ -65,6 +65,7 @@ const cases: Case[] = [
   { what: 'Contract.payments', query: `{ contract(id: "${contractId}") { payments { id } } }`, allowed: [...READERS, 'supplier ORG_ADMIN'] },
   { what: 'Tender.bids', query: `{ procurementProject(id: "${projectId}") { tenders { bids { id } } } }`, allowed: READERS },
   { what: 'Tender.objections', query: `{ procurementProject(id: "${projectId}") { tenders { objections { id } } } }`, allowed: READERS },
+  { what: 'ProcurementProject.history', query: `{ procurementProject(id: "${projectId}") { history { action } } }`, allowed: READERS },
   {
     what: 'Organization.bids',
     query: `{ _entities(representations: [{ __typename: "Organization", id: "${supplierId}" }]) { ... on Organization { bids { totalCount } } } }`,
