@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 
 /**
@@ -48,21 +47,16 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-/** Answers the explorer's page and assets; returns false for anything else. */
-export function serveExplorer(pathname: string, accept: string | undefined, res: ServerResponse): boolean {
-  if (pathname === '/' && accept?.includes('text/html')) {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-    return true;
-  }
-  if (!pathname.startsWith('/explorer/')) return false;
+/** The explorer's answer for a GET with this path and Accept header; undefined when it is not one of its own. */
+export function explorerAnswer(
+  pathname: string,
+  accept: string | undefined,
+): { type: string; cacheControl?: string; body: string | fs.ReadStream } | undefined {
+  if (pathname === '/' && accept?.includes('text/html')) return { type: 'text/html; charset=utf-8', body: PAGE };
+  if (!pathname.startsWith('/explorer/')) return undefined;
   const name = pathname.slice('/explorer/'.length);
-  if (name === 'start.js') {
-    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(START);
-    return true;
-  }
+  if (name === 'start.js') return { type: 'text/javascript; charset=utf-8', body: START };
   const asset = ASSETS[name];
-  if (!asset) return false;
-  res.writeHead(200, { 'content-type': `${asset.type}; charset=utf-8`, 'cache-control': 'public, max-age=3600' });
-  fs.createReadStream(asset.file).pipe(res);
-  return true;
+  if (!asset) return undefined;
+  return { type: `${asset.type}; charset=utf-8`, cacheControl: 'public, max-age=3600', body: fs.createReadStream(asset.file) };
 }

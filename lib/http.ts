@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import fastifyCors from '@fastify/cors';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
-import { serveExplorer } from './explorer';
+import { explorerAnswer } from './explorer';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { nameOperation, tracingOn, withServerSpan } from './tracing';
@@ -15,12 +18,22 @@ export interface ReadinessCheck {
   detail?: Record<string, unknown>;
 }
 
-/** A plain HTTP route beside GraphQL (e.g. a calendar feed); matched by method and path prefix. */
+/** What a plain HTTP route answers. */
+export interface HttpAnswer {
+  status: number;
+  type: string;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+/** A plain HTTP route beside GraphQL (e.g. a calendar feed): GET under a path prefix. */
 export interface HttpRoute {
   method: 'GET';
   prefix: string;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  handle(request: { path: string; headers: IncomingHttpHeaders; requestId: string }): Promise<HttpAnswer>;
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * A JSON GET endpoint beside GraphQL (a subgraph's export format, such as OCDS): it gets the
@@ -29,15 +42,14 @@ export interface HttpRoute {
  */
 export function jsonRoute(
   prefix: string,
-  answer: (request: { rest: string; headers: IncomingMessage['headers']; requestId: string }) => Promise<{ status: number; body: unknown }>,
+  answer: (request: { rest: string; headers: IncomingHttpHeaders; requestId: string }) => Promise<{ status: number; body: unknown }>,
 ): HttpRoute {
   return {
     method: 'GET',
     prefix,
-    async handle(req, res) {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const { status, body } = await answer({ rest: url.pathname.slice(prefix.length), headers: req.headers, requestId: String(res.getHeader('x-request-id')) });
-      sendJson(res, status, body);
+    async handle({ path, headers, requestId }) {
+      const { status, body } = await answer({ rest: path.slice(prefix.length), headers, requestId });
+      return { status, type: JSON_TYPE, body: JSON.stringify(body) };
     },
   };
 }
@@ -45,7 +57,7 @@ export function jsonRoute(
 export interface GraphQLHttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   /** Builds the per-request context; may throw a GraphQLError (e.g. a bad token → 401). */
-  context: (request: { headers: IncomingMessage['headers']; requestId: string; clientAddress: string | undefined }) => Promise<C>;
+  context: (request: { headers: IncomingHttpHeaders; requestId: string; clientAddress: string | undefined }) => Promise<C>;
   bodyLimitBytes: number;
   /** Responses above this size are replaced by a RESPONSE_TOO_LARGE error (the last guard). */
   maxResponseBytes: number;
@@ -66,156 +78,204 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   routes?: readonly HttpRoute[];
 }
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return reject(new BodyTooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        // Stop keeping the body but let the socket live long enough to answer 413 (destroying
-        // it here reset the connection before the answer); the answer closes the connection.
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
+class InvalidJson extends Error {}
 
 function errorBody(message: string, code: string, requestId: string) {
   return { errors: [{ message, extensions: { code, requestId } }] };
 }
 
+/** A refusal with an HTTP status of its own (a bad token: 401), answered before Apollo plans. */
+function httpStatusOf(error: unknown): number | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  return (error.extensions.http as { status?: number } | undefined)?.status;
+}
+
+function pathOf(url: string): string {
+  return new URL(url, 'http://localhost').pathname;
+}
+
+/** The request id, chosen before Fastify sees the request so that the trace span carries it too. */
+const REQUEST_ID = Symbol('requestId');
+type IdentifiedRequest = IncomingMessage & { [REQUEST_ID]?: string };
+
 /**
- * Serves an Apollo Server over node:http: `/graphql` (and `/`), `/health` (alive) and `/ready`,
- * with a request-body limit, a request id on every response, and one log line per request.
+ * Serves an Apollo Server on Fastify (@as-integrations/fastify): `/graphql` (and `/`), `/health`
+ * (alive) and `/ready`, with a request-body limit, CORS (@fastify/cors), a request id on every
+ * response, every error in the graph's own shape, and one log line per request. Resolves once
+ * the routes are ready, with the HTTP server to listen on (not listening yet).
  */
-export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLHttpOptions<C>): http.Server {
+export async function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLHttpOptions<C>): Promise<http.Server> {
   const { apollo, log } = options;
-  return http.createServer((req, res) => {
-    const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!tracingOn()) return void handle(req, res, requestId, url);
-    const request = { method: req.method ?? 'GET', route: routeOf(url.pathname), headers: req.headers, requestId, service: options.service };
-    void withServerSpan(request, async (finish) => {
-      await handle(req, res, requestId, url);
-      finish(res.statusCode);
-    });
+  const allowed = options.corsOrigins ?? [];
+  const contexts = new WeakMap<FastifyRequest, C>();
+  const operationNames = new WeakMap<FastifyRequest, string>();
+
+  const app = Fastify<http.Server>({
+    loggerInstance: log,
+    // One line per request is written below, with the operation name Fastify does not know.
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: (req) => (req as IdentifiedRequest)[REQUEST_ID] ?? randomUUID(),
+    // A request Fastify cannot route at all (a malformed URL): refused in the graph's own shape.
+    frameworkErrors: (error, request, reply) =>
+      (reply as FastifyReply)
+        .header('x-request-id', request.id)
+        .code(400)
+        .send(errorBody(error.message, 'BAD_REQUEST', request.id)),
+    // The server span wraps Fastify's whole handling, so every hook and resolver runs inside it.
+    serverFactory: (handler) =>
+      http.createServer((req: IdentifiedRequest, res) => {
+        const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
+        req[REQUEST_ID] = requestId;
+        if (!tracingOn()) return handler(req, res);
+        const request = { method: req.method ?? 'GET', route: routeOf(pathOf(req.url ?? '/')), headers: req.headers, requestId, service: options.service };
+        void withServerSpan(request, (finish) => {
+          const done = new Promise<void>((resolve) => res.once('close', () => resolve(finish(res.statusCode))));
+          handler(req, res);
+          return done;
+        });
+      }),
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<void> {
-    const started = process.hrtime.bigint();
-    res.setHeader('x-request-id', requestId);
-    let operationName: string | undefined;
+  // Every POST body is JSON whatever its Content-Type claims: Apollo judges the Content-Type
+  // itself (CSRF prevention), and must see the body to do so.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, raw, done) => {
+    if (raw === '') return done(null, {});
     try {
-      if (applyCors(req, res, options.corsOrigins ?? [])) return;
-      if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
-      if (options.explorer && req.method === 'GET' && serveExplorer(url.pathname, req.headers.accept, res)) return;
-      if (url.pathname === '/metrics' && options.metrics) {
-        res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
-        res.end(await options.metrics.registry.metrics());
-        return;
-      }
-      if (url.pathname === '/ready') {
-        const check = options.readiness ? await options.readiness() : { ready: true };
-        return sendJson(res, check.ready ? 200 : 503, { status: check.ready ? 'ready' : 'not ready', ...check.detail });
-      }
-      const route = options.routes?.find((r) => r.method === req.method && url.pathname.startsWith(r.prefix));
-      if (route) return await route.handle(req, res);
-      if (url.pathname !== '/graphql' && url.pathname !== '/') {
-        return sendJson(res, 404, errorBody(`No route ${url.pathname}; GraphQL is at /graphql.`, 'NOT_FOUND', requestId));
-      }
-      let body: unknown;
-      if (req.method === 'POST') {
-        const raw = await readBody(req, options.bodyLimitBytes);
-        try {
-          body = raw === '' ? {} : JSON.parse(raw);
-        } catch {
-          return sendJson(res, 400, errorBody('The request body is not valid JSON.', 'BAD_REQUEST', requestId));
-        }
-        operationName = (body as { operationName?: string } | null)?.operationName ?? undefined;
+      done(null, JSON.parse(raw as string));
+    } catch {
+      done(new InvalidJson('The request body is not valid JSON.'), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    // @fastify/cors passes a refused origin's preflight on to a 404: say 403, refused.
+    const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+    if (preflight && !originAllowed(request.headers.origin, allowed)) return reply.header('vary', 'Origin').code(403).send();
+  });
+  // An allowed origin gets its own origin back (never `*` with a token: no cookies are used,
+  // bearer tokens travel in Authorization). Only a real preflight (it names the method it wants)
+  // is answered here; any other OPTIONS reaches Apollo, which refuses it as before.
+  const cors = {
+    origin: (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) => callback(null, originAllowed(origin, allowed)),
+    methods: 'GET, POST, OPTIONS',
+    allowedHeaders: 'authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name',
+    exposedHeaders: 'x-request-id',
+    maxAge: 600,
+  };
+  await app.register(fastifyCors, {
+    delegator: (request, callback) => callback(null, { ...cors, preflight: request.headers['access-control-request-method'] !== undefined }),
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const path = pathOf(request.url);
+    options.metrics?.observeRequest(request.method, routeOf(path), reply.statusCode, reply.elapsedTime / 1000);
+    if (path !== '/health') {
+      log.info({ requestId: request.id, operationName: operationNames.get(request), status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply
+        .header('connection', 'close')
+        .code(413)
+        .send(errorBody(`The request body exceeds ${options.bodyLimitBytes} bytes.`, 'PAYLOAD_TOO_LARGE', request.id));
+    }
+    if (error instanceof InvalidJson) return reply.code(400).send(errorBody(error.message, 'BAD_REQUEST', request.id));
+    // Fastify's own refusals of a malformed request (a bad URL, say): the client's fault, in our shape.
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send(errorBody((error as Error).message, 'BAD_REQUEST', request.id));
+    log.error({ err: error, requestId: request.id }, 'request failed');
+    return reply.code(500).send(errorBody('Internal server error.', 'INTERNAL_SERVER_ERROR', request.id));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(errorBody(`No route ${pathOf(request.url)}; GraphQL is at /graphql.`, 'NOT_FOUND', request.id)),
+  );
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    const check = options.readiness ? await options.readiness() : { ready: true };
+    return reply.code(check.ready ? 200 : 503).send({ status: check.ready ? 'ready' : 'not ready', ...check.detail });
+  });
+  const metrics = options.metrics;
+  if (metrics) app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  if (options.explorer) {
+    app.get('/explorer/*', async (request, reply) => {
+      const answer = explorerAnswer(pathOf(request.url), request.headers.accept);
+      if (!answer) return reply.callNotFound();
+      if (answer.cacheControl) reply.header('cache-control', answer.cacheControl);
+      return reply.type(answer.type).send(answer.body);
+    });
+  }
+  for (const route of options.routes ?? []) {
+    app.get(`${route.prefix}*`, async (request, reply) => {
+      const answer = await route.handle({ path: pathOf(request.url), headers: request.headers, requestId: request.id });
+      return reply
+        .code(answer.status)
+        .headers(answer.headers ?? {})
+        .type(answer.type)
+        .send(answer.body);
+    });
+  }
+
+  const executeGraphQL = fastifyApolloHandler<C, http.Server>(apollo, { context: async (request) => contexts.get(request)! });
+  const graphql = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (options.explorer && request.method === 'GET') {
+      const page = explorerAnswer(pathOf(request.url), request.headers.accept);
+      if (page) return reply.type(page.type).send(page.body);
+    }
+    if (request.method === 'POST') {
+      const operationName = (request.body as { operationName?: unknown } | null)?.operationName;
+      if (typeof operationName === 'string') {
+        operationNames.set(request, operationName);
         nameOperation(operationName);
       }
-      if (options.documents && options.documents.mode !== 'off') {
-        try {
-          if (req.method !== 'POST') throw new GraphQLError('Registered operations are sent with POST.', { extensions: { code: 'OPERATION_NOT_REGISTERED' } });
-          if (body && typeof body === 'object' && !Array.isArray(body)) {
-            const resolved = options.documents.resolve(body as Record<string, unknown>);
-            body = resolved.body;
-            if (resolved.unregistered) log.info({ requestId, operationName, documentHash: resolved.unregistered }, 'unregistered operation');
-          }
-        } catch (error) {
-          if (!(error instanceof GraphQLError)) throw error;
-          return sendJson(res, 400, errorBody(error.message, String(error.extensions.code), requestId));
-        }
-      }
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
-      // The caller is known before Apollo sees the request: a bad token is 401 before parsing
-      // or planning, with the request id like every other error.
-      let contextValue: C;
+    }
+    if (options.documents && options.documents.mode !== 'off') {
       try {
-        if (headerCount(req, 'authorization') > 1) {
-          throw new GraphQLError('Send one Authorization header, not several.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        if (request.method !== 'POST') throw new GraphQLError('Registered operations are sent with POST.', { extensions: { code: 'OPERATION_NOT_REGISTERED' } });
+        const body = request.body;
+        if (body && typeof body === 'object' && !Array.isArray(body)) {
+          const resolved = options.documents.resolve(body as Record<string, unknown>);
+          request.body = resolved.body;
+          if (resolved.unregistered) log.info({ requestId: request.id, operationName: operationNames.get(request), documentHash: resolved.unregistered }, 'unregistered operation');
         }
-        contextValue = await options.context({ headers: req.headers, requestId, clientAddress: req.socket.remoteAddress });
       } catch (error) {
-        const status = (error as GraphQLError).extensions?.http as { status?: number } | undefined;
-        if (!(error instanceof GraphQLError) || !status?.status) throw error;
-        return sendJson(res, status.status, errorBody(error.message, String(error.extensions.code), requestId));
-      }
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => contextValue,
-      });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        if (Buffer.byteLength(response.body.string) > options.maxResponseBytes) {
-          log.warn({ requestId, operationName, bytes: Buffer.byteLength(response.body.string) }, 'response over the size ceiling');
-          return sendJson(
-            res,
-            400,
-            errorBody(`The response would exceed ${options.maxResponseBytes} bytes; ask for fewer rows or fields.`, 'RESPONSE_TOO_LARGE', requestId),
-          );
-        }
-        res.end(response.body.string);
-      } else {
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        res.setHeader('connection', 'close');
-        return sendJson(res, 413, errorBody(`The request body exceeds ${options.bodyLimitBytes} bytes.`, 'PAYLOAD_TOO_LARGE', requestId));
-      }
-      log.error({ err: error, requestId }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, errorBody('Internal server error.', 'INTERNAL_SERVER_ERROR', requestId));
-      else res.end();
-    } finally {
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      options.metrics?.observeRequest(req.method ?? 'GET', routeOf(url.pathname), res.statusCode, durationMs / 1000);
-      if (url.pathname !== '/health') {
-        log.info({ requestId, operationName, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
+        if (!(error instanceof GraphQLError)) throw error;
+        return reply.code(400).send(errorBody(error.message, String(error.extensions.code), request.id));
       }
     }
-  }
+    // The caller is known before Apollo sees the request: a bad token is 401 before parsing or
+    // planning, with the request id like every other error.
+    try {
+      if (headerCount(request.raw, 'authorization') > 1) {
+        throw new GraphQLError('Send one Authorization header, not several.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+      contexts.set(request, await options.context({ headers: request.headers, requestId: request.id, clientAddress: request.socket.remoteAddress }));
+    } catch (error) {
+      const status = httpStatusOf(error);
+      if (status === undefined) throw error;
+      return reply.code(status).send(errorBody((error as GraphQLError).message, String((error as GraphQLError).extensions.code), request.id));
+    }
+    const answer: unknown = await executeGraphQL.call(app, request as Parameters<typeof executeGraphQL>[0], reply as Parameters<typeof executeGraphQL>[1]);
+    if (typeof answer === 'string' && Buffer.byteLength(answer) > options.maxResponseBytes) {
+      log.warn({ requestId: request.id, operationName: operationNames.get(request), bytes: Buffer.byteLength(answer) }, 'response over the size ceiling');
+      return reply
+        .code(400)
+        .type(JSON_TYPE)
+        .send(errorBody(`The response would exceed ${options.maxResponseBytes} bytes; ask for fewer rows or fields.`, 'RESPONSE_TOO_LARGE', request.id));
+    }
+    return answer;
+  };
+  // Every method reaches Apollo, which answers those it does not serve (405) as before.
+  for (const url of ['/graphql', '/']) app.route({ method: ['GET', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'], url, handler: graphql });
+
+  await app.ready();
+  return app.server;
 }
 
 /** A bounded route label for metrics and span names: client paths must not grow either. */
@@ -232,32 +292,10 @@ export function isAllowedOrigin(origin: string, allowed: readonly string[]): boo
   });
 }
 
-/**
- * CORS for the portals: an allowed origin gets its own origin back (never `*` with a token:
- * no cookies are used, bearer tokens travel in Authorization), and preflights are answered
- * here. Returns true when the request was a preflight and has been answered.
- */
-function applyCors(req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): boolean {
-  const origin = headerValue(req.headers.origin, /^[\w.:/[\]-]{1,200}$/);
-  const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
-  res.setHeader('vary', 'Origin');
-  if (!origin || !isAllowedOrigin(origin, allowed)) {
-    if (preflight) {
-      res.writeHead(403).end();
-      return true;
-    }
-    return false;
-  }
-  res.setHeader('access-control-allow-origin', origin);
-  res.setHeader('access-control-expose-headers', 'x-request-id');
-  if (!preflight) return false;
-  res.writeHead(204, {
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': 'authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name',
-    'access-control-max-age': '600',
-  });
-  res.end();
-  return true;
+/** Whether a browser calling from `origin` may read the answers (CORS); odd-looking origins never. */
+function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+  const checked = headerValue(origin, /^[\w.:/[\]-]{1,200}$/);
+  return checked !== undefined && isAllowedOrigin(checked, allowed);
 }
 
 /** How many times a header was sent: Node keeps only one Authorization and drops the rest. */

@@ -118,7 +118,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     loaders: module.createLoaders(store, viewer),
   });
 
-  const server = createGraphQLHttpServer<Context>({
+  const server = await createGraphQLHttpServer<Context>({
     apollo,
     log,
     service: module.name,

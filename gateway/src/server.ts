@@ -134,7 +134,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
   });
   await apollo.start();
 
-  const server = createGraphQLHttpServer<GatewayContext>({
+  const server = await createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
     service: 'gateway',

@@ -86,3 +86,12 @@ test('preflights: the allowed origin gets its own origin and the headers it may 
   expect(refused.status).toBe(403);
   expect(refused.headers.get('access-control-allow-origin')).toBeNull();
 });
+
+test('an OPTIONS that is no preflight (it names no method) is not answered as one, even from the allowed origin', async () => {
+  const response = await fetch(graph.gatewayUrl, { method: 'OPTIONS', headers: { origin: allowed.origin } });
+  expect(response.headers.get('access-control-allow-methods')).toBeNull();
+  expect(response.headers.get('access-control-allow-origin')).toBe(allowed.origin);
+  // It reaches Apollo, which serves GET and POST only and answers in the graph's error shape.
+  expect(response.status).toBe(400);
+  expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+});

@@ -97,6 +97,13 @@ describe('denial of service through the cost limit', () => {
 });
 
 describe('bad input is never an internal error', () => {
+  test('a URL that cannot be decoded is BAD_REQUEST (400) in the graph\'s error shape, with the request id', async () => {
+    const response = await fetch(graph.gatewayUrl.replace(/graphql$/, '%zz'), { headers: { 'x-request-id': 'probe-bad-url' } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-request-id')).toBe('probe-bad-url');
+    expect(await response.json()).toEqual({ errors: [{ message: expect.stringContaining('%zz'), extensions: { code: 'BAD_REQUEST', requestId: 'probe-bad-url' } }] });
+  });
+
   test("a cursor that decodes but does not belong to the list is BAD_USER_INPUT on after", async () => {
     const { body } = await graph.request('{ organizations(after: "WyJjMSJd") { totalCount } }');
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
