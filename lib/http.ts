@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors from '@fastify/cors';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
 import { explorerAnswer } from './explorer';
@@ -113,7 +113,7 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
   const app = Fastify<http.Server>({
     loggerInstance: log,
     // One line per request is written below, with the operation name Fastify does not know.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (req) => (req as IdentifiedRequest)[REQUEST_ID] ?? randomUUID(),
