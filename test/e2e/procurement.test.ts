@@ -31,7 +31,8 @@ import {
 
 let graph: TestGraph;
 beforeAll(async () => {
-  graph = await startTestGraph({ seed: true });
+  // Every tender opened here (closing in 21 days) falls within the at-risk horizon, so that its bid count is visible there.
+  graph = await startTestGraph({ seed: true, config: { PROCUREMENT_AT_RISK_DAYS: '60' } });
 });
 afterAll(async () => {
   await graph?.stop();
@@ -122,9 +123,16 @@ describe('tenders', () => {
     expect((await refused(graph, SUBMIT_BID, { input }, await officer())).extensions?.code).toBe('FORBIDDEN');
     const bidId = await bid(graph, tenderId, graded, '500000.00');
     expect((await refused(graph, SUBMIT_BID, { input }, await orgAdmin(graded))).extensions).toMatchObject({ code: 'CONFLICT', rule: 'ONE_BID_PER_ORGANIZATION' });
-    // Withdrawn before the deadline, it may bid again.
+    const atRisk = async () => {
+      const data = await ok(graph, `query ($w: AreaCode!) { tendersAtRisk(within: $w, first: 100) { edges { node { tender { id } bidCount reasons } } } }`, { w: WUHOU }, await officer());
+      return data.tendersAtRisk.edges.map((e: any) => e.node).find((node: any) => node.tender.id === tenderId);
+    };
+    expect(await atRisk()).toMatchObject({ bidCount: 1, reasons: expect.arrayContaining(['FEW_BIDS']) });
+    // Withdrawn before the deadline, it may bid again; a withdrawn bid no longer counts.
     await ok(graph, `mutation ($input: WithdrawBidInput!) { withdrawBid(input: $input) { bid { withdrawn } } }`, { input: { bidId } }, await orgAdmin(graded));
+    expect(await atRisk()).toMatchObject({ bidCount: 0 });
     const again = await bid(graph, tenderId, graded, '480000.00');
+    expect(await atRisk()).toMatchObject({ bidCount: 1 });
     await closeTender(graph, tenderId);
     expect((await refused(graph, SUBMIT_BID, { input }, await orgAdmin(eligible('ELDERLY_CARE', 1)[0]!))).extensions).toMatchObject({ rule: 'BEFORE_DEADLINE' });
     expect(

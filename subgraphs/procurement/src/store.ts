@@ -461,12 +461,25 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
 
     /** Active tenders of projects in the area, with their live bid counts: one statement. */
     async activeTenders(within: string): Promise<TenderCandidate[]> {
-      const rows = await prisma.tender.findMany({
-        where: { status: 'ACTIVE', project: { areaCode: { startsWith: significantPrefix(within) } } },
-        select: { ...TENDER_SELECT, _count: { select: { bids: { where: { withdrawnAt: null } } } } },
-        orderBy: [{ closesAt: 'asc' }, { id: 'asc' }],
-      });
-      return rows.map((row) => ({ tender: toTender(row), category: row.project.category as ServiceCategory, bidCount: row._count.bids }));
+      // One statement driven by the projects' area index, counting each tender's bids by its own
+      // index: Prisma's `_count` aggregated every bid of the city and cast area_code to text (no
+      // index), which grew with the city rather than with the area asked for.
+      const rows = await prisma.$queryRaw<(Omit<TenderRow, 'project'> & { areaCode: string; category: string; bidCount: number })[]>`
+        SELECT t.id::text AS id, t.project_id::text AS "projectId", t.method::text AS method, t.method_change_reason AS "methodChangeReason",
+               t.award_criteria::text AS "awardCriteria", t.eligible_kinds AS "eligibleKinds", t.min_grade::int AS "minGrade",
+               t.invited_ids::text[] AS "invitedIds", t.published_at AS "publishedAt", t.opens_at AS "opensAt", t.closes_at AS "closesAt",
+               t.status::text AS status, t.awarded_bid_id::text AS "awardedBidId", t.award_amount AS "awardAmount",
+               t.award_notice_date AS "awardNoticeDate", t.objection_deadline AS "objectionDeadline", t.version,
+               p.area_code AS "areaCode", p.category::text AS category,
+               (SELECT count(*) FROM procurement.bid b WHERE b.tender_id = t.id AND b.withdrawn_at IS NULL)::int AS "bidCount"
+          FROM procurement.project p JOIN procurement.tender t ON t.project_id = p.id
+         WHERE p.area_code LIKE ${`${significantPrefix(within)}%`}::text AND t.status = 'ACTIVE'
+         ORDER BY t.closes_at, t.id`;
+      return rows.map(({ areaCode, category, bidCount, ...tender }) => ({
+        tender: toTender({ ...tender, project: { areaCode, category } } as TenderRow),
+        category: category as ServiceCategory,
+        bidCount,
+      }));
     },
 
     /** Contracts signed in the year within the area, grouped by district or category: one statement. */
