@@ -31,6 +31,16 @@ export function significantPrefix(code: string): string {
   return code.slice(0, PREFIX_LENGTH[levelOfCode(code)]);
 }
 
+/**
+ * The 12-digit codes that start with `prefix`, as a range for Prisma filters on CHAR(12) code
+ * columns: Prisma's `startsWith` casts the column to text, which no index serves, so every such
+ * read scanned the whole table (and grew with the city); a range compares CHAR to CHAR and uses
+ * the column's btree index.
+ */
+export function codesWithPrefix(prefix: string): { gte: string; lte: string } {
+  return { gte: prefix.padEnd(12, '0'), lte: prefix.padEnd(12, '9') };
+}
+
 /** Whether the jurisdiction `area` covers `code` (itself or anything beneath it). */
 export function covers(area: string, code: string): boolean {
   return isAreaCode(area) && isAreaCode(code) && code.startsWith(significantPrefix(area));

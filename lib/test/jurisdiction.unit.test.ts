@@ -1,4 +1,4 @@
-import { covers, isAreaCode, levelOfCode, significantPrefix } from '../auth/jurisdiction';
+import { codesWithPrefix, covers, isAreaCode, levelOfCode, significantPrefix } from '../auth/jurisdiction';
 import { actsWithin, ANONYMOUS, requireJurisdiction, type SignedInViewer } from '../auth/viewer';
 
 const officer = (roles: SignedInViewer['roles'], area: string): SignedInViewer => ({ anonymous: false, id: 'x', name: 'x', roles, area, org: undefined });
@@ -43,4 +43,12 @@ test('the jurisdiction gate needs both the role and the coverage', () => {
   expect(() => requireJurisdiction(district, ['DISTRICT_CIVIL_AFFAIRS'], '510107001001', 'Reading')).toThrow(/outside your jurisdiction/);
   expect(() => requireJurisdiction(ANONYMOUS, ['DISTRICT_CIVIL_AFFAIRS'], '510108001001', 'Reading')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }));
   expect(requireJurisdiction(district, ['DISTRICT_CIVIL_AFFAIRS'], '510108001001', 'Reading')).toBe(district);
+});
+
+test('codesWithPrefix is exactly the 12-digit codes under a prefix, bounds included', () => {
+  expect(codesWithPrefix('510108')).toEqual({ gte: '510108000000', lte: '510108999999' });
+  expect(codesWithPrefix('510108001001')).toEqual({ gte: '510108001001', lte: '510108001001' });
+  const inRange = (code: string) => code >= codesWithPrefix('5101').gte && code <= codesWithPrefix('5101').lte;
+  expect(['510100000000', '510108001001', '510199999999'].every(inRange)).toBe(true);
+  expect(['510099999999', '510200000000', '520100000000'].some(inRange)).toBe(false);
 });

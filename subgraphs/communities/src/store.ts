@@ -1,7 +1,7 @@
 import type { Database } from '../../../lib/db';
 import { isUniqueViolation, searchGrams } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
-import { significantPrefix } from '../../../lib/auth';
+import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 import type { AreaLevel } from './generated/prisma/enums';
@@ -66,7 +66,7 @@ function toCommunity(area: { code: string; name: string; parentCode: string | nu
 
 function communityWhere(filter: CommunityFilter): Prisma.AreaWhereInput {
   const where: Prisma.AreaWhereInput = { level: 'COMMUNITY' };
-  if (filter.within) where.code = { startsWith: significantPrefix(filter.within) };
+  if (filter.within) where.code = codesWithPrefix(significantPrefix(filter.within));
   const needle = filter.nameContains?.trim();
   if (needle) {
     // The GIN index on name_grams narrows the rows; LIKE checks the exact substring.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { codesWithPrefix } from '../../../lib/auth';
 import { fromDateColumn, toDateColumn } from '../../../lib/dates';
 import type { Database } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
@@ -248,7 +249,7 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
   function facilityWhere(filter: FacilityFilter): Prisma.FacilityWhereInput {
     const where: Prisma.FacilityWhereInput = { status: { in: [...filter.statuses] } };
     if (filter.kind) where.kind = filter.kind;
-    if (filter.within) where.communityCode = { startsWith: filter.within };
+    if (filter.within) where.communityCode = codesWithPrefix(filter.within);
     if (filter.unitId) where.unitId = isUuid(filter.unitId) ? filter.unitId : '00000000-0000-0000-0000-000000000000';
     return where;
   }

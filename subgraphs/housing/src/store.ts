@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../lib/db';
 import { isUniqueViolation } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
-import { significantPrefix } from '../../../lib/auth';
+import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
 import type { HousingConfig } from './config';
 import { PrismaClient, Prisma } from './generated/prisma/client';
@@ -175,9 +175,9 @@ function todayIn(timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
-/** Rows whose code lies under the area: a prefix match on the indexed code column. */
+/** Rows whose code lies under the area: a range on the indexed code column. */
 function under(within: string) {
-  return { startsWith: significantPrefix(within) };
+  return codesWithPrefix(significantPrefix(within));
 }
 
 export function createHousingStore(

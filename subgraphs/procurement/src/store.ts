@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { significantPrefix } from '../../../lib/auth';
+import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
 import type { Database } from '../../../lib/db';
 import { isUniqueViolation } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
@@ -231,7 +231,7 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
   }
 
   function contractWhere(filter: ContractFilter, today: string): Prisma.ContractWhereInput {
-    const where: Prisma.ContractWhereInput = { areaCode: { startsWith: significantPrefix(filter.within) } };
+    const where: Prisma.ContractWhereInput = { areaCode: codesWithPrefix(significantPrefix(filter.within)) };
     if (filter.status?.length) where.status = { in: filter.status };
     if (filter.purchaser) where.purchaserId = filter.purchaser;
     if (filter.supplier) where.supplierId = filter.supplier;
@@ -243,7 +243,7 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
   }
 
   function overdueWhere(within: string, today: string): Prisma.MilestoneWhereInput {
-    return { completedOn: null, dueOn: { lt: toDate(today) }, contract: { status: 'ACTIVE', areaCode: { startsWith: significantPrefix(within) } } };
+    return { completedOn: null, dueOn: { lt: toDate(today) }, contract: { status: 'ACTIVE', areaCode: codesWithPrefix(significantPrefix(within)) } };
   }
 
   return {
@@ -264,7 +264,7 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
 
     async budgetLines(within: string, year: number): Promise<BudgetLineModel[]> {
       const rows = await prisma.budgetLine.findMany({
-        where: { areaCode: { startsWith: significantPrefix(within) }, year },
+        where: { areaCode: codesWithPrefix(significantPrefix(within)), year },
         orderBy: [{ areaCode: 'asc' }, { name: 'asc' }, { id: 'asc' }],
       });
       return rows.map((row) => ({ ...row, amount: dec(row.amount), committed: dec(row.committed) }));
@@ -275,14 +275,14 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
     },
 
     async projectPage(within: string, status: ProjectStatus | undefined, page: Page<Key>): Promise<ProcurementProjectModel[]> {
-      const where: Prisma.ProjectWhereInput = { areaCode: { startsWith: significantPrefix(within) }, ...(status ? { status } : {}) };
+      const where: Prisma.ProjectWhereInput = { areaCode: codesWithPrefix(significantPrefix(within)), ...(status ? { status } : {}) };
       const after = afterKey(page.after, (_, id) => ({ id: { gt: id } }));
       const rows = await prisma.project.findMany({ where: after ? { AND: [where, after] } : where, orderBy: { id: 'asc' }, take: page.first + 1 });
       return rows.map(toProject);
     },
 
     countProjects(within: string, status: ProjectStatus | undefined): Promise<number> {
-      return prisma.project.count({ where: { areaCode: { startsWith: significantPrefix(within) }, ...(status ? { status } : {}) } });
+      return prisma.project.count({ where: { areaCode: codesWithPrefix(significantPrefix(within)), ...(status ? { status } : {}) } });
     },
 
     async projectCommunities(ids: readonly string[]) {
@@ -464,6 +464,7 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
       // One statement driven by the projects' area index, counting each tender's bids by its own
       // index: Prisma's `_count` aggregated every bid of the city and cast area_code to text (no
       // index), which grew with the city rather than with the area asked for.
+      const codes = codesWithPrefix(significantPrefix(within));
       const rows = await prisma.$queryRaw<(Omit<TenderRow, 'project'> & { areaCode: string; category: string; bidCount: number })[]>`
         SELECT t.id::text AS id, t.project_id::text AS "projectId", t.method::text AS method, t.method_change_reason AS "methodChangeReason",
                t.award_criteria::text AS "awardCriteria", t.eligible_kinds AS "eligibleKinds", t.min_grade::int AS "minGrade",
@@ -473,7 +474,7 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
                p.area_code AS "areaCode", p.category::text AS category,
                (SELECT count(*) FROM procurement.bid b WHERE b.tender_id = t.id AND b.withdrawn_at IS NULL)::int AS "bidCount"
           FROM procurement.project p JOIN procurement.tender t ON t.project_id = p.id
-         WHERE p.area_code LIKE ${`${significantPrefix(within)}%`}::text AND t.status = 'ACTIVE'
+         WHERE p.area_code BETWEEN ${codes.gte} AND ${codes.lte} AND t.status = 'ACTIVE'
          ORDER BY t.closes_at, t.id`;
       return rows.map(({ areaCode, category, bidCount, ...tender }) => ({
         tender: toTender({ ...tender, project: { areaCode, category } } as TenderRow),
@@ -485,11 +486,12 @@ export function createProcurementStore(database: Database, onQuery: ((sql: strin
     /** Contracts signed in the year within the area, grouped by district or category: one statement. */
     async statistics(year: number, within: string, groupBy: StatisticsGrouping): Promise<ProcurementStatisticsRowModel[]> {
       const key = groupBy === 'DISTRICT' ? Prisma.sql`substr(area_code, 1, 6) || '000000'` : Prisma.sql`category`;
+      const codes = codesWithPrefix(significantPrefix(within));
       const rows = await prisma.$queryRaw<{ key: string; contracts: number; amount: string }[]>`
         SELECT ${key} AS key, count(*)::int AS contracts, sum(value)::text AS amount
           FROM procurement.contract
          WHERE signed_on >= make_date(${year}::int, 1, 1) AND signed_on < make_date(${year}::int + 1, 1, 1)
-           AND area_code LIKE ${`${significantPrefix(within)}%`}
+           AND area_code BETWEEN ${codes.gte} AND ${codes.lte}
          GROUP BY 1 ORDER BY 1`;
       return rows.map((row) => ({ key: row.key, contracts: row.contracts, amount: dec(row.amount) }));
     },
