@@ -246,6 +246,12 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
     )`;
   }
 
+  /** Facilities in communities under an area prefix: a range the community_code index serves in any locale. */
+  function communityUnder(prefix: string): Prisma.Sql {
+    const { gte, lte } = codesWithPrefix(prefix);
+    return Prisma.sql`f.community_code BETWEEN ${gte} AND ${lte}`;
+  }
+
   function facilityWhere(filter: FacilityFilter): Prisma.FacilityWhereInput {
     const where: Prisma.FacilityWhereInput = { status: { in: [...filter.statuses] } };
     if (filter.kind) where.kind = filter.kind;
@@ -475,7 +481,7 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
                            ELSE 3 END AS rank
             FROM facilities.facility f
            WHERE f.kind = ${search.kind}::facilities."FacilityKind" AND f.status = 'LISTED'
-             AND f.capacity >= ${search.minCapacity} AND f.community_code LIKE ${`${near.slice(0, 4)}%`}
+             AND f.capacity >= ${search.minCapacity} AND ${communityUnder(near.slice(0, 4))}
         ),
         ${slotsCte(search.from, search.to)},
         found AS (
@@ -514,7 +520,7 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
         ? Prisma.sql`f.id = ${scope.facilityId}::uuid`
         : scope.unitId
           ? Prisma.sql`f.unit_id = ${scope.unitId}::uuid`
-          : Prisma.sql`f.community_code LIKE ${`${scope.within}%`}`;
+          : communityUnder(String(scope.within));
       const [from, to] = [fromDay, toDay];
       const [row] = await prisma.$queryRaw<
         { facilities: number; minutes_open: number; minutes_booked: number; bookings: number; people: number; no_show: number; attended: number }[]
