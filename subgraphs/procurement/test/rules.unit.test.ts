@@ -1,0 +1,231 @@
+import { encodeCursor } from '../../../lib/graphql/connections';
+import {
+  addDays,
+  addWorkingDays,
+  areaCode,
+  calendarDate,
+  DEFAULT_TERM_MONTHS,
+  daysBetween,
+  isUuid,
+  keyedPage,
+  list,
+  MAX_TERM_MONTHS,
+  MIN_INVITED,
+  MIN_QUALIFIED_BIDS,
+  OBJECTION_WORKING_DAYS,
+  OPEN_TENDER_MIN_DAYS,
+  optionalText,
+  positiveYuan,
+  requireUuid,
+  ruleBroken,
+  score,
+  SIGN_WITHIN_DAYS,
+  SUPPLEMENT_CAP_DIVISOR,
+  term,
+  text,
+  todayIn,
+  year,
+} from '../src/rules';
+import { refusal } from '../../../test/support/refusal';
+
+/** The legal rules of procurement as pure checks, one edge at a time (the end-to-end tests run them through the graph). */
+
+const ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const badInput = (field: string, message: string) => ({ code: 'BAD_USER_INPUT', field, message });
+
+describe('the legal constants', () => {
+  test('as DOMAIN.md states them', () => {
+    expect({ OPEN_TENDER_MIN_DAYS, MIN_QUALIFIED_BIDS, MIN_INVITED, OBJECTION_WORKING_DAYS, SIGN_WITHIN_DAYS, SUPPLEMENT_CAP_DIVISOR, MAX_TERM_MONTHS, DEFAULT_TERM_MONTHS }).toEqual({
+      OPEN_TENDER_MIN_DAYS: 20,
+      MIN_QUALIFIED_BIDS: 3,
+      MIN_INVITED: 3,
+      OBJECTION_WORKING_DAYS: 7,
+      SIGN_WITHIN_DAYS: 30,
+      SUPPLEMENT_CAP_DIVISOR: 10n,
+      MAX_TERM_MONTHS: 36,
+      DEFAULT_TERM_MONTHS: 12,
+    });
+  });
+});
+
+describe('ruleBroken', () => {
+  test('names the field as BAD_USER_INPUT when the input breaks the rule, else CONFLICT', () => {
+    expect(refusal(() => {
+      throw ruleBroken('MIN_BIDS', 'Too few bids.', 'input.bids');
+    })).toEqual({ code: 'BAD_USER_INPUT', field: 'input.bids', rule: 'MIN_BIDS', message: 'Too few bids.' });
+    expect(refusal(() => {
+      throw ruleBroken('MIN_BIDS', 'Too few bids.');
+    })).toEqual({ code: 'CONFLICT', rule: 'MIN_BIDS', message: 'Too few bids.' });
+  });
+});
+
+describe('ids, text and lists', () => {
+  test('ids are UUIDs in any case, kept in lower case', () => {
+    expect(isUuid(ID.toUpperCase())).toBe(true);
+    expect(requireUuid(ID.toUpperCase(), 'input.tenderId')).toBe(ID);
+    expect(refusal(() => requireUuid(`${ID}0`, 'input.tenderId'))).toEqual(badInput('input.tenderId', 'input.tenderId is not a valid id.'));
+  });
+
+  test('text is trimmed, not blank, without NUL, at most 2000 characters by default', () => {
+    expect(text(' 社区养老服务 ', 'input.title')).toBe('社区养老服务');
+    expect(text('x'.repeat(2000), 'input.title')).toHaveLength(2000);
+    expect(refusal(() => text('  ', 'input.title'))).toEqual(badInput('input.title', 'input.title must not be blank.'));
+    expect(refusal(() => text('x'.repeat(2001), 'input.title'))).toEqual(badInput('input.title', 'input.title is longer than 2000 characters.'));
+    expect(refusal(() => text('xyz', 'input.title', 2))).toEqual(badInput('input.title', 'input.title is longer than 2 characters.'));
+    expect(refusal(() => text(`a\u0000${'x'.repeat(2001)}`, 'input.title'))).toEqual(badInput('input.title', 'input.title must not contain NUL characters.'));
+  });
+
+  test('optional text: absent or blank is undefined, otherwise checked', () => {
+    expect(optionalText(undefined, 'input.note')).toBeUndefined();
+    expect(optionalText(null, 'input.note')).toBeUndefined();
+    expect(optionalText(' ', 'input.note')).toBeUndefined();
+    expect(optionalText(' 说明 ', 'input.note')).toBe('说明');
+    expect(refusal(() => optionalText('x'.repeat(2001), 'input.note'))).toEqual(badInput('input.note', 'input.note is longer than 2000 characters.'));
+    expect(refusal(() => optionalText('xyz', 'input.note', 2))).toEqual(badInput('input.note', 'input.note is longer than 2 characters.'));
+  });
+
+  test('lists: from min (0 by default) to max (50 by default) entries', () => {
+    expect(list([], 'input.items')).toEqual([]);
+    expect(list(Array(50).fill(1), 'input.items')).toHaveLength(50);
+    expect(refusal(() => list(Array(51).fill(1), 'input.items'))).toEqual(badInput('input.items', 'input.items takes at most 50 entries.'));
+    expect(list([1], 'input.items', 1, 1)).toEqual([1]);
+    expect(refusal(() => list([1, 2], 'input.items', 1, 1))).toEqual(badInput('input.items', 'input.items takes at most 1 entries.'));
+    expect(refusal(() => list([], 'input.items', 1))).toEqual(badInput('input.items', 'input.items needs at least 1 entry.'));
+    expect(list([1, 2, 3], 'input.invited', 3)).toHaveLength(3);
+    expect(refusal(() => list([1, 2], 'input.invited', 3))).toEqual(badInput('input.invited', 'input.invited needs at least 3 entries.'));
+  });
+});
+
+describe('numbers and codes', () => {
+  test('positive amounts in yuan', () => {
+    expect(positiveYuan(' 0.01 ', 'input.budget')).toBe('0.01');
+    expect(positiveYuan('1250000', 'input.budget')).toBe('1250000');
+    expect(refusal(() => positiveYuan('0.00', 'input.budget'))).toEqual(badInput('input.budget', 'input.budget must be more than zero.'));
+    expect(refusal(() => positiveYuan('-5', 'input.budget'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.budget' });
+  });
+
+  test('years from 2000 to 2100', () => {
+    expect(year(2000, 'input.fiscalYear')).toBe(2000);
+    expect(year(2100, 'input.fiscalYear')).toBe(2100);
+    for (const bad of [1999, 2101, 2026.5]) {
+      expect(refusal(() => year(bad, 'input.fiscalYear'))).toEqual(badInput('input.fiscalYear', 'input.fiscalYear must be a year from 2000 to 2100.'));
+    }
+  });
+
+  test('division codes', () => {
+    expect(areaCode('510104000000', 'input.areaCode')).toBe('510104000000');
+    expect(refusal(() => areaCode('5101040000', 'input.areaCode'))).toEqual(badInput('input.areaCode', 'input.areaCode is not a 12-digit division code.'));
+  });
+
+  test('scores from 0 to 100, rounded to hundredths', () => {
+    expect(score(0, 'input.score')).toBe(0);
+    expect(score(100, 'input.score')).toBe(100);
+    expect(score(87.456, 'input.score')).toBe(87.46);
+    expect(score(87.454, 'input.score')).toBe(87.45);
+    for (const bad of [-0.01, 100.01, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(refusal(() => score(bad, 'input.score'))).toEqual(badInput('input.score', 'input.score must be from 0 to 100.'));
+    }
+  });
+});
+
+describe('contract terms', () => {
+  test('twelve months by default, one year without a justification', () => {
+    expect(term(undefined, undefined)).toEqual({ months: 12, justification: undefined });
+    expect(term(null, null)).toEqual({ months: 12, justification: undefined });
+    expect(term(1, undefined)).toEqual({ months: 1, justification: undefined });
+    expect(term(12, '  ')).toEqual({ months: 12, justification: undefined });
+  });
+
+  test('longer terms, up to 36 months, need a recorded justification', () => {
+    expect(term(13, ' 资金已落实 ')).toEqual({ months: 13, justification: '资金已落实' });
+    expect(term(36, '资金已落实')).toEqual({ months: 36, justification: '资金已落实' });
+    for (const justification of [undefined, null, ' ']) {
+      expect(refusal(() => term(13, justification))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'input.termJustification',
+        rule: 'TERM_ONE_YEAR_UNLESS_JUSTIFIED',
+        message: 'A term longer than one year needs a recorded justification (secured funding, a stable service).',
+      });
+    }
+    expect(refusal(() => term(24, 'x'.repeat(2001)))).toEqual(badInput('input.termJustification', 'input.termJustification is longer than 2000 characters.'));
+  });
+
+  test('a term is 1 to 36 whole months', () => {
+    for (const months of [0, 37, 6.5]) {
+      expect(refusal(() => term(months, '资金已落实'))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'input.termMonths',
+        rule: 'TERM_AT_MOST_THREE_YEARS',
+        message: 'A contract term is 1 to 36 months.',
+      });
+    }
+  });
+});
+
+describe('calendar arithmetic', () => {
+  test('adding days and counting them, in UTC', () => {
+    expect(addDays('2026-02-28', 1)).toBe('2026-03-01');
+    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
+    expect(addDays('2026-06-15', 20)).toBe('2026-07-05');
+    expect(daysBetween('2026-06-15', '2026-07-05')).toBe(20);
+    expect(daysBetween('2026-07-05', '2026-06-15')).toBe(-20);
+    expect(daysBetween('2026-03-01', '2026-03-31')).toBe(30);
+    expect(daysBetween('2026-06-15', '2026-06-15')).toBe(0);
+  });
+
+  test('working days skip Saturdays, Sundays and holidays', () => {
+    const none = new Set<string>();
+    // 2026-06-12 is a Friday.
+    expect(addWorkingDays('2026-06-12', 1, none)).toBe('2026-06-15');
+    expect(addWorkingDays('2026-06-12', 0, none)).toBe('2026-06-12');
+    expect(addWorkingDays('2026-06-15', 7, none)).toBe('2026-06-24');
+    expect(addWorkingDays('2026-06-13', 1, none)).toBe('2026-06-15');
+    expect(addWorkingDays('2026-06-14', 1, none)).toBe('2026-06-15');
+    expect(addWorkingDays('2026-06-12', 1, new Set(['2026-06-15']))).toBe('2026-06-16');
+    expect(addWorkingDays('2026-06-15', 1, new Set(['2026-06-20']))).toBe('2026-06-16');
+  });
+
+  test('today in the city zone', () => {
+    expect(todayIn('Asia/Shanghai', new Date('2026-06-14T17:00:00Z'))).toBe('2026-06-15');
+    expect(todayIn('UTC', new Date('2026-06-14T17:00:00Z'))).toBe('2026-06-14');
+  });
+
+  test('calendar dates are real YYYY-MM-DD days from 2000 to 2100', () => {
+    expect(calendarDate('2000-01-01', 'input.deadline')).toBe('2000-01-01');
+    expect(calendarDate('2100-12-31', 'input.deadline')).toBe('2100-12-31');
+    expect(calendarDate('2028-02-29', 'input.deadline')).toBe('2028-02-29');
+    for (const bad of ['2026-02-30', '2026-6-15', '2026-06-1', '12026-06-15', '2026-06-15T00:00:00Z', 'x2026-06-15', '2026-13-01', '']) {
+      expect(refusal(() => calendarDate(bad, 'input.deadline'))).toEqual(badInput('input.deadline', 'input.deadline is not a calendar date.'));
+    }
+    for (const bad of ['1999-12-31', '2101-01-01']) {
+      expect(refusal(() => calendarDate(bad, 'input.deadline'))).toEqual(badInput('input.deadline', 'input.deadline must lie between 2000 and 2100.'));
+    }
+  });
+});
+
+describe('keyedPage', () => {
+  const REFUSED = badInput('after', 'This cursor was not issued by this list.');
+
+  test('without a cursor: the page size only', () => {
+    expect(keyedPage({ first: 5 }, ['date', 'uuid'])).toEqual({ first: 5, after: undefined });
+  });
+
+  test("a cursor of this list's shape is decoded", () => {
+    expect(keyedPage({ first: 5, after: encodeCursor(['2026-06-15', ID]) }, ['date', 'uuid'])).toEqual({ first: 5, after: ['2026-06-15', ID] });
+    expect(keyedPage({ after: encodeCursor(['2026-06-15T01:02:03.000Z', '2026-06-15', ID]) }, ['time', 'date', 'uuid'])).toEqual({
+      first: 20,
+      after: ['2026-06-15T01:02:03.000Z', '2026-06-15', ID],
+    });
+  });
+
+  test('a date part must be a calendar date, not any timestamp', () => {
+    for (const day of ['2026-06-15T01:02:03.000Z', '12026-06-15', '2026-6-15', '2026-06-1']) {
+      expect(refusal(() => keyedPage({ after: encodeCursor(['2026-06-15T01:02:03.000Z', day, ID]) }, ['time', 'date', 'uuid']))).toEqual(REFUSED);
+    }
+  });
+
+  test("another list's cursor is refused by lib's check", () => {
+    expect(refusal(() => keyedPage({ after: encodeCursor([ID, '2026-06-15']) }, ['date', 'uuid']))).toEqual(REFUSED);
+    expect(refusal(() => keyedPage({ after: encodeCursor(['not a time', ID]) }, ['time', 'uuid']))).toEqual(REFUSED);
+  });
+});
