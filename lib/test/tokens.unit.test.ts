@@ -76,6 +76,15 @@ describe('lifetimes', () => {
     await expect(verify(`Bearer ${noIat}`)).rejects.toThrow(/longer than/);
   });
 
+  test('with iat, the lifetime counts from iat: a token issued 1000 s ago that lives 4000 s is refused though 3000 s remain', async () => {
+    const verify = await createTokenVerifier({ ...jwt, secret, maxTtlSeconds: 3600 });
+    const issued = now() - 1000;
+    const old = await sign((t) => t.setIssuedAt(issued).setExpirationTime(issued + 4000));
+    await expect(verify(`Bearer ${old}`)).rejects.toThrow('The bearer token lives longer than the 3600 s allowed (JWT_MAX_TTL).');
+    const fits = await sign((t) => t.setIssuedAt(issued).setExpirationTime(issued + 3600));
+    expect((await verify(`Bearer ${fits}`)).anonymous).toBe(false);
+  });
+
   test('an iat exactly at the clock tolerance passes, one second later is refused (the clock held still)', async () => {
     // Only Date is faked: jose's crypto and Jest's own timers keep running.
     jest.useFakeTimers({
