@@ -90,7 +90,7 @@ describe('errors through Apollo', () => {
         requestId: 'req-8',
         operationName: 'Probe',
         path: ['broken'],
-        err: expect.objectContaining({ message: 'relation "secret_table" does not exist', stack: expect.stringContaining('errors.unit.test.ts') }),
+        err: expect.objectContaining({ type: 'Error', message: 'relation "secret_table" does not exist', stack: expect.stringContaining('errors.unit.test.ts') }),
       }),
     ]);
   });
@@ -151,5 +151,10 @@ describe('formatError edges', () => {
       extensions: { code: 'BAD_USER_INPUT', field: 'variables' },
     });
     expect(formatError({ message: 'Wrapped: Too many errors processing variables' }).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    // An exposed error is kept as it is, whatever its message reads like.
+    expect(formatError({ message: 'Too many errors processing variables.', extensions: { code: 'BAD_USER_INPUT', field: 'input.tags' } })).toEqual({
+      message: 'Too many errors processing variables.',
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.tags' },
+    });
   });
 });
