@@ -232,6 +232,22 @@ describe('keys', () => {
     }
   });
 
+  test('a secret another process wrote between the check and the write is the one used, trimmed, and kept as written', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'crg-secret-'));
+    const file = path.join(root, 'jwt-secret');
+    fs.writeFileSync(file, '  theirs  \n');
+    // The race made deterministic: the check runs as if just before the other process wrote.
+    const check = jest.spyOn(fs, 'existsSync').mockReturnValueOnce(false);
+    try {
+      expect(embeddedSecret(root)).toBe('theirs');
+      expect(check).toHaveBeenCalledWith(file);
+      expect(fs.readFileSync(file, 'utf8')).toBe('  theirs  \n');
+    } finally {
+      check.mockRestore();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('resolveJwtConfig keeps a configured key and falls back to the embedded secret only without one', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'crg-secret-'));
     try {
