@@ -145,6 +145,13 @@ describe('formatError edges', () => {
     });
   });
 
+  test('the token-limit wording is renamed on a parse failure only, and only bad input is given a variable\'s field', () => {
+    const tokens = 'Syntax Error: Document contains more that 20 tokens. Parsing aborted.';
+    expect(formatError({ message: tokens, extensions: { code: 'BAD_REQUEST' } })).toEqual({ message: tokens, extensions: { code: 'BAD_REQUEST' } });
+    const variable = 'Variable "$input" got invalid value 1 at "input.code"; Expected 12 digits.';
+    expect(formatError({ message: variable, extensions: { code: 'FORBIDDEN' } })).toEqual({ message: variable, extensions: { code: 'FORBIDDEN' } });
+  });
+
   test('only graphql-js\'s own variable-limit message is bad input; the phrase inside another message is not', () => {
     expect(formatError({ message: 'Too many errors processing variables, error limit reached. Execution aborted.' })).toEqual({
       message: 'Too many errors processing variables, error limit reached. Execution aborted.',

@@ -37,16 +37,19 @@ async function serverWith(overrides: Partial<QueryLimits> = {}) {
   return apollo;
 }
 
-let apollo: ApolloServer;
-beforeAll(async () => {
-  apollo = await serverWith();
-});
-afterAll(() => apollo.stop());
-
-async function run(server: ApolloServer, query: string, variables?: Record<string, unknown>, operationName?: string) {
-  const response = await server.executeOperation({ query, variables, operationName });
-  if (response.body.kind !== 'single') throw new Error('expected a single result');
-  return { status: response.http.status ?? 200, errors: response.body.singleResult.errors };
+/**
+ * Runs one operation on a server of its own: built inside the test, not shared from beforeAll,
+ * since Stryker's per-test coverage sees only what runs inside a test (queryLimits included).
+ */
+async function run(limits: Partial<QueryLimits>, query: string, variables?: Record<string, unknown>, operationName?: string) {
+  const server = await serverWith(limits);
+  try {
+    const response = await server.executeOperation({ query, variables, operationName });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    return { status: response.http.status ?? 200, errors: response.body.singleResult.errors };
+  } finally {
+    await server.stop();
+  }
 }
 
 const accepted = { status: 200, errors: undefined };
@@ -55,23 +58,23 @@ const aliases = (n: number) => `{ one { ${Array.from({ length: n }, (_, i) => `a
 
 describe('depth', () => {
   test('at the limit passes; one level more is QUERY_TOO_DEEP with the depth found, status 400', async () => {
-    expect(await run(apollo, nested(6))).toEqual(accepted);
-    expect(await run(apollo, nested(7))).toEqual({
+    expect(await run({}, nested(6))).toEqual(accepted);
+    expect(await run({}, nested(7))).toEqual({
       status: 400,
       errors: [{ message: 'The query is 7 levels deep; at most 6 are allowed.', extensions: { code: 'QUERY_TOO_DEEP', maxDepth: 6, found: 7 } }],
     });
   });
 
   test('a depth of two digits is reported whole', async () => {
-    expect((await run(apollo, nested(12))).errors).toEqual([
+    expect((await run({}, nested(12))).errors).toEqual([
       { message: 'The query is 12 levels deep; at most 6 are allowed.', extensions: { code: 'QUERY_TOO_DEEP', maxDepth: 6, found: 12 } },
     ]);
   });
 
   test('fragments add no level of their own: the fields they hold are counted', async () => {
-    expect(await run(apollo, '{ one { child { child { child { ... on Thing { child { id } } } } } } }')).toEqual(accepted);
-    expect(await run(apollo, '{ one { child { child { child { ...F } } } } } fragment F on Thing { child { id } }')).toEqual(accepted);
-    expect((await run(apollo, '{ one { child { child { child { ...F } } } } } fragment F on Thing { child { child { id } } }')).errors).toEqual([
+    expect(await run({}, '{ one { child { child { child { ... on Thing { child { id } } } } } } }')).toEqual(accepted);
+    expect(await run({}, '{ one { child { child { child { ...F } } } } } fragment F on Thing { child { id } }')).toEqual(accepted);
+    expect((await run({}, '{ one { child { child { child { ...F } } } } } fragment F on Thing { child { child { id } } }')).errors).toEqual([
       { message: 'The query is 7 levels deep; at most 6 are allowed.', extensions: { code: 'QUERY_TOO_DEEP', maxDepth: 6, found: 7 } },
     ]);
   });
@@ -79,8 +82,8 @@ describe('depth', () => {
 
 describe('aliases', () => {
   test('at the limit passes; one more is TOO_MANY_ALIASES, one error only, status 400', async () => {
-    expect(await run(apollo, aliases(12))).toEqual(accepted);
-    expect(await run(apollo, aliases(13))).toEqual({
+    expect(await run({}, aliases(12))).toEqual(accepted);
+    expect(await run({}, aliases(13))).toEqual({
       status: 400,
       errors: [{ message: 'The query uses 13 aliases; at most 12 are allowed.', extensions: { code: 'TOO_MANY_ALIASES', maxAliases: 12, found: 13 } }],
     });
@@ -88,7 +91,7 @@ describe('aliases', () => {
 
   test('aliased __typename counts like any alias', async () => {
     const typenames = `{ one { ${Array.from({ length: 13 }, (_, i) => `t${i}: __typename`).join(' ')} } }`;
-    expect((await run(apollo, typenames)).errors).toEqual([
+    expect((await run({}, typenames)).errors).toEqual([
       { message: 'The query uses 13 aliases; at most 12 are allowed.', extensions: { code: 'TOO_MANY_ALIASES', maxAliases: 12, found: 13 } },
     ]);
   });
@@ -98,33 +101,23 @@ describe('directives', () => {
   const directives = (n: number) => `{ one { ${Array.from({ length: n }, (_, i) => `d${i % 2}: id @skip(if: false)`).join(' ')} } }`;
 
   test('at the limit passes; one more is TOO_MANY_DIRECTIVES, status 400', async () => {
-    const server = await serverWith({ maxAliases: 100 });
-    try {
-      expect(await run(server, directives(12))).toEqual(accepted);
-      expect(await run(server, directives(13))).toEqual({
-        status: 400,
-        errors: [{ message: 'The query uses 13 directives; at most 12 are allowed.', extensions: { code: 'TOO_MANY_DIRECTIVES', maxDirectives: 12, found: 13 } }],
-      });
-    } finally {
-      await server.stop();
-    }
+    expect(await run({ maxAliases: 100 }, directives(12))).toEqual(accepted);
+    expect(await run({ maxAliases: 100 }, directives(13))).toEqual({
+      status: 400,
+      errors: [{ message: 'The query uses 13 directives; at most 12 are allowed.', extensions: { code: 'TOO_MANY_DIRECTIVES', maxDirectives: 12, found: 13 } }],
+    });
   });
 });
 
 describe('tokens', () => {
   test("over the limit is TOO_MANY_TOKENS naming the limit (graphql-js's parser counts them)", async () => {
-    const server = await serverWith({ maxTokens: 20 });
-    try {
-      const values = (n: number) => `{ echo(values: [${Array.from({ length: n }, () => '"v"').join(', ')}]) }`;
-      // `{ echo ( values : [ … ] ) }` is 9 tokens around the values.
-      expect(await run(server, values(11))).toEqual(accepted);
-      expect(await run(server, values(12))).toEqual({
-        status: 400,
-        errors: [{ message: 'The query has more than 20 tokens; send a smaller document.', extensions: { code: 'TOO_MANY_TOKENS', maxTokens: 20 } }],
-      });
-    } finally {
-      await server.stop();
-    }
+    const values = (n: number) => `{ echo(values: [${Array.from({ length: n }, () => '"v"').join(', ')}]) }`;
+    // `{ echo ( values : [ … ] ) }` is 9 tokens around the values.
+    expect(await run({ maxTokens: 20 }, values(11))).toEqual(accepted);
+    expect(await run({ maxTokens: 20 }, values(12))).toEqual({
+      status: 400,
+      errors: [{ message: 'The query has more than 20 tokens; send a smaller document.', extensions: { code: 'TOO_MANY_TOKENS', maxTokens: 20 } }],
+    });
   });
 });
 
@@ -133,61 +126,41 @@ describe('cost', () => {
 
   test('at the limit passes; above it is QUERY_TOO_COSTLY with the cost and the limit, status 400', async () => {
     // 1 + first × (edges 1 + node 1 + id 1 + name 1)
-    const server = await serverWith({ maxCost: 1 + 50 * 4 });
-    try {
-      expect(await run(server, page(50))).toEqual(accepted);
-      expect(await run(server, page(51))).toEqual({
-        status: 400,
-        errors: [
-          {
-            message: 'The query could cost 205 (fields × rows asked for); at most 201 is allowed. Ask for fewer rows with first, or fewer fields.',
-            extensions: { code: 'QUERY_TOO_COSTLY', cost: 205, maxCost: 201 },
-          },
-        ],
-      });
-    } finally {
-      await server.stop();
-    }
+    expect(await run({ maxCost: 1 + 50 * 4 }, page(50))).toEqual(accepted);
+    expect(await run({ maxCost: 1 + 50 * 4 }, page(51))).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: 'The query could cost 205 (fields × rows asked for); at most 201 is allowed. Ask for fewer rows with first, or fewer fields.',
+          extensions: { code: 'QUERY_TOO_COSTLY', cost: 205, maxCost: 201 },
+        },
+      ],
+    });
   });
 
   test('the operation priced is the one that runs', async () => {
-    const server = await serverWith({ maxCost: 100 });
-    try {
-      const document = `query Cheap { one { id } } query Dear ${page(100)}`;
-      expect(await run(server, document, undefined, 'Cheap')).toEqual(accepted);
-      expect((await run(server, document, undefined, 'Dear')).errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COSTLY', cost: 401, maxCost: 100 });
-    } finally {
-      await server.stop();
-    }
+    const document = `query Cheap { one { id } } query Dear ${page(100)}`;
+    expect(await run({ maxCost: 100 }, document, undefined, 'Cheap')).toEqual(accepted);
+    expect((await run({ maxCost: 100 }, document, undefined, 'Dear')).errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COSTLY', cost: 401, maxCost: 100 });
   });
 
   test('variables are priced as given, and a bad one is BAD_USER_INPUT naming the argument before anything runs', async () => {
-    const server = await serverWith({ maxCost: 100 });
-    try {
-      const query = 'query ($n: Int) { list(first: $n) { edges { node { id name } } } }';
-      expect(await run(server, query, { n: 20 })).toEqual(accepted);
-      expect((await run(server, query, { n: 30 })).errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COSTLY', cost: 121, maxCost: 100 });
-      expect(await run(server, query, { n: 'x' })).toEqual({
-        status: 400,
-        errors: [{ message: 'Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"', extensions: { code: 'BAD_USER_INPUT', field: 'first' } }],
-      });
-    } finally {
-      await server.stop();
-    }
+    const query = 'query ($n: Int) { list(first: $n) { edges { node { id name } } } }';
+    expect(await run({ maxCost: 100 }, query, { n: 20 })).toEqual(accepted);
+    expect((await run({ maxCost: 100 }, query, { n: 30 })).errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COSTLY', cost: 121, maxCost: 100 });
+    expect(await run({ maxCost: 100 }, query, { n: 'x' })).toEqual({
+      status: 400,
+      errors: [{ message: 'Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"', extensions: { code: 'BAD_USER_INPUT', field: 'first' } }],
+    });
   });
 
   test('more fields than maxFields (fragments expanded) is TOO_MANY_FIELDS naming the limit', async () => {
-    const server = await serverWith({ maxFields: 10 });
-    try {
-      expect(await run(server, '{ one { id name child { id name } } }')).toEqual(accepted);
-      const fragments = '{ one { ...F child { ...F child { ...F } } } } fragment F on Thing { id name child { id } }';
-      expect(await run(server, fragments)).toEqual({
-        status: 400,
-        errors: [{ message: 'The query selects more than 10 fields (fragments expanded); ask for less.', extensions: { code: 'TOO_MANY_FIELDS', maxFields: 10 } }],
-      });
-    } finally {
-      await server.stop();
-    }
+    expect(await run({ maxFields: 10 }, '{ one { id name child { id name } } }')).toEqual(accepted);
+    const fragments = '{ one { ...F child { ...F child { ...F } } } } fragment F on Thing { id name child { id } }';
+    expect(await run({ maxFields: 10 }, fragments)).toEqual({
+      status: 400,
+      errors: [{ message: 'The query selects more than 10 fields (fragments expanded); ask for less.', extensions: { code: 'TOO_MANY_FIELDS', maxFields: 10 } }],
+    });
   });
 });
 
@@ -195,16 +168,16 @@ describe("Armor's own limits stay off: ours price and count", () => {
   test('a page Armor would price over its default 5000 passes within our cost', async () => {
     // Armor's estimate: (2 + 1.5 × edges) × 100 ≈ 5843; ours: 1 + 100 × 10 = 1001.
     const query = '{ list(first: 100) { edges { node { id name child { id name child { id name } } } } } }';
-    expect(await run(apollo, query)).toEqual(accepted);
+    expect(await run({}, query)).toEqual(accepted);
   });
 
   test('a document over Armor\'s default 1000 tokens passes within our token limit', async () => {
     const query = `{ echo(values: [${Array.from({ length: 1500 }, () => '"v"').join(' ')}]) }`;
-    expect(await run(apollo, query)).toEqual(accepted);
+    expect(await run({}, query)).toEqual(accepted);
   });
 
   test('"Did you mean" suggestions are hidden', async () => {
-    expect(await run(apollo, '{ one { nam } }')).toEqual({
+    expect(await run({}, '{ one { nam } }')).toEqual({
       status: 400,
       errors: [
         {
