@@ -24,15 +24,18 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-let apollo: ApolloServer<{ requestId: string; log: pino.Logger }>;
 const logged: Record<string, unknown>[] = [];
 const log = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
 
-beforeAll(async () => {
+/**
+ * Runs one operation on a server of its own, built inside the test: Stryker's per-test coverage
+ * sees only what runs inside a test, and errorsPlugin() is called when the server is built.
+ */
+async function run(query: string, requestId = 'req-1') {
   const port = await closedPort();
   const outOfRange = new pg.DatabaseError('value "99999999999" is out of range for type integer', 0, 'error');
   outOfRange.code = '22003';
-  apollo = new ApolloServer({
+  const apollo = new ApolloServer<{ requestId: string; log: pino.Logger }>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
@@ -56,14 +59,14 @@ beforeAll(async () => {
     },
   });
   await apollo.start();
-});
-afterAll(() => apollo.stop());
-
-async function run(query: string, requestId = 'req-1') {
-  logged.length = 0;
-  const response = await apollo.executeOperation({ query, operationName: 'Probe' }, { contextValue: { requestId, log } });
-  if (response.body.kind !== 'single') throw new Error('expected a single result');
-  return response.body.singleResult;
+  try {
+    logged.length = 0;
+    const response = await apollo.executeOperation({ query, operationName: 'Probe' }, { contextValue: { requestId, log } });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    return response.body.singleResult;
+  } finally {
+    await apollo.stop();
+  }
 }
 
 describe('errors through Apollo', () => {
