@@ -76,6 +76,15 @@ describe('lifetimes', () => {
     await expect(verify(`Bearer ${noIat}`)).rejects.toThrow(/longer than/);
   });
 
+  test('with iat, the lifetime counts from iat: a token issued 1000 s ago that lives 4000 s is refused though 3000 s remain', async () => {
+    const verify = await createTokenVerifier({ ...jwt, secret, maxTtlSeconds: 3600 });
+    const issued = now() - 1000;
+    const old = await sign((t) => t.setIssuedAt(issued).setExpirationTime(issued + 4000));
+    await expect(verify(`Bearer ${old}`)).rejects.toThrow('The bearer token lives longer than the 3600 s allowed (JWT_MAX_TTL).');
+    const fits = await sign((t) => t.setIssuedAt(issued).setExpirationTime(issued + 3600));
+    expect((await verify(`Bearer ${fits}`)).anonymous).toBe(false);
+  });
+
   test('an iat exactly at the clock tolerance passes, one second later is refused (the clock held still)', async () => {
     // Only Date is faked: jose's crypto and Jest's own timers keep running.
     jest.useFakeTimers({
@@ -219,6 +228,22 @@ describe('keys', () => {
       expect(() => embeddedSecret(root)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
       expect(fs.lstatSync(path.join(root, 'jwt-secret')).isSymbolicLink()).toBe(true);
     } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('a secret another process wrote between the check and the write is the one used, trimmed, and kept as written', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'crg-secret-'));
+    const file = path.join(root, 'jwt-secret');
+    fs.writeFileSync(file, '  theirs  \n');
+    // The race made deterministic: the check runs as if just before the other process wrote.
+    const check = jest.spyOn(fs, 'existsSync').mockReturnValueOnce(false);
+    try {
+      expect(embeddedSecret(root)).toBe('theirs');
+      expect(check).toHaveBeenCalledWith(file);
+      expect(fs.readFileSync(file, 'utf8')).toBe('  theirs  \n');
+    } finally {
+      check.mockRestore();
       fs.rmSync(root, { recursive: true, force: true });
     }
   });

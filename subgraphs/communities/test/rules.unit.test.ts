@@ -1,5 +1,5 @@
 import type { AreaModel } from '../src/models';
-import { validateCommunityChanges, validateNewArea } from '../src/rules';
+import { checkFiguresAgree, validateCommunityChanges, validateNewArea } from '../src/rules';
 import { refusal } from '../../../test/support/refusal';
 
 /** The registry's input rules, one edge at a time (they also run end to end in test/e2e). */
@@ -42,6 +42,17 @@ describe('validateNewArea', () => {
     expect(refusal(() => validateNewArea(input as never, parent))).toEqual({ code: 'BAD_USER_INPUT', field, message });
   });
 
+  test("a new community's population may equal its households, not fall below them", () => {
+    const community = (households: number, population: number) =>
+      validateNewArea({ code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108001000', households, population }, STREET);
+    expect(community(10, 10)).toMatchObject({ households: 10, population: 10 });
+    expect(refusal(() => community(10, 9))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.population',
+      message: 'A population of 9 cannot be below 10 households.',
+    });
+  });
+
   test('a 100-character name is accepted', () => {
     expect(validateNewArea({ code: '510108009000', name: '名'.repeat(100), level: 'STREET', parentCode: '510108000000' }, CHENGHUA).name).toHaveLength(100);
   });
@@ -71,5 +82,30 @@ describe('validateCommunityChanges', () => {
     ['a negative household count', { code: '510108001001', households: -1 }, 'input.households', 'Figures must be whole numbers, zero or more.'],
   ])('refuses %s', (_, input, field, message) => {
     expect(refusal(() => validateCommunityChanges(input as never))).toEqual({ code: 'BAD_USER_INPUT', field, message });
+  });
+});
+
+describe('checkFiguresAgree', () => {
+  test('figures agree when either is unknown or population is at least households', () => {
+    for (const figures of [
+      { households: null, population: 1 },
+      { households: undefined, population: 1 },
+      { households: 5, population: null },
+      { households: 5, population: undefined },
+      { households: 5, population: 5 },
+      { households: 5, population: 6 },
+      { households: 0, population: 0 },
+    ]) {
+      expect(() => checkFiguresAgree(figures, { population: 1 })).not.toThrow();
+    }
+  });
+
+  test('population below households is refused on the field the update changed', () => {
+    const below = { households: 5566, population: 1 };
+    const message = 'A population of 1 cannot be below 5566 households.';
+    expect(refusal(() => checkFiguresAgree(below, { population: 1 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.population', message });
+    expect(refusal(() => checkFiguresAgree(below, { population: 1, households: 5566 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.population', message });
+    expect(refusal(() => checkFiguresAgree(below, { households: 5566 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.households', message });
+    expect(refusal(() => checkFiguresAgree({ households: 5, population: 4 }, {}))).toMatchObject({ field: 'input.households' });
   });
 });

@@ -79,6 +79,17 @@ describe('checkCreditCode (kind consistency)', () => {
     expect(failure(() => checkCreditCode(null, kind)).message).toMatch(/needs its Unified Social Credit Code/);
   });
 
+  test('a malformed code is refused with the shape problem, and no expected check character', () => {
+    const error = failure(() => checkCreditCode('5310000050001979', 'FOUNDATION'));
+    expect(error.message).toBe('Credit code 5310000050001979 is invalid: expected 18 characters, got 16.');
+    expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.creditCode' });
+  });
+
+  test("a code of another kind's prefix says which prefix the kind needs", () => {
+    const code = withCheckCharacter('91510104MJ0000001');
+    expect(failure(() => checkCreditCode(code, 'FOUNDATION')).message).toBe(`A FOUNDATION's credit code starts with 53; ${code} starts with 91.`);
+  });
+
   test('59 (other civil-affairs) is not accepted for the civil-affairs kinds', () => {
     const code = withCheckCharacter('59510104MJ0000001');
     for (const kind of ['SOCIAL_ASSOCIATION', 'SOCIAL_SERVICE_AGENCY', 'FOUNDATION'] as const) {
@@ -120,6 +131,16 @@ describe('checkCreditCode (region against the registration area)', () => {
   test('a city-registered organisation carries the city region', () => {
     expect(checkCreditCode(codeIn('52', '510100'), 'SOCIAL_SERVICE_AGENCY', '510100000000')).toBeTruthy();
     expect(() => checkCreditCode(codeIn('52', '510108'), 'SOCIAL_SERVICE_AGENCY', '510100000000')).toThrow(/region 510108/);
+  });
+
+  test("the Ministry's own region 100000 (a national foundation) is accepted in any area", () => {
+    expect(checkCreditCode(codeIn('53', '100000'), 'FOUNDATION', district)).toBe(codeIn('53', '100000'));
+  });
+
+  test('the refusal names both regions exactly', () => {
+    expect(failure(() => checkCreditCode(codeIn('51', '510107'), 'SOCIAL_ASSOCIATION', district)).message).toBe(
+      `Credit code ${codeIn('51', '510107')} was issued in region 510107, but the registration authority's area is 510108.`,
+    );
   });
 
   test('kinds registered elsewhere (enterprises, public institutions, agencies) are not held to it', () => {

@@ -185,6 +185,18 @@ describe('registration and profile rules', () => {
     expect(refusal(() => validateProfileChanges({ id: ID, name: null, staffCount: null }, TODAY)).field).toBe('input');
   });
 
+  test('profile text: a null legal representative clears it, a blank one clears it too, any other is trimmed; null lists change nothing', () => {
+    expect(validateProfileChanges({ id: ID, legalRepresentative: null }, TODAY)).toEqual({ legalRepresentative: null });
+    expect(validateProfileChanges({ id: ID, legalRepresentative: '   ' }, TODAY)).toEqual({ legalRepresentative: null });
+    expect(validateProfileChanges({ id: ID, legalRepresentative: ' 李雷 ' }, TODAY)).toEqual({ legalRepresentative: '李雷' });
+    expect(validateProfileChanges({ id: ID, categories: null, serviceAreaCodes: null, staffCount: 1 }, TODAY)).toEqual({ staffCount: 1 });
+    expect(validateProfileChanges({ id: ID, contact: { phone: '+862880000002' } }, TODAY)).toEqual({
+      contactPhone: '+862880000002',
+      contactEmail: null,
+      contactAddress: null,
+    });
+  });
+
   test('registered particulars are the name and the legal representative', () => {
     expect(changesRegisteredParticulars({ name: 'x' })).toBe(true);
     expect(changesRegisteredParticulars({ legalRepresentative: null })).toBe(true);
