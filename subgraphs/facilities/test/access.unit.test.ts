@@ -2,37 +2,13 @@ import { ANONYMOUS, OFFICER_ROLES } from '../../../lib/auth';
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
 import { canManage, canSeeBooking, canSeeFacility, coversFacility, isBooker, isUnitAdmin, requireManager, requireUnitAdmin } from '../src/access';
-import type { BookingModel, FacilityModel } from '../src/models';
+import type { BookingModel } from '../src/models';
+import { COMMUNITY, facility, UNIT } from './fixtures';
 
 /** Who may see and do what with a facility and its bookings, one edge at a time (the end-to-end tests run it through the graph). */
 
-const UNIT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const OTHER_UNIT = 'ffffffff-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-const COMMUNITY = '510104001002';
 
-const facility = (overrides: Partial<FacilityModel> = {}): FacilityModel => ({
-  id: 'f0000000-0000-4000-8000-000000000001',
-  unitId: UNIT,
-  communityCode: COMMUNITY,
-  kind: 'MEETING_ROOM',
-  name: '春熙社区会议室',
-  address: '春熙路1号',
-  capacity: 20,
-  status: 'LISTED',
-  slotMinutes: 60,
-  minSlots: 1,
-  maxSlots: 4,
-  advanceDays: 14,
-  weeklyQuota: 3,
-  approvalRequired: false,
-  cancelHours: 24,
-  pricePerSlot: null,
-  accessibility: null,
-  statusReason: null,
-  version: 1,
-  updatedAt: new Date(0),
-  ...overrides,
-});
 
 const booking = (overrides: Partial<BookingModel> = {}): BookingModel => ({
   id: 'b0000000-0000-4000-8000-000000000001',

@@ -1,5 +1,4 @@
 import type { BookFacilityInput, BookingPolicyInput, OpeningIntervalInput, RegisterFacilityInput, UpdateFacilityInput } from '../src/generated/graphql';
-import type { FacilityModel } from '../src/models';
 import {
   bookingRule,
   cancellableUntil,
@@ -19,10 +18,11 @@ import {
 } from '../src/rules';
 import type { BookingCheck } from '../src/store';
 import { refusal } from '../../../test/support/refusal';
+import type { FacilityModel } from '../src/models';
+import { facility, UNIT } from './fixtures';
 
 /** The facility network's input and booking rules, one edge at a time (the end-to-end tests run them through the graph). */
 
-const UNIT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const ZONE = 'Asia/Shanghai';
 const badInput = (field: string, message: string) => ({ code: 'BAD_USER_INPUT', field, message });
 
@@ -41,29 +41,6 @@ const registration = (overrides: Partial<RegisterFacilityInput> = {}): RegisterF
   ...overrides,
 });
 
-const facility = (overrides: Partial<FacilityModel> = {}): FacilityModel => ({
-  id: 'f0000000-0000-4000-8000-000000000001',
-  unitId: UNIT,
-  communityCode: '510104001002',
-  kind: 'MEETING_ROOM',
-  name: '春熙社区会议室',
-  address: '春熙路1号',
-  capacity: 20,
-  status: 'LISTED',
-  slotMinutes: 60,
-  minSlots: 1,
-  maxSlots: 4,
-  advanceDays: 14,
-  weeklyQuota: 3,
-  approvalRequired: false,
-  cancelHours: 24,
-  pricePerSlot: null,
-  accessibility: null,
-  statusReason: null,
-  version: 1,
-  updatedAt: new Date(0),
-  ...overrides,
-});
 
 describe('text and ids', () => {
   test('text is trimmed, not empty, at most the maximum, without NUL', () => {
