@@ -2,17 +2,26 @@ import DataLoader from 'dataloader';
 import type { Viewer } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
 import { groupedLoader, keyedLoader } from '../../../lib/graphql/loaders';
-import type { AreaModel } from './models';
-import type { CommunitiesStore } from './store';
+import type { AreaModel, CommunityModel } from './models';
+import type { CommunitiesStore, CommunitiesWithAreas, CommunityFilter } from './store';
 
 type AreaPage = Page<(string | number)[]>;
 
 export function createLoaders(store: CommunitiesStore, _viewer: Viewer) {
   // Children pages are batched per distinct page request (first/after), across parents.
   const childrenByPage = new Map<string, DataLoader<string, AreaModel[]>>();
+  const area = keyedLoader((codes: readonly string[]) => store.areasByCode(codes), (row: AreaModel) => row.code);
+  const community = keyedLoader(async (codes: readonly string[]) => remember(await store.communitiesByCode(codes)), (row: CommunityModel) => row.code);
+  /** Keeps the communities read and the areas above them, so the request's later lookups (street, district, ancestors) cost nothing. */
+  function remember({ communities, areas }: CommunitiesWithAreas): CommunityModel[] {
+    for (const row of areas) area.prime(row.code, row);
+    for (const row of communities) community.prime(row.code, row);
+    return communities;
+  }
   return {
-    area: keyedLoader((codes: readonly string[]) => store.areasByCode(codes), (area) => area.code),
-    community: keyedLoader((codes: readonly string[]) => store.communitiesByCode(codes), (community) => community.code),
+    area,
+    community,
+    communityPage: async (filter: CommunityFilter, page: AreaPage) => remember(await store.communityPage(filter, page)),
     children(parentCode: string, page: AreaPage): Promise<AreaModel[]> {
       const key = JSON.stringify([page.first, page.after ?? null]);
       let loader = childrenByPage.get(key);

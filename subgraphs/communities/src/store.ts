@@ -3,7 +3,7 @@ import { isUniqueViolation, searchGrams } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
-import { PrismaClient, type Prisma } from './generated/prisma/client';
+import { Prisma, PrismaClient } from './generated/prisma/client';
 import type { AreaLevel } from './generated/prisma/enums';
 import type { AreaModel, CommunityModel } from './models';
 import { checkFiguresAgree } from './rules';
@@ -60,21 +60,38 @@ export interface CommunityChanges {
 
 type CommunityRow = Prisma.CommunityGetPayload<{ select: typeof COMMUNITY_COLUMNS }>;
 
+/** Communities read together with the areas they sit in (their own, street, district, city). */
+export interface CommunitiesWithAreas {
+  communities: CommunityModel[];
+  areas: AreaModel[];
+}
+
 function toCommunity(area: { code: string; name: string; parentCode: string | null }, row: CommunityRow): CommunityModel {
   return { ...row, code: area.code, name: area.name, parentCode: area.parentCode! };
 }
 
-function communityWhere(filter: CommunityFilter): Prisma.AreaWhereInput {
-  const where: Prisma.AreaWhereInput = { level: 'COMMUNITY' };
-  if (filter.within) where.code = codesWithPrefix(significantPrefix(filter.within));
+/** LIKE's wildcards taken literally: a search for "50%" finds the names that contain "50%". */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function communityConditions(filter: CommunityFilter): Prisma.Sql {
+  const conditions = [Prisma.sql`a.level = 'COMMUNITY'`];
+  if (filter.within) {
+    const { gte, lte } = codesWithPrefix(significantPrefix(filter.within));
+    conditions.push(Prisma.sql`a.code BETWEEN ${gte}::char(12) AND ${lte}::char(12)`);
+  }
   const needle = filter.nameContains?.trim();
   if (needle) {
-    // The GIN index on name_grams narrows the rows; LIKE checks the exact substring.
-    where.nameGrams = { hasEvery: searchGrams(needle) };
-    where.name = { contains: needle, mode: 'insensitive' };
+    // The GIN index on name_grams narrows the rows; ILIKE checks the exact substring.
+    conditions.push(Prisma.sql`a.name_grams @> ${searchGrams(needle)}::text[]`);
+    conditions.push(Prisma.sql`a.name ILIKE ${`%${likeLiteral(needle)}%`}`);
   }
-  return where;
+  return Prisma.join(conditions, ' AND ');
 }
+
+/** One row: a community, its figures, and the street, district and city above it that exist. */
+type JoinedRow = CommunityModel & { officialCode: boolean; above: AreaModel[] | null };
 
 export function createCommunitiesStore(database: Database, onQuery?: (sql: string) => void) {
   const prisma = new PrismaClient({
@@ -83,17 +100,33 @@ export function createCommunitiesStore(database: Database, onQuery?: (sql: strin
   });
   if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query));
 
-  async function communityRows(where: Prisma.AreaWhereInput, page?: Page<(string | number)[]>) {
-    const areas = await prisma.area.findMany({
-      where: page?.after ? { AND: [where, { code: { gt: String(page.after[0]) } }] } : where,
-      select: { code: true, name: true, parentCode: true, community: { select: COMMUNITY_COLUMNS } },
-      orderBy: { code: 'asc' },
-      take: page ? page.first + 1 : undefined,
-    });
-    return areas.map((area) => {
-      if (!area.community) throw new Error(`Community ${area.code} has no figures row.`);
-      return toCommunity(area, area.community);
-    });
+  /**
+   * Communities with their figures and the areas above them in one statement (primary-key lookups),
+   * so a page of communities with its streets, districts and ancestors costs one read, not four.
+   */
+  async function communityRows(conditions: Prisma.Sql, limit?: number): Promise<CommunitiesWithAreas> {
+    const rows = await prisma.$queryRaw<JoinedRow[]>`
+      SELECT a.code, a.name, a.parent_code AS "parentCode", a.official_code AS "officialCode",
+             c.households, c.population, c.committee_contact AS "committeeContact", c.committee_phone AS "committeePhone",
+             c.service_station_address AS "serviceStationAddress", c.service_station_phone AS "serviceStationPhone",
+             c.version, c.updated_at AS "updatedAt",
+             (SELECT json_agg(json_build_object('code', x.code, 'name', x.name, 'level', x.level, 'parentCode', x.parent_code,
+                                                'officialCode', x.official_code))
+                FROM communities.area x
+               WHERE x.code IN (a.parent_code, rpad(left(a.code, 6), 12, '0')::char(12), rpad(left(a.code, 4), 12, '0')::char(12))) AS above
+        FROM communities.area a
+        JOIN communities.community c ON c.code = a.code
+       WHERE ${conditions}
+       ORDER BY a.code
+       ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
+    const communities: CommunityModel[] = [];
+    const areas = new Map<string, AreaModel>();
+    for (const { above, officialCode, ...community } of rows) {
+      communities.push(community);
+      areas.set(community.code, { code: community.code, name: community.name, level: 'COMMUNITY', parentCode: community.parentCode, officialCode });
+      for (const area of above ?? []) areas.set(area.code, area);
+    }
+    return { communities, areas: [...areas.values()] };
   }
 
   return {
@@ -101,8 +134,8 @@ export function createCommunitiesStore(database: Database, onQuery?: (sql: strin
       return prisma.area.findMany({ where: { code: { in: [...codes] } }, select: AREA_COLUMNS });
     },
 
-    async communitiesByCode(codes: readonly string[]): Promise<CommunityModel[]> {
-      return communityRows({ code: { in: [...codes] }, level: 'COMMUNITY' });
+    async communitiesByCode(codes: readonly string[]): Promise<CommunitiesWithAreas> {
+      return communityRows(Prisma.sql`a.level = 'COMMUNITY' AND a.code = ANY(${[...codes]}::char(12)[])`);
     },
 
     async areaPage(filter: AreaFilter, page: Page<(string | number)[]>): Promise<AreaModel[]> {
@@ -140,12 +173,15 @@ export function createCommunitiesStore(database: Database, onQuery?: (sql: strin
       return prisma.area.count({ where: { ...filter } });
     },
 
-    async communityPage(filter: CommunityFilter, page: Page<(string | number)[]>): Promise<CommunityModel[]> {
-      return communityRows(communityWhere(filter), page);
+    async communityPage(filter: CommunityFilter, page: Page<(string | number)[]>): Promise<CommunitiesWithAreas> {
+      const after = page.after ? Prisma.sql` AND a.code > ${String(page.after[0])}::char(12)` : Prisma.empty;
+      return communityRows(Prisma.sql`${communityConditions(filter)}${after}`, page.first + 1);
     },
 
     async countCommunities(filter: CommunityFilter): Promise<number> {
-      return prisma.area.count({ where: communityWhere(filter) });
+      const [{ total }] = await prisma.$queryRaw<[{ total: number }]>`
+        SELECT count(*)::int AS total FROM communities.area a WHERE ${communityConditions(filter)}`;
+      return total;
     },
 
     /** Registers an area (and a community's figures) with its audit event, all or nothing. */

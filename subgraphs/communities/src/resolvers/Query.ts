@@ -16,9 +16,7 @@ export const Query: QueryResolvers = {
   communities: async (_, { filter, first, after }, { store, loaders }) => {
     const page = readPage({ first, after }, ['areaCode']);
     const criteria = { within: filter?.within ?? undefined, nameContains: filter?.nameContains ?? undefined };
-    const rows = await store.communityPage(criteria, page);
-    // Later lookups of these communities in the same request reuse the rows.
-    for (const row of rows) loaders.community.prime(row.code, row);
+    const rows = await loaders.communityPage(criteria, page);
     return toConnection(rows, page, (community) => [community.code], () => store.countCommunities(criteria));
   },
 
