@@ -80,6 +80,8 @@ describe('validateCommunityChanges', () => {
     ['nothing but nulls for figures', { code: '510108001001', households: null, population: null }, 'input', 'Give at least one field to change.'],
     ['an over-long address', { code: '510108001001', serviceStationAddress: '址'.repeat(201) }, 'input.serviceStationAddress', 'At most 200 characters.'],
     ['a negative household count', { code: '510108001001', households: -1 }, 'input.households', 'Figures must be whole numbers, zero or more.'],
+    ['a negative population', { code: '510108001001', population: -1 }, 'input.population', 'Figures must be whole numbers, zero or more.'],
+    ['an over-long contact', { code: '510108001001', committeeContact: '张'.repeat(201) }, 'input.committeeContact', 'At most 200 characters.'],
   ])('refuses %s', (_, input, field, message) => {
     expect(refusal(() => validateCommunityChanges(input as never))).toEqual({ code: 'BAD_USER_INPUT', field, message });
   });

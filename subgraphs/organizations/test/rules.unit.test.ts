@@ -185,6 +185,16 @@ describe('registration and profile rules', () => {
     expect(refusal(() => validateProfileChanges({ id: ID, name: null, staffCount: null }, TODAY)).field).toBe('input');
   });
 
+  test.each([
+    ['a blank name', { name: '  ' }, 'input.name', 'The name must not be empty.'],
+    ['an over-long legal representative', { legalRepresentative: '李'.repeat(51) }, 'input.legalRepresentative', 'At most 50 characters.'],
+    ['an over-long contact address', { contact: { address: '址'.repeat(201) } }, 'input.contact.address', 'At most 200 characters.'],
+    ['a negative staff count', { staffCount: -1 }, 'input.staffCount', 'Counts must be whole numbers, zero or more.'],
+    ['a negative volunteer count', { volunteerCount: -1 }, 'input.volunteerCount', 'Counts must be whole numbers, zero or more.'],
+  ])('a profile update refuses %s, naming the field', (_, changes, field, message) => {
+    expect(refusal(() => validateProfileChanges({ id: ID, ...changes } as never, TODAY))).toEqual({ code: 'BAD_USER_INPUT', field, message });
+  });
+
   test('profile text: a null legal representative clears it, a blank one clears it too, any other is trimmed; null lists change nothing', () => {
     expect(validateProfileChanges({ id: ID, legalRepresentative: null }, TODAY)).toEqual({ legalRepresentative: null });
     expect(validateProfileChanges({ id: ID, legalRepresentative: '   ' }, TODAY)).toEqual({ legalRepresentative: null });
@@ -226,6 +236,8 @@ describe('grades', () => {
     ['an award after today', organization(), grade('2026-06-16', '2027-01-01'), 'input.awardedOn', '2026-06-16 is in the future (today is 2026-06-15).'],
     ['validity ending the day it starts', organization(), grade('2024-01-01', '2024-01-01'), 'input.validUntil', 'The grade must be valid until after the day it was awarded.'],
     ['validity over five years', organization(), grade('2024-01-01', '2029-01-02'), 'input.validUntil', 'A grade is valid for at most 5 years: until 2029-01-01 at the latest.'],
+    // Years stay four digits, so the comparison of dates as text holds for any year.
+    ['validity over five years, in a three-digit year', organization(), grade('0100-01-01', '0105-01-02'), 'input.validUntil', 'A grade is valid for at most 5 years: until 0105-01-01 at the latest.'],
   ])('refuses %s', (_, org, input, field, message) => {
     expect(refusal(() => validateGrade(input, org, TODAY))).toEqual({ code: 'BAD_USER_INPUT', field, message });
   });
