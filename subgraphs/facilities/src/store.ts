@@ -215,35 +215,40 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
   }
 
   /**
-   * The opening slots of the facilities in `candidates` (a CTE of facility rows) over the local
-   * days covering [from, to): local day + minute in the city's zone, turned into instants, so
-   * slots follow the city's clock whatever the server's zone. Slots on closure days are flagged.
+   * The opening slots in [from, to) of the facilities `source` yields (a FROM item of facility
+   * rows: a table, a CTE, or one outer row inside a LATERAL), each with the places its active
+   * bookings hold: local day + minute in the city's zone, turned into instants, so slots follow
+   * the city's clock whatever the server's zone. Slots on closure days are flagged. Rows stream,
+   * so an EXISTS or a LIMIT over them stops at the first that qualifies.
    */
-  function slotsCte(from: Date, to: Date) {
-    return Prisma.sql`slots AS (
-      SELECT f.id AS facility_id, f.capacity, f.max_slots * f.slot_minutes AS longest,
-             ((d.day + make_interval(mins => m.minute)) AT TIME ZONE ${tz}) AS starts_at,
-             ((d.day + make_interval(mins => m.minute + f.slot_minutes)) AT TIME ZONE ${tz}) AS ends_at,
-             (SELECT c.reason FROM facilities.closure c
-               WHERE c.facility_id = f.id AND d.day BETWEEN c.starts_on AND c.ends_on
-               ORDER BY c.starts_on LIMIT 1) AS closed_reason
-        FROM candidates f
-        CROSS JOIN LATERAL (
-          SELECT g::date AS day
-            FROM generate_series((${from}::timestamptz AT TIME ZONE ${tz})::date, (${to}::timestamptz AT TIME ZONE ${tz})::date, interval '1 day') AS g
-        ) AS d
-        JOIN facilities.opening_hours oh ON oh.facility_id = f.id AND oh.weekday = extract(isodow FROM d.day)
-        CROSS JOIN LATERAL generate_series(oh.start_minute::int, (oh.end_minute - f.slot_minutes)::int, f.slot_minutes::int) AS m(minute)
-    ),
-    window_slots AS (
+  function windowSlots(source: Prisma.Sql, from: Date, to: Date) {
+    return Prisma.sql`
       SELECT s.*,
              (SELECT coalesce(sum(b.quantity), 0)::int FROM facilities.booking b
                WHERE b.facility_id = s.facility_id AND b.status IN ${ACTIVE_SQL}
                  AND b.starts_at < s.ends_at AND b.ends_at > s.starts_at
                  AND b.starts_at > s.starts_at - make_interval(mins => s.longest)) AS used
-        FROM slots s
-       WHERE s.starts_at >= ${from}::timestamptz AND s.ends_at <= ${to}::timestamptz
-    )`;
+        FROM (
+          SELECT f.id AS facility_id, f.capacity, f.max_slots * f.slot_minutes AS longest,
+                 ((d.day + make_interval(mins => m.minute)) AT TIME ZONE ${tz}) AS starts_at,
+                 ((d.day + make_interval(mins => m.minute + f.slot_minutes)) AT TIME ZONE ${tz}) AS ends_at,
+                 (SELECT c.reason FROM facilities.closure c
+                   WHERE c.facility_id = f.id AND d.day BETWEEN c.starts_on AND c.ends_on
+                   ORDER BY c.starts_on LIMIT 1) AS closed_reason
+            FROM ${source} f
+            CROSS JOIN LATERAL (
+              SELECT g::date AS day
+                FROM generate_series((${from}::timestamptz AT TIME ZONE ${tz})::date, (${to}::timestamptz AT TIME ZONE ${tz})::date, interval '1 day') AS g
+            ) AS d
+            JOIN facilities.opening_hours oh ON oh.facility_id = f.id AND oh.weekday = extract(isodow FROM d.day)
+            CROSS JOIN LATERAL generate_series(oh.start_minute::int, (oh.end_minute - f.slot_minutes)::int, f.slot_minutes::int) AS m(minute)
+        ) AS s
+       WHERE s.starts_at >= ${from}::timestamptz AND s.ends_at <= ${to}::timestamptz`;
+  }
+
+  /** `window_slots`: the slots of the facilities in a `candidates` CTE (see windowSlots). */
+  function slotsCte(from: Date, to: Date) {
+    return Prisma.sql`window_slots AS (${windowSlots(Prisma.sql`candidates`, from, to)})`;
   }
 
   /** Facilities in communities under an area prefix: a range the community_code index serves in any locale. */
@@ -466,14 +471,16 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
     /**
      * Listed facilities of a kind in the city of `near` with at least `minCapacity` free in some
      * slot of the window, nearest first (same community, street, district, city), then by name.
-     * One statement for the page; the count is another.
+     * One statement for the page; the count is another. The page walks the candidates in that
+     * order and works out one facility's slots at a time until the page is full, and the count
+     * stops at each facility's first free slot, so neither computes a whole city's week.
      */
     async findAvailable(
       search: { kind: FacilityKind; near: string; from: Date; to: Date; minCapacity: number },
       page: Page<(string | number)[]> | 'count',
     ): Promise<AvailableFacilityModel[] | number> {
       const near = search.near;
-      const query = Prisma.sql`
+      const candidates = Prisma.sql`
         WITH candidates AS (
           SELECT f.*, CASE WHEN f.community_code = ${near} THEN 0
                            WHEN left(f.community_code, 9) = ${near.slice(0, 9)} THEN 1
@@ -482,26 +489,31 @@ export function createFacilitiesStore(database: Database, onQuery: ((sql: string
             FROM facilities.facility f
            WHERE f.kind = ${search.kind}::facilities."FacilityKind" AND f.status = 'LISTED'
              AND f.capacity >= ${search.minCapacity} AND ${communityUnder(near.slice(0, 4))}
-        ),
-        ${slotsCte(search.from, search.to)},
-        found AS (
-          SELECT c.id, c.rank, c.name, count(*)::int AS free_slots,
-                 (array_agg(ARRAY[extract(epoch FROM w.starts_at), extract(epoch FROM w.ends_at), (w.capacity - w.used)] ORDER BY w.starts_at))[1:1] AS first
-            FROM candidates c JOIN window_slots w ON w.facility_id = c.id
-           WHERE w.closed_reason IS NULL AND w.capacity - w.used >= ${search.minCapacity}
-           GROUP BY c.id, c.rank, c.name
         )`;
+      const free = Prisma.sql`w.closed_reason IS NULL AND w.capacity - w.used >= ${search.minCapacity}`;
+      const slotsOfCandidate = windowSlots(Prisma.sql`(SELECT c.*)`, search.from, search.to);
       if (page === 'count') {
-        const [row] = await prisma.$queryRaw<{ count: number }[]>`${query} SELECT count(*)::int AS count FROM found`;
+        const [row] = await prisma.$queryRaw<{ count: number }[]>`
+          ${candidates}
+          SELECT count(*)::int AS count FROM candidates c
+           WHERE EXISTS (SELECT 1 FROM (${slotsOfCandidate}) w WHERE ${free})`;
         return row?.count ?? 0;
       }
       const after = page.after
-        ? Prisma.sql`WHERE (rank, name, id) > (${Number(page.after[0])}, ${String(page.after[1])}, ${String(page.after[2])}::uuid)`
+        ? Prisma.sql`WHERE (c.rank, c.name, c.id) > (${Number(page.after[0])}, ${String(page.after[1])}, ${String(page.after[2])}::uuid)`
         : Prisma.empty;
       const rows = await prisma.$queryRaw<{ id: string; rank: number; name: string; free_slots: number; first: number[][] }[]>`
-        ${query}
-        SELECT id::text AS id, rank, name, free_slots, first::float8[] AS first FROM found ${after}
-         ORDER BY rank, name, id LIMIT ${page.first + 1}`;
+        ${candidates}
+        SELECT c.id::text AS id, c.rank, c.name, found.free_slots, found.first::float8[] AS first
+          FROM (SELECT * FROM candidates c ${after} ORDER BY c.rank, c.name, c.id) AS c
+          CROSS JOIN LATERAL (
+            SELECT count(*)::int AS free_slots,
+                   (array_agg(ARRAY[extract(epoch FROM w.starts_at), extract(epoch FROM w.ends_at), (w.capacity - w.used)] ORDER BY w.starts_at))[1:1] AS first
+              FROM (${slotsOfCandidate}) w
+             WHERE ${free}
+          ) AS found
+         WHERE found.free_slots > 0
+         ORDER BY c.rank, c.name, c.id LIMIT ${page.first + 1}`;
       return rows.map((row) => {
         const [starts, ends, free] = row.first[0]!;
         return {
