@@ -24,6 +24,14 @@ export function searchGrams(text: string): string[] {
   return [...grams];
 }
 
+/**
+ * LIKE's wildcards taken literally (backslash is LIKE's default escape): a search for "50%"
+ * finds the names that contain "50%". Prisma's `contains` passes its value to LIKE unescaped.
+ */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
 /** Every error in a chain: Prisma wraps the driver adapter's error, which wraps the driver's. */
 function chain(error: unknown): Record<string, unknown>[] {
   const seen: Record<string, unknown>[] = [];

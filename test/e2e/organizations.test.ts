@@ -80,6 +80,38 @@ describe('demo data', () => {
     expect(body.data?.organizations.totalCount).toBe(7);
     expect(body.data?.organizations.edges.map((e: { node: { name: string } }) => e.node.name)).toContain('北京市海淀区民政局');
   });
+
+  test("name search takes LIKE's wildcards literally", async () => {
+    const token = await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: JINJIANG });
+    const registered = await graph.request(
+      `mutation ($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { organization { id } } }`,
+      {
+        token,
+        variables: {
+          input: {
+            name: '成都市锦江区1_a_2 1b2青少年服务中心',
+            kind: 'SOCIAL_SERVICE_AGENCY',
+            registrationAreaCode: JINJIANG,
+            registrationDate: '2021-09-01',
+            creditCode: withCheckCharacter('52510104MJ9999971'),
+          },
+        },
+      },
+    );
+    expect(registered.body.errors).toBeUndefined();
+    const id = registered.body.data?.registerOrganization.organization.id;
+    const search = async (needle: string) => {
+      const { body } = await graph.request('query ($q: String) { organizations(filter: { nameContains: $q }) { totalCount edges { node { id } } } }', {
+        variables: { q: needle },
+      });
+      return body.data?.organizations;
+    };
+    expect(await search('1b2')).toEqual({ totalCount: 1, edges: [{ node: { id } }] });
+    // Unescaped, "1_2" would match the "1b2" in the name, and "2%1" the "2 1".
+    expect(await search('1_2')).toEqual({ totalCount: 0, edges: [] });
+    expect(await search('2%1')).toEqual({ totalCount: 0, edges: [] });
+    expect(await search('1_a_2')).toEqual({ totalCount: 1, edges: [{ node: { id } }] });
+  });
 });
 
 describe('credit codes through the gateway', () => {

@@ -1,5 +1,5 @@
 import type { Database } from '../../../lib/db';
-import { isUniqueViolation, searchGrams } from '../../../lib/db';
+import { isUniqueViolation, likeLiteral, searchGrams } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
@@ -68,11 +68,6 @@ export interface CommunitiesWithAreas {
 
 function toCommunity(area: { code: string; name: string; parentCode: string | null }, row: CommunityRow): CommunityModel {
   return { ...row, code: area.code, name: area.name, parentCode: area.parentCode! };
-}
-
-/** LIKE's wildcards taken literally: a search for "50%" finds the names that contain "50%". */
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 function communityConditions(filter: CommunityFilter): Prisma.Sql {

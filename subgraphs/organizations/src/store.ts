@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../lib/db';
-import { isUniqueViolation, searchGrams } from '../../../lib/db';
+import { isUniqueViolation, likeLiteral, searchGrams } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import { significantPrefix } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
@@ -222,7 +222,7 @@ export function createOrganizationsStore(database: Database, onQuery: ((sql: str
     if (needle) {
       // The GIN index on name_grams narrows the rows; LIKE checks the exact substring.
       where.nameGrams = { hasEvery: searchGrams(needle) };
-      where.name = { contains: needle, mode: 'insensitive' };
+      where.name = { contains: likeLiteral(needle), mode: 'insensitive' };
     }
     return where;
   }
