@@ -7,7 +7,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
 import type { VerifyToken, Viewer } from './auth';
 import type { Config } from './config';
-import type { Database } from './db';
+import type { Database, OnQuery } from './db';
 import { errorsPlugin, formatError } from './graphql/errors';
 import { inputPlugin } from './graphql/input';
 import { queryLimits } from './graphql/limits';
@@ -25,7 +25,7 @@ export interface SubgraphDependencies {
   verifyToken: VerifyToken;
   log: Logger;
   /** Called with every SQL statement Prisma sends (tests count them). */
-  onQuery?: (sql: string) => void;
+  onQuery?: OnQuery;
   /** Asks another subgraph (by name) for its public data; see lib/peers.ts. */
   peers: PeerClient;
 }
@@ -51,7 +51,7 @@ export interface SubgraphModule<Store extends ClosableStore, Loaders> {
   resolvers: object;
   /** Domain scalars only this subgraph declares (e.g. CreditCode). */
   scalars?: Record<string, GraphQLScalarType>;
-  createStore(database: Database, onQuery?: (sql: string) => void): Store;
+  createStore(database: Database, onQuery?: OnQuery): Store;
   createLoaders(store: Store, viewer: Viewer): Loaders;
   /** Plain HTTP routes beside GraphQL (e.g. calendar feeds), served by the subgraph's server. */
   routes?: (store: Store) => readonly HttpRoute[];

@@ -1,7 +1,7 @@
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { createGatewayServer, type GatewayServer } from '../gateway/src/server';
 import type { Config } from '../lib/config';
-import { migrate, type Database } from '../lib/db';
+import { migrate, type Database, type OnQuery } from '../lib/db';
 import { listen } from '../lib/http';
 import type { Logger } from '../lib/log';
 import { createPeerClient } from '../lib/peers';
@@ -30,7 +30,7 @@ export async function launchGraph(options: {
   subgraphs: readonly SubgraphDefinition[];
   database?: Database;
   seed?: boolean;
-  onQuery?: (sql: string) => void;
+  onQuery?: OnQuery;
   /** Span processors beside the OTLP export when tracing is on (tests, the benchmark). */
   spanProcessors?: SpanProcessor[];
   /** Replaces the OTLP export and turns tracing on (the benchmark's span sink). */

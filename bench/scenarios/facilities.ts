@@ -5,10 +5,10 @@ import { spread, type ScenarioFactory } from './types';
 const KINDS = ['CANTEEN', 'PARKING', 'MEETING_ROOM', 'SPORTS_VENUE', 'FITNESS_ROOM', 'LIBRARY', 'ACTIVITY_ROOM', 'STUDY_ROOM'];
 const DAY_MS = 86_400_000;
 
+const LOCAL_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 function localDay(offsetDays: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(Date.now() + offsetDays * DAY_MS),
-  );
+  return LOCAL_DATE.format(new Date(Date.now() + offsetDays * DAY_MS));
 }
 
 function midnight(day: string): number {
@@ -34,9 +34,15 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
       WHERE f.status = 'LISTED' AND f.capacity > 1 AND NOT f.approval_required
       ORDER BY f.id, oh.weekday, oh.start_minute`,
   );
-  // One resident per booking request (the weekly quota is per booker and facility).
+  // The opening intervals by weekday, built once: a request picks from them in constant time, so
+  // the load generator's work (on the same event loop) does not grow with the city.
+  const byWeekday = new Map<number, typeof hours>();
+  for (const h of hours) byWeekday.set(h.weekday, [...(byWeekday.get(h.weekday) ?? []), h]);
+  // Residents new to this run (the weekly quota is per booker and facility, and --reuse keeps
+  // earlier runs' bookings), one per booking request in turn.
+  const run = Date.now().toString(36);
   const residents = await Promise.all(
-    Array.from({ length: 1000 }, (_, i) => signToken({ sub: `bench-resident-${i}`, roles: ['RESIDENT'], area: communities[i % communities.length]! })),
+    Array.from({ length: 1000 }, (_, i) => signToken({ sub: `bench-resident-${run}-${i}`, roles: ['RESIDENT'], area: communities[i % communities.length]! })),
   );
   let bookings = 0;
   const week = (i: number) => {
@@ -96,9 +102,10 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
         // A day 1–13 ahead, then one of that weekday's open slots of a facility not closed then.
         for (let attempt = 0; ; attempt++) {
           const day = localDay(1 + ((i + attempt) % 13));
-          const options = hours.filter((h) => h.weekday === isoWeekday(day) && !h.closed.includes(day));
+          const options = byWeekday.get(isoWeekday(day)) ?? [];
           if (options.length === 0) continue;
           const interval = options[(i * 31 + attempt) % options.length]!;
+          if (interval.closed.includes(day)) continue;
           const slots = (interval.end_minute - interval.start_minute) / interval.slot;
           const start = interval.start_minute + ((i * 7) % slots) * interval.slot;
           const startsAt = midnight(day) + start * 60_000;

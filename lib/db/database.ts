@@ -28,6 +28,9 @@ export interface Database extends Session {
   close(): Promise<void>;
 }
 
+/** Called with every SQL statement a store sends and its parameters as JSON (tests count and explain them). */
+export type OnQuery = (sql: string, params: string) => void;
+
 export interface DatabaseOptions {
   /** PostgreSQL connection string; when absent the embedded database is used. */
   url?: string;

@@ -3,6 +3,12 @@ import { addDays, at, BOOK, isoWeekday, JIFU, listedFacility, newUnit, nextWeekd
 
 /** Availability, search and usage against values computed here, and their statement counts. */
 
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
+
 let graph: TestGraph;
 let unit: Unit;
 beforeAll(async () => {
@@ -187,6 +193,38 @@ describe('findAvailable', () => {
     expect(large.total).toBeGreaterThan(small.total + 7);
     expect(large.statements).toBe(small.statements);
     expect(small.statements).toBeLessThanOrEqual(3);
+  });
+
+  /** How often a statement read the bookings table (once per slot whose held places it needed), from EXPLAIN ANALYZE. */
+  async function bookingReads(statement: { sql: string; params: string } | undefined): Promise<number> {
+    expect(statement).toBeDefined();
+    const [row] = await graph.database.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${statement!.sql}`,
+      JSON.parse(statement!.params) as unknown[],
+    );
+    const reads = (node: PlanNode): number =>
+      (node['Relation Name'] === 'booking' ? node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((sum, child) => sum + reads(child), 0);
+    return reads(row!['QUERY PLAN'][0]!.Plan);
+  }
+
+  test("the page works out the slots of the facilities it shows, not the whole city's; the count stops at each one's first free slot", async () => {
+    for (let i = 0; i < 6; i++) await listedFacility(graph, unit, { kind: 'LIBRARY', name: `H${i}`, communityCode: '510107003001', capacity: 2 });
+    const slots = (await graph.request(AVAILABILITY, { variables: { id: ids['A 同社区'], ...window } })).body.data?.availability.length as number;
+    expect(slots).toBe(3);
+    const before = graph.statementLog.length;
+    const response = await graph.request(FIND, { variables: { k: 'LIBRARY', n: JIFU, first: 2, ...window } });
+    const total = response.body.data?.findAvailable.totalCount as number;
+    expect(response.body.data?.findAvailable.edges).toHaveLength(2);
+    // Every one of these has a free slot; one more (E) is full: computing every slot would read bookings 3 × (total + 1) times.
+    expect(total).toBeGreaterThanOrEqual(10);
+    const sent = graph.statementLog.slice(before);
+    const page = sent.find((s) => s.sql.includes('free_slots') && s.sql.includes('LIMIT'));
+    const count = sent.find((s) => s.sql.includes('count(*)::int AS count'));
+    // The page walks A, E (full, same community), B and C: each slot of the three shown read at
+    // most twice (whether it is free, then the first free slot's places), E's once.
+    expect(await bookingReads(page)).toBeLessThanOrEqual(2 * slots * 3 + slots);
+    // The count: one read per facility whose first slot is free, all three of E's (full).
+    expect(await bookingReads(count)).toBeLessThanOrEqual(total + slots + 1);
   });
 
   test('windows too long or reversed, and bad capacities, are BAD_USER_INPUT', async () => {

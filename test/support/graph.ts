@@ -35,6 +35,8 @@ export interface TestGraph extends RunningGraph {
   ): Promise<GraphResponse<T>>;
   /** Every SQL statement the subgraphs sent since the graph started (or the last reset). */
   statements: string[];
+  /** The same statements with their parameters as Prisma logs them (a JSON array); tests that reset `statements` leave it. */
+  statementLog: { sql: string; params: string }[];
 }
 
 /**
@@ -46,6 +48,7 @@ export async function startTestGraph(
 ): Promise<TestGraph> {
   const database = await createTestDatabase();
   const statements: string[] = [];
+  const statementLog: { sql: string; params: string }[] = [];
   let graph: RunningGraph;
   try {
     graph = await launchGraph({
@@ -54,7 +57,10 @@ export async function startTestGraph(
       subgraphs,
       database,
       seed: options.seed ?? false,
-      onQuery: (sql) => statements.push(sql),
+      onQuery: (sql, params) => {
+        statements.push(sql);
+        statementLog.push({ sql, params });
+      },
       spanProcessors: options.spanProcessors,
     });
   } catch (error) {
@@ -64,6 +70,7 @@ export async function startTestGraph(
   return {
     ...graph,
     statements,
+    statementLog,
     async stop() {
       await graph.stop();
       await dropTestDatabase(database);

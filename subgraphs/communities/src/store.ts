@@ -1,4 +1,4 @@
-import type { Database } from '../../../lib/db';
+import type { Database, OnQuery } from '../../../lib/db';
 import { isUniqueViolation, likeLiteral, searchGrams } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
@@ -88,12 +88,12 @@ function communityConditions(filter: CommunityFilter): Prisma.Sql {
 /** One row: a community, its figures, and the street, district and city above it that exist. */
 type JoinedRow = CommunityModel & { officialCode: boolean; above: AreaModel[] | null };
 
-export function createCommunitiesStore(database: Database, onQuery?: (sql: string) => void) {
+export function createCommunitiesStore(database: Database, onQuery?: OnQuery) {
   const prisma = new PrismaClient({
     adapter: database.adapter,
     log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
   });
-  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query));
+  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
 
   /**
    * Communities with their figures and the areas above them in one statement (primary-key lookups),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { codesWithPrefix } from '../../../lib/auth';
 import { fromDateColumn, toDateColumn } from '../../../lib/dates';
-import type { Database } from '../../../lib/db';
+import type { Database, OnQuery } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import type { Page } from '../../../lib/graphql/connections';
 import type { FacilitiesConfig } from './config';
@@ -168,12 +168,12 @@ export function isConcurrencyConflict(error: unknown): boolean {
   return /booking_no_overlap|lock timeout|could not obtain lock|Transaction already closed|Unable to start a transaction/i.test(message);
 }
 
-export function createFacilitiesStore(database: Database, onQuery: ((sql: string) => void) | undefined, config: FacilitiesConfig) {
+export function createFacilitiesStore(database: Database, onQuery: OnQuery | undefined, config: FacilitiesConfig) {
   const prisma = new PrismaClient({
     adapter: database.adapter,
     log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
   });
-  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query));
+  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
   const tz = config.timeZone;
   // A transaction lives at most its lock wait and a second of work.
   const transactionOptions = { maxWait: config.transactionWaitMs, timeout: config.lockTimeoutMs + 1_000 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../../../lib/db';
+import type { Database, OnQuery } from '../../../lib/db';
 import { isUniqueViolation } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
@@ -182,12 +182,12 @@ function under(within: string) {
 
 export function createHousingStore(
   database: Database,
-  onQuery: ((sql: string) => void) | undefined,
+  onQuery: OnQuery | undefined,
   timeZone: string,
   config: HousingConfig,
 ) {
   const prisma = new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
-  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query));
+  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
 
   const today = () => todayIn(timeZone);
 

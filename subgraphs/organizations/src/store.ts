@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../../../lib/db';
+import type { Database, OnQuery } from '../../../lib/db';
 import { isUniqueViolation, likeLiteral, searchGrams } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import { significantPrefix } from '../../../lib/auth';
@@ -199,12 +199,12 @@ function todayIn(timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
-export function createOrganizationsStore(database: Database, onQuery: ((sql: string) => void) | undefined, timeZone: string) {
+export function createOrganizationsStore(database: Database, onQuery: OnQuery | undefined, timeZone: string) {
   const prisma = new PrismaClient({
     adapter: database.adapter,
     log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
   });
-  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query));
+  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
 
   const today = () => todayIn(timeZone);
 

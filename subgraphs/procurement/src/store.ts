@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
-import type { Database } from '../../../lib/db';
+import type { Database, OnQuery } from '../../../lib/db';
 import { isUniqueViolation } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import type { Page } from '../../../lib/graphql/connections';
@@ -207,9 +207,9 @@ function afterKey<W>(after: Key | undefined, make: (first: string | number, id: 
   return after ? make(after[0]!, String(after[1])) : undefined;
 }
 
-export function createProcurementStore(database: Database, onQuery: ((sql: string) => void) | undefined) {
+export function createProcurementStore(database: Database, onQuery: OnQuery | undefined) {
   const prisma = new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
-  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query));
+  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
 
   async function audit(tx: Transaction, entityType: string, entityId: string, action: string, actor: Actor, after?: object, reason?: string) {
     await tx.auditEvent.create({
