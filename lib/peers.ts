@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { createHttpClient, type TextResponse } from './http-client';
 import { injectTraceContext, withClientSpan } from './tracing';
 
 /**
@@ -15,6 +16,8 @@ export type PeerClient = <T = Record<string, unknown>>(
 
 /** A peer client that finds each subgraph's URL when called (peers may start after this one). */
 export function createPeerClient(urlOf: (subgraph: string) => string | undefined, timeoutMs: number): PeerClient {
+  // Idle kept-alive connections do not hold the process open (node:http's agent unrefs them).
+  const client = createHttpClient();
   return <T,>(subgraph: string, query: string, variables?: Record<string, unknown>, options: { requestId?: string; authorization?: string } = {}) =>
     withClientSpan(`peer ${subgraph}`, { 'peer.service': subgraph }, async () => {
       const url = urlOf(subgraph);
@@ -28,14 +31,9 @@ export function createPeerClient(urlOf: (subgraph: string) => string | undefined
       if (options.authorization) headers.set('authorization', options.authorization);
       // The peer continues this request's trace, under this client span.
       injectTraceContext(headers);
-      let response: Response;
+      let response: TextResponse;
       try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ query, variables }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        response = await client.request(url, { method: 'POST', headers: Object.fromEntries(headers), body: JSON.stringify({ query, variables }) }, timeoutMs);
       } catch (error) {
         throw unavailable(error instanceof Error ? error.message : String(error));
       }

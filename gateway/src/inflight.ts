@@ -1,5 +1,6 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Counter, type Registry } from 'prom-client';
+import { TextResponse } from '../../lib/http-client';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -47,8 +48,8 @@ export function mergeInflight(fetcher: Fetcher, subgraph: string, stats: Infligh
       shared.then(settled, settled);
     }
     const { status, statusText, headers, body } = await shared;
-    // A body can be read once: every caller gets its own response over the same text.
-    return new Response(body, { status, statusText, headers }) as unknown as FetcherResponse;
+    // Every caller gets its own response over the same text.
+    return new TextResponse(url, status, statusText, headers, body) as unknown as FetcherResponse;
   };
 }
 

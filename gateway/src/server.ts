@@ -10,6 +10,7 @@ import { errorsPlugin, formatError } from '../../lib/graphql/errors';
 import { inputPlugin } from '../../lib/graphql/input';
 import { queryLimits } from '../../lib/graphql/limits';
 import { closeServer, createGraphQLHttpServer } from '../../lib/http';
+import { createHttpClient, type HttpClient } from '../../lib/http-client';
 import type { Logger } from '../../lib/log';
 import { createMetrics, type Metrics } from '../../lib/metrics';
 import { createRateLimiter } from '../../lib/rate-limit';
@@ -42,14 +43,15 @@ type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 /**
- * Node's own fetch with a deadline: a subgraph that does not answer in time fails this request
+ * The subgraph fetch with a deadline: a subgraph that does not answer in time fails this request
  * with SERVICE_UNAVAILABLE (details in the log) instead of holding the client forever.
  */
-function fetcherWithDeadline(name: string, timeoutMs: number, log: Logger, metrics: Metrics | undefined): Fetcher {
+function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number, log: Logger, metrics: Metrics | undefined): Fetcher {
   return async (url, init) => {
     const started = performance.now();
     try {
-      const response = (await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as FetcherResponse;
+      const request = { method: init?.method, headers: init?.headers as Record<string, string> | undefined, body: init?.body as string | undefined };
+      const response = (await client.request(url, request, timeoutMs)) as unknown as FetcherResponse;
       metrics?.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
       return response;
     } catch (error) {
@@ -98,13 +100,14 @@ export async function createGatewayServer(deps: GatewayDependencies) {
   const metrics = config.metrics ? createMetrics('gateway') : undefined;
   const inflight: InflightStats = { sent: 0, merged: 0 };
   const merged = metrics ? mergedCounter(metrics.registry) : undefined;
+  const subgraphClient = createHttpClient();
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log,
     buildService: ({ name, url }) => {
       const target = deps.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}.`);
-      const fetcher = fetcherWithDeadline(name, config.subgraphTimeoutMs, log, metrics);
+      const fetcher = fetcherWithDeadline(subgraphClient, name, config.subgraphTimeoutMs, log, metrics);
       return new SubgraphDataSource({ url: target, fetcher: mergeInflight(fetcher, name, inflight, merged) });
     },
   });
@@ -172,6 +175,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     async close() {
       await closeServer(server);
       await apollo.stop();
+      subgraphClient.close();
       await rateLimiter?.close();
     },
   };
