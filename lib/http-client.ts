@@ -89,7 +89,12 @@ export function createHttpClient(): HttpClient {
             });
           },
         );
-        const deadline = setTimeout(() => call.destroy(new TimeoutError(`No answer within ${timeoutMs} ms.`)), timeoutMs);
+        // Also when the headers came and the body stalls: the deadline covers the whole answer.
+        const deadline = setTimeout(() => {
+          const late = new TimeoutError(`No whole answer within ${timeoutMs} ms.`);
+          fail(late);
+          call.destroy(late);
+        }, timeoutMs);
         call.on('error', fail);
         call.end(init.body);
       });
