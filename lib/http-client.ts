@@ -89,12 +89,9 @@ export function createHttpClient(): HttpClient {
             });
           },
         );
-        // Also when the headers came and the body stalls: the deadline covers the whole answer.
-        const deadline = setTimeout(() => {
-          const late = new TimeoutError(`No whole answer within ${timeoutMs} ms.`);
-          fail(late);
-          call.destroy(late);
-        }, timeoutMs);
+        // The deadline covers the whole answer: destroying the request fails it with this error
+        // first, also when the headers came in time and the body stalls.
+        const deadline = setTimeout(() => call.destroy(new TimeoutError(`No whole answer within ${timeoutMs} ms.`)), timeoutMs);
         call.on('error', fail);
         call.end(init.body);
       });
