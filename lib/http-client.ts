@@ -55,47 +55,62 @@ export class TextResponse {
   }
 }
 
+/**
+ * A kept-alive connection the server closed as idle just as this request went out on it: the
+ * server never read the request, so sending it again on a new connection cannot run it twice
+ * (Node's documentation recommends exactly this check).
+ */
+function closedWhileIdle(error: NodeJS.ErrnoException, reusedSocket: boolean, answered: boolean): boolean {
+  return reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+}
+
 export function createHttpClient(): HttpClient {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+
+  function attempt(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }, timeoutMs: number, retry: boolean): Promise<TextResponse> {
+    return new Promise<TextResponse>((resolve, reject) => {
+      const target = new URL(url);
+      const secure = target.protocol === 'https:';
+      const headers: Record<string, string> = { ...init.headers };
+      if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
+      let settled = false;
+      let answered = false;
+      const fail = (error: NodeJS.ErrnoException) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        if (retry && closedWhileIdle(error, call.reusedSocket, answered)) resolve(attempt(url, init, timeoutMs, false));
+        else reject(error);
+      };
+      const call = (secure ? https : http).request(
+        target,
+        { method: init.method ?? 'GET', headers, agent: secure ? agents.https : agents.http },
+        (response) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', fail);
+          response.on('aborted', () => fail(new Error('The connection closed before the whole answer arrived.')));
+          response.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(deadline);
+            const pairs: [string, string][] = [];
+            for (let i = 0; i < response.rawHeaders.length; i += 2) pairs.push([response.rawHeaders[i]!, response.rawHeaders[i + 1]!]);
+            resolve(new TextResponse(url, response.statusCode ?? 0, response.statusMessage ?? '', pairs, Buffer.concat(chunks).toString('utf8')));
+          });
+        },
+      );
+      // The deadline covers the whole answer: destroying the request fails it with this error
+      // first, also when the headers came in time and the body stalls.
+      const deadline = setTimeout(() => call.destroy(new TimeoutError(`No whole answer within ${timeoutMs} ms.`)), timeoutMs);
+      call.on('error', fail);
+      call.end(init.body);
+    });
+  }
+
   return {
-    request(url, init, timeoutMs) {
-      return new Promise<TextResponse>((resolve, reject) => {
-        const target = new URL(url);
-        const secure = target.protocol === 'https:';
-        const headers: Record<string, string> = { ...init.headers };
-        if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
-        let settled = false;
-        const fail = (error: Error) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(deadline);
-          reject(error);
-        };
-        const call = (secure ? https : http).request(
-          target,
-          { method: init.method ?? 'GET', headers, agent: secure ? agents.https : agents.http },
-          (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('error', fail);
-            response.on('aborted', () => fail(new Error('The connection closed before the whole answer arrived.')));
-            response.on('end', () => {
-              if (settled) return;
-              settled = true;
-              clearTimeout(deadline);
-              const pairs: [string, string][] = [];
-              for (let i = 0; i < response.rawHeaders.length; i += 2) pairs.push([response.rawHeaders[i]!, response.rawHeaders[i + 1]!]);
-              resolve(new TextResponse(url, response.statusCode ?? 0, response.statusMessage ?? '', pairs, Buffer.concat(chunks).toString('utf8')));
-            });
-          },
-        );
-        // The deadline covers the whole answer: destroying the request fails it with this error
-        // first, also when the headers came in time and the body stalls.
-        const deadline = setTimeout(() => call.destroy(new TimeoutError(`No whole answer within ${timeoutMs} ms.`)), timeoutMs);
-        call.on('error', fail);
-        call.end(init.body);
-      });
-    },
+    request: (url, init, timeoutMs) => attempt(url, init, timeoutMs, true),
     close() {
       agents.http.destroy();
       agents.https.destroy();

@@ -10,12 +10,17 @@ let client: HttpClient;
 const seen: { method?: string; headers: http.IncomingHttpHeaders; body: string; socket: unknown }[] = [];
 
 beforeAll(async () => {
+  // A connection that served /then-close is reset when the next request arrives on it: what the
+  // client sees when the server closes an idle kept-alive connection just as a request goes out.
+  const doomed = new WeakSet<object>();
   server = http.createServer((request, response) => {
+    if (doomed.has(request.socket)) return void request.socket.destroy();
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       seen.push({ method: request.method, headers: request.headers, body, socket: request.socket });
       if (request.url === '/silent') return;
+      if (request.url === '/then-close') doomed.add(request.socket);
       if (request.url === '/stalls') {
         response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
         response.write('{"data":');
@@ -62,6 +67,14 @@ test('keeps the connection alive between calls', async () => {
   await client.request(`${base}/a`, { method: 'POST', body: '1' }, 1000);
   await client.request(`${base}/b`, { method: 'POST', body: '2' }, 1000);
   expect(seen.at(-1)!.socket).toBe(seen.at(-2)!.socket);
+});
+
+test('a kept-alive connection the server dropped as idle is not an error: the request goes again on a new one, once', async () => {
+  await client.request(`${base}/then-close`, { method: 'POST', body: '1' }, 1000);
+  const before = seen.length;
+  const response = await client.request(`${base}/after-close`, { method: 'POST', body: '2' }, 1000);
+  expect(response.status).toBe(200);
+  expect(seen.slice(before).map((s) => s.body)).toEqual(['2']);
 });
 
 test('a server that does not answer in time fails with TimeoutError', async () => {
