@@ -46,11 +46,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 function openPostgres(url: string, poolSize: number): Database {
-  // No JIT: the graph's statements are short, and PostgreSQL compiles them (30+ ms) whenever a
-  // lateral slot search's estimate crosses jit_above_cost, which grows with the tables: the
-  // facility search paid it at 100x only. PGOPTIONS, then a URL's own `options`, still win.
-  const options = ['-c jit=off', process.env.PGOPTIONS].filter(Boolean).join(' ');
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => undefined);
   const session = (client: pg.PoolClient | pg.Pool): Session => ({

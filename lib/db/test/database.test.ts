@@ -1,46 +1,47 @@
 /**
- * The PostgreSQL pool's session settings: JIT compilation is off on every pooled connection
- * (it cost the facility search 30+ ms per statement at 100x, see database.ts), and PGOPTIONS from
- * the environment still applies on top (the index-use test relies on it). PGlite has no JIT.
+ * Database-wide session settings the migrations make: JIT compilation off for every new session
+ * (it cost the facility search 36 ms per statement at 100×: migration 20261126000300), as
+ * PostgreSQL applies a database's settings to sessions opened after them.
  */
-import { openDatabase } from '../database';
-import { databaseKind } from '../../../test/support/database';
+import { randomBytes } from 'node:crypto';
+import { openDatabase, type Database } from '../database';
+import { migrate } from '../migrate';
+import { databaseKind, withAdmin } from '../../../test/support/database';
 
-const onPostgres = databaseKind() === 'postgres' ? describe : describe.skip;
-
-onPostgres('PostgreSQL pool settings (PostgreSQL only: PGlite has no JIT)', () => {
-  const previous = process.env.PGOPTIONS;
-  afterEach(() => {
-    if (previous === undefined) delete process.env.PGOPTIONS;
-    else process.env.PGOPTIONS = previous;
-  });
-
-  async function settings(): Promise<{ jit: string; seqscan: string }[]> {
-    const db = await openDatabase({ url: process.env.TEST_DATABASE_URL, poolSize: 3 });
-    try {
-      // Three at once, so three pooled connections answer.
-      return await Promise.all(
-        [0, 1, 2].map(async () => {
-          const [row] = await db.query<{ jit: string; seqscan: string }>(
-            `SELECT current_setting('jit') AS jit, current_setting('enable_seqscan') AS seqscan, pg_sleep(0.05)::text`,
-          );
-          return { jit: row!.jit, seqscan: row!.seqscan };
-        }),
-      );
-    } finally {
-      await db.close();
-    }
+async function jitOfNewSessions(): Promise<string[]> {
+  const name = `crg_jit_${randomBytes(6).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
+  let db: Database | undefined;
+  try {
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const migrating = await openDatabase({ url: url.toString(), poolSize: 1 });
+    await migrate(migrating);
+    await migrating.close();
+    db = await openDatabase({ url: url.toString(), poolSize: 3 });
+    // Three at once, so three pooled connections answer.
+    return await Promise.all(
+      [0, 1, 2].map(async () => (await db!.query<{ jit: string }>(`SELECT current_setting('jit') AS jit, pg_sleep(0.05)::text`))[0]!.jit),
+    );
+  } finally {
+    await db?.close();
+    await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
+}
 
-  test('every pooled connection runs without JIT', async () => {
-    delete process.env.PGOPTIONS;
-    expect(await settings()).toEqual(Array(3).fill({ jit: 'off', seqscan: 'on' }));
-  });
+const onPostgres = databaseKind() === 'postgres' ? test : test.skip;
+const onPGlite = databaseKind() === 'pglite' ? test : test.skip;
 
-  test('PGOPTIONS still applies, and can turn JIT back on', async () => {
-    process.env.PGOPTIONS = '-c enable_seqscan=off';
-    expect(await settings()).toEqual(Array(3).fill({ jit: 'off', seqscan: 'off' }));
-    process.env.PGOPTIONS = '-c jit=on';
-    expect((await settings()).map((s) => s.jit)).toEqual(['on', 'on', 'on']);
-  });
+onPostgres('after the migrations every new session runs without JIT (PostgreSQL)', async () => {
+  for (const jit of await jitOfNewSessions()) expect(jit).toBe('off');
+});
+
+// PGlite does not apply a database's settings to its one session, and has nothing to turn off.
+onPGlite('PGlite cannot compile statements at all (PGlite)', async () => {
+  const db = await openDatabase({});
+  try {
+    expect(await db.query(`SELECT pg_jit_available() AS available`)).toEqual([{ available: false }]);
+  } finally {
+    await db.close();
+  }
 });
