@@ -12,7 +12,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import pg from 'pg';
 import { signToken } from '../lib/auth';
 import { loadConfig, type Config } from '../lib/config';
 import { migrate, type Database } from '../lib/db';
+import { createHttpClient } from '../lib/http-client';
 import { createLogger } from '../lib/log';
 import { openConfiguredDatabase } from '../lib/runtime';
 import { seedScale, type ScaleSummary } from '../prisma/seed/scale';
@@ -139,47 +139,26 @@ function summarize(samples: Sample[]): Measure {
 }
 
 /**
- * The load generator's HTTP client: node:http on keep-alive connections. In one process it shares
- * the event loop with what it measures, and Node's fetch (undici, web streams) spent about 1.5 ms
- * more CPU than this per 10 kB answer (bench/README.md), time charged to the gateway and the
- * subgraph but not to the SQL floor, which has no HTTP client.
+ * The load generator's HTTP client: the services' own (node:http on keep-alive connections). In
+ * one process it shares the event loop with what it measures, and Node's fetch (undici, web
+ * streams) spent about 1.5 ms more CPU than this per 10 kB answer (bench/README.md), time charged
+ * to the gateway and the subgraph but not to the SQL floor, which has no HTTP client.
  */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const loadClient = createHttpClient();
+const REQUEST_TIMEOUT_MS = 60_000;
 
-function post(url: string, request: BenchRequest): Promise<unknown> {
-  const body = JSON.stringify({ query: request.query, variables: request.variables });
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const call = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          try {
-            const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { errors?: unknown[] };
-            resolve(response.statusCode! >= 400 && !answer.errors ? { errors: [response.statusCode] } : answer);
-          } catch (error) {
-            reject(error);
-          }
-        });
-      },
-    );
-    call.on('error', reject);
-    call.end(body);
-  });
+async function post(url: string, request: BenchRequest): Promise<unknown> {
+  const response = await loadClient.request(
+    url,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(request.token ? { authorization: `Bearer ${request.token}` } : {}) },
+      body: JSON.stringify({ query: request.query, variables: request.variables }),
+    },
+    REQUEST_TIMEOUT_MS,
+  );
+  const answer = (await response.json()) as { errors?: unknown[] };
+  return !response.ok && !answer.errors ? { errors: [response.status] } : answer;
 }
 
 /** The gateway's count of merged subgraph requests, from its /metrics. */
@@ -450,7 +429,7 @@ async function main(): Promise<void> {
     for (const s of scales) opened.push(await openScale(s, options));
     measured = await measure(opened, options);
   } finally {
-    agent.destroy();
+    loadClient.close();
     for (const run of opened) await run.close();
   }
   const runs = opened.map((run, k) => ({ scale: run.scale, seed: run.seed, results: measured[k]! }));

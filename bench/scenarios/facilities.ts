@@ -37,7 +37,11 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
   // The opening intervals by weekday, built once: a request picks from them in constant time, so
   // the load generator's work (on the same event loop) does not grow with the city.
   const byWeekday = new Map<number, typeof hours>();
-  for (const h of hours) byWeekday.set(h.weekday, [...(byWeekday.get(h.weekday) ?? []), h]);
+  for (const h of hours) {
+    const day = byWeekday.get(h.weekday);
+    if (day) day.push(h);
+    else byWeekday.set(h.weekday, [h]);
+  }
   // Residents new to this run (the weekly quota is per booker and facility, and --reuse keeps
   // earlier runs' bookings), one per booking request in turn.
   const run = Date.now().toString(36);
