@@ -58,7 +58,7 @@ async function prismaGenerate(): Promise<void> {
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.prisma')).sort()) {
     const schemaFile = path.join(dir, file);
     await unlessFresh(prismaOutput(schemaFile), fingerprint([schemaFile], ['prisma', '@prisma/client']), () => {
-    // generate never runs the schema engine, but the CLI looks for one first: any file will do.
+      // generate never runs the schema engine, but the CLI looks for one first: any file will do.
       execFileSync(process.execPath, [prismaCli, 'generate', '--schema', schemaFile], {
         cwd: root,
         stdio: 'pipe',
