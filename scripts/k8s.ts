@@ -1,12 +1,28 @@
 /**
  * `npm run k8s`: writes the Kubernetes manifests (Kustomize base) in deploy/k8s/ from the one
- * list of subgraphs: a Deployment, Service and HorizontalPodAutoscaler per subgraph and for the
- * gateway, the migration as a Job, and the kustomization. A test keeps the files fresh.
+ * list of subgraphs: a Deployment, Service, HorizontalPodAutoscaler and PodDisruptionBudget per
+ * subgraph and for the gateway, and the kustomization. A test keeps the files fresh, validates
+ * them against the Kubernetes schemas and checks the "restricted" Pod Security Standard.
+ *
+ * Every pod runs as the image's non-root user, with no privilege escalation, no capabilities,
+ * the runtime's default seccomp profile and a read-only root filesystem; /tmp (tsx's compile
+ * cache, DATA_DIR in the image) is the one writable place, an emptyDir.
+ *
+ * The migration runs as an init container of each Deployment that uses the database, not as a
+ * Job: plain `kubectl apply -k` has no ordering between objects, so a Job would race the
+ * Deployments (ordering it needed Argo CD or Helm hooks), a pod waiting for a Job needs API
+ * access (a ServiceAccount, RBAC, a kubectl image), and a Job's pod template cannot be changed
+ * by a later apply of a new image. An init container runs the new image's migrations before that
+ * image's service starts in every pod, whoever applies the manifests. Running it in several pods
+ * at once is safe: lib/db/migrate.ts takes Prisma's advisory lock, so one applies the pending
+ * migrations and the rest find nothing to do. Migrations must stay backward compatible (expand,
+ * then contract in a later release), since old pods serve while new ones start.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { subgraphs } from '../subgraphs';
+import { APP_UID, STOP_GRACE_SECONDS, containerCommand } from './containers';
 
 export const K8S_DIR = path.join(__dirname, '../deploy/k8s');
 const IMAGE = 'community-resource-graph:latest';
@@ -15,8 +31,32 @@ const GATEWAY_PORT = 4000;
 /** Secret `crg-secrets` (made by the operator, never checked in) holds the JWT key and DATABASE_URL. */
 const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: 'crg-secrets', key } } });
 
-function deployment(name: string, port: number, args: string[], env: object[]) {
+/** The restricted Pod Security Standard, for every container (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
+const containerSecurity = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+};
+const podSecurity = {
+  runAsNonRoot: true,
+  runAsUser: APP_UID,
+  runAsGroup: APP_UID,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+const TMP = 'tmp';
+const tmpMount = { name: TMP, mountPath: '/tmp' };
+
+interface Container {
+  name: string;
+  command: string[];
+  env: object[];
+}
+
+function deployment(name: string, port: number, main: Container, init: Container[]) {
   const probe = (route: string, period: number) => ({ httpGet: { path: route, port: 'http' }, periodSeconds: period, timeoutSeconds: 3 });
+  const resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } };
+  const container = (c: Container) => ({ name: c.name, image: IMAGE, command: c.command, env: c.env, securityContext: containerSecurity, volumeMounts: [tmpMount], resources });
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -27,23 +67,34 @@ function deployment(name: string, port: number, args: string[], env: object[]) {
       template: {
         metadata: { labels: { app: name }, annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': String(port) } },
         spec: {
-          securityContext: { runAsNonRoot: true, runAsUser: 1000 },
+          securityContext: podSecurity,
+          // Longer than the service's own shutdown limit (lib/runtime.ts): it drains and exits itself.
+          terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+          ...(init.length ? { initContainers: init.map(container) } : {}),
           containers: [
             {
-              name,
-              image: IMAGE,
-              args,
+              ...container(main),
+              env: [{ name: 'NODE_ENV', value: 'production' }, { name: 'HOST', value: '0.0.0.0' }, ...main.env],
               ports: [{ name: 'http', containerPort: port }],
-              env: [{ name: 'NODE_ENV', value: 'production' }, { name: 'HOST', value: '0.0.0.0' }, ...env],
               livenessProbe: probe('/health', 10),
               readinessProbe: probe('/ready', 5),
               startupProbe: { ...probe('/health', 5), failureThreshold: 30 },
-              resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
             },
           ],
+          volumes: [{ name: TMP, emptyDir: { sizeLimit: '64Mi' } }],
         },
       },
     },
+  };
+}
+
+/** Voluntary disruptions (node drains, cluster upgrades) take one pod of a service at a time. */
+function disruptionBudget(name: string) {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { app: name } } },
   };
 }
 
@@ -77,37 +128,25 @@ export function manifests(): Record<string, object[]> {
   const database = secretEnv('DATABASE_URL', 'database-url');
   // Pool per replica: keep replicas × pool below PostgreSQL's max_connections (README).
   const pool = { name: 'DATABASE_POOL_SIZE', value: '10' };
-  files['migrate-job.yaml'] = [
-    {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: 'crg-migrate', annotations: { 'argocd.argoproj.io/hook': 'PreSync', 'helm.sh/hook': 'pre-install,pre-upgrade' } },
-      spec: {
-        backoffLimit: 3,
-        template: {
-          spec: {
-            restartPolicy: 'OnFailure',
-            containers: [{ name: 'migrate', image: IMAGE, args: ['npm', 'run', 'migrate'], env: [database] }],
-          },
-        },
-      },
-    },
-  ];
+  const migrate = { name: 'migrate', command: containerCommand.migrate(), env: [database] };
   const urls = subgraphs.map((s) => ({ name: `${s.name.toUpperCase()}_URL`, value: `http://${s.name}:${s.port}/graphql` }));
   for (const subgraph of subgraphs) {
     // Each subgraph may read its peers' public data (lib/peers.ts): it finds them by Service.
     const peers = urls.filter((url) => url.name !== `${subgraph.name.toUpperCase()}_URL`);
     const env = [database, pool, jwt, { name: `${subgraph.name.toUpperCase()}_PORT`, value: String(subgraph.port) }, ...peers];
     files[`${subgraph.name}.yaml`] = [
-      deployment(subgraph.name, subgraph.port, ['npm', 'run', 'start:subgraph', '--', subgraph.name], env),
+      deployment(subgraph.name, subgraph.port, { name: subgraph.name, command: containerCommand.subgraph(subgraph.name), env }, [migrate]),
       service(subgraph.name, subgraph.port),
       autoscaler(subgraph.name),
+      disruptionBudget(subgraph.name),
     ];
   }
   files['gateway.yaml'] = [
-    deployment('gateway', GATEWAY_PORT, ['npm', 'run', 'start:gateway'], [jwt, { name: 'GATEWAY_PORT', value: String(GATEWAY_PORT) }, ...urls]),
+    // The gateway has no database: nothing to wait for.
+    deployment('gateway', GATEWAY_PORT, { name: 'gateway', command: containerCommand.gateway(), env: [jwt, { name: 'GATEWAY_PORT', value: String(GATEWAY_PORT) }, ...urls] }, []),
     service('gateway', GATEWAY_PORT),
     autoscaler('gateway'),
+    disruptionBudget('gateway'),
   ];
   files['kustomization.yaml'] = [
     {
@@ -121,7 +160,7 @@ export function manifests(): Record<string, object[]> {
 }
 
 export function render(documents: object[]): string {
-  return `# Generated by npm run k8s from subgraphs/index.ts; do not edit by hand.\n${documents.map((d) => stringify(d)).join('---\n')}`;
+  return `# Generated by npm run k8s from subgraphs/index.ts; do not edit by hand.\n${documents.map((d) => stringify(d, { aliasDuplicateObjects: false })).join('---\n')}`;
 }
 
 if (require.main === module) {
