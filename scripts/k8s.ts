@@ -20,6 +20,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { IProbe } from 'kubernetes-models/v1/Probe';
+import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
+import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { IService } from 'kubernetes-models/v1/Service';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { stringify } from 'yaml';
 import { subgraphs } from '../subgraphs';
 import { APP_UID, STOP_GRACE_SECONDS, containerCommand } from './containers';
@@ -29,34 +40,34 @@ const IMAGE = 'community-resource-graph:latest';
 const GATEWAY_PORT = 4000;
 
 /** Secret `crg-secrets` (made by the operator, never checked in) holds the JWT key and DATABASE_URL. */
-const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: 'crg-secrets', key } } });
+const secretEnv = (name: string, key: string): IEnvVar => ({ name, valueFrom: { secretKeyRef: { name: 'crg-secrets', key } } });
 
 /** The restricted Pod Security Standard, for every container (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
-const containerSecurity = {
+const containerSecurity: ISecurityContext = {
   runAsNonRoot: true,
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
   capabilities: { drop: ['ALL'] },
 };
-const podSecurity = {
+const podSecurity: IPodSecurityContext = {
   runAsNonRoot: true,
   runAsUser: APP_UID,
   runAsGroup: APP_UID,
   seccompProfile: { type: 'RuntimeDefault' },
 };
 const TMP = 'tmp';
-const tmpMount = { name: TMP, mountPath: '/tmp' };
+const tmpMount: IVolumeMount = { name: TMP, mountPath: '/tmp' };
 
 interface Container {
   name: string;
   command: string[];
-  env: object[];
+  env: IEnvVar[];
 }
 
-function deployment(name: string, port: number, main: Container, init: Container[]) {
-  const probe = (route: string, period: number) => ({ httpGet: { path: route, port: 'http' }, periodSeconds: period, timeoutSeconds: 3 });
-  const resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } };
-  const container = (c: Container) => ({ name: c.name, image: IMAGE, command: c.command, env: c.env, securityContext: containerSecurity, volumeMounts: [tmpMount], resources });
+function deployment(name: string, port: number, main: Container, init: Container[]): IDeployment {
+  const probe = (route: string, period: number): IProbe => ({ httpGet: { path: route, port: 'http' }, periodSeconds: period, timeoutSeconds: 3 });
+  const resources: IResourceRequirements = { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } };
+  const container = (c: Container): IContainer => ({ name: c.name, image: IMAGE, command: c.command, env: c.env, securityContext: containerSecurity, volumeMounts: [tmpMount], resources });
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -89,7 +100,7 @@ function deployment(name: string, port: number, main: Container, init: Container
 }
 
 /** Voluntary disruptions (node drains, cluster upgrades) take one pod of a service at a time. */
-function disruptionBudget(name: string) {
+function disruptionBudget(name: string): IPodDisruptionBudget {
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
@@ -98,7 +109,7 @@ function disruptionBudget(name: string) {
   };
 }
 
-function service(name: string, port: number) {
+function service(name: string, port: number): IService {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -107,7 +118,7 @@ function service(name: string, port: number) {
   };
 }
 
-function autoscaler(name: string) {
+function autoscaler(name: string): IHorizontalPodAutoscaler {
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -127,9 +138,9 @@ export function manifests(): Record<string, object[]> {
   const jwt = secretEnv('JWT_SECRET', 'jwt-secret');
   const database = secretEnv('DATABASE_URL', 'database-url');
   // Pool per replica: keep replicas × pool below PostgreSQL's max_connections (README).
-  const pool = { name: 'DATABASE_POOL_SIZE', value: '10' };
-  const migrate = { name: 'migrate', command: containerCommand.migrate(), env: [database] };
-  const urls = subgraphs.map((s) => ({ name: `${s.name.toUpperCase()}_URL`, value: `http://${s.name}:${s.port}/graphql` }));
+  const pool: IEnvVar = { name: 'DATABASE_POOL_SIZE', value: '10' };
+  const migrate: Container = { name: 'migrate', command: containerCommand.migrate(), env: [database] };
+  const urls = subgraphs.map((s): IEnvVar => ({ name: `${s.name.toUpperCase()}_URL`, value: `http://${s.name}:${s.port}/graphql` }));
   for (const subgraph of subgraphs) {
     // Each subgraph may read its peers' public data (lib/peers.ts): it finds them by Service.
     const peers = urls.filter((url) => url.name !== `${subgraph.name.toUpperCase()}_URL`);
