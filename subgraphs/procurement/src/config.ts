@@ -1,4 +1,5 @@
 import { ConfigError, integer, type Env } from '../../../lib/config';
+import { CARDINAL_DEFAULTS, type RedFlagThresholds } from './red-flags/indicators';
 
 /** The procurement subgraph's own settings, read from the process's variables (README table). */
 export interface ProcurementConfig {
@@ -12,6 +13,8 @@ export interface ProcurementConfig {
   publicationBaseUrl: string;
   /** The city's zone (lib config): what "today" is for deadlines. */
   timeZone: string;
+  /** Red flag thresholds: Cardinal's defaults unless set (README table of indicators). */
+  redFlags: RedFlagThresholds;
 }
 
 /** China's statutory public holidays (国务院办公厅 notices) for the demo years; weekends are skipped anyway. */
@@ -54,5 +57,22 @@ export function loadProcurementConfig(env: Env, timeZone: string): ProcurementCo
     atRiskDays: integer(env, 'PROCUREMENT_AT_RISK_DAYS', 5, 0, 365),
     publicationBaseUrl: base.endsWith('/') ? base : `${base}/`,
     timeZone,
+    redFlags: {
+      ...CARDINAL_DEFAULTS,
+      shortPeriodDays: integer(env, 'PROCUREMENT_R003_DAYS', CARDINAL_DEFAULTS.shortPeriodDays, 1, 365),
+      disqualifiedTenderers: integer(env, 'PROCUREMENT_R035_THRESHOLD', CARDINAL_DEFAULTS.disqualifiedTenderers, 1, 1000),
+      closePriceFence: fraction(env, 'PROCUREMENT_R024_FENCE'),
+      discountFence: fraction(env, 'PROCUREMENT_R058_FENCE'),
+      minimumPopulation: integer(env, 'PROCUREMENT_RED_FLAG_MIN_POPULATION', CARDINAL_DEFAULTS.minimumPopulation, 1, 100_000),
+    },
   };
+}
+
+/** An optional decimal such as 0.05 (a fixed fence instead of the population's). */
+function fraction(env: Env, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!/^-?\d+(\.\d+)?$/.test(raw.trim()) || !Number.isFinite(value) || value < -1 || value > 100) throw new ConfigError(name, 'a decimal such as 0.05', raw);
+  return value;
 }

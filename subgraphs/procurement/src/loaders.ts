@@ -4,6 +4,8 @@ import type { Page } from '../../../lib/graphql/connections';
 import { groupedLoader, keyedLoader } from '../../../lib/graphql/loaders';
 import type { PeerClient } from '../../../lib/peers';
 import type { ProcurementConfig } from './config';
+import { flagsOf } from './red-flags/evaluate';
+import type { RedFlagModel } from './models';
 import { createRegistry } from './registry';
 import type { ProcurementStore } from './store';
 
@@ -45,6 +47,11 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
     liveBidCount: new DataLoader<string, number>(async (ids) => {
       const counts = new Map((await store.liveBidCounts(ids)).map((row) => [row.tenderId, row.count]));
       return ids.map((id) => counts.get(id) ?? 0);
+    }),
+    /** Every project's red flags at once: one statement for the facts, one for the population fences. */
+    projectRedFlags: new DataLoader<string, RedFlagModel[]>(async (ids) => {
+      const flags = await flagsOf(await store.redFlags.projectProcesses(ids), store.redFlags, settings.redFlags, settings.timeZone, new Date());
+      return ids.map((id) => flags.filter((flag) => flag.projectId === id));
     }),
     tenderObjections: groupedLoader((ids: readonly string[]) => store.objectionsByTender(ids), (row) => row.tenderId),
     contract: keyedLoader((ids: readonly string[]) => store.contractsById(ids), (contract) => contract.id),

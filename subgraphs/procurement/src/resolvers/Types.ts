@@ -42,6 +42,10 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   targets: (project, _, { loaders }) => loaders.projectTargets.load(project.id),
   tenders: (project, _, { loaders }) => loaders.projectTenders.load(project.id),
   contract: (project, _, { loaders }) => loaders.projectContract.load(project.id),
+  redFlags: async (project, _, { viewer, loaders }) => {
+    const flags = await loaders.projectRedFlags.load(project.id);
+    return isReader(viewer, project.areaCode) ? flags : flags.filter((flag) => flag.decided);
+  },
   history: (project, _, { viewer, loaders }) => {
     requireReader(viewer, project.areaCode, "A project's audit trail");
     return loaders.projectHistory.load(project.id);
