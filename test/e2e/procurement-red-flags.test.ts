@@ -3,11 +3,11 @@ import {
   EVALUATE,
   WUHOU,
   bid,
-  closeTender,
   eligible,
   ok,
   officer,
   openTender,
+  orgAdmin,
   project,
 } from '../../subgraphs/procurement/test/graph-support';
 import { startTestGraph, type TestGraph } from '../support/graph';
@@ -36,6 +36,14 @@ const OVERVIEW = `query ($within: AreaCode!, $year: Int!, $indicator: RedFlagInd
     edges { cursor node { indicator value threshold raisedAt tender { id project { id } } evidence { bids { id } } } }
     pageInfo { hasNextPage endCursor } } }`;
 
+/**
+ * Moves the deadline to now: after every bid already received, so no bid reads as late (R030);
+ * graph-support's closeTender puts it a second back, which a bid of the last second would pass.
+ */
+async function closeTender(tenderId: string): Promise<void> {
+  await graph.database.query(`UPDATE procurement.tender SET opens_at = now() - interval '30 days', closes_at = now() WHERE id = $1::uuid`, [tenderId]);
+}
+
 async function flagsOf(projectId: string, token?: string) {
   const { body } = await graph.request(PROJECT_FLAGS, { variables: { id: projectId }, token });
   expect(body.errors).toBeUndefined();
@@ -52,7 +60,7 @@ async function awardedOpen(prices: string[]) {
   const tenderId = await openTender(graph, projectId);
   const bids: string[] = [];
   for (const [i, org] of eligible('ELDERLY_CARE', prices.length).entries()) bids.push(await bid(graph, tenderId, org, prices[i]!));
-  await closeTender(graph, tenderId);
+  await closeTender(tenderId);
   await evaluate(tenderId, bids.map((bidId) => ({ bidId, qualified: true })));
   return { projectId, tenderId, bids };
 }
@@ -64,7 +72,7 @@ describe('flags on one process', () => {
     const [org] = eligible('ELDERLY_CARE', 1);
     const bidId = await bid(graph, tenderId, org!, '700000.00');
     expect(await flagsOf(projectId, await officer())).toEqual([]);
-    await closeTender(graph, tenderId);
+    await closeTender(tenderId);
     // Closed but not evaluated: officers see the flag, the public does not yet.
     expect((await flagsOf(projectId, await officer())).map((f) => f.indicator)).toEqual(['R018']);
     expect(await flagsOf(projectId)).toEqual([]);
@@ -82,12 +90,24 @@ describe('flags on one process', () => {
     expect(flag.evidence.bids.map((b: { id: string }) => b.id).sort()).toEqual([bids[0], bids[2]].sort());
   });
 
+  it('ignores a withdrawn bid: its price matching another is no R028', async () => {
+    const projectId = await project(graph);
+    const tenderId = await openTender(graph, projectId);
+    const orgs = eligible('ELDERLY_CARE', 4);
+    const bids = [];
+    for (const [i, price] of ['700000.00', '650000.00', '720000.00', '700000.00'].entries()) bids.push(await bid(graph, tenderId, orgs[i]!, price));
+    await ok(graph, `mutation ($input: WithdrawBidInput!) { withdrawBid(input: $input) { bid { id } } }`, { input: { bidId: bids[3] } }, await orgAdmin(orgs[3]!));
+    await closeTender(tenderId);
+    await evaluate(tenderId, bids.slice(0, 3).map((bidId) => ({ bidId, qualified: true })));
+    expect((await flagsOf(projectId, await officer())).map((f) => f.indicator)).toEqual([]);
+  });
+
   it('R035 and R036: an invited tender where every rival, the lowest among them, was disqualified', async () => {
     const projectId = await project(graph);
     const orgs = eligible('ELDERLY_CARE', 3);
     const tenderId = await openTender(graph, projectId, { method: 'INVITED', invitedSupplierIds: orgs.map((o) => o.id) });
     const bids = [await bid(graph, tenderId, orgs[0]!, '700000.00'), await bid(graph, tenderId, orgs[1]!, '650000.00'), await bid(graph, tenderId, orgs[2]!, '680000.00')];
-    await closeTender(graph, tenderId);
+    await closeTender(tenderId);
     await evaluate(tenderId, [{ bidId: bids[0]!, qualified: true }, { bidId: bids[1]!, qualified: false }, { bidId: bids[2]!, qualified: false }]);
     const flags = await flagsOf(projectId, await officer());
     expect(flags.find((f) => f.indicator === 'R035')).toMatchObject({ value: 2, threshold: 1 });
@@ -118,6 +138,13 @@ describe('R024 and R058 over the population, and the overview', () => {
     for (const prices of [...tight, ['600000.00', '600060.00'], ['200000.00', '600000.00']]) {
       await awardedOpen([...prices, '790000.00']);
     }
+    // The runner-up is the lowest *valid* losing bid: a disqualified bid 1 fen above the winner does not count.
+    const projectId = await project(graph);
+    const tenderId = await openTender(graph, projectId);
+    const bidIds = [];
+    for (const [i, org] of eligible('ELDERLY_CARE', 4).entries()) bidIds.push(await bid(graph, tenderId, org, ['500000.00', '500000.01', '550000.00', '560000.00'][i]!));
+    await closeTender(tenderId);
+    await evaluate(tenderId, bidIds.map((bidId, i) => ({ bidId, qualified: i !== 1 })));
     const token = await officer();
     // Open tenders' prices are sealed (FORBIDDEN on those fields): they are not awarded, so not in the population.
     const { body } = await graph.request(
