@@ -11,6 +11,7 @@ import {
   project,
 } from '../../subgraphs/procurement/test/graph-support';
 import { startTestGraph, type TestGraph } from '../support/graph';
+import { tokenFor } from '../support/tokens';
 
 /**
  * Red flags through the gateway: processes built with the real workflow raise the flags they
@@ -233,6 +234,105 @@ describe('R024 and R058 over the population, and the overview', () => {
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'year' });
     const { body: cursor } = await graph.request(OVERVIEW, { variables: { within: WUHOU, year: YEAR, after: 'bm9wZQ' } });
     expect(cursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+});
+
+describe('buyer and supplier flags (R025, R038, R048)', () => {
+  const CITIES = ['510100000000', '110100000000'];
+  const quantile = (values: number[], p: number) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const h = (sorted.length - 1) * p;
+    const low = Math.floor(h);
+    return sorted[low]! + (h - low) * ((sorted[Math.min(low + 1, sorted.length - 1)] ?? sorted[low]!) - sorted[low]!);
+  };
+  const fence = (values: number[], side: 'low' | 'high') => {
+    if (values.length === 0) return null;
+    const q1 = quantile(values, 0.25);
+    const q3 = quantile(values, 0.75);
+    return side === 'low' ? q1 - 1.5 * (q3 - q1) : q3 + 1.5 * (q3 - q1);
+  };
+
+  it('agree with an independent computation over every decided tender of the year', async () => {
+    // A tenderer whose bids are disqualified twice, so the year's population has an outlier.
+    const orgs = eligible('ELDERLY_CARE', 3);
+    for (let i = 0; i < 2; i++) {
+      const projectId = await project(graph);
+      const tenderId = await openTender(graph, projectId, { method: 'INVITED', invitedSupplierIds: orgs.map((o) => o.id) });
+      const bids = [await bid(graph, tenderId, orgs[0]!, '700000.00'), await bid(graph, tenderId, orgs[1]!, '650000.00'), await bid(graph, tenderId, orgs[2]!, '690000.00')];
+      await closeTender(tenderId);
+      await evaluate(tenderId, bids.map((bidId, b) => ({ bidId, qualified: b !== 1 })));
+    }
+    // The population is the whole graph's year: the demo city's projects and the other city's.
+    type Tender = { id: string; status: string; closesAt: string; award: { bid: { id: string } } | null; bids: { id: string; withdrawn: boolean; qualified: boolean | null; bidder: { id: string } }[] };
+    const tenders: (Tender & { purchaser: string; category: string })[] = [];
+    for (const city of CITIES) {
+      const token = await tokenFor({ roles: ['PROCUREMENT_OFFICER'], area: city });
+      let after: string | null = null;
+      do {
+        const { body }: { body: { errors?: unknown; data?: any } } = await graph.request(
+          `query ($after: String) { procurementProjects(within: "${city}", first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+            edges { node { category purchaser { id } tenders { id status closesAt award { bid { id } } bids { id withdrawn qualified bidder { id } } } } } } }`,
+          { variables: { after }, token },
+        );
+        expect(body.errors).toBeUndefined();
+        const page: any = body.data.procurementProjects;
+        for (const { node } of page.edges) for (const tender of node.tenders) tenders.push({ ...tender, purchaser: node.purchaser.id, category: node.category });
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+    }
+
+    const inYear = (t: Tender) => Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(t.closesAt))) === YEAR;
+    const decided = tenders.filter((t) => ['AWARDED', 'UNSUCCESSFUL'].includes(t.status) && inYear(t));
+    const tenderers = new Map<string, { submitted: number; valid: number; disqualified: number; won: number; categories: Set<string> }>();
+    const buyers = new Map<string, { processes: number; received: number; disqualified: number }>();
+    for (const t of decided) {
+      const buyer = buyers.get(t.purchaser) ?? { processes: 0, received: 0, disqualified: 0 };
+      buyer.processes++;
+      for (const b of t.bids.filter((x) => !x.withdrawn)) {
+        const r = tenderers.get(b.bidder.id) ?? { submitted: 0, valid: 0, disqualified: 0, won: 0, categories: new Set<string>() };
+        r.submitted++;
+        if (b.qualified === true) r.valid++;
+        if (b.qualified === false) (r.disqualified++, buyer.disqualified++);
+        if (t.award?.bid.id === b.id) (r.won++, r.categories.add(t.category));
+        buyer.received++;
+        tenderers.set(b.bidder.id, r);
+      }
+      buyers.set(t.purchaser, buyer);
+    }
+    const all = [...tenderers.values()];
+    const topTenderer = all.some((r) => r.valid > 0) ? quantile(all.filter((r) => r.valid > 0).map((r) => r.valid), 0.75) : null;
+    const winRatio = fence(all.filter((r) => r.valid > 0).map((r) => r.won / r.valid), 'low');
+    const tendererFence = fence(all.filter((r) => r.submitted >= 2).map((r) => r.disqualified / r.submitted), 'high');
+    const buyerFence = fence([...buyers.values()].filter((b) => b.processes >= 2 && b.received > 0).map((b) => b.disqualified / b.received), 'high');
+    const varietyFence = fence(all.filter((r) => r.won > 0).map((r) => r.categories.size), 'high');
+    const expected = new Map<string, string[]>();
+    const add = (id: string, flag: string) => expected.set(id, [...(expected.get(id) ?? []), flag]);
+    for (const [id, r] of tenderers) {
+      if (r.valid > 0 && r.valid >= topTenderer! && r.won / r.valid < 1 && r.won / r.valid <= winRatio!) add(id, 'R025:TENDERER');
+      if (r.submitted >= 2 && r.disqualified > 0 && r.disqualified / r.submitted >= tendererFence!) add(id, 'R038:TENDERER');
+      if (r.categories.size > 1 && r.categories.size >= varietyFence!) add(id, 'R048:TENDERER');
+    }
+    for (const [id, b] of buyers) if (b.processes >= 2 && b.disqualified > 0 && b.disqualified / b.received >= buyerFence!) add(id, 'R038:BUYER');
+    expect(expected.get(orgs[1]!.id)).toContain('R038:TENDERER');
+
+    // Every organisation of the registry, through the gateway (the field is on the registry's type).
+    const seen = new Map<string, string[]>();
+    let cursor: string | null = null;
+    do {
+      const response: { body: { errors?: unknown; data?: any } } = await graph.request(
+        `query ($after: String, $year: Int!) { organizations(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+          edges { node { id procurementRedFlags(year: $year) { indicator role value threshold basis } } } } }`,
+        { variables: { after: cursor, year: YEAR } },
+      );
+      expect(response.body.errors).toBeUndefined();
+      const page = response.body.data.organizations;
+      for (const { node } of page.edges) {
+        const list = node.procurementRedFlags.map((f: any) => `${f.indicator}:${f.role}`);
+        if (list.length > 0) seen.set(node.id, list.sort());
+      }
+      cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (cursor);
+    expect(Object.fromEntries(seen)).toEqual(Object.fromEntries([...expected].map(([id, list]) => [id, list.sort()])));
   });
 });
 

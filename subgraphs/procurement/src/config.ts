@@ -1,5 +1,6 @@
 import { ConfigError, integer, type Env } from '../../../lib/config';
 import { CARDINAL_DEFAULTS, type RedFlagThresholds } from './red-flags/indicators';
+import { CARDINAL_PARTY_DEFAULTS, type PartyThresholds } from './red-flags/parties';
 
 /** The procurement subgraph's own settings, read from the process's variables (README table). */
 export interface ProcurementConfig {
@@ -15,6 +16,8 @@ export interface ProcurementConfig {
   timeZone: string;
   /** Red flag thresholds: Cardinal's defaults unless set (README table of indicators). */
   redFlags: RedFlagThresholds;
+  /** Buyer and supplier red flag minimums: Cardinal's defaults unless set. */
+  partyFlags: PartyThresholds;
 }
 
 /** China's statutory public holidays (国务院办公厅 notices) for the demo years; weekends are skipped anyway. */
@@ -64,6 +67,10 @@ export function loadProcurementConfig(env: Env, timeZone: string): ProcurementCo
       closePriceFence: fraction(env, 'PROCUREMENT_R024_FENCE'),
       discountFence: fraction(env, 'PROCUREMENT_R058_FENCE'),
       minimumPopulation: integer(env, 'PROCUREMENT_RED_FLAG_MIN_POPULATION', CARDINAL_DEFAULTS.minimumPopulation, 1, 100_000),
+    },
+    partyFlags: {
+      minimumSubmittedBids: integer(env, 'PROCUREMENT_R038_MIN_BIDS', CARDINAL_PARTY_DEFAULTS.minimumSubmittedBids, 1, 1000),
+      minimumProcesses: integer(env, 'PROCUREMENT_R038_MIN_PROCESSES', CARDINAL_PARTY_DEFAULTS.minimumProcesses, 1, 1000),
     },
   };
 }

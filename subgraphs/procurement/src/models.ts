@@ -189,6 +189,21 @@ export interface RedFlagEvidenceModel {
   organizationIds: string[];
 }
 
+/** Cardinal's buyer and supplier indicators computed here. */
+export type PartyIndicator = 'R025' | 'R038' | 'R048';
+
+/** A red flag on an organisation, as a tenderer or as a buyer, over one year. */
+export interface OrganizationRedFlagModel {
+  organizationId: string;
+  indicator: PartyIndicator;
+  role: 'TENDERER' | 'BUYER';
+  year: number;
+  value: number;
+  threshold: number;
+  /** How many bids (or, for R048, awards) the value rests on. */
+  basis: number;
+}
+
 export interface RedFlagCountModel {
   indicator: ProcessIndicator;
   count: number;

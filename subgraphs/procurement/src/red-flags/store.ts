@@ -2,6 +2,7 @@ import { codesWithPrefix, significantPrefix } from '../../../../lib/auth';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { TenderMethod, TenderStatus } from '../generated/prisma/enums';
 import type { DifferenceFences, ProcessFacts } from './indicators';
+import type { PartyFences, PartyRecord, PartyThresholds } from './parties';
 
 /** The facts red flags are computed from, read in SQL; the statistics over a population stay in SQL. */
 
@@ -26,6 +27,13 @@ export interface PopulationKey {
 }
 
 export const populationKey = (areaCode: string, year: number) => `${areaCode}/${year}`;
+
+/** Q1 − 1.5·IQR ('low') or Q3 + 1.5·IQR ('high') of `value` over `rows`, as one SQL expression. */
+function fence(value: Prisma.Sql, rows: Prisma.Sql, side: 'low' | 'high'): Prisma.Sql {
+  const q = (p: number) => Prisma.sql`percentile_cont(${p}::float8) WITHIN GROUP (ORDER BY ${value})`;
+  const edge = side === 'low' ? Prisma.sql`${q(0.25)} - 1.5 * (${q(0.75)} - ${q(0.25)})` : Prisma.sql`${q(0.75)} + 1.5 * (${q(0.75)} - ${q(0.25)})`;
+  return Prisma.sql`(SELECT ${edge} FROM ${rows})`;
+}
 
 export function createRedFlagStore(prisma: PrismaClient) {
   /**
@@ -64,6 +72,67 @@ export function createRedFlagStore(prisma: PrismaClient) {
   const yearStart = (year: number, timeZone: string) => Prisma.sql`make_timestamptz(${year}::int, 1, 1, 0, 0, 0, ${timeZone})`;
 
   return {
+    /**
+     * R025/R038/R048 in one statement: each asked organisation's record over the year's decided
+     * tenders (awarded or failed: an undecided award is excluded, as Cardinal excludes pending
+     * awards), and the fences of the year's population of tenderers and buyers.
+     */
+    async partyRecords(
+      organizationIds: readonly string[],
+      year: number,
+      timeZone: string,
+      thresholds: PartyThresholds,
+    ): Promise<{ fences: PartyFences; records: PartyRecord[] }> {
+      const [row] = await prisma.$queryRaw<{
+        topTenderer: number | null;
+        winRatio: number | null;
+        tendererDisqualified: number | null;
+        buyerDisqualified: number | null;
+        variety: number | null;
+        records: PartyRecord[];
+      }[]>`
+        WITH decided AS (
+          SELECT t.id, t.awarded_bid_id, p.purchaser_id, p.category
+            FROM procurement.tender t
+            JOIN procurement.project p ON p.id = t.project_id
+           WHERE t.status IN ('AWARDED', 'UNSUCCESSFUL')
+             AND t.closes_at >= ${yearStart(year, timeZone)} AND t.closes_at < ${yearStart(year + 1, timeZone)}
+        ), live AS (
+          SELECT b.organization_id, d.id AS tender_id, d.category, b.qualified, b.id = d.awarded_bid_id AS won
+            FROM procurement.bid b
+            JOIN decided d ON d.id = b.tender_id
+           WHERE b.withdrawn_at IS NULL
+        ), tenderers AS (
+          SELECT organization_id AS id, count(*)::int AS submitted,
+                 count(*) FILTER (WHERE qualified)::int AS valid,
+                 count(*) FILTER (WHERE qualified = false)::int AS disqualified,
+                 count(*) FILTER (WHERE won)::int AS won,
+                 count(DISTINCT category) FILTER (WHERE won)::int AS variety
+            FROM live GROUP BY organization_id
+        ), buyers AS (
+          SELECT d.purchaser_id AS id, count(DISTINCT d.id)::int AS processes, count(l.tender_id)::int AS received,
+                 count(l.tender_id) FILTER (WHERE l.qualified = false)::int AS received_disqualified
+            FROM decided d
+            LEFT JOIN live l ON l.tender_id = d.id
+           GROUP BY d.purchaser_id
+        )
+        SELECT (SELECT percentile_cont(0.75) WITHIN GROUP (ORDER BY valid) FROM tenderers WHERE valid > 0) AS "topTenderer",
+               ${fence(Prisma.sql`won::float8 / valid`, Prisma.sql`tenderers WHERE valid > 0`, 'low')} AS "winRatio",
+               ${fence(Prisma.sql`disqualified::float8 / submitted`, Prisma.sql`tenderers WHERE submitted >= ${thresholds.minimumSubmittedBids}`, 'high')} AS "tendererDisqualified",
+               ${fence(Prisma.sql`received_disqualified::float8 / received`, Prisma.sql`buyers WHERE processes >= ${thresholds.minimumProcesses} AND received > 0`, 'high')} AS "buyerDisqualified",
+               ${fence(Prisma.sql`variety::float8`, Prisma.sql`tenderers WHERE won > 0`, 'high')} AS variety,
+               (SELECT COALESCE(json_agg(json_build_object(
+                         'organizationId', a.id, 'submitted', COALESCE(t.submitted, 0), 'valid', COALESCE(t.valid, 0),
+                         'disqualified', COALESCE(t.disqualified, 0), 'won', COALESCE(t.won, 0), 'variety', COALESCE(t.variety, 0),
+                         'processes', COALESCE(b.processes, 0), 'received', COALESCE(b.received, 0),
+                         'receivedDisqualified', COALESCE(b.received_disqualified, 0))), '[]'::json)
+                  FROM unnest(${[...organizationIds]}::uuid[]) AS a(id)
+                  LEFT JOIN tenderers t ON t.id = a.id
+                  LEFT JOIN buyers b ON b.id = a.id) AS records`;
+      const { records, ...fences } = row!;
+      return { fences, records: records.map((record) => ({ ...record, organizationId: String(record.organizationId) })) };
+    },
+
     /** Every tender of these projects. */
     projectProcesses(projectIds: readonly string[], timeZone: string): Promise<ProcessFacts[]> {
       return facts(Prisma.sql`t.project_id = ANY(${[...projectIds]}::uuid[])`, timeZone);

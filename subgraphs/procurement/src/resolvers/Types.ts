@@ -20,7 +20,7 @@ import type {
 } from '../generated/graphql';
 import type { Context } from '../context';
 import type { ProcurementProjectModel } from '../models';
-import { addDays, keyedPage, SIGN_WITHIN_DAYS, todayIn } from '../rules';
+import { addDays, keyedPage, SIGN_WITHIN_DAYS, todayIn, year } from '../rules';
 
 const GRADE_NAMES = ['GRADE_1A', 'GRADE_2A', 'GRADE_3A', 'GRADE_4A', 'GRADE_5A'] as const;
 
@@ -167,6 +167,7 @@ export const Organization: OrganizationResolvers = {
     return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => loaders.supplierContractCount.load(organization.id));
   },
   contractPerformance: (organization, _, { loaders }) => loaders.supplierPerformance.load(organization.id),
+  procurementRedFlags: (organization, args, { loaders }) => loaders.organizationRedFlags(year(args.year, 'year')).load(organization.id),
 };
 
 export const Community: CommunityResolvers = {
