@@ -1,4 +1,6 @@
 import { ConfigError, integer, type Env } from '../../../lib/config';
+import { CARDINAL_DEFAULTS, type RedFlagThresholds } from './red-flags/indicators';
+import { CARDINAL_PARTY_DEFAULTS, type PartyThresholds } from './red-flags/parties';
 
 /** The procurement subgraph's own settings, read from the process's variables (README table). */
 export interface ProcurementConfig {
@@ -12,6 +14,10 @@ export interface ProcurementConfig {
   publicationBaseUrl: string;
   /** The city's zone (lib config): what "today" is for deadlines. */
   timeZone: string;
+  /** Red flag thresholds: Cardinal's defaults unless set (README table of indicators). */
+  redFlags: RedFlagThresholds;
+  /** Buyer and supplier red flag minimums: Cardinal's defaults unless set. */
+  partyFlags: PartyThresholds;
 }
 
 /** China's statutory public holidays (国务院办公厅 notices) for the demo years; weekends are skipped anyway. */
@@ -54,5 +60,26 @@ export function loadProcurementConfig(env: Env, timeZone: string): ProcurementCo
     atRiskDays: integer(env, 'PROCUREMENT_AT_RISK_DAYS', 5, 0, 365),
     publicationBaseUrl: base.endsWith('/') ? base : `${base}/`,
     timeZone,
+    redFlags: {
+      ...CARDINAL_DEFAULTS,
+      shortPeriodDays: integer(env, 'PROCUREMENT_R003_DAYS', CARDINAL_DEFAULTS.shortPeriodDays, 1, 365),
+      disqualifiedTenderers: integer(env, 'PROCUREMENT_R035_THRESHOLD', CARDINAL_DEFAULTS.disqualifiedTenderers, 1, 1000),
+      closePriceFence: fraction(env, 'PROCUREMENT_R024_FENCE'),
+      discountFence: fraction(env, 'PROCUREMENT_R058_FENCE'),
+      minimumPopulation: integer(env, 'PROCUREMENT_RED_FLAG_MIN_POPULATION', CARDINAL_DEFAULTS.minimumPopulation, 1, 100_000),
+    },
+    partyFlags: {
+      minimumSubmittedBids: integer(env, 'PROCUREMENT_R038_MIN_BIDS', CARDINAL_PARTY_DEFAULTS.minimumSubmittedBids, 1, 1000),
+      minimumProcesses: integer(env, 'PROCUREMENT_R038_MIN_PROCESSES', CARDINAL_PARTY_DEFAULTS.minimumProcesses, 1, 1000),
+    },
   };
+}
+
+/** An optional decimal such as 0.05 (a fixed fence instead of the population's). */
+function fraction(env: Env, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!/^-?\d+(\.\d+)?$/.test(raw.trim()) || !Number.isFinite(value) || value < -1 || value > 100) throw new ConfigError(name, 'a decimal such as 0.05', raw);
+  return value;
 }

@@ -4,6 +4,9 @@ import type { Page } from '../../../lib/graphql/connections';
 import { groupedLoader, keyedLoader } from '../../../lib/graphql/loaders';
 import type { PeerClient } from '../../../lib/peers';
 import type { ProcurementConfig } from './config';
+import { flagsOf } from './red-flags/evaluate';
+import type { OrganizationRedFlagModel, RedFlagModel } from './models';
+import { partyFlags } from './red-flags/parties';
 import { createRegistry } from './registry';
 import type { ProcurementStore } from './store';
 
@@ -29,8 +32,22 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
       const byOwner = new Map((await fetch(owners)).map((row) => [ownerOf(row), countOf(row)]));
       return owners.map((owner) => byOwner.get(owner) ?? 0);
     });
+  const partyFlagYears = new Map<number, DataLoader<string, OrganizationRedFlagModel[]>>();
   return {
     settings,
+    /** A year's buyer and supplier flags of every organisation asked at once: one statement. */
+    organizationRedFlags: (year: number): DataLoader<string, OrganizationRedFlagModel[]> => {
+      let loader = partyFlagYears.get(year);
+      if (!loader) {
+        loader = new DataLoader(async (ids) => {
+          const { fences, records } = await store.redFlags.partyRecords(ids, year, settings.timeZone, settings.partyFlags);
+          const byId = new Map(records.map((record) => [record.organizationId, partyFlags(record, fences, settings.partyFlags, year)]));
+          return ids.map((id) => byId.get(id) ?? []);
+        });
+        partyFlagYears.set(year, loader);
+      }
+      return loader;
+    },
     registry: createRegistry(peers),
     catalogueItem: keyedLoader((codes: readonly string[]) => store.catalogueItems(codes), (item) => item.code),
     budgetLine: keyedLoader((ids: readonly string[]) => store.budgetLinesById(ids), (line) => line.id),
@@ -45,6 +62,11 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
     liveBidCount: new DataLoader<string, number>(async (ids) => {
       const counts = new Map((await store.liveBidCounts(ids)).map((row) => [row.tenderId, row.count]));
       return ids.map((id) => counts.get(id) ?? 0);
+    }),
+    /** Every project's red flags at once: one statement for the facts, one for the population fences. */
+    projectRedFlags: new DataLoader<string, RedFlagModel[]>(async (ids) => {
+      const flags = await flagsOf(await store.redFlags.projectProcesses(ids, settings.timeZone), store.redFlags, settings.redFlags, settings.timeZone, new Date());
+      return ids.map((id) => flags.filter((flag) => flag.projectId === id));
     }),
     tenderObjections: groupedLoader((ids: readonly string[]) => store.objectionsByTender(ids), (row) => row.tenderId),
     contract: keyedLoader((ids: readonly string[]) => store.contractsById(ids), (contract) => contract.id),

@@ -161,6 +161,54 @@ export interface TenderRiskModel {
   reasons: string[];
 }
 
+/** Cardinal's process-level indicators computed here (README: the table of indicators). */
+export const PROCESS_INDICATORS = ['R003', 'R018', 'R024', 'R028', 'R030', 'R035', 'R036', 'R058'] as const;
+export type ProcessIndicator = (typeof PROCESS_INDICATORS)[number];
+
+/** A red flag on one process (tender). */
+export interface RedFlagModel {
+  indicator: ProcessIndicator;
+  tenderId: string;
+  projectId: string;
+  areaCode: string;
+  value: number;
+  threshold: number;
+  /** The bids behind the flag (empty when the flag is about the tender itself). */
+  bidIds: string[];
+  /** The organisations behind the flag. */
+  organizationIds: string[];
+  /** When the facts that raised it were complete. */
+  raisedAt: Date;
+  /** The tender is decided (awarded or failed): its flags are public, as its published data allows anyone to compute them. */
+  decided: boolean;
+}
+
+/** What an officer sees behind a flag. */
+export interface RedFlagEvidenceModel {
+  bidIds: string[];
+  organizationIds: string[];
+}
+
+/** Cardinal's buyer and supplier indicators computed here. */
+export type PartyIndicator = 'R025' | 'R038' | 'R048';
+
+/** A red flag on an organisation, as a tenderer or as a buyer, over one year. */
+export interface OrganizationRedFlagModel {
+  organizationId: string;
+  indicator: PartyIndicator;
+  role: 'TENDERER' | 'BUYER';
+  year: number;
+  value: number;
+  threshold: number;
+  /** How many bids (or, for R048, awards) the value rests on. */
+  basis: number;
+}
+
+export interface RedFlagCountModel {
+  indicator: ProcessIndicator;
+  count: number;
+}
+
 export interface ProcurementStatisticsRowModel {
   key: string;
   contracts: number;
@@ -183,6 +231,7 @@ export type ProjectConnectionModel = Connection<ProcurementProjectModel>;
 export type BidConnectionModel = Connection<BidModel>;
 export type MilestoneConnectionModel = Connection<MilestoneModel>;
 export type TenderRiskConnectionModel = Connection<TenderRiskModel>;
+export type RedFlagConnectionModel = Connection<RedFlagModel> & { countsByIndicator: RedFlagCountModel[] };
 
 /** One audit entry, with the project it belongs to (for grouping a page of projects' trails). */
 export interface ProcurementEventModel {

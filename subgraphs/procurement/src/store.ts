@@ -23,6 +23,7 @@ import type {
   SupplementaryAgreementModel,
   TenderModel,
 } from './models';
+import { createRedFlagStore } from './red-flags/store';
 import { isUuid, ruleBroken } from './rules';
 
 /** The one module of this subgraph that touches Prisma. */
@@ -247,6 +248,9 @@ export function createProcurementStore(database: Database, onQuery: OnQuery | un
   }
 
   return {
+    /** What red flags are computed from (red-flags/store.ts). */
+    redFlags: createRedFlagStore(prisma),
+
     // ---- reads -------------------------------------------------------------------------
 
     async catalogue(): Promise<CatalogueItemModel[]> {

@@ -20,7 +20,6 @@ const tenderId = contract[2] as string;
 const projectId = contract[1] as string;
 const doneMilestone = rows.milestones.find((m) => m[1] === contractId && m[5] !== null)!;
 const otherOrg = rows.bids.find((b) => b[1] === tenderId && b[2] !== supplierId)![2] as string;
-void DEMO_TODAY;
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {
@@ -95,6 +94,42 @@ describe.each(cases)('$what', ({ query, variables, allowed }) => {
       expect(codes.filter((c) => c === 'FORBIDDEN' || c === 'UNAUTHENTICATED')).toEqual([]);
     } else {
       expect(codes.some((c) => c === 'FORBIDDEN' || c === 'UNAUTHENTICATED')).toBe(true);
+    }
+  });
+});
+
+/** Red flags filter rather than refuse: officers of the area see every flag with evidence, anyone else decided tenders' flags bare. */
+describe('redFlags', () => {
+  const YEAR = Number(DEMO_TODAY.slice(0, 4));
+  const query = `query ($w: AreaCode!, $y: Int!) { redFlags(within: $w, year: $y, first: 100) { totalCount edges { node { indicator evidence { bids { id } } tender { status } } } } }`;
+  let officerSees: number;
+  beforeAll(async () => {
+    // An open tender of the area with a 10-day bid period: R003 while it can still be extended.
+    await subgraph.database.query(
+      `UPDATE procurement.tender SET closes_at = opens_at + interval '10 days'
+        WHERE id = (SELECT t.id FROM procurement.tender t JOIN procurement.project p ON p.id = t.project_id
+                     WHERE t.status = 'ACTIVE' AND p.area_code = $1 ORDER BY t.id LIMIT 1)`,
+      [WUHOU],
+    );
+    const result = await subgraph.execute(query, { w: WUHOU, y: YEAR }, viewer({ roles: ['PROCUREMENT_OFFICER'], area: WUHOU }));
+    officerSees = (result.data as any).redFlags.totalCount;
+  });
+  test('the demo year raises flags in the area, undecided ones among them', async () => {
+    const result = await subgraph.execute(query, { w: WUHOU, y: YEAR }, viewer({ roles: ['PROCUREMENT_OFFICER'], area: WUHOU }));
+    const nodes = (result.data as any).redFlags.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.some((n: any) => n.tender.status === 'ACTIVE')).toBe(true);
+  });
+  test.each(callers)('$name', async ({ name, viewer: caller }) => {
+    const result = await subgraph.execute(query, { w: WUHOU, y: YEAR }, caller);
+    expect(result.errors).toBeUndefined();
+    const nodes = (result.data as any).redFlags.edges.map((e: any) => e.node);
+    if (READERS.includes(name)) {
+      expect(nodes.length).toBe(officerSees);
+      expect(nodes.every((n: any) => n.evidence !== null)).toBe(true);
+    } else {
+      expect(nodes.length).toBeLessThan(officerSees);
+      expect(nodes.every((n: any) => n.evidence === null && ['AWARDED', 'UNSUCCESSFUL'].includes(n.tender.status))).toBe(true);
     }
   });
 });

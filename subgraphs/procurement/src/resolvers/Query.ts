@@ -1,11 +1,13 @@
 import { notFound } from '../../../../lib/errors';
-import { toConnection } from '../../../../lib/graphql/connections';
-import { requireReader } from '../access';
+import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { isReader, requireReader } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
 import { releasePackage } from '../ocds';
+import { flagsOf } from '../red-flags/evaluate';
+import { PROCESS_INDICATORS } from '../models';
 import { MIN_QUALIFIED_BIDS, areaCode, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
 import type { ContractFilter } from '../store';
-import type { TenderRiskModel } from '../models';
+import type { RedFlagModel, TenderRiskModel } from '../models';
 
 const DAY_MS = 86_400_000;
 
@@ -85,6 +87,22 @@ export const Query: QueryResolvers = {
     const start = page.after ? risks.findIndex((risk) => compareKeys(key(risk), page.after!) > 0) : 0;
     const rest = start < 0 ? [] : risks.slice(start);
     return toConnection(rest.slice(0, page.first + 1), page, key, async () => risks.length);
+  },
+
+  /** Computed over the scope's processes (facts and population fences: two statements), then paged here. */
+  redFlags: async (_, args, { viewer, store, loaders }) => {
+    const within = areaCode(args.within, 'within');
+    const page = readPage(args, ['timestamp', 'uuid', 'text']);
+    const { redFlags: thresholds, timeZone } = loaders.settings;
+    const processes = await store.redFlags.jurisdictionProcesses(within, year(args.year, 'year'), timeZone);
+    const all = await flagsOf(processes, store.redFlags, thresholds, timeZone, new Date());
+    const visible = all.filter((flag) => flag.decided || isReader(viewer, flag.areaCode));
+    const countsByIndicator = PROCESS_INDICATORS.map((indicator) => ({ indicator, count: visible.filter((flag) => flag.indicator === indicator).length }));
+    const key = (flag: RedFlagModel): (string | number)[] => [flag.raisedAt.toISOString(), flag.tenderId, flag.indicator];
+    const listed = visible.filter((flag) => !args.indicator || flag.indicator === args.indicator).sort((a, b) => compareKeys(key(b), key(a)));
+    const rest = page.after ? listed.filter((flag) => compareKeys(key(flag), page.after!) < 0) : listed;
+    for (const process of processes) loaders.projectRedFlags.prime(process.projectId, all.filter((flag) => flag.projectId === process.projectId));
+    return { ...toConnection(rest.slice(0, page.first + 1), page, key, async () => listed.length), countsByIndicator };
   },
 
   procurementStatistics: (_, args, { viewer, store }) => {

@@ -20,7 +20,7 @@ import type {
 } from '../generated/graphql';
 import type { Context } from '../context';
 import type { ProcurementProjectModel } from '../models';
-import { addDays, keyedPage, SIGN_WITHIN_DAYS, todayIn } from '../rules';
+import { addDays, keyedPage, SIGN_WITHIN_DAYS, todayIn, year } from '../rules';
 
 const GRADE_NAMES = ['GRADE_1A', 'GRADE_2A', 'GRADE_3A', 'GRADE_4A', 'GRADE_5A'] as const;
 
@@ -42,6 +42,10 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   targets: (project, _, { loaders }) => loaders.projectTargets.load(project.id),
   tenders: (project, _, { loaders }) => loaders.projectTenders.load(project.id),
   contract: (project, _, { loaders }) => loaders.projectContract.load(project.id),
+  redFlags: async (project, _, { viewer, loaders }) => {
+    const flags = await loaders.projectRedFlags.load(project.id);
+    return isReader(viewer, project.areaCode) ? flags : flags.filter((flag) => flag.decided);
+  },
   history: (project, _, { viewer, loaders }) => {
     requireReader(viewer, project.areaCode, "A project's audit trail");
     return loaders.projectHistory.load(project.id);
@@ -163,6 +167,7 @@ export const Organization: OrganizationResolvers = {
     return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => loaders.supplierContractCount.load(organization.id));
   },
   contractPerformance: (organization, _, { loaders }) => loaders.supplierPerformance.load(organization.id),
+  procurementRedFlags: (organization, args, { loaders }) => loaders.organizationRedFlags(year(args.year, 'year')).load(organization.id),
 };
 
 export const Community: CommunityResolvers = {

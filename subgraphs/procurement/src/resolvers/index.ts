@@ -1,6 +1,8 @@
 import type { Resolvers } from '../generated/graphql';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
+import { RedFlag } from './RedFlag';
+import { RedFlagEvidence } from './RedFlagEvidence';
 import {
   Award,
   Bid,
@@ -35,4 +37,6 @@ export const resolvers: Resolvers = {
   PerformanceEvaluation,
   Organization,
   Community,
+  RedFlag,
+  RedFlagEvidence,
 };

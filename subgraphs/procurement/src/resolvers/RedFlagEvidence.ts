@@ -1,0 +1,7 @@
+import type { RedFlagEvidenceResolvers } from '../generated/graphql';
+import type { BidModel } from '../models';
+
+export const RedFlagEvidence: RedFlagEvidenceResolvers = {
+  bids: async (evidence, _, { loaders }) => (await loaders.bid.loadMany(evidence.bidIds)) as BidModel[],
+  organizations: (evidence) => evidence.organizationIds.map((id) => ({ id })),
+};
