@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { codesWithPrefix } from '../../../lib/auth';
 import { fromDateColumn, toDateColumn } from '../../../lib/dates';
-import type { Database, OnQuery } from '../../../lib/db';
+import { isConcurrencyConflict, type Database, type OnQuery } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import type { Page } from '../../../lib/graphql/connections';
 import type { FacilitiesConfig } from './config';
@@ -147,25 +147,6 @@ function toBooking(row: BookingRow): BookingModel {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
-}
-
-/** SQLSTATEs and Prisma codes that mean "someone else got there first" or "could not get the lock". */
-const CONFLICT_CODES = new Set(['23P01', '55P03', '40P01', '40001', 'P2034', 'P2028']);
-
-/** The database error codes anywhere on an error (Prisma wraps the driver's in meta or cause). */
-function errorCodes(error: unknown, depth = 0): string[] {
-  if (!error || typeof error !== 'object' || depth > 4) return [];
-  const e = error as Record<string, unknown>;
-  const own = [e.code, e.originalCode, e.sqlState].filter((c): c is string => typeof c === 'string');
-  return [...own, ...errorCodes(e.meta, depth + 1), ...errorCodes(e.cause, depth + 1), ...errorCodes(e.driverAdapterError, depth + 1)];
-}
-
-/** An exclusion violation, lock timeout, deadlock or a transaction that could not start in time. */
-export function isConcurrencyConflict(error: unknown): boolean {
-  if (errorCodes(error).some((code) => CONFLICT_CODES.has(code))) return true;
-  // Some adapters report the constraint only by name in the message.
-  const message = error instanceof Error ? error.message : '';
-  return /booking_no_overlap|lock timeout|could not obtain lock|Transaction already closed|Unable to start a transaction/i.test(message);
 }
 
 export function createFacilitiesStore(database: Database, onQuery: OnQuery | undefined, config: FacilitiesConfig) {
