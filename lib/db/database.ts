@@ -51,8 +51,11 @@ function openPostgres(url: string, poolSize: number, poolWaitMs: number | undefi
   // A full pool makes callers queue; the wait is bounded like a lock wait ("timeout exceeded when
   // trying to connect", SERVICE_UNAVAILABLE), so a burst cannot hold requests past their deadline.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: poolWaitMs ?? 0 });
-  // An idle client that loses its connection must not crash the process.
+  // A client that loses its connection must not crash the process: idle ones report to the
+  // pool, and one held between the statements of a transaction reports to itself (its next
+  // statement then fails as a lost database, SERVICE_UNAVAILABLE).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const session = (client: pg.PoolClient | pg.Pool): Session => ({
     query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
     exec: async (sql: string) => void (await client.query(sql)),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { codesWithPrefix } from '../../../lib/auth';
 import { fromDateColumn, toDateColumn } from '../../../lib/dates';
-import { isConcurrencyConflict, remainingMs, scopedClient, type Database, type OnQuery } from '../../../lib/db';
+import { deadlinePassed, isConcurrencyConflict, remainingMs, scopedClient, type Database, type OnQuery } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import type { Page } from '../../../lib/graphql/connections';
 import type { FacilitiesConfig } from './config';
@@ -272,10 +272,11 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
    * The facility row locked as `lockFacility` does, tried in waits of FACILITIES_BOOKING_LOCK_TRY_MS (each
    * inside a savepoint, so a lock timeout does not end the transaction) with `check` run before
    * each try: a request that cannot succeed is refused by its rule at once instead of waiting its
-   * turn. Past the facilities lock timeout (or the request's deadline) the lock timeout stands:
-   * CONFLICT.
+   * turn. Past the facilities lock timeout the lock timeout stands (CONFLICT); past the request's
+   * deadline, when that comes first, the request has run out of time (SERVICE_UNAVAILABLE).
    */
   async function lockInTurns(tx: Transaction, id: string, mode: 'UPDATE' | 'SHARE', check: () => Promise<void>) {
+    const deadlineFirst = remainingMs() < config.lockTimeoutMs;
     const giveUp = Date.now() + lockWaitMs(config.lockTimeoutMs);
     for (;;) {
       await check();
@@ -288,7 +289,8 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
         await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, giveUp - Date.now())}`);
         return locked;
       } catch (error) {
-        if (!isConcurrencyConflict(error) || Date.now() >= giveUp) throw error;
+        if (!isConcurrencyConflict(error)) throw error;
+        if (Date.now() >= giveUp) throw deadlineFirst ? deadlinePassed() : error;
         await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT facility_lock');
       }
     }
