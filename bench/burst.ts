@@ -91,7 +91,7 @@ async function main() {
           const error = body.errors?.[0]?.extensions;
           return { code: error ? `${error.code}${error.rule ? `/${error.rule}` : ''}` : 'OK', ms: performance.now() - started };
         } catch (error) {
-          return { code: `NO_ANSWER/${(error as Error).name}`, ms: performance.now() - started };
+          return { code: `NO_ANSWER/${(error as NodeJS.ErrnoException).code ?? (error as Error).name}`, ms: performance.now() - started };
         }
       }),
     );
