@@ -12,6 +12,10 @@ export interface Config {
   /** PostgreSQL connection string; absent means the embedded PGlite database. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** How long a request waits for a pool connection before SERVICE_UNAVAILABLE (PostgreSQL). */
+  databasePoolWaitMs: number;
+  /** How long a mutation's Idempotency-Key is kept for its retries, in seconds (lib/idempotency.ts). */
+  idempotencyTtlSeconds: number;
   /** Where the embedded database and the generated JWT secret live. */
   dataDir: string;
   jwt: JwtConfig;
@@ -224,6 +228,8 @@ export function loadConfig(env: Env = process.env, subgraphDefaults: Record<stri
     gatewayPort: integer(env, 'GATEWAY_PORT', 4000, 0, 65535),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    databasePoolWaitMs: integer(env, 'DATABASE_POOL_WAIT_MS', 5_000, 10, 600_000),
+    idempotencyTtlSeconds: duration(env, 'IDEMPOTENCY_TTL', 24 * 3600, 60, 30 * 86400),
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     jwt: {
       secret,

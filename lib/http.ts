@@ -57,7 +57,9 @@ export function jsonRoute(
 export interface GraphQLHttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   /** Builds the per-request context; may throw a GraphQLError (e.g. a bad token → 401). */
-  context: (request: { headers: IncomingHttpHeaders; requestId: string; clientAddress: string | undefined }) => Promise<C>;
+  context: (request: { headers: IncomingHttpHeaders; body: unknown; requestId: string; clientAddress: string | undefined }) => Promise<C>;
+  /** Runs the operation's execution inside what the service needs around it (a subgraph's work scope: lib/db/scope.ts). */
+  around?: <T>(context: C, execute: () => Promise<T>) => Promise<T>;
   bodyLimitBytes: number;
   /** Responses above this size are replaced by a RESPONSE_TOO_LARGE error (the last guard). */
   maxResponseBytes: number;
@@ -162,7 +164,7 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
   const cors = {
     origin: (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) => callback(null, originAllowed(origin, allowed)),
     methods: 'GET, POST, OPTIONS',
-    allowedHeaders: 'authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name',
+    allowedHeaders: 'authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name, idempotency-key',
     exposedHeaders: 'x-request-id',
     maxAge: 600,
   };
@@ -255,13 +257,14 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
       if (headerCount(request.raw, 'authorization') > 1) {
         throw new GraphQLError('Send one Authorization header, not several.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      contexts.set(request, await options.context({ headers: request.headers, requestId: request.id, clientAddress: request.socket.remoteAddress }));
+      contexts.set(request, await options.context({ headers: request.headers, body: request.body, requestId: request.id, clientAddress: request.socket.remoteAddress }));
     } catch (error) {
       const status = httpStatusOf(error);
       if (status === undefined) throw error;
       return reply.code(status).send(errorBody((error as GraphQLError).message, String((error as GraphQLError).extensions.code), request.id));
     }
-    const answer: unknown = await executeGraphQL.call(app, request as Parameters<typeof executeGraphQL>[0], reply as Parameters<typeof executeGraphQL>[1]);
+    const execute = async () => executeGraphQL.call(app, request as Parameters<typeof executeGraphQL>[0], reply as Parameters<typeof executeGraphQL>[1]);
+    const answer: unknown = await (options.around ? options.around(contexts.get(request)!, execute) : execute());
     if (typeof answer === 'string' && Buffer.byteLength(answer) > options.maxResponseBytes) {
       log.warn({ requestId: request.id, operationName: operationNames.get(request), bytes: Buffer.byteLength(answer) }, 'response over the size ceiling');
       return reply

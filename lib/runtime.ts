@@ -13,6 +13,7 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
   return openDatabase({
     url: config.databaseUrl,
     poolSize: config.databasePoolSize,
+    poolWaitMs: config.databasePoolWaitMs,
     dataDir: config.databaseUrl ? undefined : embeddedDatabaseDir(config),
   });
 }

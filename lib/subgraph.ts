@@ -7,12 +7,13 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type DocumentNode, type GraphQLScalarType } from 'graphql';
 import type { VerifyToken, Viewer } from './auth';
 import type { Config } from './config';
-import type { Database, OnQuery } from './db';
+import { runInScope, type Database, type OnQuery, type WorkScope } from './db';
 import { errorsPlugin, formatError } from './graphql/errors';
 import { inputPlugin } from './graphql/input';
 import { queryLimits } from './graphql/limits';
 import { scalarsFor } from './graphql/scalars';
 import { closeServer, createGraphQLHttpServer, type HttpRoute } from './http';
+import { idempotencyClaim } from './idempotency';
 import { createMetrics } from './metrics';
 import type { Logger } from './log';
 import type { PeerClient } from './peers';
@@ -68,6 +69,17 @@ export interface SubgraphServer<C = unknown> {
   close(): Promise<void>;
 }
 
+/**
+ * When this request's work must be over: the gateway's `x-request-deadline` (epoch ms), never
+ * later than this subgraph's own limit (SUBGRAPH_TIMEOUT_MS from now), which also applies to a
+ * caller that sends none.
+ */
+export function requestDeadline(headers: http.IncomingHttpHeaders, maxMs: number): number {
+  const limit = Date.now() + maxMs;
+  const sent = Number(headers['x-request-deadline']);
+  return Number.isFinite(sent) && sent > 0 ? Math.min(sent, limit) : limit;
+}
+
 export function readTypeDefs(sdlPath: string): DocumentNode {
   return parse(fs.readFileSync(sdlPath, 'utf8'));
 }
@@ -110,6 +122,8 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   });
   await apollo.start();
 
+  // Each request's deadline and idempotency key, beside its context (lib/db/scope.ts).
+  const scopes = new WeakMap<Context, Omit<WorkScope, 'transactions'>>();
   const context = (viewer: Viewer, requestId = 'local'): Context => ({
     requestId,
     viewer,
@@ -126,7 +140,17 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
     maxResponseBytes: deps.config.maxResponseBytes,
     metrics,
     routes: module.routes?.(store),
-    context: async ({ headers, requestId }) => context(await deps.verifyToken(headers.authorization), requestId),
+    context: async ({ headers, body, requestId, clientAddress }) => {
+      const viewer = await deps.verifyToken(headers.authorization);
+      const built = context(viewer, requestId);
+      const caller = viewer.anonymous ? `anonymous@${clientAddress ?? ''}` : viewer.id;
+      scopes.set(built, {
+        deadline: requestDeadline(headers, deps.config.subgraphTimeoutMs),
+        idempotency: idempotencyClaim({ headers, body, caller }, deps.config.idempotencyTtlSeconds),
+      });
+      return built;
+    },
+    around: (built, execute) => runInScope(scopes.get(built)!, execute),
     readiness: async () => {
       try {
         await deps.database.query('SELECT 1');

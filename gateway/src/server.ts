@@ -17,6 +17,7 @@ import { createRateLimiter } from '../../lib/rate-limit';
 import { injectTraceContext, tracingPlugin } from '../../lib/tracing';
 import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 import { mergeInflight, mergedCounter, type InflightStats } from './inflight';
+import { forwardToSubgraph } from './subgraph-headers';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -28,6 +29,8 @@ export interface GatewayContext {
   authorization: string | undefined;
   viewer: Viewer;
   log: Logger;
+  /** The caller's Idempotency-Key, passed to the subgraphs (lib/idempotency.ts). */
+  idempotencyKey: string | undefined;
 }
 
 export interface GatewayDependencies {
@@ -67,15 +70,25 @@ function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number
 }
 
 /**
- * Forwards the caller's token, the request id and the trace context (inside the gateway's
- * fetch span) to a subgraph, and relays its refusals.
+ * Forwards the caller's token, the request id, the trace context (inside the gateway's fetch
+ * span), the deadline and the idempotency key to a subgraph, and relays its refusals.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly fetchTimeoutMs: number,
+  ) {
+    super(options);
+  }
+
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const ctx = context as Partial<GatewayContext>;
     if (ctx.authorization) request.http?.headers.set('authorization', ctx.authorization);
     if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
-    if (request.http) injectTraceContext(request.http.headers);
+    if (request.http) {
+      injectTraceContext(request.http.headers);
+      forwardToSubgraph(request.http.headers, ctx, this.fetchTimeoutMs);
+    }
   }
 
   /**
@@ -108,7 +121,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       const target = deps.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}.`);
       const fetcher = fetcherWithDeadline(subgraphClient, name, config.subgraphTimeoutMs, log, metrics);
-      return new SubgraphDataSource({ url: target, fetcher: mergeInflight(fetcher, name, inflight, merged) });
+      return new SubgraphDataSource({ url: target, fetcher: mergeInflight(fetcher, name, inflight, merged) }, config.subgraphTimeoutMs);
     },
   });
 
@@ -155,6 +168,8 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       requestId,
       clientAddress,
       authorization: headers.authorization,
+      // Passed on as sent: each subgraph checks it (a malformed key is refused there, with 400).
+      idempotencyKey: typeof headers['idempotency-key'] === 'string' ? headers['idempotency-key'] : undefined,
       viewer: await deps.verifyToken(headers.authorization),
       log: log.child({ requestId }),
     }),

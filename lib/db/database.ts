@@ -35,6 +35,8 @@ export interface DatabaseOptions {
   /** PostgreSQL connection string; when absent the embedded database is used. */
   url?: string;
   poolSize?: number;
+  /** How long a caller waits for a pool connection before failing (PostgreSQL); absent means unbounded. */
+  poolWaitMs?: number;
   /** PGlite data directory; absent means in memory. */
   dataDir?: string;
   /** A PGlite `dumpDataDir()` image to start from (tests start from a migrated copy). */
@@ -42,13 +44,18 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPGlite(options);
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10, options.poolWaitMs) : openPGlite(options);
 }
 
-function openPostgres(url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client that loses its connection must not crash the process.
+function openPostgres(url: string, poolSize: number, poolWaitMs: number | undefined): Database {
+  // A full pool makes callers queue; the wait is bounded like a lock wait ("timeout exceeded when
+  // trying to connect", SERVICE_UNAVAILABLE), so a burst cannot hold requests past their deadline.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: poolWaitMs ?? 0 });
+  // A client that loses its connection must not crash the process: idle ones report to the
+  // pool, and one held between the statements of a transaction reports to itself (its next
+  // statement then fails as a lost database, SERVICE_UNAVAILABLE).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const session = (client: pg.PoolClient | pg.Pool): Session => ({
     query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
     exec: async (sql: string) => void (await client.query(sql)),

@@ -48,19 +48,55 @@ function chain(error: unknown): Record<string, unknown>[] {
 }
 
 function codesIn(error: unknown): string[] {
-  return chain(error).flatMap((e) => [e.code, e.originalCode, e.kind].filter((c): c is string => typeof c === 'string'));
+  return chain(error).flatMap((e) => [e.code, e.originalCode, e.sqlState, e.kind].filter((c): c is string => typeof c === 'string'));
 }
 
-const UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TlsConnectionError']);
-const UNREACHABLE_MESSAGES = /Connection terminated|connection (?:refused|reset|closed)|server closed the connection|Can't reach database server|the database system is (?:starting up|shutting down)|terminating connection/i;
+/**
+ * Every form a lost or refused database connection takes on its way up: the socket's errno,
+ * Prisma's codes (P1001 unreachable, P1017 closed, P2024 no pool connection in time), the
+ * driver adapter's kinds, and SQLSTATE classes 08 (connection exception) and 57 (operator
+ * intervention: 57P01 terminated by an administrator, 57P02 crash, 57P03 not accepting yet,
+ * 57014 cancelled by a statement timeout).
+ */
+const UNREACHABLE_CODES = new Set([
+  'P1001', 'P1002', 'P1008', 'P1017', 'P2024',
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH',
+  'DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TlsConnectionError', 'TooManyConnections', '53300',
+]);
+/**
+ * The forms that carry no code at all: node-postgres's client after its socket failed ("Client
+ * has encountered a connection error and is not queryable"), its "Connection terminated
+ * unexpectedly", its pool's wait bound ("timeout exceeded when trying to connect"), and
+ * PostgreSQL's own texts when they arrive without their SQLSTATE.
+ */
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect|connection (?:refused|reset|closed)|server closed the connection|Can't reach database server|the database system is (?:starting up|shutting down|in recovery mode)|terminating connection|PGlite is closed/i;
 
 /**
- * The database is gone for now (refused, reset, shutting down: SQLSTATE classes 08 and 57):
- * the client gets SERVICE_UNAVAILABLE and may retry, rather than an internal error.
+ * The database is gone for now (refused, reset, shutting down, restarting): the client gets
+ * SERVICE_UNAVAILABLE and may retry (with the same Idempotency-Key, so a write whose COMMIT
+ * was lost is answered, not done twice), rather than an internal error.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (codesIn(error).some((code) => UNREACHABLE_CODES.has(code) || /^(08|57)[0-9A-Z]{3}$/.test(code))) return true;
   return chain(error).some((e) => typeof e.message === 'string' && UNREACHABLE_MESSAGES.test(e.message));
+}
+
+/**
+ * SQLSTATEs and Prisma codes that mean "someone else got there first" or "could not get the
+ * lock": an exclusion violation (23P01), a lock wait past lock_timeout (55P03), a deadlock or
+ * serialization failure (40P01, 40001; Prisma's P2034), a transaction that could not start in
+ * time (P2028).
+ */
+const CONFLICT_CODES = new Set(['23P01', '55P03', '40P01', '40001', 'P2034', 'P2028', 'TransactionWriteConflict']);
+
+/** Racing writers: the caller reloads and retries (CONFLICT), never an internal error. */
+export function isConcurrencyConflict(error: unknown): boolean {
+  if (codesIn(error).some((code) => CONFLICT_CODES.has(code))) return true;
+  // Some adapters report the constraint only by name in the message.
+  return chain(error).some(
+    (e) => typeof e.message === 'string' && /_no_overlap|lock timeout|could not obtain lock|Transaction already closed|Unable to start a transaction/i.test(e.message),
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Database, OnQuery } from '../../../lib/db';
-import { isUniqueViolation, likeLiteral, searchGrams } from '../../../lib/db';
+import { isUniqueViolation, likeLiteral, searchGrams, scopedClient } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
@@ -89,10 +89,14 @@ function communityConditions(filter: CommunityFilter): Prisma.Sql {
 type JoinedRow = CommunityModel & { officialCode: boolean; above: AreaModel[] | null };
 
 export function createCommunitiesStore(database: Database, onQuery?: OnQuery) {
-  const prisma = new PrismaClient({
-    adapter: database.adapter,
-    log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
-  });
+  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/db/scope.ts).
+  const prisma = scopedClient(
+    new PrismaClient({
+      adapter: database.adapter,
+      log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
+    }),
+    'communities',
+  );
   if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
 
   /**

@@ -6,6 +6,8 @@ export interface FacilitiesConfig {
   timeZone: string;
   /** How long a booking waits for another booking's lock on the facility before CONFLICT. */
   lockTimeoutMs: number;
+  /** How long one try for a facility's lock waits before a booking reads the free capacity again (store.ts lockInTurns). */
+  bookingLockTryMs: number;
   /** How long a write waits to start its transaction (PGlite runs one at a time) before CONFLICT. */
   transactionWaitMs: number;
   /** How many days back the iCalendar feeds reach. */
@@ -18,6 +20,7 @@ export function facilitiesConfig(config: Config): FacilitiesConfig {
     timeZone: config.timeZone,
     // Together well under the gateway's SUBGRAPH_TIMEOUT_MS, so a crowd of bookings ends in CONFLICT, not a timeout.
     lockTimeoutMs: integer(env, 'FACILITIES_LOCK_TIMEOUT_MS', 3_000, 100, 60_000),
+    bookingLockTryMs: integer(env, 'FACILITIES_BOOKING_LOCK_TRY_MS', 50, 1, 10_000),
     transactionWaitMs: integer(env, 'FACILITIES_TRANSACTION_WAIT_MS', 4_000, 100, 600_000),
     calendarPastDays: integer(env, 'FACILITIES_CALENDAR_PAST_DAYS', 90, 0, 3660),
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { codesWithPrefix } from '../../../lib/auth';
 import { fromDateColumn, toDateColumn } from '../../../lib/dates';
-import type { Database, OnQuery } from '../../../lib/db';
+import { deadlinePassed, isConcurrencyConflict, remainingMs, scopedClient, type Database, type OnQuery } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import type { Page } from '../../../lib/graphql/connections';
 import type { FacilitiesConfig } from './config';
@@ -149,40 +149,30 @@ function toBooking(row: BookingRow): BookingModel {
   };
 }
 
-/** SQLSTATEs and Prisma codes that mean "someone else got there first" or "could not get the lock". */
-const CONFLICT_CODES = new Set(['23P01', '55P03', '40P01', '40001', 'P2034', 'P2028']);
-
-/** The database error codes anywhere on an error (Prisma wraps the driver's in meta or cause). */
-function errorCodes(error: unknown, depth = 0): string[] {
-  if (!error || typeof error !== 'object' || depth > 4) return [];
-  const e = error as Record<string, unknown>;
-  const own = [e.code, e.originalCode, e.sqlState].filter((c): c is string => typeof c === 'string');
-  return [...own, ...errorCodes(e.meta, depth + 1), ...errorCodes(e.cause, depth + 1), ...errorCodes(e.driverAdapterError, depth + 1)];
-}
-
-/** An exclusion violation, lock timeout, deadlock or a transaction that could not start in time. */
-export function isConcurrencyConflict(error: unknown): boolean {
-  if (errorCodes(error).some((code) => CONFLICT_CODES.has(code))) return true;
-  // Some adapters report the constraint only by name in the message.
-  const message = error instanceof Error ? error.message : '';
-  return /booking_no_overlap|lock timeout|could not obtain lock|Transaction already closed|Unable to start a transaction/i.test(message);
-}
-
 export function createFacilitiesStore(database: Database, onQuery: OnQuery | undefined, config: FacilitiesConfig) {
-  const prisma = new PrismaClient({
-    adapter: database.adapter,
-    log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
-  });
+  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/db/scope.ts).
+  const prisma = scopedClient(
+    new PrismaClient({
+      adapter: database.adapter,
+      log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
+    }),
+    'facilities',
+  );
   if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
   const tz = config.timeZone;
   // A transaction lives at most its lock wait and a second of work.
   const transactionOptions = { maxWait: config.transactionWaitMs, timeout: config.lockTimeoutMs + 1_000 };
 
+  /** A lock wait of at most `ms`, and never past the request's deadline (whole ms, at least 1). */
+  function lockWaitMs(ms: number): number {
+    return Math.max(1, Math.floor(Math.min(ms, remainingMs())));
+  }
+
   /** One write as one transaction; racing writers and lock waits end as CONFLICT, never an internal error. */
   async function write<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     try {
       return await prisma.$transaction(async (tx) => {
-        await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Number(config.lockTimeoutMs)}`);
+        await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${lockWaitMs(config.lockTimeoutMs)}`);
         return work(tx);
       }, transactionOptions);
     } catch (error) {
@@ -276,6 +266,34 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
         : await tx.$queryRaw<{ status: FacilityStatus; capacity: number }[]>`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR SHARE`;
     if (!rows[0]) throw notFound(`No facility ${id}.`);
     return rows[0];
+  }
+
+  /**
+   * The facility row locked as `lockFacility` does, tried in waits of FACILITIES_BOOKING_LOCK_TRY_MS (each
+   * inside a savepoint, so a lock timeout does not end the transaction) with `check` run before
+   * each try: a request that cannot succeed is refused by its rule at once instead of waiting its
+   * turn. Past the facilities lock timeout the lock timeout stands (CONFLICT); past the request's
+   * deadline, when that comes first, the request has run out of time (SERVICE_UNAVAILABLE).
+   */
+  async function lockInTurns(tx: Transaction, id: string, mode: 'UPDATE' | 'SHARE', check: () => Promise<void>) {
+    const deadlineFirst = remainingMs() < config.lockTimeoutMs;
+    const giveUp = Date.now() + lockWaitMs(config.lockTimeoutMs);
+    for (;;) {
+      await check();
+      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, Math.min(config.bookingLockTryMs, giveUp - Date.now()))}`);
+      await tx.$executeRawUnsafe('SAVEPOINT facility_lock');
+      try {
+        const locked = await lockFacility(tx, id, mode);
+        await tx.$executeRawUnsafe('RELEASE SAVEPOINT facility_lock');
+        // The statements after the lock (the exclusion check waits for a racing insert) get what is left.
+        await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, giveUp - Date.now())}`);
+        return locked;
+      } catch (error) {
+        if (!isConcurrencyConflict(error)) throw error;
+        if (Date.now() >= giveUp) throw deadlineFirst ? deadlinePassed() : error;
+        await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT facility_lock');
+      }
+    }
   }
 
   async function changeBooking(
@@ -725,28 +743,37 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
      * FOR UPDATE, so bookings of the facility take turns, then the peak use of the booking's
      * slots is counted in SQL before inserting. The booker's weekly quota is serialised by an
      * advisory lock on (facility, booker).
+     *
+     * A burst on one slot must not queue behind that lock only to learn the slot is full: the
+     * rules are first checked on what is committed (no lock), and the lock is tried in short
+     * waits (FACILITIES_BOOKING_LOCK_TRY_MS), the free capacity read again between tries, so once the
+     * winners commit every loser is refused with the capacity rule within a try. The check
+     * under the lock stays the one that decides: capacity is exact.
      */
     async book(request: NewBooking, rule: BookingRule, actor: Actor): Promise<BookingModel> {
       const id = randomUUID();
       const { facility } = request;
       return write(async (tx) => {
-        const { status, capacity } = await lockFacility(tx, facility.id, facility.capacity === 1 ? 'SHARE' : 'UPDATE');
+        const inspect = async (status: FacilityStatus) => {
+          const [found] = await tx.$queryRaw<{ open_slots: number; closed_reason: string | null; peak: number; week: number }[]>`
+            WITH candidates AS (SELECT * FROM facilities.facility WHERE id = ${facility.id}::uuid),
+            ${slotsCte(request.startsAt, request.endsAt)}
+            SELECT (SELECT count(*) FROM window_slots)::int AS open_slots,
+                   (SELECT min(closed_reason) FROM window_slots) AS closed_reason,
+                   (SELECT coalesce(max(used), 0) FROM window_slots)::int AS peak,
+                   (SELECT count(*) FROM facilities.booking b
+                     WHERE b.facility_id = ${facility.id}::uuid AND b.booker = ${request.booker} AND b.status IN ${ACTIVE_SQL}
+                       AND date_trunc('week', b.starts_at AT TIME ZONE ${tz}) = date_trunc('week', ${request.startsAt}::timestamptz AT TIME ZONE ${tz}))::int AS week`;
+          rule({ status, openSlots: found!.open_slots, closedReason: found!.closed_reason, peakUsed: found!.peak, weekBookings: found!.week });
+        };
+        const { status, capacity } = await lockInTurns(tx, facility.id, facility.capacity === 1 ? 'SHARE' : 'UPDATE', () => inspect(facility.status));
         // The lock mode, the exclusive flag and the capacity rule all follow the capacity read before
         // the transaction: if the unit changed it meanwhile, none of them may be trusted.
         if (capacity !== facility.capacity) {
           throw conflict(`Facility ${facility.id}'s capacity changed to ${capacity} meanwhile; reload and retry.`, { field: 'input.facilityId', rule: 'CAPACITY' });
         }
         await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${facility.id}/${request.booker}`}, 0))::text`;
-        const [found] = await tx.$queryRaw<{ open_slots: number; closed_reason: string | null; peak: number; week: number }[]>`
-          WITH candidates AS (SELECT * FROM facilities.facility WHERE id = ${facility.id}::uuid),
-          ${slotsCte(request.startsAt, request.endsAt)}
-          SELECT (SELECT count(*) FROM window_slots)::int AS open_slots,
-                 (SELECT min(closed_reason) FROM window_slots) AS closed_reason,
-                 (SELECT coalesce(max(used), 0) FROM window_slots)::int AS peak,
-                 (SELECT count(*) FROM facilities.booking b
-                   WHERE b.facility_id = ${facility.id}::uuid AND b.booker = ${request.booker} AND b.status IN ${ACTIVE_SQL}
-                     AND date_trunc('week', b.starts_at AT TIME ZONE ${tz}) = date_trunc('week', ${request.startsAt}::timestamptz AT TIME ZONE ${tz}))::int AS week`;
-        rule({ status, openSlots: found!.open_slots, closedReason: found!.closed_reason, peakUsed: found!.peak, weekBookings: found!.week });
+        await inspect(status);
         const row = await tx.booking.create({
           data: {
             id,

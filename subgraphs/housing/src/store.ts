@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, OnQuery } from '../../../lib/db';
-import { isUniqueViolation } from '../../../lib/db';
+import { isUniqueViolation, scopedClient } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
@@ -186,7 +186,8 @@ export function createHousingStore(
   timeZone: string,
   config: HousingConfig,
 ) {
-  const prisma = new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
+  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/db/scope.ts).
+  const prisma = scopedClient(new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] }), 'housing');
   if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
 
   const today = () => todayIn(timeZone);

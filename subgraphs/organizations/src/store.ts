@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, OnQuery } from '../../../lib/db';
-import { isUniqueViolation, likeLiteral, searchGrams } from '../../../lib/db';
+import { isUniqueViolation, likeLiteral, searchGrams, scopedClient } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import { significantPrefix } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
@@ -200,10 +200,14 @@ function todayIn(timeZone: string): string {
 }
 
 export function createOrganizationsStore(database: Database, onQuery: OnQuery | undefined, timeZone: string) {
-  const prisma = new PrismaClient({
-    adapter: database.adapter,
-    log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
-  });
+  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/db/scope.ts).
+  const prisma = scopedClient(
+    new PrismaClient({
+      adapter: database.adapter,
+      log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
+    }),
+    'organizations',
+  );
   if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
 
   const today = () => todayIn(timeZone);

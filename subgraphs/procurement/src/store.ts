@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { codesWithPrefix, significantPrefix } from '../../../lib/auth';
 import type { Database, OnQuery } from '../../../lib/db';
-import { isUniqueViolation } from '../../../lib/db';
+import { isUniqueViolation, scopedClient } from '../../../lib/db';
 import { conflict, notFound } from '../../../lib/errors';
 import type { Page } from '../../../lib/graphql/connections';
 import { fromFen, toFen } from '../../../lib/money';
@@ -209,7 +209,8 @@ function afterKey<W>(after: Key | undefined, make: (first: string | number, id: 
 }
 
 export function createProcurementStore(database: Database, onQuery: OnQuery | undefined) {
-  const prisma = new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
+  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/db/scope.ts).
+  const prisma = scopedClient(new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] }), 'procurement');
   if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
 
   async function audit(tx: Transaction, entityType: string, entityId: string, action: string, actor: Actor, after?: object, reason?: string) {
