@@ -6,6 +6,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { VerifyToken, Viewer } from '../../lib/auth';
 import type { Config } from '../../lib/config';
+import { fieldPrices } from '../../lib/graphql/cost';
 import { errorsPlugin, formatError } from '../../lib/graphql/errors';
 import { inputPlugin } from '../../lib/graphql/input';
 import { queryLimits } from '../../lib/graphql/limits';
@@ -112,8 +113,10 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     },
   });
 
-  const limits = queryLimits<GatewayContext>(config.limits);
-  const rateLimiter = config.rateLimit.points > 0 ? await createRateLimiter(config.rateLimit, config.limits.maxFields) : undefined;
+  // Priced from the cost directives the supergraph keeps, as every subgraph prices from its own SDL.
+  const prices = fieldPrices(supergraphSdl);
+  const limits = queryLimits<GatewayContext>(config.limits, prices);
+  const rateLimiter = config.rateLimit.points > 0 ? await createRateLimiter(config.rateLimit, config.limits, prices) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
