@@ -1,7 +1,27 @@
 import fs from 'node:fs';
-import { buildASTSchema, getNamedType, getNullableType, GraphQLList, isInterfaceType, isObjectType, parse } from 'graphql';
+import path from 'node:path';
+import {
+  buildASTSchema,
+  buildSchema,
+  getNamedType,
+  getNullableType,
+  GraphQLList,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  parse,
+  typeFromAST,
+  type GraphQLInputType,
+} from 'graphql';
 import { SUPERGRAPH_PATH } from '../../gateway/src/server';
+import { loadConfig } from '../../lib/config';
 import { fieldPrices } from '../../lib/graphql/cost';
+import { operationCost } from '../../lib/graphql/limits';
+import { apiSchemaSdl } from '../../lib/schema-changes';
+import { readManifest } from '../../lib/trusted-documents';
 
 /**
  * Every list of the composed supergraph is sized by the cost directives (issue 19): it takes
@@ -71,4 +91,48 @@ test('every field returning a connection slices it by first and sizes its edges'
     }
   }
   expect(connections).toEqual([]);
+});
+
+describe('what the graph ships stays under the default cost limit, priced as the gateway prices it', () => {
+  const root = path.join(__dirname, '../..');
+  const apiSchema = buildSchema(apiSchemaSdl(sdl));
+  const maxCost = loadConfig({}).limits.maxCost;
+  const SAMPLES: Record<string, unknown> = { AreaCode: '510108000000', ID: '00000000-0000-4000-8000-000000000000', DateTime: '2026-12-01T00:00:00+08:00', Date: '2026-12-01', Int: 1, Float: 1, String: 'x', Boolean: true };
+  // A value for a required variable (its price does not depend on it unless it is a slicing argument: those have defaults).
+  const sample = (type: GraphQLInputType): unknown => {
+    const inner = getNullableType(type);
+    if (inner instanceof GraphQLList) return [sample(inner.ofType)];
+    if (isEnumType(inner)) return inner.getValues()[0]!.name;
+    if (isInputObjectType(inner)) {
+      return Object.fromEntries(Object.values(inner.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => [f.name, sample(f.type)]));
+    }
+    return SAMPLES[inner.name] ?? 'x';
+  };
+  const cost = (body: string, operationName?: string) => {
+    const document = parse(body);
+    const variables: Record<string, unknown> = {};
+    for (const definition of document.definitions) {
+      if (definition.kind !== Kind.OPERATION_DEFINITION || (operationName && definition.name?.value !== operationName)) continue;
+      for (const variable of definition.variableDefinitions ?? []) {
+        const type = typeFromAST(apiSchema, variable.type) as GraphQLInputType;
+        if (isNonNullType(type) && !variable.defaultValue) variables[variable.variable.name.value] = sample(type);
+      }
+    }
+    return operationCost(apiSchema, document, variables, { operationName, maxFields: 2000, prices });
+  };
+
+  test('every trusted portal operation (documents/manifest.json), its variables at their defaults', () => {
+    const operations = readManifest(path.join(root, 'documents/manifest.json')).operations;
+    expect(operations.length).toBeGreaterThan(0);
+    const over = operations.map((o) => ({ name: o.name, cost: cost(o.body, o.name) })).filter((o) => o.cost > maxCost);
+    expect(over).toEqual([]);
+  });
+
+  test("every example query of the README", () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const examples = [...readme.matchAll(/"query":"((?:[^"\\]|\\.)*)"/g)].map((match) => JSON.parse(`"${match[1]}"`) as string);
+    expect(examples.length).toBeGreaterThan(5);
+    const over = examples.map((query) => ({ query, cost: cost(query) })).filter((o) => o.cost > maxCost);
+    expect(over).toEqual([]);
+  });
 });
