@@ -15,7 +15,7 @@ import { queryLimits } from './graphql/limits';
 import { scalarsFor } from './graphql/scalars';
 import { closeServer, createGraphQLHttpServer, type HttpRoute } from './http';
 import { createMetrics } from './metrics';
-import type { Logger } from './log';
+import { operationNamePlugin, type Logger } from './log';
 import type { PeerClient } from './peers';
 import { tracingPlugin } from './tracing';
 
@@ -108,6 +108,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
       ...limits.plugins,
       ...(metrics ? [metrics.plugin<Context>()] : []),
       tracingPlugin<Context>(),
+      operationNamePlugin<Context>(),
       errorsPlugin<Context>(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),

@@ -12,7 +12,7 @@ import { inputPlugin } from '../../lib/graphql/input';
 import { queryLimits } from '../../lib/graphql/limits';
 import { closeServer, createGraphQLHttpServer } from '../../lib/http';
 import { createHttpClient, type HttpClient } from '../../lib/http-client';
-import type { Logger } from '../../lib/log';
+import { operationNamePlugin, type Logger } from '../../lib/log';
 import { createMetrics, type Metrics } from '../../lib/metrics';
 import { createRateLimiter } from '../../lib/rate-limit';
 import { injectTraceContext, tracingPlugin } from '../../lib/tracing';
@@ -134,6 +134,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       ...(rateLimiter ? [rateLimiter.plugin<GatewayContext>()] : []),
       ...(metrics ? [metrics.plugin<GatewayContext>()] : []),
       tracingPlugin<GatewayContext>(),
+      operationNamePlugin<GatewayContext>(),
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),
     ],
