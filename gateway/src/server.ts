@@ -18,6 +18,7 @@ import { createRateLimiter } from '../../lib/rate-limit';
 import { injectTraceContext, tracingPlugin } from '../../lib/tracing';
 import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 import { mergeInflight, mergedCounter, type InflightStats } from './inflight';
+import { currentBudget, RequestBudget, requestBudgetPlugin, withBudget } from './request-budget';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -29,6 +30,10 @@ export interface GatewayContext {
   authorization: string | undefined;
   viewer: Viewer;
   log: Logger;
+  /** Epoch milliseconds: when the request as a whole is out of time (REQUEST_TIMEOUT_MS). */
+  deadline: number;
+  /** The request's time and answer bytes, shared by all its subgraph fetches (request-budget.ts). */
+  budget: RequestBudget;
 }
 
 export interface GatewayDependencies {
@@ -50,9 +55,17 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number, log: Logger, metrics: Metrics | undefined): Fetcher {
   return async (url, init) => {
     const started = performance.now();
+    // A fetch never outlives its request's deadline, and its bytes count towards the request's.
+    const budget = currentBudget();
     try {
-      const request = { method: init?.method, headers: init?.headers as Record<string, string> | undefined, body: init?.body as string | undefined };
-      const response = (await client.request(url, request, timeoutMs)) as unknown as FetcherResponse;
+      const request = {
+        method: init?.method,
+        headers: init?.headers as Record<string, string> | undefined,
+        body: init?.body as string | undefined,
+        signal: budget?.signal,
+        onData: budget ? (bytes: number) => budget.count(bytes) : undefined,
+      };
+      const response = (await client.request(url, request, Math.min(timeoutMs, budget?.remainingMs() ?? timeoutMs))) as unknown as FetcherResponse;
       metrics?.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
       return response;
     } catch (error) {
@@ -72,6 +85,11 @@ function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number
  * fetch span) to a subgraph, and relays its refusals.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** Runs the fetch inside its request's budget, where the fetcher finds it. */
+  override process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
+    return withBudget((options.context as Partial<GatewayContext> | undefined)?.budget, () => super.process(options));
+  }
+
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const ctx = context as Partial<GatewayContext>;
     if (ctx.authorization) request.http?.headers.set('authorization', ctx.authorization);
@@ -135,6 +153,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       ...(metrics ? [metrics.plugin<GatewayContext>()] : []),
       tracingPlugin<GatewayContext>(),
       operationNamePlugin<GatewayContext>(),
+      requestBudgetPlugin<GatewayContext>(config),
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -155,13 +174,18 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       config.trustedDocuments.mode === 'off' ? undefined : readManifest(config.trustedDocuments.manifest),
     ),
     // A bad token fails here, with 401, before the operation is planned.
-    context: async ({ headers, requestId, clientAddress }) => ({
-      requestId,
-      clientAddress,
-      authorization: headers.authorization,
-      viewer: await deps.verifyToken(headers.authorization),
-      log: log.child({ requestId }),
-    }),
+    context: async ({ headers, requestId, clientAddress }) => {
+      const budget = new RequestBudget(config.requestTimeoutMs, config.maxResponseBytes);
+      return {
+        requestId,
+        clientAddress,
+        authorization: headers.authorization,
+        viewer: await deps.verifyToken(headers.authorization),
+        log: log.child({ requestId }),
+        deadline: budget.deadline,
+        budget,
+      };
+    },
     readiness: async () => {
       try {
         await gateway.serviceHealthCheck();
