@@ -70,7 +70,9 @@ function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number
       return response;
     } catch (error) {
       metrics?.observeSubgraphFetch(name, 'error', (performance.now() - started) / 1000);
-      log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
+      // The request's own budget ran out (request-budget.ts answers for it): not the subgraph's fault.
+      if (budget?.exceeded) log.warn({ subgraph: name, url, exceeded: budget.exceeded }, 'subgraph fetch aborted: request budget spent');
+      else log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
       const timedOut = (error as Error).name === 'TimeoutError';
       throw new GraphQLError(
         timedOut ? `Part of the graph (${name}) did not answer within ${timeoutMs} ms; try again.` : `Part of the graph (${name}) is unavailable; try again.`,
