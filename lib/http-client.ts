@@ -7,7 +7,7 @@ import https from 'node:https';
  * (undici, web streams) spent about 1.5 ms more CPU per 10 kB answer than this on the benchmark's
  * machine, on the same event loop that serves requests (bench/README.md).
  */
-export interface RequestInit {
+export interface HttpRequestInit {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
@@ -18,7 +18,7 @@ export interface RequestInit {
 }
 
 export interface HttpClient {
-  request(url: string, init: RequestInit, timeoutMs: number): Promise<TextResponse>;
+  request(url: string, init: HttpRequestInit, timeoutMs: number): Promise<TextResponse>;
   /** Ends the kept-alive connections (on shutdown). */
   close(): void;
 }
@@ -77,7 +77,7 @@ function closedWhileIdle(error: NodeJS.ErrnoException, reusedSocket: boolean, an
 export function createHttpClient(): HttpClient {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
-  function attempt(url: string, init: RequestInit, timeoutMs: number, retry: boolean): Promise<TextResponse> {
+  function attempt(url: string, init: HttpRequestInit, timeoutMs: number, retry: boolean): Promise<TextResponse> {
     return new Promise<TextResponse>((resolve, reject) => {
       const target = new URL(url);
       const secure = target.protocol === 'https:';

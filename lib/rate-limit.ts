@@ -15,6 +15,9 @@ import { LIMIT_CODES, operationCost, type QueryLimits } from './graphql/limits';
  */
 export const REFUSED_OPERATION_POINTS = 10;
 
+/** Apollo's codes for a document refused before it is priced; limit refusals arrive wrapped in them. */
+const REFUSED_BEFORE_PRICING: readonly unknown[] = ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', ...LIMIT_CODES];
+
 /**
  * Rate limits per caller (the token subject; the client address when anonymous), charged by
  * the operation's cost rather than by request count (an operation the limits refuse: a fixed
@@ -94,9 +97,10 @@ export async function createRateLimiter(config: RateLimitConfig, limits: QueryLi
               }
               await charge(contextValue.viewer, contextValue.clientAddress, cost > limits.maxCost ? REFUSED_OPERATION_POINTS : Math.max(1, cost));
             },
-            // Refused while parsing or validating (too deep, too many aliases, …): never priced above.
+            // Refused while parsing or validating (too deep, too many aliases or tokens, invalid):
+            // never priced above, and charged the same fixed amount.
             async didEncounterErrors({ errors, contextValue }) {
-              if (charged || !errors.some((error) => (LIMIT_CODES as readonly unknown[]).includes(error.extensions.code))) return;
+              if (charged || !errors.some((error) => REFUSED_BEFORE_PRICING.includes(error.extensions.code))) return;
               await charge(contextValue.viewer, contextValue.clientAddress, REFUSED_OPERATION_POINTS).catch(() => undefined);
             },
           };

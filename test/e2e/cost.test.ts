@@ -37,13 +37,16 @@ test("the probe's nested bids query is refused as QUERY_TOO_COSTLY for a city ad
   expect(modest.body.errors).toBeUndefined();
 });
 
-test('three refused anonymous queries leave the address its budget: the next queries are answered, not 429', async () => {
+test('refused anonymous queries are charged 10 points each, not their estimate: the address keeps its budget', async () => {
   // Priced over the limit by every estimator, old and new: 1 + 100 × (2 + 1 + 100 × 3).
   const tooCostly = '{ areas(first: 100) { edges { node { children(first: 100) { edges { node { code } } } } } } }';
   for (const query of [tooCostly, tooCostly, tooCostly]) expect((await graph.request(query)).body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
-  // 100 points less 3 × 10 for the refusals: 35 cheap queries of 2 points, then 429.
+  // Refused while validating (13 levels deep) costs the same fixed 10 points.
+  const deep = `{ __type(name: "Query") { fields { type { ${'ofType { '.repeat(9)}name${' }'.repeat(9)} } } } }`;
+  expect((await graph.request(deep)).body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
+  // 100 points less 4 × 10 for the refusals: 30 cheap queries of 2 points, then 429.
   const statuses: number[] = [];
-  for (let i = 0; i < 36; i++) statuses.push((await graph.request(CHEAP)).status);
-  expect(statuses.slice(0, 35)).toEqual(Array(35).fill(200));
-  expect(statuses[35]).toBe(429);
+  for (let i = 0; i < 31; i++) statuses.push((await graph.request(CHEAP)).status);
+  expect(statuses.slice(0, 30)).toEqual(Array(30).fill(200));
+  expect(statuses[30]).toBe(429);
 });
