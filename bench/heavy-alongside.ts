@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/heavy-alongside.ts [-- --seconds 10 --heavy 2]`: what the most expensive query
+ * `npx tsx bench/heavy-alongside.ts [--seconds 10 --heavy 2]`: what the most expensive query
  * the limits accept does to everyone else (issue 19: 18 aliases of a nested bids query, priced
  * just under the limit, ran past 15 s and a trivial anonymous query sent meanwhile timed out).
  * Starts the demo city (embedded PGlite in a temporary directory, or DATABASE_URL) with the
