@@ -32,6 +32,8 @@ export interface Config {
   explorer: boolean;
   /** How long the gateway waits for a subgraph before failing the request. */
   subgraphTimeoutMs: number;
+  /** How long the gateway spends on one request as a whole before answering REQUEST_TIMEOUT. */
+  requestTimeoutMs: number;
   introspection: boolean;
   /** Prometheus metrics at `/metrics` on every service (lib/metrics.ts). */
   metrics: boolean;
@@ -264,6 +266,7 @@ export function loadConfig(env: Env = process.env, subgraphDefaults: Record<stri
       databaseUrl: url(env, 'RATE_LIMIT_DATABASE_URL', ['postgres:', 'postgresql:']),
     },
     subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 15_000, 100, 600_000),
     introspection: boolean(env, 'INTROSPECTION', nodeEnv !== 'production'),
     metrics: boolean(env, 'METRICS', true),
     tracing: { endpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: env.OTEL_SERVICE_NAME || undefined },

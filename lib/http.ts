@@ -8,7 +8,7 @@ import Fastify, { LogController, type FastifyReply, type FastifyRequest } from '
 import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
 import { explorerAnswer } from './explorer';
-import type { Logger } from './log';
+import { operationNameOf, withOperationSlot, type Logger } from './log';
 import type { Metrics } from './metrics';
 import { nameOperation, tracingOn, withServerSpan } from './tracing';
 import type { TrustedDocuments } from './trusted-documents';
@@ -176,7 +176,7 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
     const path = pathOf(request.url);
     options.metrics?.observeRequest(request.method, routeOf(path), reply.statusCode, reply.elapsedTime / 1000);
     if (path !== '/health') {
-      log.info({ requestId: request.id, operationName: operationNames.get(request), status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      log.info({ requestId: request.id, operationName: operationNames.get(request) ?? operationNameOf(contexts.get(request)), status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     }
   });
 
@@ -257,7 +257,7 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
       if (headerCount(request.raw, 'authorization') > 1) {
         throw new GraphQLError('Send one Authorization header, not several.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      contexts.set(request, await options.context({ headers: request.headers, body: request.body, requestId: request.id, clientAddress: request.socket.remoteAddress }));
+      contexts.set(request, withOperationSlot(await options.context({ headers: request.headers, body: request.body, requestId: request.id, clientAddress: request.socket.remoteAddress })));
     } catch (error) {
       const status = httpStatusOf(error);
       if (status === undefined) throw error;

@@ -10,12 +10,13 @@ import type { Config } from './config';
 import { runInScope, type Database, type OnQuery, type WorkScope } from './db';
 import { errorsPlugin, formatError } from './graphql/errors';
 import { inputPlugin } from './graphql/input';
+import { enforceListSizes, fieldPrices } from './graphql/cost';
 import { queryLimits } from './graphql/limits';
 import { scalarsFor } from './graphql/scalars';
 import { closeServer, createGraphQLHttpServer, type HttpRoute } from './http';
 import { idempotencyClaim } from './idempotency';
 import { createMetrics } from './metrics';
-import type { Logger } from './log';
+import { operationNamePlugin, type Logger } from './log';
 import type { PeerClient } from './peers';
 import { tracingPlugin } from './tracing';
 
@@ -91,13 +92,17 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
 ): Promise<SubgraphServer<SubgraphContext<Store, Loaders>>> {
   type Context = SubgraphContext<Store, Loaders>;
   const typeDefs = readTypeDefs(module.sdlPath);
-  const schema = buildSubgraphSchema([
-    { typeDefs, resolvers: { ...scalarsFor(typeDefs, module.scalars), ...module.resolvers } as GraphQLResolverMap<unknown> },
-  ]);
   const log = deps.log.child({ subgraph: module.name });
+  const prices = fieldPrices(typeDefs);
+  // Every list is held to the size its @listSize declares, the size it is priced at.
+  const schema = enforceListSizes(
+    buildSubgraphSchema([{ typeDefs, resolvers: { ...scalarsFor(typeDefs, module.scalars), ...module.resolvers } as GraphQLResolverMap<unknown> }]),
+    prices,
+    (field, rows, size) => log.warn({ field, rows, size }, 'list cut at its declared size'),
+  );
   const store = module.createStore(deps.database, deps.onQuery);
   // The same limits as the gateway: a subgraph can be reached without it.
-  const limits = queryLimits<Context>(deps.config.limits);
+  const limits = queryLimits<Context>(deps.config.limits, prices);
   const metrics = deps.config.metrics ? createMetrics(module.name, deps.database.poolStats) : undefined;
   const apollo = new ApolloServer<Context>({
     schema,
@@ -115,6 +120,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
       ...limits.plugins,
       ...(metrics ? [metrics.plugin<Context>()] : []),
       tracingPlugin<Context>(),
+      operationNamePlugin<Context>(),
       errorsPlugin<Context>(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),

@@ -3,7 +3,7 @@ import { createGatewayServer, type GatewayServer } from '../gateway/src/server';
 import type { Config } from '../lib/config';
 import { migrate, type Database, type OnQuery } from '../lib/db';
 import { listen } from '../lib/http';
-import type { Logger } from '../lib/log';
+import { serviceLog, type Logger } from '../lib/log';
 import { createPeerClient } from '../lib/peers';
 import { createVerifier, openConfiguredDatabase } from '../lib/runtime';
 import type { SubgraphServer } from '../lib/subgraph';
@@ -66,7 +66,7 @@ export async function launchGraph(options: {
         config,
         database,
         verifyToken,
-        log: log.child({ service: subgraph.name }),
+        log: serviceLog(log, subgraph.name),
         onQuery: options.onQuery,
         peers,
       });
@@ -74,7 +74,7 @@ export async function launchGraph(options: {
       const port = await listen(server.http, config.subgraphPorts[subgraph.name] ?? 0, config.host, subgraph.name);
       subgraphUrls[subgraph.name] = `http://${config.host}:${port}/graphql`;
     }
-    gateway = await createGatewayServer({ config, verifyToken, log: log.child({ service: 'gateway' }), subgraphUrls });
+    gateway = await createGatewayServer({ config, verifyToken, log: serviceLog(log, 'gateway'), subgraphUrls });
     const port = await listen(gateway.http, config.gatewayPort, config.host, 'gateway');
     return { gatewayUrl: `http://${config.host}:${port}/graphql`, subgraphUrls, database, subgraphs: started, gateway, stop };
   } catch (error) {

@@ -6,18 +6,20 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { VerifyToken, Viewer } from '../../lib/auth';
 import type { Config } from '../../lib/config';
+import { fieldPrices } from '../../lib/graphql/cost';
 import { errorsPlugin, formatError } from '../../lib/graphql/errors';
 import { inputPlugin } from '../../lib/graphql/input';
 import { queryLimits } from '../../lib/graphql/limits';
 import { closeServer, createGraphQLHttpServer } from '../../lib/http';
 import { createHttpClient, type HttpClient } from '../../lib/http-client';
-import type { Logger } from '../../lib/log';
+import { operationNamePlugin, type Logger } from '../../lib/log';
 import { createMetrics, type Metrics } from '../../lib/metrics';
 import { createRateLimiter } from '../../lib/rate-limit';
 import { injectTraceContext, tracingPlugin } from '../../lib/tracing';
 import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 import { mergeInflight, mergedCounter, type InflightStats } from './inflight';
 import { forwardToSubgraph } from './subgraph-headers';
+import { currentBudget, RequestBudget, requestBudgetPlugin, withBudget } from './request-budget';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -31,6 +33,10 @@ export interface GatewayContext {
   log: Logger;
   /** The caller's Idempotency-Key, passed to the subgraphs (lib/idempotency.ts). */
   idempotencyKey: string | undefined;
+  /** Epoch milliseconds: when the request as a whole is out of time (REQUEST_TIMEOUT_MS). */
+  deadline: number;
+  /** The request's time and answer bytes, shared by all its subgraph fetches (request-budget.ts). */
+  budget: RequestBudget;
 }
 
 export interface GatewayDependencies {
@@ -52,14 +58,24 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number, log: Logger, metrics: Metrics | undefined): Fetcher {
   return async (url, init) => {
     const started = performance.now();
+    // A fetch never outlives its request's deadline, and its bytes count towards the request's.
+    const budget = currentBudget();
     try {
-      const request = { method: init?.method, headers: init?.headers as Record<string, string> | undefined, body: init?.body as string | undefined };
-      const response = (await client.request(url, request, timeoutMs)) as unknown as FetcherResponse;
+      const request = {
+        method: init?.method,
+        headers: init?.headers as Record<string, string> | undefined,
+        body: init?.body as string | undefined,
+        signal: budget?.signal,
+        onData: budget ? (bytes: number) => budget.count(bytes) : undefined,
+      };
+      const response = (await client.request(url, request, Math.min(timeoutMs, budget?.remainingMs() ?? timeoutMs))) as unknown as FetcherResponse;
       metrics?.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
       return response;
     } catch (error) {
       metrics?.observeSubgraphFetch(name, 'error', (performance.now() - started) / 1000);
-      log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
+      // The request's own budget ran out (request-budget.ts answers for it): not the subgraph's fault.
+      if (budget?.exceeded) log.warn({ subgraph: name, url, exceeded: budget.exceeded }, 'subgraph fetch aborted: request budget spent');
+      else log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
       const timedOut = (error as Error).name === 'TimeoutError';
       throw new GraphQLError(
         timedOut ? `Part of the graph (${name}) did not answer within ${timeoutMs} ms; try again.` : `Part of the graph (${name}) is unavailable; try again.`,
@@ -79,6 +95,11 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly fetchTimeoutMs: number,
   ) {
     super(options);
+  }
+
+  /** Runs the fetch inside its request's budget, where the fetcher finds it. */
+  override process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
+    return withBudget((options.context as Partial<GatewayContext> | undefined)?.budget, () => super.process(options));
   }
 
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
@@ -125,8 +146,10 @@ export async function createGatewayServer(deps: GatewayDependencies) {
     },
   });
 
-  const limits = queryLimits<GatewayContext>(config.limits);
-  const rateLimiter = config.rateLimit.points > 0 ? await createRateLimiter(config.rateLimit, config.limits.maxFields) : undefined;
+  // Priced from the cost directives the supergraph keeps, as every subgraph prices from its own SDL.
+  const prices = fieldPrices(supergraphSdl);
+  const limits = queryLimits<GatewayContext>(config.limits, prices);
+  const rateLimiter = config.rateLimit.points > 0 ? await createRateLimiter(config.rateLimit, config.limits, prices) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -144,6 +167,8 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       ...(rateLimiter ? [rateLimiter.plugin<GatewayContext>()] : []),
       ...(metrics ? [metrics.plugin<GatewayContext>()] : []),
       tracingPlugin<GatewayContext>(),
+      operationNamePlugin<GatewayContext>(),
+      requestBudgetPlugin<GatewayContext>(config),
       errorsPlugin<GatewayContext>(),
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -164,15 +189,20 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       config.trustedDocuments.mode === 'off' ? undefined : readManifest(config.trustedDocuments.manifest),
     ),
     // A bad token fails here, with 401, before the operation is planned.
-    context: async ({ headers, requestId, clientAddress }) => ({
-      requestId,
-      clientAddress,
-      authorization: headers.authorization,
-      // Passed on as sent: each subgraph checks it (a malformed key is refused there, with 400).
-      idempotencyKey: typeof headers['idempotency-key'] === 'string' ? headers['idempotency-key'] : undefined,
-      viewer: await deps.verifyToken(headers.authorization),
-      log: log.child({ requestId }),
-    }),
+    context: async ({ headers, requestId, clientAddress }) => {
+      const budget = new RequestBudget(config.requestTimeoutMs, config.maxResponseBytes);
+      return {
+        requestId,
+        clientAddress,
+        authorization: headers.authorization,
+        // Passed on as sent: each subgraph checks it (a malformed key is refused there, with 400).
+        idempotencyKey: typeof headers['idempotency-key'] === 'string' ? headers['idempotency-key'] : undefined,
+        viewer: await deps.verifyToken(headers.authorization),
+        log: log.child({ requestId }),
+        deadline: budget.deadline,
+        budget,
+      };
+    },
     readiness: async () => {
       try {
         await gateway.serviceHealthCheck();

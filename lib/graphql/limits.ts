@@ -2,21 +2,20 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import {
-  getNamedType,
   GraphQLError,
   type DocumentNode,
   type GraphQLSchema,
   type ParseOptions,
   type ValidationRule,
 } from 'graphql';
-import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connections';
+import { getComplexity } from 'graphql-query-complexity';
+import { costEstimator, type FieldPrices } from './cost';
 import { fieldOfVariableError } from './input';
 
 /** What one operation may ask for; the gateway and every subgraph apply the same. */
 export interface QueryLimits {
   maxDepth: number;
-  /** Fields × the rows each list could return (see costEstimator). */
+  /** Fields × the rows each list could return (see costEstimator in cost.ts). */
   maxCost: number;
   maxAliases: number;
   maxDirectives: number;
@@ -44,45 +43,26 @@ function reportAs(code: LimitCode, describe: (found: number | undefined) => stri
   return [(context, error) => context?.reportError(refusal(code, describe(found(error)), { ...limit, found: found(error) }))];
 }
 
-/**
- * A field costs 1 plus what lies under it times the rows it can return: `first` (clamped to
- * the page size a list allows; a larger one is refused as input by the list itself), the
- * default page for a connection asked for without `first`, and for `_entities` (a subgraph's
- * federation entry point) the number of representations the gateway sent. `__typename` and
- * every alias cost like any other field: leaves are not free.
- */
-export const costEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  let rows = 1;
-  if (field.name === '_entities') {
-    rows = Array.isArray(args.representations) ? args.representations.length : 1;
-  } else if (typeof args.first === 'number') {
-    rows = Math.min(Math.max(args.first, 1), MAX_PAGE_SIZE);
-  } else if (getNamedType(field.type).name.endsWith('Connection')) {
-    rows = DEFAULT_PAGE_SIZE;
-  }
-  return 1 + rows * childComplexity;
-};
-
 /** The cost the executor will incur, with variables coerced as it will coerce them (defaults included). */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown>,
-  options: { operationName?: string | null; maxFields: number },
+  options: { operationName?: string | null; maxFields: number; prices: FieldPrices },
 ): number {
   return getComplexity({
     schema,
     query: document,
     variables,
     operationName: options.operationName ?? undefined,
-    estimators: [costEstimator],
+    estimators: [costEstimator(options.prices)],
     maxQueryNodes: options.maxFields,
   });
 }
 
 const TOO_MANY_NODES = /maximum allowed number of nodes/;
 
-function costPlugin<C extends BaseContext>(limits: QueryLimits): ApolloServerPlugin<C> {
+function costPlugin<C extends BaseContext>(limits: QueryLimits, prices: FieldPrices): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
@@ -91,7 +71,7 @@ function costPlugin<C extends BaseContext>(limits: QueryLimits): ApolloServerPlu
           const operationName = request.operationName ?? operation?.name?.value;
           let cost: number;
           try {
-            cost = operationCost(schema, document, request.variables ?? {}, { operationName, maxFields: limits.maxFields });
+            cost = operationCost(schema, document, request.variables ?? {}, { operationName, maxFields: limits.maxFields, prices });
           } catch (error) {
             if (error instanceof GraphQLError && TOO_MANY_NODES.test(error.message)) {
               throw refusal('TOO_MANY_FIELDS', `The query selects more than ${limits.maxFields} fields (fragments expanded); ask for less.`, {
@@ -107,7 +87,7 @@ function costPlugin<C extends BaseContext>(limits: QueryLimits): ApolloServerPlu
           if (cost > limits.maxCost) {
             throw refusal(
               'QUERY_TOO_COSTLY',
-              `The query could cost ${cost} (fields × rows asked for); at most ${limits.maxCost} is allowed. Ask for fewer rows with first, or fewer fields.`,
+              `The query could cost ${cost} (fields × the rows each list can return); at most ${limits.maxCost} is allowed. Ask for fewer rows with first, fewer nested lists, or fewer fields.`,
               { cost, maxCost: limits.maxCost },
             );
           }
@@ -120,9 +100,9 @@ function costPlugin<C extends BaseContext>(limits: QueryLimits): ApolloServerPlu
 /**
  * The edge's protections, for the gateway and every subgraph alike (a subgraph can be reached
  * without the gateway). GraphQL Armor does depth, aliases, directives, tokens and hides "Did
- * you mean …" suggestions; graphql-query-complexity prices the operation with our estimator.
- * graphql-js's parser counts tokens. By hand here: only the estimator (list multipliers from
- * `first`, `_entities`) and a code of its own for each refusal (Armor reports them all as
+ * you mean …" suggestions; graphql-query-complexity prices the operation with the estimator of lib/graphql/cost.ts, from
+ * the schema's `@cost`/`@listSize` directives.
+ * graphql-js's parser counts tokens. By hand here: only the estimator and a code of its own for each refusal (Armor reports them all as
  * BAD_USER_INPUT, graphql-js as a syntax error); formatError restores the codes.
  * Introspection is bounded like any other operation: only its `__schema` subtree is exempt
  * from the depth count (the standard introspection query nests type references deeply); it
@@ -130,6 +110,8 @@ function costPlugin<C extends BaseContext>(limits: QueryLimits): ApolloServerPlu
  */
 export function queryLimits<C extends BaseContext>(
   limits: QueryLimits,
+  /** The cost directives of the schema served (lib/graphql/cost.ts). */
+  prices: FieldPrices,
 ): { plugins: ApolloServerPlugin<C>[]; validationRules: ValidationRule[]; parseOptions: ParseOptions } {
   const armor = new ApolloArmor({
     costLimit: { enabled: false },
@@ -163,7 +145,7 @@ export function queryLimits<C extends BaseContext>(
   });
   const { plugins, validationRules } = armor.protect();
   return {
-    plugins: [...(plugins as ApolloServerPlugin<C>[]), costPlugin<C>(limits)],
+    plugins: [...(plugins as ApolloServerPlugin<C>[]), costPlugin<C>(limits, prices)],
     validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
   };

@@ -1,19 +1,27 @@
 import { buildSchema, parse } from 'graphql';
+import { fieldPrices } from '../graphql/cost';
 import { decodeCursor, encodeCursor, readPage, toConnection } from '../graphql/connections';
 import { formatError } from '../graphql/errors';
 import { operationCost } from '../graphql/limits';
 import { AreaCode, CalendarDate, PhoneNumber } from '../graphql/scalars';
 import { fromFen, money, parseYuan, toFen } from '../money';
 
-const schema = buildSchema(`
-  type Query { list(first: Int): ThingConnection one: Thing things(first: Int = 100): [Thing] }
+const sdl = `
+  directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+  type Query {
+    list(first: Int): ThingConnection @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    one: Thing
+    things(first: Int = 100): [Thing] @listSize(slicingArguments: ["first"])
+  }
   type ThingConnection { edges: [ThingEdge] }
   type ThingEdge { node: Thing }
   type Thing { id: ID name: String child: Thing }
-`);
+`;
+const schema = buildSchema(sdl);
+const prices = fieldPrices(sdl);
 
 function cost(source: string, variables: Record<string, unknown> = {}) {
-  return operationCost(schema, parse(source), variables, { maxFields: 1000 });
+  return operationCost(schema, parse(source), variables, { maxFields: 1000, prices });
 }
 
 describe('operation cost', () => {
@@ -49,7 +57,7 @@ describe('operation cost', () => {
 
   test('the field count is bounded, fragments expanded', () => {
     const wide = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: one { id }`).join(' ')} }`;
-    expect(() => operationCost(schema, parse(wide), {}, { maxFields: 50 })).toThrow(/maximum allowed number of nodes/);
+    expect(() => operationCost(schema, parse(wide), {}, { maxFields: 50, prices })).toThrow(/maximum allowed number of nodes/);
   });
 });
 

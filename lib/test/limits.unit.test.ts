@@ -1,5 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { buildSchema, parse } from 'graphql';
+import { fieldPrices } from '../graphql/cost';
 import { formatError } from '../graphql/errors';
 import { operationCost, queryLimits, type QueryLimits } from '../graphql/limits';
 
@@ -9,9 +10,10 @@ import { operationCost, queryLimits, type QueryLimits } from '../graphql/limits'
  * status, one step either side of each limit.
  */
 
-const schema = buildSchema(`
+const sdl = `
+  directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
   type Query {
-    list(first: Int): ThingConnection
+    list(first: Int): ThingConnection @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
     one: Thing
     echo(values: [String!]): String
     _entities(representations: [String!]!): [Thing]
@@ -19,12 +21,14 @@ const schema = buildSchema(`
   type ThingConnection { edges: [ThingEdge] }
   type ThingEdge { node: Thing }
   type Thing { id: ID name: String child: Thing }
-`);
+`;
+const schema = buildSchema(sdl);
+const prices = fieldPrices(sdl);
 
 const LIMITS: QueryLimits = { maxDepth: 6, maxCost: 2000, maxAliases: 12, maxDirectives: 12, maxTokens: 5000, maxFields: 1000 };
 
 async function serverWith(overrides: Partial<QueryLimits> = {}) {
-  const limits = queryLimits({ ...LIMITS, ...overrides });
+  const limits = queryLimits({ ...LIMITS, ...overrides }, prices);
   const apollo = new ApolloServer({
     schema,
     formatError,
@@ -131,7 +135,7 @@ describe('cost', () => {
       status: 400,
       errors: [
         {
-          message: 'The query could cost 205 (fields × rows asked for); at most 201 is allowed. Ask for fewer rows with first, or fewer fields.',
+          message: 'The query could cost 205 (fields × the rows each list can return); at most 201 is allowed. Ask for fewer rows with first, fewer nested lists, or fewer fields.',
           extensions: { code: 'QUERY_TOO_COSTLY', cost: 205, maxCost: 201 },
         },
       ],
@@ -191,7 +195,7 @@ describe("Armor's own limits stay off: ours price and count", () => {
 });
 
 describe('operationCost', () => {
-  const cost = (source: string, operationName?: string) => operationCost(schema, parse(source), {}, { operationName, maxFields: 1000 });
+  const cost = (source: string, operationName?: string) => operationCost(schema, parse(source), {}, { operationName, maxFields: 1000, prices });
 
   test('_entities is priced by the representations sent', () => {
     expect(cost('{ _entities(representations: ["a", "b", "c"]) { id name } }')).toBe(1 + 3 * 2);
