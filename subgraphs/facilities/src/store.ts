@@ -618,7 +618,7 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
       id: string,
       to: FacilityStatus,
       reason: string | null,
-      expectedVersion: number | undefined,
+      expectedVersion: number,
       check: (current: FacilityModel) => void,
       actor: Actor,
     ): Promise<{ facility: FacilityModel; cancelledBookings: number }> {
@@ -626,7 +626,7 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
         const row = await tx.facility.findUnique({ where: { id }, select: FACILITY_COLUMNS });
         if (!row) throw notFound(`No facility ${id}.`);
         const before = toFacility(row);
-        if (expectedVersion !== undefined && expectedVersion !== before.version) {
+        if (expectedVersion !== before.version) {
           throw conflict(`Facility ${id} was changed by someone else (now version ${before.version}); reload and retry.`, {
             field: 'input.expectedVersion',
             currentVersion: before.version,
