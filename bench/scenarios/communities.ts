@@ -5,6 +5,10 @@ import { spread, under, type ScenarioFactory } from './types';
 const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
   const areas = await query<{ code: string; level: string }>(`SELECT code, level::text AS level FROM communities.area ORDER BY code`);
   const communities = areas.filter((a) => a.level === 'COMMUNITY').map((a) => a.code);
+  // updateCommunity requires the version it changes: the seeded ones, then one more per update.
+  const versions = new Map(
+    (await query<{ code: string; version: number }>(`SELECT code, version FROM communities.community`)).map((row) => [row.code, row.version] as const),
+  );
   const districts = areas.filter((a) => a.level === 'DISTRICT').map((a) => a.code);
   // A page of 50 over every kind of area, so the parameters keep changing: the city, its districts and streets.
   const scopes: (string | null)[] = [null, ...areas.filter((a) => a.level !== 'COMMUNITY').map((a) => a.code)];
@@ -127,9 +131,13 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
       description: "city admin: update a community's figures (transaction + audit event), spread over every community",
       request: (i) => {
         const code = communities[spread(i + 1, communities.length)]!;
+        // A community comes round again only after every other one (spread), long after its last
+        // update answered: the version it then holds is the one before plus one.
+        const version = versions.get(code)!;
+        versions.set(code, version + 1);
         return {
-          query: 'mutation ($c: AreaCode!, $h: NonNegativeInt) { updateCommunity(input: { code: $c, households: $h }) { community { version } } }',
-          variables: { c: code, h: 1000 + (i % 5000) },
+          query: 'mutation ($c: AreaCode!, $v: Int, $h: NonNegativeInt) { updateCommunity(input: { code: $c, expectedVersion: $v, households: $h }) { community { version } } }',
+          variables: { c: code, v: version, h: 1000 + (i % 5000) },
           token: cityAdmins.get(cityOf(code)),
         };
       },

@@ -89,7 +89,7 @@ export interface TokenClaims {
   org?: string;
 }
 
-/** Mints an HS256 token (embedded mode, tests, `npm run token`). */
+/** Mints an HS256 token (embedded mode, tests; scripts/token.mjs writes the same claims, held to them by its test). */
 export async function signToken(secret: string, claims: TokenClaims, ttl: string | number = '8h'): Promise<string> {
   const { sub, ...rest } = claims;
   return new SignJWT({ ...rest })

@@ -176,6 +176,25 @@ export function demoBookings(facilities: readonly DemoFacility[], today: string)
   return bookings;
 }
 
+/**
+ * How each facility came to its status, as the service would have recorded it: submitted and
+ * reviewed before the oldest booking any seed writes (the scaled city repeats bookings about a
+ * year back), a suspension at the moment of seeding. Usage counts opening hours from this history.
+ */
+function facilityHistory(facility: DemoFacility, today: string): {
+  id: string; action: string; from_status: string | null; to_status: string; roles: string[]; reason: string | null; at: string;
+}[] {
+  const submitted = { id: facility.id, action: 'SUBMIT', from_status: null, to_status: 'SUBMITTED', roles: ['UNIT_ADMIN'], reason: null, at: instant(addDays(today, -400), 9 * 60) };
+  if (facility.status === 'SUBMITTED') return [submitted];
+  const reviewedAt = instant(addDays(today, -399), 10 * 60);
+  const reviewed = facility.status === 'RETURNED'
+    ? { id: facility.id, action: 'STATUS', from_status: 'SUBMITTED', to_status: 'RETURNED', roles: ['COMMUNITY_WORKER'], reason: facility.statusReason, at: reviewedAt }
+    : { id: facility.id, action: 'STATUS', from_status: 'SUBMITTED', to_status: 'LISTED', roles: ['COMMUNITY_WORKER'], reason: null, at: reviewedAt };
+  if (facility.status !== 'SUSPENDED') return [submitted, reviewed];
+  const suspended = { id: facility.id, action: 'STATUS', from_status: 'LISTED', to_status: 'SUSPENDED', roles: ['UNIT_ADMIN'], reason: facility.statusReason, at: new Date().toISOString() };
+  return [submitted, reviewed, suspended];
+}
+
 /** Seeds the facility network; rows already there are left as they are (idempotent). */
 export async function seedFacilities(session: Session): Promise<void> {
   const units = await session.query<{ id: string; area: string }>(
@@ -235,10 +254,10 @@ export async function seedFacilities(session: Session): Promise<void> {
     [JSON.stringify(mine.flatMap((f) => f.closures.map((c) => ({ facility_id: f.id, starts_on: c.startsOn, ends_on: c.endsOn, reason: c.reason }))))],
   );
   await session.query(
-    `INSERT INTO facilities.facility_event (entity_type, entity_id, action, from_status, to_status, actor, actor_roles, reason)
-     SELECT 'Facility', e.id, 'SUBMIT', NULL, e.status, 'seed', '{UNIT_ADMIN}', e.reason
-       FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, status text, reason text)`,
-    [JSON.stringify(mine.map((f) => ({ id: f.id, status: f.status, reason: f.statusReason })))],
+    `INSERT INTO facilities.facility_event (entity_type, entity_id, action, from_status, to_status, actor, actor_roles, reason, at)
+     SELECT 'Facility', e.id, e.action, e.from_status, e.to_status, 'seed', e.roles, e.reason, e.at
+       FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, action text, from_status text, to_status text, roles text[], reason text, at timestamptz)`,
+    [JSON.stringify(mine.flatMap((f) => facilityHistory(f, today)))],
   );
   await session.query(
     `INSERT INTO facilities.booking (id, facility_id, booker, starts_at, ends_at, quantity, exclusive, status, status_reason, price)

@@ -335,7 +335,7 @@ describe('updating a community', () => {
 
   test('an unknown community is NOT_FOUND', async () => {
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
-    const { body } = await graph.request(UPDATE, { token, variables: { input: { code: '510108099099', households: 3 } } });
+    const { body } = await graph.request(UPDATE, { token, variables: { input: { code: '510108099099', expectedVersion: 1, households: 3 } } });
     expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

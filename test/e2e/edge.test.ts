@@ -208,9 +208,12 @@ describe('tokens and identities', () => {
     const organization = page.body.data!.organizations.edges[0].node;
     const district = `${organization.registrationAreaCode.slice(0, 6)}000000`;
     const officer = await tokenFor({ sub: 'officer-wang', roles: ['DISTRICT_CIVIL_AFFAIRS'], area: district });
+    const [{ version }] = (await graph.database.query<{ version: number }>('SELECT version FROM organizations.organization WHERE id = $1::uuid', [
+      organization.id,
+    ])) as [{ version: number }];
     const changed = await graph.request(
-      'mutation ($id: ID!) { changeOrganizationStatus(input: { id: $id, to: ABNORMAL, reason: "未按时报送年报" }) { organization { id } } }',
-      { variables: { id: organization.id }, token: officer },
+      'mutation ($id: ID!, $v: Int) { changeOrganizationStatus(input: { id: $id, expectedVersion: $v, to: ABNORMAL, reason: "未按时报送年报" }) { organization { id } } }',
+      { variables: { id: organization.id, v: version }, token: officer },
     );
     expect(changed.body.errors).toBeUndefined();
     const history = 'query ($id: ID!) { organization(id: $id) { statusHistory { to actor actorRoles } } }';
@@ -299,10 +302,10 @@ describe('domain figures that contradict the rules', () => {
   test('a population below the households is refused, naming the field, and nothing changes', async () => {
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
     const before = (await graph.request(`{ community(code: "${COMMUNITY}") { households population version } }`)).body.data!.community;
-    const { body } = await graph.request(`mutation { updateCommunity(input: { code: "${COMMUNITY}", population: 1 }) { community { code } } }`, { token });
+    const { body } = await graph.request(`mutation { updateCommunity(input: { code: "${COMMUNITY}", expectedVersion: ${before.version}, population: 1 }) { community { code } } }`, { token });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.population' });
     const lowerHouseholds = await graph.request(
-      `mutation { updateCommunity(input: { code: "${COMMUNITY}", households: ${before.population + 1} }) { community { code } } }`,
+      `mutation { updateCommunity(input: { code: "${COMMUNITY}", expectedVersion: ${before.version}, households: ${before.population + 1} }) { community { code } } }`,
       { token },
     );
     expect(lowerHouseholds.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.households' });

@@ -132,10 +132,10 @@ describe('mutations', () => {
         response = await graph.request(REGISTER, { token: tok, variables: { input: registerInput(unit) } });
       } else if (name === 'list') {
         const id = (await graph.request(REGISTER, { token: unit.admin, variables: { input: registerInput(unit) } })).body.data!.registerFacility.facility.id;
-        response = await graph.request(CHANGE, { token: tok, variables: { input: { id, to: 'LISTED' } } });
+        response = await graph.request(CHANGE, { token: tok, variables: { input: { id, to: 'LISTED', expectedVersion: 1 } } });
       } else if (name === 'suspend') {
         const id = await listedFacility(graph, unit);
-        response = await graph.request(CHANGE, { token: tok, variables: { input: { id, to: 'SUSPENDED', reason: '检修' } } });
+        response = await graph.request(CHANGE, { token: tok, variables: { input: { id, to: 'SUSPENDED', reason: '检修', expectedVersion: 2 } } });
       } else if (name === 'closure') {
         const id = await listedFacility(graph, unit);
         response = await graph.request(`mutation ($input: AddFacilityClosureInput!) { addFacilityClosure(input: $input) { cancelledBookings } }`, {

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { startTestGraph, type TestGraph } from '../support/graph';
-import { at, BOOK, CHANGE, listedFacility, newUnit, nextWeekday, resident } from './facilities-support';
+import { at, BOOK, CHANGE, facilityVersion, listedFacility, newUnit, nextWeekday, resident } from './facilities-support';
 
 /** The iCalendar feeds, parsed with a real parser (ical.js) and checked field by field. */
 
@@ -74,7 +74,7 @@ test('the public facility feed shows busy times only, with UID, DTSTAMP, SEQUENC
   expect(new ICAL.Component(ICAL.parse(feed.text)).getFirstPropertyValue('x-wr-calname')).toBe(`${LONG_NAME} 占用`);
 
   // A withdrawn facility's feed is gone.
-  await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'WITHDRAWN', reason: '停用' } } });
+  await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'WITHDRAWN', reason: '停用', expectedVersion: await facilityVersion(graph, id) } } });
   expect((await fetchFeed(path)).status).toBe(404);
 });
 

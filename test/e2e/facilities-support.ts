@@ -104,13 +104,19 @@ export function registerInput(unit: Unit, spec: FacilitySpec = {}) {
   };
 }
 
+/** A facility's version as stored: the one its unit or officer would have read before a change. */
+export async function facilityVersion(graph: TestGraph, id: string): Promise<number> {
+  const [row] = await graph.database.query<{ version: number }>('SELECT version FROM facilities.facility WHERE id = $1::uuid', [id]);
+  return row!.version;
+}
+
 /** Registers a facility as the unit and lists it as the community's worker; returns its id. */
 export async function listedFacility(graph: TestGraph, unit: Unit, spec: FacilitySpec = {}): Promise<string> {
   const registered = await graph.request(REGISTER, { token: unit.admin, variables: { input: registerInput(unit, spec) } });
   if (registered.body.errors) throw new Error(JSON.stringify(registered.body.errors));
   const id = registered.body.data!.registerFacility.facility.id as string;
   const worker = await token(['COMMUNITY_WORKER'], spec.communityCode ?? JIFU);
-  const listed = await graph.request(CHANGE, { token: worker, variables: { input: { id, to: 'LISTED' } } });
+  const listed = await graph.request(CHANGE, { token: worker, variables: { input: { id, to: 'LISTED', expectedVersion: 1 } } });
   if (listed.body.errors) throw new Error(JSON.stringify(listed.body.errors));
   return id;
 }

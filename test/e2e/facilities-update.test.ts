@@ -66,7 +66,7 @@ test('only the unit\'s own admin may change it; a stale version, an empty change
   });
   expect((await facility(id)).version).toBe(version);
 
-  const withdrawn = await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'WITHDRAWN', reason: '场地收回' } } });
+  const withdrawn = await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'WITHDRAWN', reason: '场地收回', expectedVersion: version } } });
   expect(withdrawn.body.errors).toBeUndefined();
   const after = withdrawn.body.data!.changeFacilityStatus.facility.version;
   expect(extensions((await update(unit.admin, { id, expectedVersion: after, name: 'x' })).body)).toMatchObject({ code: 'CONFLICT', rule: 'FACILITY_WITHDRAWN' });

@@ -5,6 +5,7 @@ import {
   BOOK,
   CHANGE,
   codeOf,
+  facilityVersion,
   JIFU,
   JINYANG_STREET,
   listedFacility,
@@ -59,7 +60,8 @@ describe('registration workflow', () => {
     expect((await graph.request(FACILITY, { token: foreignOfficer, variables: { id } })).body.data?.facility).toBeNull();
     expect((await graph.request(FACILITY, { token: district, variables: { id } })).body.data?.facility.status).toBe('SUBMITTED');
 
-    const change = (tok: string | undefined, input: Record<string, unknown>) => graph.request(CHANGE, { token: tok, variables: { input: { id, ...input } } });
+    const change = async (tok: string | undefined, input: Record<string, unknown>) =>
+      graph.request(CHANGE, { token: tok, variables: { input: { id, expectedVersion: await facilityVersion(graph, id), ...input } } });
 
     // Review: the district officer, the unit and an officer of another street may not.
     expect(codeOf((await change(district, { to: 'LISTED' })).body)).toBe('FORBIDDEN');
@@ -107,14 +109,14 @@ describe('registration workflow', () => {
     const booked = await graph.request(BOOK, { token: holder, variables: { input: { facilityId: id, startsAt: at(day, '10:00'), endsAt: at(day, '11:00') } } });
     const bookingId = booked.body.data!.bookFacility.booking.id;
 
-    await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'SUSPENDED', reason: '电路检修' } } });
+    await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'SUSPENDED', reason: '电路检修', expectedVersion: 2 } } });
     const kept = (await graph.request(BOOKING, { token: holder, variables: { id: bookingId } })).body.data?.booking;
     expect(kept).toMatchObject({ status: 'CONFIRMED', facility: { status: 'SUSPENDED' } });
     expect(kept.notice).toContain('电路检修');
     const refused = await graph.request(BOOK, { token: await resident(), variables: { input: { facilityId: id, startsAt: at(day, '12:00'), endsAt: at(day, '13:00') } } });
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'FACILITY_LISTED' });
 
-    const withdrawn = await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'WITHDRAWN', reason: '场地收回' } } });
+    const withdrawn = await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'WITHDRAWN', reason: '场地收回', expectedVersion: 3 } } });
     expect(withdrawn.body.data?.changeFacilityStatus.cancelledBookings).toBe(1);
     const mine = await graph.request(`{ myBookings { totalCount edges { node { id status statusReason notice } } } }`, { token: holder });
     expect(mine.body.data?.myBookings.edges[0].node).toMatchObject({ id: bookingId, status: 'CANCELLED' });

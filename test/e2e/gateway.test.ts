@@ -81,9 +81,10 @@ test('a request id is generated when absent and forwarded to the subgraphs when 
   expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
   const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
+  const [{ version }] = (await graph.database.query<{ version: number }>(`SELECT version FROM communities.community WHERE code = '510104001001'`)) as [{ version: number }];
   const response = await graph.request(
-    'mutation { updateCommunity(input: { code: "510104001001", households: 2024, reason: "trace" }) { community { households } } }',
-    { token, headers: { 'x-request-id': 'trace-abc-123' } },
+    'mutation ($v: Int) { updateCommunity(input: { code: "510104001001", expectedVersion: $v, households: 2024, reason: "trace" }) { community { households } } }',
+    { token, variables: { v: version }, headers: { 'x-request-id': 'trace-abc-123' } },
   );
   expect(response.body.errors).toBeUndefined();
   expect(response.headers.get('x-request-id')).toBe('trace-abc-123');

@@ -198,7 +198,10 @@ describe('access', () => {
   test('an organisation’s admin edits its own profile, and not another’s', async () => {
     const token = await tokenFor({ roles: ['ORG_ADMIN'], area: WUHOU, org: agency.id });
     const UPDATE = `mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { id volunteerCount } } }`;
-    const own = await graph.request(UPDATE, { variables: { input: { id: agency.id, volunteerCount: 321 } }, token });
+    const [{ version }] = (await graph.database.query<{ version: number }>('SELECT version FROM organizations.organization WHERE id = $1::uuid', [agency.id])) as [
+      { version: number },
+    ];
+    const own = await graph.request(UPDATE, { variables: { input: { id: agency.id, expectedVersion: version, volunteerCount: 321 } }, token });
     expect(own.body.errors).toBeUndefined();
     expect(own.body.data?.updateOrganizationProfile.organization).toEqual({ id: agency.id, volunteerCount: 321 });
 

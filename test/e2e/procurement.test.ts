@@ -25,6 +25,7 @@ import {
   SUBMIT_BID,
   WUHOU,
   demo,
+  versionOf,
 } from '../../subgraphs/procurement/test/graph-support';
 
 /** A procurement officer runs projects from catalogue to evaluation through the real gateway; every legal rule allowed and refused. */
@@ -160,7 +161,7 @@ describe('tender workflow', () => {
     expect((await refused(graph, CANCEL, { input: { tenderId, reason: '再次' } }, await officer())).extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'CANCELLED', to: 'CANCELLED' });
     const { tenderId: awardedId, bidIds } = await awarded(graph);
     expect((await refused(graph, CANCEL, { input: { tenderId: awardedId, reason: 'x' } }, await officer())).extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'AWARDED' });
-    expect((await refused(graph, EVALUATE, { input: { tenderId: awardedId, scores: bidIds.map((bidId) => ({ bidId, qualified: true })) } }, await officer())).extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'AWARDED' });
+    expect((await refused(graph, EVALUATE, { input: { tenderId: awardedId, expectedVersion: await versionOf(graph, 'tender', awardedId), scores: bidIds.map((bidId) => ({ bidId, qualified: true })) } }, await officer())).extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'AWARDED' });
   });
 });
 
@@ -206,9 +207,9 @@ describe('evaluation and award', () => {
     const ids = [];
     for (const org of bidders) ids.push(await bid(graph, tenderId, org, '500000.00'));
     // Evaluating before the deadline is refused.
-    expect((await refused(graph, EVALUATE, { input: { tenderId, scores: ids.map((bidId) => ({ bidId, qualified: true })) } }, await officer())).extensions).toMatchObject({ rule: 'AFTER_DEADLINE' });
+    expect((await refused(graph, EVALUATE, { input: { tenderId, expectedVersion: await versionOf(graph, 'tender', tenderId), scores: ids.map((bidId) => ({ bidId, qualified: true })) } }, await officer())).extensions).toMatchObject({ rule: 'AFTER_DEADLINE' });
     await closeTender(graph, tenderId);
-    const data = await ok(graph, EVALUATE, { input: { tenderId, scores: ids.map((bidId, i) => ({ bidId, qualified: i !== 0 })) } }, await officer());
+    const data = await ok(graph, EVALUATE, { input: { tenderId, expectedVersion: await versionOf(graph, 'tender', tenderId), scores: ids.map((bidId, i) => ({ bidId, qualified: i !== 0 })) } }, await officer());
     expect(data.evaluateTender.tender).toMatchObject({ status: 'UNSUCCESSFUL', award: null });
     const status = await ok(graph, `query ($id: ID!) { procurementProject(id: $id) { status } }`, { id: projectId });
     expect(status.procurementProject.status).toBe('PLANNED');
@@ -255,23 +256,23 @@ describe('contracts', () => {
     const contractId = created.createContract.contract.id;
     expect(created.createContract.contract.status).toBe('PENDING');
     await graph.database.query(`UPDATE procurement.tender SET award_notice_date = (now() AT TIME ZONE 'Asia/Shanghai')::date - 31 WHERE id = $1::uuid`, [tenderId]);
-    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, to: 'ACTIVE' } }, await officer())).extensions).toMatchObject({ rule: 'SIGN_WITHIN_30_DAYS' });
+    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, expectedVersion: await versionOf(graph, 'contract', contractId), to: 'ACTIVE' } }, await officer())).extensions).toMatchObject({ rule: 'SIGN_WITHIN_30_DAYS' });
     await graph.database.query(`UPDATE procurement.tender SET award_notice_date = (now() AT TIME ZONE 'Asia/Shanghai')::date - 30 WHERE id = $1::uuid`, [tenderId]);
-    const signed = await ok(graph, CHANGE_CONTRACT, { input: { contractId, to: 'ACTIVE' } }, await officer());
+    const signed = await ok(graph, CHANGE_CONTRACT, { input: { contractId, expectedVersion: await versionOf(graph, 'contract', contractId), to: 'ACTIVE' } }, await officer());
     expect(signed.changeContractStatus.contract.status).toBe('ACTIVE');
   });
 
   test('contract workflow, transition by transition: allowed and refused', async () => {
     const { contractId } = await activeContract(graph);
     const token = await officer();
-    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, to: 'PENDING' } }, token)).extensions?.code).toBe('INVALID_TRANSITION');
-    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, to: 'TERMINATED' } }, token)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
-    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, to: 'COMPLETED' } }, await officer('510104000000'))).extensions?.code).toBe('FORBIDDEN');
-    const done = await ok(graph, CHANGE_CONTRACT, { input: { contractId, to: 'COMPLETED' } }, token);
+    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, expectedVersion: await versionOf(graph, 'contract', contractId), to: 'PENDING' } }, token)).extensions?.code).toBe('INVALID_TRANSITION');
+    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, expectedVersion: await versionOf(graph, 'contract', contractId), to: 'TERMINATED' } }, token)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
+    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, expectedVersion: await versionOf(graph, 'contract', contractId), to: 'COMPLETED' } }, await officer('510104000000'))).extensions?.code).toBe('FORBIDDEN');
+    const done = await ok(graph, CHANGE_CONTRACT, { input: { contractId, expectedVersion: await versionOf(graph, 'contract', contractId), to: 'COMPLETED' } }, token);
     expect(done.changeContractStatus.contract.status).toBe('COMPLETED');
-    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, to: 'TERMINATED', reason: 'x' } }, token)).extensions?.code).toBe('INVALID_TRANSITION');
+    expect((await refused(graph, CHANGE_CONTRACT, { input: { contractId, expectedVersion: await versionOf(graph, 'contract', contractId), to: 'TERMINATED', reason: 'x' } }, token)).extensions?.code).toBe('INVALID_TRANSITION');
     const other = await activeContract(graph);
-    const ended = await ok(graph, CHANGE_CONTRACT, { input: { contractId: other.contractId, to: 'TERMINATED', reason: '服务机构严重违约' } }, token);
+    const ended = await ok(graph, CHANGE_CONTRACT, { input: { contractId: other.contractId, expectedVersion: await versionOf(graph, 'contract', other.contractId), to: 'TERMINATED', reason: '服务机构严重违约' } }, token);
     expect(ended.changeContractStatus.contract).toMatchObject({ status: 'TERMINATED', terminationReason: '服务机构严重违约' });
   });
 

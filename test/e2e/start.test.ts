@@ -110,7 +110,7 @@ test('boots from nothing with the demo city, mints a working token, and a second
     const minted = spawnSync('npm', ['run', '-s', 'token', '--', '--role', 'CITY_ADMIN', '--area', '510100000000'], { cwd: root, env: environment(), encoding: 'utf8' });
     expect(minted.status).toBe(0);
     const token = minted.stdout.trim();
-    const update = await ask(first.url, 'mutation { updateCommunity(input: { code: "510105001001", households: 2345 }) { community { households } } }', token);
+    const update = await ask(first.url, 'mutation { updateCommunity(input: { code: "510105001001", expectedVersion: 1, households: 2345 }) { community { households } } }', token);
     expect(update.errors).toBeUndefined();
     expect(update.data.updateCommunity.community.households).toBe(2345);
 

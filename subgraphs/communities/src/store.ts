@@ -221,13 +221,13 @@ export function createCommunitiesStore(database: Database, onQuery?: OnQuery) {
     },
 
     /**
-     * Applies changes to a community if it is still at `expectedVersion` (when given), bumping its
+     * Applies changes to a community if it is still at `expectedVersion`, bumping its
      * version and writing the audit event in the same transaction.
      */
     async updateCommunity(
       code: string,
       changes: CommunityChanges,
-      expectedVersion: number | undefined,
+      expectedVersion: number,
       reason: string | undefined,
       actor: Actor,
     ): Promise<CommunityModel> {
@@ -238,7 +238,7 @@ export function createCommunitiesStore(database: Database, onQuery?: OnQuery) {
         });
         if (!area?.community) throw notFound(`No community ${code} is registered.`);
         const current = area.community;
-        if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        if (expectedVersion !== current.version) {
           throw conflict(`Community ${code} was changed by someone else (now version ${current.version}); reload and retry.`, {
             field: 'input.expectedVersion',
             currentVersion: current.version,

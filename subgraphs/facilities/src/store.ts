@@ -544,7 +544,12 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
       });
     },
 
-    /** Usage over local dates [fromDay, toDay] of the facilities chosen: one statement. */
+    /**
+     * Usage over local dates [fromDay, toDay] of the facilities chosen: one statement. A slot of
+     * today's weekly hours counts as open when it began while the facility was LISTED by its
+     * status history (its events' `to` states, each holding until the next), so days before a
+     * suspension count whatever the status is today. Bookings count for every facility chosen.
+     */
     async usage(scope: { facilityId?: string; unitId?: string; within?: string }, fromDay: string, toDay: string): Promise<FacilityUsageModel> {
       const condition = scope.facilityId
         ? Prisma.sql`f.id = ${scope.facilityId}::uuid`
@@ -558,21 +563,36 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
         WITH bounds AS (
           SELECT (${from}::date::timestamp AT TIME ZONE ${tz}) AS t0, ((${to}::date + 1)::timestamp AT TIME ZONE ${tz}) AS t1
         ),
-        scope AS (SELECT f.* FROM facilities.facility f WHERE ${condition} AND f.status NOT IN ('SUBMITTED', 'RETURNED')),
-        candidates AS (SELECT * FROM scope WHERE status = 'LISTED'),
+        scope AS (SELECT f.id, f.slot_minutes FROM facilities.facility f WHERE ${condition}),
+        history AS (
+          SELECT e.entity_id AS id, e.to_status, e.at AS since,
+                 coalesce(lead(e.at) OVER (PARTITION BY e.entity_id ORDER BY e.at, e.id), 'infinity') AS until
+            FROM facilities.facility_event e JOIN scope f ON f.id = e.entity_id
+           WHERE e.entity_type = 'Facility' AND e.to_status IS NOT NULL
+        ),
+        listed AS (
+          SELECT h.id, h.since, h.until FROM history h, bounds WHERE h.to_status = 'LISTED' AND h.since < bounds.t1 AND h.until > bounds.t0
+        ),
         slots AS (
           SELECT f.id, f.slot_minutes
-            FROM candidates f
-            CROSS JOIN LATERAL (SELECT g::date AS day FROM generate_series(${from}::date, ${to}::date, interval '1 day') AS g) AS d
+            FROM listed l
+            JOIN scope f ON f.id = l.id
+            CROSS JOIN LATERAL (
+              SELECT g::date AS day
+                FROM generate_series(greatest(${from}::date, (l.since AT TIME ZONE ${tz})::date), least(${to}::date, (l.until AT TIME ZONE ${tz})::date), interval '1 day') AS g
+            ) AS d
             JOIN facilities.opening_hours oh ON oh.facility_id = f.id AND oh.weekday = extract(isodow FROM d.day)
             CROSS JOIN LATERAL generate_series(oh.start_minute::int, (oh.end_minute - f.slot_minutes)::int, f.slot_minutes::int) AS m(minute)
            WHERE NOT EXISTS (SELECT 1 FROM facilities.closure c WHERE c.facility_id = f.id AND d.day BETWEEN c.starts_on AND c.ends_on)
+             AND ((d.day + m.minute * interval '1 minute') AT TIME ZONE ${tz}) >= l.since
+             AND ((d.day + m.minute * interval '1 minute') AT TIME ZONE ${tz}) < l.until
         ),
         held AS (
           SELECT b.* FROM facilities.booking b JOIN scope f ON f.id = b.facility_id, bounds
            WHERE b.starts_at >= bounds.t0 AND b.starts_at < bounds.t1
         )
-        SELECT (SELECT count(*) FROM scope)::int AS facilities,
+        SELECT (SELECT count(*) FROM scope f
+                 WHERE EXISTS (SELECT 1 FROM listed l WHERE l.id = f.id) OR EXISTS (SELECT 1 FROM held h WHERE h.facility_id = f.id))::int AS facilities,
                (SELECT coalesce(sum(slot_minutes), 0) FROM slots)::int AS minutes_open,
                (SELECT coalesce(sum(extract(epoch FROM least(ends_at, bounds.t1) - starts_at)) / 60, 0) FROM held, bounds
                  WHERE status IN ('CONFIRMED', 'CHECKED_IN', 'NO_SHOW'))::int AS minutes_booked,
@@ -616,7 +636,7 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
       id: string,
       to: FacilityStatus,
       reason: string | null,
-      expectedVersion: number | undefined,
+      expectedVersion: number,
       check: (current: FacilityModel) => void,
       actor: Actor,
     ): Promise<{ facility: FacilityModel; cancelledBookings: number }> {
@@ -624,7 +644,7 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
         const row = await tx.facility.findUnique({ where: { id }, select: FACILITY_COLUMNS });
         if (!row) throw notFound(`No facility ${id}.`);
         const before = toFacility(row);
-        if (expectedVersion !== undefined && expectedVersion !== before.version) {
+        if (expectedVersion !== before.version) {
           throw conflict(`Facility ${id} was changed by someone else (now version ${before.version}); reload and retry.`, {
             field: 'input.expectedVersion',
             currentVersion: before.version,

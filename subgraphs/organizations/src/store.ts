@@ -235,14 +235,14 @@ export function createOrganizationsStore(database: Database, onQuery: OnQuery | 
   async function changeOrganization(
     tx: Transaction,
     id: string,
-    expectedVersion: number | undefined,
+    expectedVersion: number,
     check: TransitionCheck,
     data: Prisma.OrganizationUpdateManyMutationInput,
   ): Promise<{ before: OrganizationModel; after: OrganizationModel }> {
     const row = isOrganizationId(id) ? await tx.organization.findUnique({ where: { id }, select: ORGANIZATION_COLUMNS }) : null;
     if (!row) throw notFound(`No organisation ${id} is registered.`);
     const before = toOrganization(row);
-    if (expectedVersion !== undefined && expectedVersion !== before.version) {
+    if (expectedVersion !== before.version) {
       throw conflict(`Organisation ${id} was changed by someone else (now version ${before.version}); reload and retry.`, {
         field: 'input.expectedVersion',
         currentVersion: before.version,
@@ -434,7 +434,7 @@ export function createOrganizationsStore(database: Database, onQuery: OnQuery | 
     async updateProfile(
       id: string,
       changes: ProfileChanges,
-      expectedVersion: number | undefined,
+      expectedVersion: number,
       check: TransitionCheck,
       reason: string | undefined,
       actor: Actor,
@@ -475,7 +475,7 @@ export function createOrganizationsStore(database: Database, onQuery: OnQuery | 
       id: string,
       to: OrganizationStatus,
       reason: string,
-      expectedVersion: number | undefined,
+      expectedVersion: number,
       check: TransitionCheck,
       actor: Actor,
     ): Promise<{ organization: OrganizationModel; change: StatusChangeModel }> {
@@ -496,7 +496,7 @@ export function createOrganizationsStore(database: Database, onQuery: OnQuery | 
     async recordGrade(
       id: string,
       record: GradeRecord,
-      expectedVersion: number | undefined,
+      expectedVersion: number,
       check: TransitionCheck,
       actor: Actor,
     ): Promise<OrganizationModel> {

@@ -1,5 +1,5 @@
 import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
-import { jinjiangCivilAffairs, orgAdmin, register } from './support';
+import { jinjiangCivilAffairs, organizationVersion, orgAdmin, register } from './support';
 
 /**
  * The audit trail holds what changed, not only that something did: each event's before and after
@@ -53,15 +53,15 @@ test('status changes, grades and profile updates record the values they replaced
   const CHANGE = 'mutation ($input: ChangeOrganizationStatusInput!) { changeOrganizationStatus(input: $input) { organization { status } } }';
   const GRADE = 'mutation ($input: RecordEvaluationGradeInput!) { recordEvaluationGrade(input: $input) { organization { version } } }';
   const PROFILE = 'mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { version } } }';
-  const grade = { organizationId: organization.id, grade: 'GRADE_4A', awardedOn: '2024-03-01', validUntil: '2029-03-01' };
+  const grade = { organizationId: organization.id, expectedVersion: await organizationVersion(sub, organization.id), grade: 'GRADE_4A', awardedOn: '2024-03-01', validUntil: '2029-03-01' };
   expect((await sub.execute(GRADE, { input: grade }, jinjiangCivilAffairs)).errors).toBeUndefined();
   const profile = await sub.execute(
     PROFILE,
-    { input: { id: organization.id, staffCount: 12, serviceAreaCodes: ['510104001002'], reason: '年检更新' } },
+    { input: { id: organization.id, expectedVersion: await organizationVersion(sub, organization.id), staffCount: 12, serviceAreaCodes: ['510104001002'], reason: '年检更新' } },
     orgAdmin(organization.id),
   );
   expect(profile.errors).toBeUndefined();
-  expect((await sub.execute(CHANGE, { input: { id: organization.id, to: 'ABNORMAL', reason: '未按时报送年报' } }, jinjiangCivilAffairs)).errors).toBeUndefined();
+  expect((await sub.execute(CHANGE, { input: { id: organization.id, to: 'ABNORMAL', reason: '未按时报送年报', expectedVersion: await organizationVersion(sub, organization.id) } }, jinjiangCivilAffairs)).errors).toBeUndefined();
 
   const [, graded, updated, changed] = await auditTrail(organization.id);
   expect(graded).toMatchObject({

@@ -9,6 +9,7 @@ import {
   JINJIANG_COMMUNITY,
   JINJIANG_STREET,
   jinjiangCivilAffairs,
+  organizationVersion,
   orgAdmin,
   QINGYANG,
   qingyangCivilAffairs,
@@ -193,7 +194,7 @@ describe('queries', () => {
     ids = { district: district.id, street: street.id, community: community.id, elsewhere: elsewhere.id };
     await sub.execute(
       `mutation ($input: RecordEvaluationGradeInput!) { recordEvaluationGrade(input: $input) { organization { id } } }`,
-      { input: { organizationId: street.id, grade: 'GRADE_4A', awardedOn: '2024-01-01', validUntil: '2029-01-01' } },
+      { input: { organizationId: street.id, expectedVersion: await organizationVersion(sub, street.id), grade: 'GRADE_4A', awardedOn: '2024-01-01', validUntil: '2029-01-01' } },
       qingyangCivilAffairs,
     );
   });
@@ -307,7 +308,7 @@ describe('non-public fields and profile updates', () => {
   test('the organisation’s admin edits its own profile and not another’s', async () => {
     const { data, errors } = await sub.execute(
       UPDATE,
-      { input: { id: own.id, staffCount: 12, categories: ['VOLUNTEERING', 'VOLUNTEERING'], serviceAreaCodes: [JINJIANG_STREET, JINJIANG_COMMUNITY], contact: { phone: '+862880000099' }, incubation: null } },
+      { input: { id: own.id, expectedVersion: await organizationVersion(sub, own.id), staffCount: 12, categories: ['VOLUNTEERING', 'VOLUNTEERING'], serviceAreaCodes: [JINJIANG_STREET, JINJIANG_COMMUNITY], contact: { phone: '+862880000099' }, incubation: null } },
       orgAdmin(own.id),
     );
     expect(errors).toBeUndefined();
@@ -337,7 +338,7 @@ describe('non-public fields and profile updates', () => {
   test('the name and legal representative are changed by the authority, not the admin', async () => {
     const refused = firstError(await sub.execute(UPDATE, { input: { id: own.id, name: '新名字协会' } }, orgAdmin(own.id)));
     expect(refused.extensions?.code).toBe('FORBIDDEN');
-    const { data, errors } = await sub.execute(UPDATE, { input: { id: own.id, name: '锦江区牛市口街道阳光志愿服务协会', reason: '变更登记' } }, jinjiangCivilAffairs);
+    const { data, errors } = await sub.execute(UPDATE, { input: { id: own.id, expectedVersion: await organizationVersion(sub, own.id), name: '锦江区牛市口街道阳光志愿服务协会', reason: '变更登记' } }, jinjiangCivilAffairs);
     expect(errors).toBeUndefined();
     expect(data?.updateOrganizationProfile.organization.name).toBe('锦江区牛市口街道阳光志愿服务协会');
   });

@@ -73,6 +73,12 @@ export async function rowCounts(sub: TestSubgraph): Promise<RowCounts> {
   return row!;
 }
 
+/** An organisation's version as stored: the one a caller would have read before changing it. */
+export async function organizationVersion(sub: TestSubgraph, id: string): Promise<number> {
+  const [row] = await sub.database.query<{ version: number }>('SELECT version FROM organizations.organization WHERE id = $1::uuid', [id]);
+  return row!.version;
+}
+
 export function firstError(result: { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }) {
   expect(result.errors).toBeDefined();
   return result.errors![0]!;

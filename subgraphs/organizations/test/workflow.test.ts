@@ -7,6 +7,7 @@ import {
   freshCreditCode,
   JINJIANG,
   jinjiangCivilAffairs,
+  organizationVersion,
   orgAdmin,
   qingyangCivilAffairs,
   register,
@@ -32,7 +33,7 @@ type Status = (typeof STATUSES)[number];
 const ALLOWED = new Set(['ACTIVE>ABNORMAL', 'ABNORMAL>ACTIVE', 'ACTIVE>REVOKED', 'ABNORMAL>REVOKED', 'REVOKED>ACTIVE', 'ACTIVE>DEREGISTERED', 'ABNORMAL>DEREGISTERED', 'REVOKED>DEREGISTERED']);
 
 async function changeStatus(id: string, to: Status, reason = `理由：${to}`, caller: Viewer = jinjiangCivilAffairs, expectedVersion?: number) {
-  return sub.execute(CHANGE_STATUS, { input: { id, to, reason, expectedVersion } }, caller);
+  return sub.execute(CHANGE_STATUS, { input: { id, to, reason, expectedVersion: expectedVersion ?? (await organizationVersion(sub, id)) } }, caller);
 }
 
 async function history(id: string) {
@@ -107,7 +108,7 @@ describe('changeOrganizationStatus', () => {
     await changeStatus(organization.id, 'DEREGISTERED', '完成清算');
     const error = firstError(
       await sub.execute('mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { id } } }', {
-        input: { id: organization.id, staffCount: 1 },
+        input: { id: organization.id, staffCount: 1, expectedVersion: await organizationVersion(sub, organization.id) },
       }, jinjiangCivilAffairs),
     );
     expect(error.extensions?.code).toBe('CONFLICT');
@@ -126,7 +127,7 @@ describe('recordEvaluationGrade', () => {
   test('the registering authority records a grade with its validity', async () => {
     const { data, errors } = await sub.execute(
       RECORD,
-      { input: { organizationId: agency.id, grade: 'GRADE_4A', awardedOn: '2024-03-01', validUntil: '2029-03-01' } },
+      { input: { organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id), grade: 'GRADE_4A', awardedOn: '2024-03-01', validUntil: '2029-03-01' } },
       jinjiangCivilAffairs,
     );
     expect(errors).toBeUndefined();
@@ -136,7 +137,7 @@ describe('recordEvaluationGrade', () => {
     });
     const expired = await sub.execute(
       RECORD,
-      { input: { organizationId: agency.id, grade: 'GRADE_3A', awardedOn: '2019-01-01', validUntil: '2024-01-01' } },
+      { input: { organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id), grade: 'GRADE_3A', awardedOn: '2019-01-01', validUntil: '2024-01-01' } },
       jinjiangCivilAffairs,
     );
     expect(expired.data?.recordEvaluationGrade.organization.evaluation).toMatchObject({ grade: 'GRADE_3A', current: false });
@@ -157,15 +158,15 @@ describe('recordEvaluationGrade', () => {
   test('only social organisations are graded, only while active, only by the authority', async () => {
     const developer = await register(sub, { name: '成都锦城置业有限公司', kind: 'ENTERPRISE', creditCode: freshCreditCode('91'), categories: [] });
     const input = { grade: 'GRADE_3A', awardedOn: '2024-01-01', validUntil: '2028-01-01' };
-    const notSocial = firstError(await sub.execute(RECORD, { input: { ...input, organizationId: developer.id } }, jinjiangCivilAffairs));
+    const notSocial = firstError(await sub.execute(RECORD, { input: { ...input, organizationId: developer.id, expectedVersion: await organizationVersion(sub, developer.id) } }, jinjiangCivilAffairs));
     expect(notSocial.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.organizationId' });
-    expect(firstError(await sub.execute(RECORD, { input: { ...input, organizationId: agency.id } }, orgAdmin(agency.id))).extensions?.code).toBe('FORBIDDEN');
-    expect(firstError(await sub.execute(RECORD, { input: { ...input, organizationId: agency.id } }, viewer({ roles: ['EVALUATOR'], area: JINJIANG }))).extensions?.code).toBe(
+    expect(firstError(await sub.execute(RECORD, { input: { ...input, organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id) } }, orgAdmin(agency.id))).extensions?.code).toBe('FORBIDDEN');
+    expect(firstError(await sub.execute(RECORD, { input: { ...input, organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id) } }, viewer({ roles: ['EVALUATOR'], area: JINJIANG }))).extensions?.code).toBe(
       'FORBIDDEN',
     );
     const revoked = await register(sub, { name: '锦江区被撤销服务中心' });
     await changeStatus(revoked.id, 'REVOKED', '撤销登记');
-    expect(firstError(await sub.execute(RECORD, { input: { ...input, organizationId: revoked.id } }, jinjiangCivilAffairs)).extensions?.code).toBe('CONFLICT');
+    expect(firstError(await sub.execute(RECORD, { input: { ...input, organizationId: revoked.id, expectedVersion: await organizationVersion(sub, revoked.id) } }, jinjiangCivilAffairs)).extensions?.code).toBe('CONFLICT');
   });
 });
 

@@ -642,14 +642,14 @@ export function createProcurementStore(database: Database, onQuery: OnQuery | un
      */
     async evaluateTender(
       tenderId: string,
-      expectedVersion: number | undefined,
+      expectedVersion: number,
       scores: Map<string, { qualified: boolean; score: number | undefined }>,
       actor: Actor,
       decide: (tender: TenderModel, bids: BidModel[]) => { winner: BidModel; noticeDate: string; objectionDeadline: string } | null,
     ): Promise<TenderModel> {
       return prisma.$transaction(async (tx) => {
         const tender = await lockedTender(tx, tenderId);
-        if (expectedVersion !== undefined && expectedVersion !== tender.version) {
+        if (expectedVersion !== tender.version) {
           throw conflict(`Tender ${tenderId} changed meanwhile (now version ${tender.version}).`, { field: 'input.expectedVersion' });
         }
         const live = (await tx.bid.findMany({ where: { tenderId, withdrawnAt: null }, orderBy: { id: 'asc' } })).map(toBid);
@@ -752,7 +752,7 @@ export function createProcurementStore(database: Database, onQuery: OnQuery | un
     async changeContractStatus(
       contractId: string,
       to: ContractStatus,
-      expectedVersion: number | undefined,
+      expectedVersion: number,
       reason: string | undefined,
       today: string,
       actor: Actor,
@@ -760,7 +760,7 @@ export function createProcurementStore(database: Database, onQuery: OnQuery | un
     ): Promise<ContractModel> {
       return prisma.$transaction(async (tx) => {
         const contract = await lockedContract(tx, contractId);
-        if (expectedVersion !== undefined && expectedVersion !== contract.version) {
+        if (expectedVersion !== contract.version) {
           throw conflict(`Contract ${contractId} changed meanwhile (now version ${contract.version}).`, { field: 'input.expectedVersion' });
         }
         const tender = toTender(await tx.tender.findUniqueOrThrow({ where: { id: contract.tenderId }, select: TENDER_SELECT }));

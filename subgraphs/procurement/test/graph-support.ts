@@ -45,6 +45,12 @@ export const CREATE_CONTRACT = `mutation ($input: CreateContractInput!) { create
 export const CHANGE_CONTRACT = `mutation ($input: ChangeContractStatusInput!) { changeContractStatus(input: $input) { contract { id status signedOn terminationReason } } }`;
 export const RECORD_PAYMENT = `mutation ($input: RecordPaymentInput!) { recordPayment(input: $input) { payment { amount { amount } } contract { paid { amount } } } }`;
 
+/** A tender's or contract's version as stored: the one a caller would have read. */
+export async function versionOf(graph: TestGraph, table: 'tender' | 'contract', id: string): Promise<number> {
+  const [row] = await graph.database.query<{ version: number }>(`SELECT version FROM procurement.${table} WHERE id = $1::uuid`, [id]);
+  return row!.version;
+}
+
 const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
 
 /** A budget line of the Wuhou bureau with room for `amount`. */
@@ -116,7 +122,7 @@ export async function awarded(graph: TestGraph, prices = ['700000.00', '650000.0
   const bidIds: string[] = [];
   for (const [i, org] of bidders.entries()) bidIds.push(await bid(graph, tenderId, org, prices[i]!));
   await closeTender(graph, tenderId);
-  const data = await ok(graph, EVALUATE, { input: { tenderId, scores: bidIds.map((bidId) => ({ bidId, qualified: true })) } }, await officer());
+  const data = await ok(graph, EVALUATE, { input: { tenderId, expectedVersion: await versionOf(graph, 'tender', tenderId), scores: bidIds.map((bidId) => ({ bidId, qualified: true })) } }, await officer());
   return { projectId, tenderId, bidders, bidIds, award: data.evaluateTender.tender.award };
 }
 
@@ -129,6 +135,6 @@ export async function activeContract(graph: TestGraph, value = '600000.00') {
     await officer(),
   );
   const contractId = created.createContract.contract.id as string;
-  await ok(graph, CHANGE_CONTRACT, { input: { contractId, to: 'ACTIVE' } }, await officer());
+  await ok(graph, CHANGE_CONTRACT, { input: { contractId, to: 'ACTIVE', expectedVersion: await versionOf(graph, 'contract', contractId) } }, await officer());
   return { ...state, contractId, milestoneIds: created.createContract.contract.milestones.map((m: { id: string }) => m.id) as string[] };
 }

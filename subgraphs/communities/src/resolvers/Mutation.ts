@@ -1,6 +1,7 @@
 import { requireJurisdiction, type Role } from '../../../../lib/auth';
 import type { MutationResolvers } from '../generated/graphql';
 import { validateCommunityChanges, validateNewArea } from '../rules';
+import { requireVersion } from '../../../../lib/versions';
 
 const REGISTRARS: Role[] = ['CITY_ADMIN', 'DISTRICT_CIVIL_AFFAIRS'];
 const COMMUNITY_EDITORS: Role[] = ['CITY_ADMIN', 'DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER', 'COMMUNITY_WORKER'];
@@ -21,7 +22,7 @@ export const Mutation: MutationResolvers = {
     const community = await store.updateCommunity(
       input.code,
       changes,
-      input.expectedVersion ?? undefined,
+      requireVersion(input.expectedVersion),
       input.reason?.trim() || undefined,
       { id: actor.id, requestId },
     );

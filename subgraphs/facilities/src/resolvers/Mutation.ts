@@ -9,6 +9,7 @@ import type { BookingModel, FacilityModel } from '../models';
 import { bookingRule, cancellableUntil, closureOf, optionalText, uuid, validateBooking, validateFacilityChanges, validateNewFacility } from '../rules';
 import type { Actor } from '../store';
 import { bookingWorkflow, BOOKERS, facilityWorkflow, REVIEWERS, UNIT } from '../workflows';
+import { requireVersion } from '../../../../lib/versions';
 
 const MAX_REASON = 500;
 
@@ -65,7 +66,7 @@ export const Mutation: MutationResolvers = {
       current.id,
       input.to,
       reason,
-      input.expectedVersion ?? undefined,
+      requireVersion(input.expectedVersion),
       (row) => {
         const step = facilityWorkflow.check(viewer, row.status, input.to, { reason });
         if (step.roles === REVIEWERS) requireJurisdiction(viewer, REVIEWERS, row.communityCode, 'Reviewing a facility');

@@ -7,6 +7,7 @@ import type { MutationResolvers } from '../generated/graphql';
 import type { DevelopmentModel, PremisesModel } from '../models';
 import { addDays, area, buybackAmount, defectsOf, integerIn, longText, optionalText, text, validId, year, yuan } from '../rules';
 import { buyback, handover, SIGNERS } from '../workflow';
+import { requireVersion } from '../../../../lib/versions';
 
 async function existingPremises(id: string, { loaders }: Context): Promise<{ premises: PremisesModel; development: DevelopmentModel }> {
   validId(id, 'input.premisesId');
@@ -22,9 +23,7 @@ function refreshed(context: Context, premises: PremisesModel): { premises: Premi
   return { premises };
 }
 
-function version(value: number): number {
-  return integerIn(value, 'input.expectedVersion', 1, 2_147_483_647);
-}
+const version = requireVersion;
 
 /** A day no later than today (a transfer or payment is recorded after it happened). */
 function pastDay(day: string, today: string, field: string): string {

@@ -14,6 +14,7 @@ import {
   checkReportYear,
 } from '../rules';
 import { organizationStatus } from '../status';
+import { requireVersion } from '../../../../lib/versions';
 
 async function existing(id: string, { loaders }: Context, field: string): Promise<OrganizationModel> {
   const organization = await loaders.organization.load(id);
@@ -56,7 +57,7 @@ export const Mutation: MutationResolvers = {
     const organization = await store.updateProfile(
       current.id,
       changes,
-      input.expectedVersion ?? undefined,
+      requireVersion(input.expectedVersion),
       notDeregistered,
       input.reason?.trim() || undefined,
       { id: viewer.id, roles: viewer.roles, org: viewer.org, requestId },
@@ -74,7 +75,7 @@ export const Mutation: MutationResolvers = {
       current.id,
       input.to,
       reason,
-      input.expectedVersion ?? undefined,
+      requireVersion(input.expectedVersion),
       (row) => void organizationStatus.check(viewer, row.status, input.to, { reason }),
       { id: actor.id, roles: actor.roles, org: actor.org, requestId },
     );
@@ -90,7 +91,7 @@ export const Mutation: MutationResolvers = {
     const organization = await store.recordGrade(
       current.id,
       record,
-      input.expectedVersion ?? undefined,
+      requireVersion(input.expectedVersion),
       (row) => {
         if (row.status !== 'ACTIVE') throw conflict(`Organisation ${row.id} is ${row.status}; only active organisations are graded.`);
       },

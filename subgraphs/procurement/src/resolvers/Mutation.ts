@@ -29,6 +29,7 @@ import {
 } from '../rules';
 import type { Actor } from '../store';
 import { contractWorkflow, tenderWorkflow } from '../workflows';
+import { requireVersion } from '../../../../lib/versions';
 
 const GRADES = { GRADE_1A: 1, GRADE_2A: 2, GRADE_3A: 3, GRADE_4A: 4, GRADE_5A: 5 } as const;
 const DAY_MS = 86_400_000;
@@ -239,7 +240,7 @@ export const Mutation: MutationResolvers = {
     });
     const { holidays } = context.loaders.settings;
     const noticeDate = today(context);
-    const updated = await context.store.evaluateTender(tender.id, input.expectedVersion ?? undefined, scores, actor(context), (fresh, bids) => {
+    const updated = await context.store.evaluateTender(tender.id, requireVersion(input.expectedVersion), scores, actor(context), (fresh, bids) => {
       if (new Date() < fresh.closesAt) throw ruleBroken('AFTER_DEADLINE', `Tender ${fresh.id} is evaluated after it closes at ${fresh.closesAt.toISOString()}.`);
       const qualified = bids.filter((bid) => bid.qualified);
       const to = qualified.length === 0 || (fresh.method === 'OPEN' && qualified.length < MIN_QUALIFIED_BIDS) ? 'UNSUCCESSFUL' : 'AWARDED';
@@ -306,7 +307,7 @@ export const Mutation: MutationResolvers = {
     requirePurchaser(context.viewer, current.areaCode, 'Changing a contract');
     const reason = optionalText(input.reason, 'input.reason');
     const day = today(context);
-    const contract = await context.store.changeContractStatus(contractId, input.to, input.expectedVersion ?? undefined, reason, day, actor(context), (fresh, tender) => {
+    const contract = await context.store.changeContractStatus(contractId, input.to, requireVersion(input.expectedVersion), reason, day, actor(context), (fresh, tender) => {
       contractWorkflow.check(context.viewer, fresh.status, input.to, { reason });
       if (input.to === 'ACTIVE' && day > addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)) {
         throw ruleBroken('SIGN_WITHIN_30_DAYS', `The contract had to be signed by ${addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)}, 30 days after the award notice.`);
