@@ -9,6 +9,7 @@ import {
   openTender,
   orgAdmin,
   project,
+  versionOf,
 } from '../../subgraphs/procurement/test/graph-support';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
@@ -52,7 +53,7 @@ async function flagsOf(projectId: string, token?: string) {
 }
 
 async function evaluate(tenderId: string, scores: { bidId: string; qualified: boolean }[]) {
-  return ok(graph, EVALUATE, { input: { tenderId, scores } }, await officer());
+  return ok(graph, EVALUATE, { input: { tenderId, expectedVersion: await versionOf(graph, 'tender', tenderId), scores } }, await officer());
 }
 
 /** An open tender with these prices, all qualified, awarded to the lowest. */
