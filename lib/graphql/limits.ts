@@ -78,10 +78,12 @@ function costPlugin<C extends BaseContext>(limits: QueryLimits, prices: FieldPri
                 maxFields: limits.maxFields,
               });
             }
-            // A variable the executor would refuse: refuse it here the same way, before planning.
+            // A variable the executor would refuse: refuse it here the same way, before planning,
+            // keeping what the scalar added (a credit code's expected check character).
             const message = (error as Error).message;
+            const own = error instanceof GraphQLError ? error.extensions : {};
             throw new GraphQLError(message, {
-              extensions: { code: 'BAD_USER_INPUT', field: fieldOfVariableError(document, message), http: { status: 400 } },
+              extensions: { ...own, code: 'BAD_USER_INPUT', field: fieldOfVariableError(document, message), http: { status: 400 } },
             });
           }
           if (cost > limits.maxCost) {

@@ -327,6 +327,67 @@ describe('sales-permit clearance', () => {
     expect(log.clearanceQueries.edges[1].node.reasons).toHaveLength(2);
   });
 
+  test('a rejected premises shows the failed items of its latest rejecting inspection and that inspection, in the answer itself', async () => {
+    const REASONS = `query ($d: ID!) { salesPermitClearance(developmentId: $d) { status reasons { state missingStep message defects areaShortBy
+      inspection { id round outcome decidedAt measuredArea areaShortBy defects signatures { role area } } } } }`;
+    const INSPECTIONS = `query ($p: ID!) { premises(id: $p) { inspections { id round decidedAt } } }`;
+    const dev = await development();
+    const requested = await advance(await plan(dev, '400.00'), 'INSPECTION_REQUESTED');
+    const inspect = async (version: number, items: Partial<typeof PASS>) => {
+      const first = (await ok(INSPECT, { i: { premisesId: requested.id, expectedVersion: version, role: 'STREET_OFFICER', ...PASS, ...items } }, t.street)).inspectPremises.premises;
+      return (await ok(COUNTERSIGN, { i: { premisesId: requested.id, expectedVersion: first.version, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district)).countersignInspection.premises;
+    };
+
+    const basement = await inspect(requested.version, { aboveGround: false });
+    const [round1] = (await ok(INSPECTIONS, { p: requested.id })).premises.inspections;
+    const first = (await ok(REASONS, { d: dev }, t.authority)).salesPermitClearance;
+    expect(first.status).toBe('BLOCKED');
+    expect(first.reasons).toEqual([
+      {
+        state: 'REJECTED',
+        missingStep: 'RECTIFIED',
+        message: expect.stringContaining('BASEMENT'),
+        defects: ['BASEMENT'],
+        areaShortBy: null,
+        inspection: {
+          id: round1.id,
+          round: 1,
+          outcome: 'REJECTED',
+          decidedAt: round1.decidedAt,
+          measuredArea: '400.00',
+          areaShortBy: null,
+          defects: ['BASEMENT'],
+          signatures: [{ role: 'STREET_OFFICER', area: JINYANG }, { role: 'DISTRICT_CIVIL_AFFAIRS', area: WUHOU }],
+        },
+      },
+    ]);
+
+    const rectified = (await ok(RECTIFY, { i: { premisesId: requested.id, expectedVersion: basement.version, description: '改至地上一层' } }, t.developer)).rectifyPremises.premises;
+    await inspect(rectified.version, { noPartitions: false, ownEntrance: false, measuredArea: '372.50' });
+    const round2 = (await ok(INSPECTIONS, { p: requested.id })).premises.inspections[1];
+    const second = (await ok(REASONS, { d: dev }, t.authority)).salesPermitClearance;
+    expect(second.reasons).toHaveLength(1);
+    expect(second.reasons[0]).toMatchObject({
+      state: 'REJECTED',
+      defects: ['AREA_SHORT', 'PARTITIONED', 'NO_OWN_ENTRANCE'],
+      areaShortBy: '27.50',
+      inspection: { id: round2.id, round: 2, decidedAt: round2.decidedAt, defects: ['AREA_SHORT', 'PARTITIONED', 'NO_OWN_ENTRANCE'] },
+    });
+    expect(second.reasons[0].message).toMatch(
+      /^Premises \S+ 1F 101 is REJECTED: inspection round 2 found AREA_SHORT \(27\.50 m² short of the planned 400\.00\), PARTITIONED, NO_OWN_ENTRANCE; it still needs RECTIFIED before acceptance\.$/,
+    );
+    // The log keeps what the authority was told.
+    const log = await ok(`query ($d: ID!) { clearanceQueries(developmentId: $d, first: 1) { edges { node { reasons } } } }`, { d: dev }, t.authority);
+    expect(log.clearanceQueries.edges[0].node.reasons).toEqual([second.reasons[0].message]);
+
+    // Reported put right but not inspected again: still the items of round 2 until an inspection passes.
+    const rejected = (await ok(`query ($p: ID!) { premises(id: $p) { version } }`, { p: requested.id })).premises;
+    await ok(RECTIFY, { i: { premisesId: requested.id, expectedVersion: rejected.version, description: '拆除隔断，增设独立出入口' } }, t.developer);
+    const third = (await ok(REASONS, { d: dev }, t.authority)).salesPermitClearance;
+    expect(third.reasons[0]).toMatchObject({ state: 'RECTIFIED', missingStep: 'ACCEPTED', defects: ['AREA_SHORT', 'PARTITIONED', 'NO_OWN_ENTRANCE'], inspection: { id: round2.id } });
+    expect(third.reasons[0].message).toMatch(/is RECTIFIED: the developer reports put right what inspection round 2 found/);
+  });
+
   test('not for residents, other districts or another developer', async () => {
     const dev = await development();
     await refused(CLEARANCE, { d: dev }, t.resident, 'FORBIDDEN');

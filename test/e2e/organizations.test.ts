@@ -164,6 +164,38 @@ describe('credit codes through the gateway', () => {
     const again = await graph.request(REGISTER, { variables: { input: input({ creditCode: right }) }, token });
     expect(again.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.creditCode' });
   });
+
+  // A mistyped code must not read as "a valid code nobody registered" (null).
+  const LOOKUP = 'query ($c: CreditCode!) { organizationByCreditCode(code: $c) { id } }';
+  test.each([
+    ['a wrong check character', '53440300MJL0167883', checkCharacter('53440300MJL016788'), /wrong check character: expected/],
+    ['a missing check character', '53440300MJL016788', checkCharacter('53440300MJL016788'), /expected 18 characters, got 17/],
+    ['one character too many', '53100000500019795A0', 'A', /expected 18 characters, got 19/],
+    ['a check character outside the set', '53100000500019795I', 'A', /"I" is not one of/],
+  ])('looking up %s is BAD_USER_INPUT on code, naming the expected check character', async (_, code, expected, message) => {
+    for (const [query, variables] of [
+      [LOOKUP, { c: code }],
+      [`{ organizationByCreditCode(code: "${code}") { id } }`, {}],
+    ] as const) {
+      const { body } = await graph.request(query, { variables });
+      expect(body.data?.organizationByCreditCode ?? null).toBeNull();
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code', expectedCheckCharacter: expected });
+      expect(body.errors?.[0]?.message).toMatch(message);
+      expect(body.errors?.[0]?.message).toMatch(new RegExp(`(expected|the check character) ${expected}\\b`));
+    }
+  });
+
+  test('looking up a code with a character outside the set in its body is BAD_USER_INPUT naming the character', async () => {
+    const { body } = await graph.request(LOOKUP, { variables: { c: '5310000050001979OA' } });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
+    expect(body.errors?.[0]?.extensions?.expectedCheckCharacter).toBeUndefined();
+    expect(body.errors?.[0]?.message).toMatch(/"O" is not one of 0123456789ABCDEFGHJKLMNPQRTUWXY/);
+  });
+
+  test('a valid code nobody registered answers null, without an error', async () => {
+    const { body } = await graph.request(LOOKUP, { variables: { c: withCheckCharacter('52510104MJ7777771') } });
+    expect(body).toEqual({ data: { organizationByCreditCode: null } });
+  });
 });
 
 describe('access', () => {

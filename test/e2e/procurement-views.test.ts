@@ -111,18 +111,33 @@ test('overdueMilestones and procurementStatistics match the demo rows', async ()
   }
 });
 
-test('tendersAtRisk: thin supply from the registry, or few bids near the deadline', async () => {
+test('tendersAtRisk: thin supply of organisations that could bid, or few bids near the deadline', async () => {
   const organizations = demoOrganizations();
   const overlapping = (area: string) => (code: string) => significantPrefix(area).startsWith(significantPrefix(code)) || code.startsWith(significantPrefix(area));
-  const supply = (category: string, area: string) =>
-    organizations.filter((o) => o.status === 'ACTIVE' && o.categories.includes(category) && o.serviceAreaCodes.some(overlapping(area))).length;
+  // Who submitBid would accept, written out here from the rules: of the organisations serving the
+  // area and the invited, the active ones of an eligible kind (never an agency or the purchaser),
+  // with the minimum grade still valid today, registered for the category, invited if need be.
+  const supply = (tender: unknown[], project: (typeof rows.demo)[number]) => {
+    const [, , method, , , kinds, minGrade, invited] = tender as [string, string, string, null, string, string[], number | null, string[]];
+    return organizations.filter(
+      (o) =>
+        (o.serviceAreaCodes.some(overlapping(project.areaCode)) || invited.includes(o.id)) &&
+        o.status === 'ACTIVE' &&
+        o.kind !== 'GOVERNMENT_AGENCY' &&
+        o.id !== project.purchaser.id &&
+        kinds.includes(o.kind) &&
+        (minGrade === null || ((o.grade ?? 0) >= minGrade && o.gradeValidUntil! >= today)) &&
+        o.categories.includes(project.category) &&
+        (method === 'OPEN' || invited.includes(o.id)),
+    ).length;
+  };
   const horizon = Date.now() + 5 * 86_400_000;
   const expected = rows.tenders
     .filter((t) => t[11] === 'ACTIVE' && Date.parse(t[10] as string) > 0)
     .map((t) => {
       const project = rows.demo.find((p) => p.id === t[1])!;
       const bids = rows.bids.filter((b) => b[1] === t[0]).length;
-      const eligibleSupply = supply(project.category, project.areaCode);
+      const eligibleSupply = supply(t, project);
       const reasons = [...(eligibleSupply < 3 ? ['THIN_SUPPLY'] : []), ...(bids < 3 && Date.parse(t[10] as string) <= horizon ? ['FEW_BIDS'] : [])];
       return { id: t[0] as string, area: project.areaCode, eligibleSupply, bidCount: bids, reasons };
     })

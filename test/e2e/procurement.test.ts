@@ -150,6 +150,59 @@ describe('tenders', () => {
   });
 });
 
+describe('tenders at risk count who can actually bid', () => {
+  const named = (name: string) => demo.find((o) => o.name === name)!;
+  // The demo registry's elderly-care organisations serving Wuhou (prisma/seed/organizations.ts).
+  const fuhe = named('武侯区府河社区居家养老服务站'); // SOCIAL_SERVICE_AGENCY, 3A valid to 2029
+  const rainbow = named('武侯区彩虹慈善基金会'); // FOUNDATION, 3A valid to 2030
+  const abnormal = named('成都市武侯区知行慈善基金会'); // FOUNDATION, 3A, ABNORMAL
+  const expired = named('武侯区书香社区养老服务中心'); // SOCIAL_SERVICE_AGENCY, 2A expired 2026-08-13
+  const association = named('成都市武侯区彩虹健康促进会'); // SOCIAL_ASSOCIATION, ungraded
+  const bureauOfWuhou = bureau(WUHOU); // the purchaser: a government agency
+  const otherCategory = demo.find(
+    (o) => o.status === 'ACTIVE' && o.kind === 'SOCIAL_SERVICE_AGENCY' && !o.categories.includes('ELDERLY_CARE') && (o.grade ?? 0) >= 3 && o.gradeValidUntil! > new Date().toISOString().slice(0, 10),
+  )!;
+  const risk = async (tenderId: string) => {
+    const data = await ok(graph, `query ($w: AreaCode!) { tendersAtRisk(within: $w, first: 100) { edges { node { tender { id } eligibleSupply bidCount reasons } } } }`, { w: WUHOU }, await officer());
+    return data.tendersAtRisk.edges.map((e: any) => e.node).find((node: any) => node.tender.id === tenderId);
+  };
+  const attempt = async (tenderId: string, org: { id: string }) => {
+    const { body } = await graph.request(SUBMIT_BID, { variables: { input: { tenderId, price: '600000.00', proposal: '方案' } }, token: await orgAdmin(org) });
+    return body.errors?.[0]?.extensions?.rule ?? 'ACCEPTED';
+  };
+
+  test('a 3A-only elderly-care tender with two possible bidders shows a supply of 2 and is flagged; exactly those two may bid', async () => {
+    const tenderId = await openTender(graph, await project(graph), { eligibleKinds: ['SOCIAL_SERVICE_AGENCY', 'FOUNDATION'], minGrade: 'GRADE_3A' });
+    expect(await risk(tenderId)).toEqual({ tender: { id: tenderId }, eligibleSupply: 2, bidCount: 0, reasons: ['THIN_SUPPLY', 'FEW_BIDS'] });
+    // Every organisation the registry lists for elderly care in Wuhou, and the purchaser: only the two counted get their bid in.
+    const serving = demo.filter((o) => o.categories.includes('ELDERLY_CARE') && o.serviceAreaCodes.some((code) => code.startsWith('510107')));
+    const accepted: string[] = [];
+    for (const org of [...serving, bureauOfWuhou]) if ((await attempt(tenderId, org)) === 'ACCEPTED') accepted.push(org.id);
+    expect(accepted.sort()).toEqual([fuhe.id, rainbow.id].sort());
+  });
+
+  test('an organisation excluded by each condition is not counted, and submitBid refuses it by that rule', async () => {
+    const invited = [fuhe, abnormal, expired, association, otherCategory, bureauOfWuhou];
+    const tenderId = await openTender(graph, await project(graph), {
+      method: 'INVITED',
+      invitedSupplierIds: invited.map((o) => o.id),
+      eligibleKinds: ['SOCIAL_SERVICE_AGENCY', 'FOUNDATION'],
+      minGrade: 'GRADE_3A',
+      closesAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+    });
+    // Only 府河 counts: the rainbow foundation would qualify but is not invited.
+    expect(await risk(tenderId)).toMatchObject({ eligibleSupply: 1, reasons: ['THIN_SUPPLY', 'FEW_BIDS'] });
+    expect(await attempt(tenderId, rainbow)).toBe('BIDDER_INVITED');
+    expect(await attempt(tenderId, abnormal)).toBe('BIDDER_ACTIVE');
+    expect(await attempt(tenderId, expired)).toBe('BIDDER_MIN_GRADE');
+    expect(await attempt(tenderId, association)).toBe('BIDDER_KIND_ELIGIBLE');
+    expect(await attempt(tenderId, otherCategory)).toBe('BIDDER_SERVES_CATEGORY');
+    expect(await attempt(tenderId, bureauOfWuhou)).toBe('BIDDER_NOT_AGENCY');
+    expect(await attempt(tenderId, fuhe)).toBe('ACCEPTED');
+    expect(await risk(tenderId)).toMatchObject({ eligibleSupply: 1, bidCount: 1 });
+  });
+});
+
 describe('tender workflow', () => {
   test('an active tender is cancelled with a reason; an awarded one cannot be; the project returns to planning', async () => {
     const CANCEL = `mutation ($input: CancelTenderInput!) { cancelTender(input: $input) { tender { status project { status } } } }`;

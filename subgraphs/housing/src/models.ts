@@ -67,6 +67,8 @@ export interface InspectionModel extends InspectionItems {
   id: string;
   premisesId: string;
   communityCode: string;
+  /** The premises' planned area, which the measured area is held against. */
+  plannedArea: string;
   round: number;
   defects: Defect[];
   notes: string | null;
@@ -141,6 +143,10 @@ export interface ClearanceReasonModel {
   state: PremisesState | null;
   missingStep: PremisesState;
   message: string;
+  /** The latest inspection that rejected the premises, while it has not passed one since. */
+  inspection: InspectionModel | null;
+  defects: Defect[];
+  areaShortBy: string | null;
 }
 
 export interface SalesPermitClearanceModel {

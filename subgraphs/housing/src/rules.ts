@@ -72,6 +72,12 @@ export function isAreaShort(plannedArea: string, measuredArea: string, tolerance
   return toFen(measuredArea) * 10_000n < toFen(plannedArea) * BigInt(10_000 - toleranceBasisPoints);
 }
 
+/** How many m² (two decimals) the measured area falls short of the plan; null when it does not. */
+export function areaShortBy(plannedArea: string, measuredArea: string): string | null {
+  const short = toFen(plannedArea) - toFen(measuredArea);
+  return short > 0n ? fromFen(short) : null;
+}
+
 /** The defects an inspection's items show; any one rejects the premises. */
 export function defectsOf(items: InspectionItems, plannedArea: string, config: HousingConfig): Defect[] {
   const defects: Defect[] = [];

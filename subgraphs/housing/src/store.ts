@@ -356,15 +356,15 @@ export function createHousingStore(
     },
 
     async inspections(premisesIds: readonly string[]): Promise<InspectionModel[]> {
-      const rows = await prisma.$queryRaw<(Omit<InspectionModel, 'measuredArea'> & { measuredArea: Prisma.Decimal })[]>`
-        SELECT i.id::text AS id, i.premises_id::text AS "premisesId", p.community_code AS "communityCode", i.round::int AS round,
+      const rows = await prisma.$queryRaw<(Omit<InspectionModel, 'measuredArea' | 'plannedArea'> & { measuredArea: Prisma.Decimal; plannedArea: Prisma.Decimal })[]>`
+        SELECT i.id::text AS id, i.premises_id::text AS "premisesId", p.community_code AS "communityCode", p.planned_area AS "plannedArea", i.round::int AS round,
                i.measured_area AS "measuredArea", i.location_as_planned AS "locationAsPlanned", i.above_ground AS "aboveGround",
                i.regular_shape AS "regularShape", i.no_partitions AS "noPartitions", i.own_entrance AS "ownEntrance",
                i.utilities, i.defects, i.notes, i.outcome::text AS outcome, i.recorded_at AS "recordedAt", i.decided_at AS "decidedAt"
           FROM housing.inspection i JOIN housing.premises p ON p.id = i.premises_id
          WHERE i.premises_id = ANY(${premisesIds.filter(isUuid)}::uuid[])
          ORDER BY i.premises_id, i.round`;
-      return rows.map((row) => ({ ...row, measuredArea: new Prisma.Decimal(row.measuredArea).toFixed(2) }));
+      return rows.map((row) => ({ ...row, measuredArea: new Prisma.Decimal(row.measuredArea).toFixed(2), plannedArea: new Prisma.Decimal(row.plannedArea).toFixed(2) }));
     },
 
     async inspectionSignatures(inspectionIds: readonly string[]): Promise<InspectionSignatureModel[]> {
@@ -623,7 +623,7 @@ export function createHousingStore(
         const before = await readPremises(tx, id, expectedVersion);
         const row = await tx.inspection.findFirst({ where: { premisesId: id, outcome: null } });
         const pending: InspectionModel | null = row
-          ? { ...row, measuredArea: decimal(row.measuredArea), defects: row.defects as Defect[], communityCode: before.communityCode }
+          ? { ...row, measuredArea: decimal(row.measuredArea), defects: row.defects as Defect[], communityCode: before.communityCode, plannedArea: before.plannedArea }
           : null;
         const signed = pending ? (await tx.inspectionSignature.findMany({ where: { inspectionId: pending.id }, select: { role: true } })).map((s) => s.role) : [];
         const change = decide(before, pending, signed);

@@ -1,6 +1,6 @@
 import type { HousingConfig } from '../src/config';
 import type { InspectionItems } from '../src/models';
-import { addDays, area, asksTotalCount, buybackAmount, checkCursor, defectsOf, integerIn, isAreaShort, isUuid, longText, optionalText, requiredArea, text, validId, year, yuan } from '../src/rules';
+import { addDays, area, areaShortBy, asksTotalCount, buybackAmount, checkCursor, defectsOf, integerIn, isAreaShort, isUuid, longText, optionalText, requiredArea, text, validId, year, yuan } from '../src/rules';
 import { refusal } from '../../../test/support/refusal';
 
 /** The housing subgraph's input rules, one edge at a time (the end-to-end tests run them through the graph). */
@@ -112,6 +112,13 @@ describe('inspection', () => {
     expect(isAreaShort('100.00', '120.00', 300)).toBe(false);
     expect(isAreaShort('100.00', '100.00', 0)).toBe(false);
     expect(isAreaShort('100.00', '99.99', 0)).toBe(true);
+  });
+
+  test('how far the area falls short of the plan, exact to the hundredth; null when it does not', () => {
+    expect(areaShortBy('400.00', '372.50')).toBe('27.50');
+    expect(areaShortBy('333.33', '333.32')).toBe('0.01');
+    expect(areaShortBy('400.00', '400.00')).toBeNull();
+    expect(areaShortBy('400.00', '412.50')).toBeNull();
   });
 
   test('each failed item is its own defect, in a fixed order', () => {

@@ -34,10 +34,15 @@ export function withCheckCharacter(first17: string): string {
   return first17 + checkCharacter(first17);
 }
 
+/**
+ * Whether the code can exist. Whenever its first 17 characters are from the set, a refusal
+ * names the check character they call for, so a caller who mistyped or cut a code learns it.
+ */
 export function validateCreditCode(code: string): CreditCodeCheck {
+  const first17 = code.slice(0, 17);
+  const expectedCheck = first17.length === 17 && Array.from(first17).every((char) => CREDIT_CODE_CHARSET.includes(char)) ? checkCharacter(first17) : undefined;
   const problem = creditCodeShapeProblem(code);
-  if (problem) return { ok: false, reason: problem };
-  const expectedCheck = checkCharacter(code.slice(0, 17));
+  if (problem) return expectedCheck ? { ok: false, reason: problem, expectedCheck } : { ok: false, reason: problem };
   if (code[17] !== expectedCheck) {
     return { ok: false, reason: `the check character is ${code[17]} but should be ${expectedCheck}`, expectedCheck };
   }

@@ -1,6 +1,6 @@
 import { parseYuan, toFen } from '../../../lib/money';
 import { badInput } from '../../../lib/errors';
-import { CREDIT_CODE_PREFIX_BY_KIND, validateCreditCode } from './credit-code';
+import { CREDIT_CODE_CHARSET, CREDIT_CODE_PREFIX_BY_KIND, validateCreditCode } from './credit-code';
 import type {
   ContactInput,
   EvaluationGrade,
@@ -62,6 +62,28 @@ function addYears(day: string, years: number): string {
   return `${String(Number(day.slice(0, 4)) + years).padStart(4, '0')}${day.slice(4)}`;
 }
 
+export interface CreditCodeProblem {
+  message: string;
+  /** `expectedCheckCharacter` whenever the first 17 characters are from the set. */
+  extensions: { expectedCheckCharacter?: string };
+}
+
+/**
+ * The one check of a code's form (GB 32100-2015: length, character set, check character). The
+ * CreditCode scalar runs it on every input, so a lookup refuses a code that cannot exist as
+ * registration does, instead of answering null as for a valid code nobody registered.
+ */
+export function creditCodeProblem(code: string): CreditCodeProblem | undefined {
+  const check = validateCreditCode(code);
+  if (check.ok) return undefined;
+  const extensions = check.expectedCheck ? { expectedCheckCharacter: check.expectedCheck } : {};
+  if (code.length === 18 && check.expectedCheck && CREDIT_CODE_CHARSET.includes(code[17]!)) {
+    return { message: `Credit code ${code} has the wrong check character: expected ${check.expectedCheck}, not ${code[17]}.`, extensions };
+  }
+  const expected = check.expectedCheck ? `; its first 17 characters call for the check character ${check.expectedCheck}` : '';
+  return { message: `Credit code ${code} is invalid: ${check.reason}${expected}.`, extensions };
+}
+
 /**
  * The credit code against GB 32100-2015 and the kind: required unless the organisation is only
  * filed, with the check character right and the first two characters matching the kind.
@@ -74,13 +96,8 @@ export function checkCreditCode(code: string | null | undefined, kind: Organizat
     return null;
   }
   if (!code) throw badInput(field, `A ${kind} needs its Unified Social Credit Code.`);
-  const check = validateCreditCode(code);
-  if (!check.ok) {
-    const message = check.expectedCheck
-      ? `Credit code ${code} has the wrong check character: expected ${check.expectedCheck}, not ${code[17]}.`
-      : `Credit code ${code} is invalid: ${check.reason}.`;
-    throw badInput(field, message, check.expectedCheck ? { expectedCheckCharacter: check.expectedCheck } : {});
-  }
+  const problem = creditCodeProblem(code);
+  if (problem) throw badInput(field, problem.message, problem.extensions);
   if (!code.startsWith(prefix)) {
     throw badInput(field, `A ${kind}'s credit code starts with ${prefix}; ${code} starts with ${code.slice(0, 2)}.`);
   }

@@ -1,4 +1,4 @@
-import type { GraphQLError } from 'graphql';
+import { Kind, type GraphQLError } from 'graphql';
 import { checkCharacter, validateCreditCode, withCheckCharacter } from '../src/credit-code';
 import { checkCreditCode } from '../src/rules';
 import { CreditCode } from '../src/scalars';
@@ -22,8 +22,16 @@ describe('validateCreditCode', () => {
     expect(validateCreditCode(first17 + expected)).toEqual({ ok: true });
   });
 
-  test.each(['53100000500019795', '53100000500019795A0', ''])('rejects the wrong length: %p', (code) => {
+  test.each(['53100000500019795', '53100000500019795A0'])('rejects the wrong length %p, naming the check character its first 17 call for', (code) => {
+    expect(validateCreditCode(code)).toEqual({ ok: false, reason: expect.stringMatching(/expected 18 characters/), expectedCheck: 'A' });
+  });
+
+  test.each(['5310000050001979', ''])('rejects the wrong length %p, with no check character to name', (code) => {
     expect(validateCreditCode(code)).toEqual({ ok: false, reason: expect.stringMatching(/expected 18 characters/) });
+  });
+
+  test('a check character outside the set is refused, naming the right one', () => {
+    expect(validateCreditCode('53100000500019795I')).toEqual({ ok: false, reason: expect.stringContaining('"I" is not one of'), expectedCheck: 'A' });
   });
 
   test.each(['I', 'O', 'S', 'V', 'Z', 'a', '-'])('rejects the character %s, outside the set', (char) => {
@@ -105,11 +113,26 @@ describe('checkCreditCode (kind consistency)', () => {
 });
 
 describe('the CreditCode scalar', () => {
-  test('checks the shape only: a wrong check character passes the scalar (the rules name it)', () => {
-    expect(CreditCode.parseValue('53440300MJL0167883')).toBe('53440300MJL0167883');
-    expect(() => CreditCode.parseValue('53100000500019795')).toThrow(/18 characters/);
+  const refusal = (run: () => unknown) => failure(run) as GraphQLError;
+
+  test('runs the whole check on input: a wrong check character is refused, naming the expected one', () => {
+    expect(CreditCode.parseValue('53100000500019795A')).toBe('53100000500019795A');
+    const wrong = refusal(() => CreditCode.parseValue('53440300MJL0167883'));
+    expect(wrong.message).toBe(`Credit code 53440300MJL0167883 has the wrong check character: expected ${checkCharacter('53440300MJL016788')}, not 3.`);
+    expect(wrong.extensions).toEqual({ expectedCheckCharacter: checkCharacter('53440300MJL016788') });
+    expect(refusal(() => CreditCode.parseValue('53100000500019795')).message).toBe(
+      'Credit code 53100000500019795 is invalid: expected 18 characters, got 17; its first 17 characters call for the check character A.',
+    );
+    expect(refusal(() => CreditCode.parseValue('5310000050001979IA')).extensions).toEqual({});
     expect(() => CreditCode.parseValue('5310000050001979IA')).toThrow(/"I" is not one of/);
     expect(() => CreditCode.parseValue(531000005000197950)).toThrow(/must be a string/);
+  });
+
+  test('a literal keeps its node and the expected check character', () => {
+    const error = refusal(() => CreditCode.parseLiteral({ kind: Kind.STRING, value: '53440300MJL0167883' }, undefined));
+    expect(error.nodes).toHaveLength(1);
+    expect(error.extensions).toEqual({ expectedCheckCharacter: checkCharacter('53440300MJL016788') });
+    expect(() => CreditCode.parseLiteral({ kind: Kind.INT, value: '5' }, undefined)).toThrow(/must be a string/);
   });
 });
 

@@ -4,8 +4,9 @@ import type { OrganizationKind, ServiceCategory } from './generated/graphql';
 
 /**
  * The organizations registry, read through the graph (its public fields) rather than trusted
- * from input: bidders' eligibility, purchasers and evaluators, and the supply per category.
- * Each request batches its questions into one peer call per kind of question.
+ * from input: bidders' eligibility, purchasers and evaluators, and the organisations that could
+ * bid on a tender. Each request batches its questions: one peer call for every organisation
+ * asked by id, and a few candidate lists per call.
  */
 
 export interface RegistryOrganization {
@@ -26,32 +27,71 @@ interface PeerOrganization extends Omit<RegistryOrganization, 'currentGrade'> {
   evaluation: { grade: string; current: boolean } | null;
 }
 
+/** Organisations per peer call when listing candidates: each alias is a page of 100 under the peer's cost limit. */
+const CANDIDATE_LISTS_PER_CALL = 8;
+const ORGANIZATION_FIELDS = 'id name kind status creditCode categories serviceAreaCodes evaluation { grade current }';
+
+function fromPeer({ evaluation, ...rest }: PeerOrganization): RegistryOrganization {
+  return { ...rest, currentGrade: evaluation?.current ? (GRADES[evaluation.grade] ?? null) : null };
+}
+
+/** A key of the candidates loader: the organisations of a category serving an area. */
+export function candidatesKey(area: string, category: ServiceCategory): string {
+  return `${area}/${category}`;
+}
+
 export function createRegistry(peers: PeerClient, requestId?: string) {
   const organizations = new DataLoader<string, RegistryOrganization | null>(async (ids) => {
     const variables = Object.fromEntries(ids.map((id, i) => [`i${i}`, id]));
     const query = `query (${ids.map((_, i) => `$i${i}: ID!`).join(', ')}) {
-      ${ids.map((_, i) => `o${i}: organization(id: $i${i}) { id name kind status creditCode categories serviceAreaCodes evaluation { grade current } }`).join('\n')}
+      ${ids.map((_, i) => `o${i}: organization(id: $i${i}) { ${ORGANIZATION_FIELDS} }`).join('\n')}
     }`;
     const data = await peers<Record<string, PeerOrganization | null>>('organizations', query, variables, { requestId });
     return ids.map((_, i) => {
       const found = data[`o${i}`];
-      if (!found) return null;
-      const { evaluation, ...rest } = found;
-      return { ...rest, currentGrade: evaluation?.current ? (GRADES[evaluation.grade] ?? null) : null };
+      return found ? fromPeer(found) : null;
     });
   });
 
-  /** Active organisations per category serving each area (covering it or inside it): one call for all areas. */
-  const supply = new DataLoader<string, Map<ServiceCategory, number>>(async (areas) => {
-    const variables = Object.fromEntries(areas.map((area, i) => [`a${i}`, area]));
-    const query = `query (${areas.map((_, i) => `$a${i}: AreaCode!`).join(', ')}) {
-      ${areas.map((_, i) => `a${i}: supplyByCategory(within: $a${i}) { category activeOrganizations }`).join('\n')}
-    }`;
-    const data = await peers<Record<string, { category: ServiceCategory; activeOrganizations: number }[]>>('organizations', query, variables, { requestId });
-    return areas.map((_, i) => new Map((data[`a${i}`] ?? []).map((row) => [row.category, row.activeOrganizations])));
+  /**
+   * Every organisation of a category whose service areas overlap an area (covering it or inside
+   * it), whatever its status or grade: the rules decide who may bid. All keys of a request are
+   * asked together, a few lists per peer call, page after page until each list is complete.
+   */
+  const candidates = new DataLoader<string, RegistryOrganization[]>(async (keys) => {
+    const found = keys.map(() => [] as RegistryOrganization[]);
+    let open = keys.map((key, index) => ({ key, index, after: null as string | null }));
+    while (open.length > 0) {
+      const next: typeof open = [];
+      for (let start = 0; start < open.length; start += CANDIDATE_LISTS_PER_CALL) {
+        const chunk = open.slice(start, start + CANDIDATE_LISTS_PER_CALL);
+        const variables: Record<string, unknown> = {};
+        chunk.forEach(({ key, after }, i) => {
+          const [area, category] = key.split('/');
+          variables[`f${i}`] = { servesArea: area, category };
+          variables[`a${i}`] = after;
+        });
+        const query = `query (${chunk.map((_, i) => `$f${i}: OrganizationFilter, $a${i}: String`).join(', ')}) {
+          ${chunk.map((_, i) => `l${i}: organizations(filter: $f${i}, first: 100, after: $a${i}) { pageInfo { hasNextPage endCursor } edges { node { ${ORGANIZATION_FIELDS} } } }`).join('\n')}
+        }`;
+        type Page = { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: PeerOrganization }[] };
+        const data = await peers<Record<string, Page | null>>('organizations', query, variables, { requestId });
+        chunk.forEach((list, i) => {
+          const page = data[`l${i}`];
+          for (const edge of page?.edges ?? []) {
+            const organization = fromPeer(edge.node);
+            found[list.index]!.push(organization);
+            organizations.prime(organization.id, organization);
+          }
+          if (page?.pageInfo.hasNextPage) next.push({ ...list, after: page.pageInfo.endCursor });
+        });
+      }
+      open = next;
+    }
+    return found;
   });
 
-  return { organizations, supply };
+  return { organizations, candidates };
 }
 
 export type Registry = ReturnType<typeof createRegistry>;

@@ -3,6 +3,8 @@ import { badInput, conflict } from '../../../lib/errors';
 import { parseYuan, toFen } from '../../../lib/money';
 import { readPage, type ConnectionArgs, type CursorKey, type Page } from '../../../lib/graphql/connections';
 import type { GraphQLError } from 'graphql';
+import type { OrganizationKind, ServiceCategory, TenderMethod } from './generated/graphql';
+import type { RegistryOrganization } from './registry';
 
 /** The legal rules of government purchase of services, as pure checks (DOMAIN.md, procurement). */
 
@@ -90,6 +92,43 @@ export function term(months: number | null | undefined, justification: string | 
     );
   }
   return { months: value, justification: reason };
+}
+
+/** What the rules read of a would-be bidder, as the registry says today. */
+export type Bidder = Pick<RegistryOrganization, 'id' | 'name' | 'kind' | 'status' | 'categories' | 'currentGrade'>;
+
+/** What a tender and its project say about who may bid. */
+export interface BiddingTerms {
+  method: TenderMethod;
+  eligibleKinds: readonly OrganizationKind[];
+  /** 1–5, or null for no minimum. */
+  minGrade: number | null;
+  invitedIds: readonly string[];
+  category: ServiceCategory;
+  purchaserId: string;
+}
+
+/**
+ * The first eligibility rule the organisation breaks for the tender, or null when it may bid.
+ * The one test of eligibility: submitBid refuses by the rule it names, and tendersAtRisk counts
+ * the organisations that break none (so "supply" is who can actually bid).
+ */
+export function ineligibility(bidder: Bidder, terms: BiddingTerms): { rule: string; message: string } | null {
+  if (bidder.status !== 'ACTIVE') return { rule: 'BIDDER_ACTIVE', message: `${bidder.name} is ${bidder.status} in the registry; only active organisations may bid.` };
+  // Own staffing may not be bought as a service: no agency undertakes it, the purchaser least of all.
+  if (bidder.kind === 'GOVERNMENT_AGENCY') return { rule: 'BIDDER_NOT_AGENCY', message: `${bidder.name} is a government agency; agencies cannot undertake purchased services.` };
+  if (bidder.id === terms.purchaserId) return { rule: 'BIDDER_NOT_PURCHASER', message: `${bidder.name} is the purchaser of this project.` };
+  if (!terms.eligibleKinds.includes(bidder.kind)) {
+    return { rule: 'BIDDER_KIND_ELIGIBLE', message: `This tender accepts ${terms.eligibleKinds.join(', ')}; ${bidder.name} is ${bidder.kind}.` };
+  }
+  if (terms.minGrade !== null && (bidder.currentGrade ?? 0) < terms.minGrade) {
+    return { rule: 'BIDDER_MIN_GRADE', message: `This tender needs a current evaluation grade of at least ${terms.minGrade}A.` };
+  }
+  if (!bidder.categories.includes(terms.category)) return { rule: 'BIDDER_SERVES_CATEGORY', message: `${bidder.name} is not registered for ${terms.category}.` };
+  if ((terms.method === 'INVITED' || terms.method === 'SINGLE_SOURCE') && !terms.invitedIds.includes(bidder.id)) {
+    return { rule: 'BIDDER_INVITED', message: `This ${terms.method} tender is for invited suppliers only.` };
+  }
+  return null;
 }
 
 // Calendar arithmetic on YYYY-MM-DD strings in UTC, so no time zone shifts a day.

@@ -82,6 +82,8 @@ export interface ContractFilter {
 export interface TenderCandidate {
   tender: TenderModel;
   category: ServiceCategory;
+  /** The project's purchaser, who may not bid on its own tender. */
+  purchaserId: string;
   bidCount: number;
 }
 
@@ -470,20 +472,21 @@ export function createProcurementStore(database: Database, onQuery: OnQuery | un
       // index: Prisma's `_count` aggregated every bid of the city and cast area_code to text (no
       // index), which grew with the city rather than with the area asked for.
       const codes = codesWithPrefix(significantPrefix(within));
-      const rows = await prisma.$queryRaw<(Omit<TenderRow, 'project'> & { areaCode: string; category: string; bidCount: number })[]>`
+      const rows = await prisma.$queryRaw<(Omit<TenderRow, 'project'> & { areaCode: string; category: string; purchaserId: string; bidCount: number })[]>`
         SELECT t.id::text AS id, t.project_id::text AS "projectId", t.method::text AS method, t.method_change_reason AS "methodChangeReason",
                t.award_criteria::text AS "awardCriteria", t.eligible_kinds AS "eligibleKinds", t.min_grade::int AS "minGrade",
                t.invited_ids::text[] AS "invitedIds", t.published_at AS "publishedAt", t.opens_at AS "opensAt", t.closes_at AS "closesAt",
                t.status::text AS status, t.awarded_bid_id::text AS "awardedBidId", t.award_amount AS "awardAmount",
                t.award_notice_date AS "awardNoticeDate", t.objection_deadline AS "objectionDeadline", t.version,
-               p.area_code AS "areaCode", p.category::text AS category,
+               p.area_code AS "areaCode", p.category::text AS category, p.purchaser_id::text AS "purchaserId",
                (SELECT count(*) FROM procurement.bid b WHERE b.tender_id = t.id AND b.withdrawn_at IS NULL)::int AS "bidCount"
           FROM procurement.project p JOIN procurement.tender t ON t.project_id = p.id
          WHERE p.area_code BETWEEN ${codes.gte} AND ${codes.lte} AND t.status = 'ACTIVE'
          ORDER BY t.closes_at, t.id`;
-      return rows.map(({ areaCode, category, bidCount, ...tender }) => ({
+      return rows.map(({ areaCode, category, purchaserId, bidCount, ...tender }) => ({
         tender: toTender({ ...tender, project: { areaCode, category } } as TenderRow),
         category: category as ServiceCategory,
+        purchaserId,
         bidCount,
       }));
     },

@@ -6,6 +6,7 @@ import {
   calendarDate,
   DEFAULT_TERM_MONTHS,
   daysBetween,
+  ineligibility,
   isUuid,
   keyedPage,
   list,
@@ -227,5 +228,32 @@ describe('keyedPage', () => {
   test("another list's cursor is refused by lib's check", () => {
     expect(refusal(() => keyedPage({ after: encodeCursor([ID, '2026-06-15']) }, ['date', 'uuid']))).toEqual(REFUSED);
     expect(refusal(() => keyedPage({ after: encodeCursor(['not a time', ID]) }, ['time', 'uuid']))).toEqual(REFUSED);
+  });
+});
+
+describe('ineligibility: the one test of who may bid', () => {
+  const bidder = { id: 'org', name: '府河养老服务站', kind: 'SOCIAL_SERVICE_AGENCY', status: 'ACTIVE', categories: ['ELDERLY_CARE'], currentGrade: 3 } as const;
+  const terms = { method: 'OPEN', eligibleKinds: ['SOCIAL_SERVICE_AGENCY', 'FOUNDATION'], minGrade: 3, invitedIds: [], category: 'ELDERLY_CARE', purchaserId: 'bureau' } as const;
+  const rule = (overrides: Record<string, unknown>, termOverrides: Record<string, unknown> = {}) =>
+    ineligibility({ ...bidder, ...overrides } as never, { ...terms, ...termOverrides } as never)?.rule ?? null;
+
+  test('each condition excludes on its own, by its rule', () => {
+    expect(rule({})).toBeNull();
+    expect(rule({ status: 'ABNORMAL' })).toBe('BIDDER_ACTIVE');
+    expect(rule({ kind: 'GOVERNMENT_AGENCY' }, { eligibleKinds: ['GOVERNMENT_AGENCY'] })).toBe('BIDDER_NOT_AGENCY');
+    expect(rule({ id: 'bureau' })).toBe('BIDDER_NOT_PURCHASER');
+    expect(rule({ kind: 'ENTERPRISE' })).toBe('BIDDER_KIND_ELIGIBLE');
+    expect(rule({ currentGrade: 2 })).toBe('BIDDER_MIN_GRADE');
+    expect(rule({ currentGrade: null })).toBe('BIDDER_MIN_GRADE');
+    expect(rule({ currentGrade: null }, { minGrade: null })).toBeNull();
+    expect(rule({ categories: ['TRAINING_AND_EMPLOYMENT'] })).toBe('BIDDER_SERVES_CATEGORY');
+    expect(rule({}, { method: 'INVITED' })).toBe('BIDDER_INVITED');
+    expect(rule({}, { method: 'SINGLE_SOURCE', invitedIds: ['other'] })).toBe('BIDDER_INVITED');
+    expect(rule({}, { method: 'INVITED', invitedIds: ['org'] })).toBeNull();
+  });
+
+  test('the refusal names the organisation and what the tender needs', () => {
+    expect(ineligibility({ ...bidder, status: 'REVOKED' } as never, terms as never)?.message).toBe('府河养老服务站 is REVOKED in the registry; only active organisations may bid.');
+    expect(ineligibility({ ...bidder, currentGrade: 1 } as never, terms as never)?.message).toBe('This tender needs a current evaluation grade of at least 3A.');
   });
 });

@@ -2,7 +2,7 @@ import { actsWithin, hasRole, levelOfCode, requireJurisdiction, requireSignedIn 
 import { badInput, notFound } from '../../../../lib/errors';
 import { readPage, toConnection } from '../../../../lib/graphql/connections';
 import { CLEARANCE_ROLES, LEASE_ROLES, actorOf } from '../access';
-import { clearanceOf } from '../clearance';
+import { REJECTION_STATES, clearanceOf } from '../clearance';
 import type { QueryResolvers } from '../generated/graphql';
 import { addDays, checkCursor, integerIn, isUuid } from '../rules';
 
@@ -35,9 +35,19 @@ export const Query: QueryResolvers = {
     const premises = await loaders.premisesOfDevelopment.load(development.id);
     // The reasons name these premises: later lookups in the request reuse the rows.
     for (const row of premises) loaders.premises.prime(row.id, row);
-    // One statement for the sign-offs whatever the number of premises (none included).
-    const signOffs = await store.signOffs(premises.filter((p) => p.state === 'PLANNED').map((p) => p.id));
-    const clearance = clearanceOf(development, premises, (id) => signOffs.filter((s) => s.premisesId === id), new Date());
+    // One statement for the sign-offs and one for the inspections whatever the number of
+    // premises (none included).
+    const [signOffs, inspections] = await Promise.all([
+      store.signOffs(premises.filter((p) => p.state === 'PLANNED').map((p) => p.id)),
+      store.inspections(premises.filter((p) => REJECTION_STATES.includes(p.state)).map((p) => p.id)),
+    ]);
+    const clearance = clearanceOf(
+      development,
+      premises,
+      (id) => signOffs.filter((s) => s.premisesId === id),
+      (id) => inspections.filter((i) => i.premisesId === id),
+      new Date(),
+    );
     if (actsWithin(signedIn, ['HOUSING_AUTHORITY'], development.communityCode)) {
       await store.recordClearanceQuery(
         development.id,

@@ -14,6 +14,7 @@ import type {
   SalesPermitClearanceResolvers,
   SignOffResolvers,
 } from '../generated/graphql';
+import { areaShortBy } from '../rules';
 import { buyback, handover } from '../workflow';
 
 export const Development: DevelopmentResolvers = {
@@ -51,6 +52,7 @@ export const AuditEntry: AuditEntryResolvers = {
 };
 
 export const Inspection: InspectionResolvers = {
+  areaShortBy: (inspection) => areaShortBy(inspection.plannedArea, inspection.measuredArea),
   signatures: (inspection, _, { loaders }) => loaders.inspectionSignatures.load(inspection.id),
 };
 

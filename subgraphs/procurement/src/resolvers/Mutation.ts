@@ -11,6 +11,7 @@ import {
   addWorkingDays,
   areaCode,
   calendarDate,
+  ineligibility,
   list,
   MIN_INVITED,
   MIN_QUALIFIED_BIDS,
@@ -53,23 +54,6 @@ async function existingTender(context: Context, id: string, field: string): Prom
   const tender = await context.loaders.tender.load(requireUuid(id, field));
   if (!tender) throw notFound(`No tender ${id}.`);
   return tender;
-}
-
-/** The registry's word on whether an organisation may bid on this tender, with the rule named. */
-function checkEligibility(organization: RegistryOrganization, tender: TenderModel, category: string): void {
-  if (organization.status !== 'ACTIVE') throw ruleBroken('BIDDER_ACTIVE', `${organization.name} is ${organization.status} in the registry; only active organisations may bid.`);
-  if (!tender.eligibleKinds.includes(organization.kind)) {
-    throw ruleBroken('BIDDER_KIND_ELIGIBLE', `This tender accepts ${tender.eligibleKinds.join(', ')}; ${organization.name} is ${organization.kind}.`);
-  }
-  if (tender.minGrade !== null && (organization.currentGrade ?? 0) < tender.minGrade) {
-    throw ruleBroken('BIDDER_MIN_GRADE', `This tender needs a current evaluation grade of at least ${tender.minGrade}A.`);
-  }
-  if (!organization.categories.includes(category as never)) {
-    throw ruleBroken('BIDDER_SERVES_CATEGORY', `${organization.name} is not registered for ${category}.`);
-  }
-  if ((tender.method === 'INVITED' || tender.method === 'SINGLE_SOURCE') && !tender.invitedIds.includes(organization.id)) {
-    throw ruleBroken('BIDDER_INVITED', `This ${tender.method} tender is for invited suppliers only.`);
-  }
 }
 
 function open(tender: TenderModel, now: Date): void {
@@ -202,7 +186,8 @@ export const Mutation: MutationResolvers = {
     open(tender, new Date());
     const project = (await context.loaders.project.load(tender.projectId))!;
     const organization = await fromRegistry(context, viewer.org, 'org');
-    checkEligibility(organization, tender, project.category);
+    const refusal = ineligibility(organization, { ...tender, category: project.category, purchaserId: project.purchaserId });
+    if (refusal) throw ruleBroken(refusal.rule, refusal.message);
     const bid = await context.store.submitBid(
       tender.id,
       { id: organization.id, name: organization.name, creditCode: organization.creditCode },

@@ -5,7 +5,8 @@ import type { QueryResolvers } from '../generated/graphql';
 import { releasePackage } from '../ocds';
 import { flagsOf } from '../red-flags/evaluate';
 import { PROCESS_INDICATORS } from '../models';
-import { MIN_QUALIFIED_BIDS, areaCode, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
+import { candidatesKey, type RegistryOrganization } from '../registry';
+import { MIN_QUALIFIED_BIDS, areaCode, ineligibility, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
 import type { ContractFilter } from '../store';
 import type { RedFlagModel, TenderRiskModel } from '../models';
 
@@ -61,28 +62,35 @@ export const Query: QueryResolvers = {
   },
 
   /**
-   * Active tenders at risk: one statement for the tenders with their bid counts, one peer call
-   * for the registry's supply in every area involved, then filtered and paged here.
+   * Active tenders at risk: one statement for the tenders with their bid counts and projects'
+   * purchasers; the registry's candidates (the category's organisations serving the area, and
+   * the invited) asked in batched peer calls; each counted when submitBid's eligibility test
+   * (rules.ts) passes it today; then filtered and paged here.
    */
   tendersAtRisk: async (_, args, { viewer, store, loaders }) => {
     const within = areaCode(args.within, 'within');
     requireReader(viewer, within, 'Tenders at risk');
     const page = keyedPage(args, ['time', 'uuid']);
     const candidates = await store.activeTenders(within);
-    const areas = [...new Set(candidates.map((c) => c.tender.areaCode))];
-    const supplies = await Promise.all(areas.map((area) => loaders.registry.supply.load(area)));
-    const supplyOf = new Map(areas.map((area, i) => [area, supplies[i]!]));
+    const [pools, invited] = await Promise.all([
+      Promise.all(candidates.map(({ tender, category }) => loaders.registry.candidates.load(candidatesKey(tender.areaCode, category)))),
+      loaders.registry.organizations.loadMany([...new Set(candidates.flatMap(({ tender }) => tender.invitedIds))]),
+    ]);
+    const byId = new Map(invited.filter((o): o is RegistryOrganization => o !== null && !(o instanceof Error)).map((o) => [o.id, o]));
     const horizon = Date.now() + loaders.settings.atRiskDays * DAY_MS;
     const risks: TenderRiskModel[] = [];
-    for (const { tender, category, bidCount } of candidates) {
+    candidates.forEach(({ tender, category, purchaserId, bidCount }, i) => {
       loaders.tender.prime(tender.id, tender);
-      const eligibleSupply = supplyOf.get(tender.areaCode)?.get(category) ?? 0;
+      const bidders = new Map(pools[i]!.map((o) => [o.id, o]));
+      for (const id of tender.invitedIds) if (byId.has(id)) bidders.set(id, byId.get(id)!);
+      const terms = { ...tender, category, purchaserId };
+      const eligibleSupply = [...bidders.values()].filter((bidder) => ineligibility(bidder, terms) === null).length;
       const reasons = [
         ...(eligibleSupply < MIN_QUALIFIED_BIDS ? ['THIN_SUPPLY'] : []),
         ...(bidCount < MIN_QUALIFIED_BIDS && tender.closesAt.getTime() <= horizon ? ['FEW_BIDS'] : []),
       ];
       if (reasons.length > 0) risks.push({ tender, eligibleSupply, bidCount, reasons });
-    }
+    });
     const key = (risk: TenderRiskModel) => [risk.tender.closesAt.toISOString(), risk.tender.id];
     const start = page.after ? risks.findIndex((risk) => compareKeys(key(risk), page.after!) > 0) : 0;
     const rest = start < 0 ? [] : risks.slice(start);
