@@ -7,6 +7,7 @@ import fastifyCors from '@fastify/cors';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
+import { errorBody } from './error-body';
 import { explorerAnswer } from './explorer';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
@@ -80,9 +81,14 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
 
 class InvalidJson extends Error {}
 
-function errorBody(message: string, code: string, requestId: string) {
-  return { errors: [{ message, extensions: { code, requestId } }] };
-}
+/** The HTTP status of a plain route's refusal, by its code (lib/errors.ts). */
+const ROUTE_STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
+
+/** Node's HTTP parser refuses some requests before any handler runs: each gets its status and code. */
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', message: 'The request headers are too large.' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', message: 'The request did not arrive in time.' },
+};
 
 /** A refusal with an HTTP status of its own (a bad token: 401), answered before Apollo plans. */
 function httpStatusOf(error: unknown): number | undefined {
@@ -118,6 +124,19 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
     requestIdHeader: false,
     genReqId: (req) => (req as IdentifiedRequest)[REQUEST_ID] ?? randomUUID(),
     // A request Fastify cannot route at all (a malformed URL): refused in the graph's own shape.
+    // What Node's parser refuses (oversized headers, a malformed request line) never reaches a
+    // route; it is answered on the socket, in the graph's shape with a request id of its own.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+      const refusal = CLIENT_ERRORS[error.code ?? ''] ?? { status: 400, code: 'BAD_REQUEST', message: 'The request is not valid HTTP.' };
+      const requestId = randomUUID();
+      const body = JSON.stringify(errorBody(refusal.message, refusal.code, requestId));
+      log.info({ requestId, status: refusal.status, reason: error.code }, 'request refused by the HTTP parser');
+      socket.end(
+        `HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `x-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
     frameworkErrors: (error, request, reply) =>
       (reply as FastifyReply)
         .header('x-request-id', request.id)
@@ -154,7 +173,12 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
     reply.header('x-request-id', request.id);
     // @fastify/cors passes a refused origin's preflight on to a 404: say 403, refused.
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
-    if (preflight && !originAllowed(request.headers.origin, allowed)) return reply.header('vary', 'Origin').code(403).send();
+    if (preflight && !originAllowed(request.headers.origin, allowed)) {
+      return reply
+        .header('vary', 'Origin')
+        .code(403)
+        .send(errorBody('This origin may not call the graph from a browser; see CORS_ORIGINS.', 'FORBIDDEN', request.id));
+    }
   });
   // An allowed origin gets its own origin back (never `*` with a token: no cookies are used,
   // bearer tokens travel in Authorization). Only a real preflight (it names the method it wants)
@@ -205,7 +229,7 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
   if (metrics) app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   if (options.explorer) {
     app.get('/explorer/*', async (request, reply) => {
-      const answer = explorerAnswer(pathOf(request.url), request.headers.accept);
+      const answer = explorerAnswer(pathOf(request.url), request.headers.accept, true);
       if (!answer) return reply.callNotFound();
       if (answer.cacheControl) reply.header('cache-control', answer.cacheControl);
       return reply.type(answer.type).send(answer.body);
@@ -213,7 +237,16 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
   }
   for (const route of options.routes ?? []) {
     app.get(`${route.prefix}*`, async (request, reply) => {
-      const answer = await route.handle({ path: pathOf(request.url), headers: request.headers, requestId: request.id });
+      let answer: HttpAnswer;
+      try {
+        answer = await route.handle({ path: pathOf(request.url), headers: request.headers, requestId: request.id });
+      } catch (error) {
+        // A refusal (lib/errors.ts) becomes its status and the graph's body; anything else is a 500.
+        const status = error instanceof GraphQLError ? ROUTE_STATUS[String(error.extensions.code)] : undefined;
+        if (status === undefined) throw error;
+        const { code, http: _http, ...extensions } = (error as GraphQLError).extensions;
+        return reply.code(status).send(errorBody((error as GraphQLError).message, String(code), request.id, extensions));
+      }
       return reply
         .code(answer.status)
         .headers(answer.headers ?? {})
@@ -224,8 +257,9 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
 
   const executeGraphQL = fastifyApolloHandler<C, http.Server>(apollo, { context: async (request) => contexts.get(request)! });
   const graphql = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (options.explorer && request.method === 'GET') {
-      const page = explorerAnswer(pathOf(request.url), request.headers.accept);
+    // A browser landing here gets the explorer or a plain page, never Apollo's CDN landing page.
+    if (request.method === 'GET') {
+      const page = explorerAnswer(pathOf(request.url), request.headers.accept, options.explorer ?? false);
       if (page) return reply.type(page.type).send(page.body);
     }
     if (request.method === 'POST') {
@@ -262,6 +296,10 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
       return reply.code(status).send(errorBody((error as GraphQLError).message, String((error as GraphQLError).extensions.code), request.id));
     }
     const answer: unknown = await executeGraphQL.call(app, request as Parameters<typeof executeGraphQL>[0], reply as Parameters<typeof executeGraphQL>[1]);
+    if (typeof answer === 'string' && reply.statusCode >= 400 && !answer.includes('"requestId"')) {
+      if (!String(reply.getHeader('content-type') ?? '').includes('json')) reply.type(JSON_TYPE);
+      return withRequestId(answer, request.id);
+    }
     if (typeof answer === 'string' && Buffer.byteLength(answer) > options.maxResponseBytes) {
       log.warn({ requestId: request.id, operationName: operationNames.get(request), bytes: Buffer.byteLength(answer) }, 'response over the size ceiling');
       return reply
@@ -276,6 +314,21 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
 
   await app.ready();
   return app.server;
+}
+
+/**
+ * Apollo's refusals of the HTTP request itself (a batch, a missing query, a CSRF-suspect GET)
+ * come in the graph's shape but before any plugin runs, so without the request id: stamp it.
+ */
+function withRequestId(answer: string, requestId: string): string {
+  try {
+    const body = JSON.parse(answer) as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    if (!Array.isArray(body.errors)) return answer;
+    for (const error of body.errors) error.extensions = { code: 'BAD_REQUEST', ...error.extensions, requestId };
+    return JSON.stringify(body);
+  } catch {
+    return JSON.stringify(errorBody(answer.trim() || 'The request was refused.', 'BAD_REQUEST', requestId));
+  }
 }
 
 /** A bounded route label for metrics and span names: client paths must not grow either. */
