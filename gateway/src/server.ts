@@ -17,6 +17,7 @@ import { createRateLimiter } from '../../lib/rate-limit';
 import { injectTraceContext, tracingPlugin } from '../../lib/tracing';
 import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 import { mergeInflight, mergedCounter, type InflightStats } from './inflight';
+import { OutageReportingDataSource, refusedCredentials } from './outage';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -70,7 +71,7 @@ function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number
  * Forwards the caller's token, the request id and the trace context (inside the gateway's
  * fetch span) to a subgraph, and relays its refusals.
  */
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+class SubgraphDataSource extends OutageReportingDataSource<GatewayContext> {
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const ctx = context as Partial<GatewayContext>;
     if (ctx.authorization) request.http?.headers.set('authorization', ctx.authorization);
@@ -84,6 +85,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * "400: Bad Request" that would also echo the subgraph's response body to the client.
    */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
+    const refused = refusedCredentials(response, this.subgraph, this.log);
+    if (refused) return refused;
     const body = (await this.parseBody(response).catch(() => undefined)) as { errors?: GraphQLFormattedError[] } | undefined;
     const first = body?.errors?.[0];
     if (first && typeof first.extensions?.code === 'string') {
@@ -108,7 +111,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       const target = deps.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}.`);
       const fetcher = fetcherWithDeadline(subgraphClient, name, config.subgraphTimeoutMs, log, metrics);
-      return new SubgraphDataSource({ url: target, fetcher: mergeInflight(fetcher, name, inflight, merged) });
+      return new SubgraphDataSource({ url: target, fetcher: mergeInflight(fetcher, name, inflight, merged), subgraph: name, log });
     },
   });
 
