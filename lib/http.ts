@@ -100,6 +100,18 @@ function pathOf(url: string): string {
   return new URL(url, 'http://localhost').pathname;
 }
 
+/**
+ * A server's drain (closeServer): once it starts, readiness fails and every new request, on a
+ * new connection or a kept-alive one, is answered 503 SERVICE_UNAVAILABLE, while the requests
+ * already in flight finish; the server closes when none is left (or the grace period ends).
+ */
+interface Drain {
+  draining: boolean;
+  inflight: number;
+  onIdle?: () => void;
+}
+const drains = new WeakMap<http.Server, Drain>();
+
 /** The request id, chosen before Fastify sees the request so that the trace span carries it too. */
 const REQUEST_ID = Symbol('requestId');
 type IdentifiedRequest = IncomingMessage & { [REQUEST_ID]?: string };
@@ -143,8 +155,13 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
         .code(400)
         .send(errorBody(error.message, 'BAD_REQUEST', request.id)),
     // The server span wraps Fastify's whole handling, so every hook and resolver runs inside it.
-    serverFactory: (handler) =>
-      http.createServer((req: IdentifiedRequest, res) => {
+    serverFactory: (handler) => {
+      const drain: Drain = { draining: false, inflight: 0 };
+      const server = http.createServer((req: IdentifiedRequest, res) => {
+        drain.inflight++;
+        res.once('close', () => {
+          if (--drain.inflight === 0) drain.onIdle?.();
+        });
         const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
         req[REQUEST_ID] = requestId;
         if (!tracingOn()) return handler(req, res);
@@ -154,7 +171,10 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
           handler(req, res);
           return done;
         });
-      }),
+      });
+      drains.set(server, drain);
+      return server;
+    },
   });
 
   // Every POST body is JSON whatever its Content-Type claims: Apollo judges the Content-Type
@@ -171,6 +191,13 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Draining: liveness holds, readiness fails, anything else is refused (and its connection closed).
+    const path = pathOf(request.url);
+    if (drains.get(app.server)?.draining && path !== '/health') {
+      reply.header('connection', 'close').code(503);
+      if (path === '/ready') return reply.send({ status: 'not ready', reason: 'shutting down' });
+      return reply.send(errorBody('This server is shutting down; try again.', 'SERVICE_UNAVAILABLE', request.id));
+    }
     // @fastify/cors passes a refused origin's preflight on to a 404: say 403, refused.
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (preflight && !originAllowed(request.headers.origin, allowed)) {
@@ -389,18 +416,35 @@ export function listen(server: http.Server, port: number, host: string, service:
 }
 
 /**
- * Stops accepting connections, lets requests in flight finish (up to `graceMs`), and ends idle
- * keep-alive connections so shutdown does not hang on them.
+ * Drains, then closes (SIGTERM, via lib/runtime's onShutdown): readiness fails at once, new
+ * requests get 503 SERVICE_UNAVAILABLE (kept-alive connections included, so no caller is served
+ * by a server on its way out, nor reset mid-request), requests in flight finish; when none is
+ * left, or after `graceMs`, the listener and every connection are closed.
  */
 export function closeServer(server: http.Server, graceMs = 5_000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!server.listening) return resolve();
-    const deadline = setTimeout(() => server.closeAllConnections(), graceMs).unref();
-    server.close((error) => {
-      clearTimeout(deadline);
-      if (error) reject(error);
-      else resolve();
-    });
-    server.closeIdleConnections();
+    const drain = drains.get(server);
+    let closing = false;
+    const close = () => {
+      if (closing) return;
+      closing = true;
+      if (drain) drain.onIdle = undefined;
+      server.close((error) => {
+        clearTimeout(deadline);
+        if (drain) drain.draining = false;
+        if (error) reject(error);
+        else resolve();
+      });
+      server.closeIdleConnections();
+    };
+    // Past the grace period, what is still in flight is cut off.
+    const deadline = setTimeout(() => {
+      close();
+      server.closeAllConnections();
+    }, graceMs).unref();
+    if (!drain || drain.inflight === 0) return close();
+    drain.draining = true;
+    drain.onIdle = close;
   });
 }

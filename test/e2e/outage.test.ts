@@ -1,3 +1,4 @@
+import http from 'node:http';
 import pino from 'pino';
 import { createGatewayServer, type GatewayServer } from '../../gateway/src/server';
 import { closeServer, listen } from '../../lib/http';
@@ -120,5 +121,121 @@ describe('a subgraph that refuses the tokens the gateway accepts (another JWT se
       { code: 'SERVICE_UNAVAILABLE', path: ['facilities'] },
     ]);
     expect(logged.filter((line) => line.level >= 50 && line.subgraph === 'facilities' && /refused a token/.test(line.msg))).not.toEqual([]);
+  });
+});
+
+describe('draining after SIGTERM (closeServer, which the signal handler runs)', () => {
+  const QUERY = '{ facilities(first: 1) { totalCount } }';
+
+  /** A request to the subgraph whose body is held back: in flight until `finish` is called. */
+  function heldRequest(url: string) {
+    const body = JSON.stringify({ query: QUERY });
+    const half = Math.floor(body.length / 2);
+    const request = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+      });
+      request.on('error', reject);
+    });
+    // Awaited later: a reset before then must fail the test, not crash the file.
+    answer.catch(() => undefined);
+    request.write(body.slice(0, half));
+    return { answer, finish: () => request.end(body.slice(half)) };
+  }
+
+  function send(url: string, agent: http.Agent, method: 'GET' | 'POST', body?: string) {
+    return new Promise<{ status: number; reused: boolean; connection?: string; body: any }>((resolve, reject) => {
+      const request = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, reused: request.reusedSocket, connection: response.headers.connection, body: JSON.parse(text) }));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+
+  async function drained(name: string, during: (url: string) => Promise<void>) {
+    const server = graph.subgraphs.find((s) => s.name === name)!;
+    const url = graph.subgraphUrls[name]!;
+    const port = Number(new URL(url).port);
+    try {
+      await during(url);
+    } finally {
+      if (!server.http.listening) await listen(server.http, port, '127.0.0.1', name);
+    }
+  }
+
+  test('readiness fails first; a new request on a kept-alive connection, or a new one, is 503 SERVICE_UNAVAILABLE; the request in flight completes', async () => {
+    await drained('facilities', async (url) => {
+      const base = url.replace(/\/graphql$/, '');
+      // Two kept-alive connections, opened before the drain.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const other = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        expect((await send(`${base}/ready`, agent, 'GET')).status).toBe(200);
+        expect((await send(`${base}/health`, other, 'GET')).status).toBe(200);
+        const server = graph.subgraphs.find((s) => s.name === 'facilities')!.http;
+        let connections = 0;
+        const counting = () => void connections++;
+        server.on('request', counting);
+        const held = heldRequest(url);
+        await until(() => connections === 1);
+        server.off('request', counting);
+        const closing = closeServer(server, 60_000);
+
+        const ready = await send(`${base}/ready`, agent, 'GET');
+        expect(ready).toMatchObject({ status: 503, reused: true, connection: 'close' });
+        const kept = await send(url, other, 'POST', JSON.stringify({ query: QUERY }));
+        expect(kept).toMatchObject({ status: 503, reused: true, connection: 'close' });
+        expect(kept.body).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'SERVICE_UNAVAILABLE', requestId: expect.any(String) } }] });
+
+        const fresh = await send(url, new http.Agent(), 'POST', JSON.stringify({ query: QUERY }));
+        expect(fresh.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+
+        held.finish();
+        const done = await held.answer;
+        expect(done.status).toBe(200);
+        expect(done.body.data.facilities.totalCount).toBeGreaterThan(0);
+        await closing;
+        expect(server.listening).toBe(false);
+      } finally {
+        agent.destroy();
+        other.destroy();
+      }
+    });
+  });
+
+  test('under load through the gateway: every answer is complete or SERVICE_UNAVAILABLE with its path, none hangs, and nothing sent after the drain began is served', async () => {
+    await drained('facilities', async (url) => {
+      const server = graph.subgraphs.find((s) => s.name === 'facilities')!.http;
+      // Warm the gateway's kept-alive connections to the subgraph.
+      await Promise.all(Array.from({ length: 8 }, () => graph.request(`{ facilities(first: 2) { totalCount } }`)));
+      const ask = (n: number) => graph.request(`query ($n: Int) { community(code: "${COMMUNITY}") { name } facilities(first: $n) { totalCount } }`, { variables: { n } });
+      const held = heldRequest(url);
+      const before = Array.from({ length: 40 }, (_, i) => ask(i + 1));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const closing = closeServer(server, 60_000);
+      const after = Array.from({ length: 40 }, (_, i) => ask(i + 41));
+      const answered = await Promise.all(after);
+      held.finish();
+      const all = [...(await Promise.all(before)), ...answered];
+      for (const { status, body } of all) {
+        expect(status).toBe(200);
+        expect((body.data as any).community.name).toBeTruthy();
+        if (body.errors === undefined) expect((body.data as any).facilities.totalCount).toBeGreaterThan(0);
+        else expect(body.errors.map((e) => ({ code: e.extensions?.code, path: e.path }))).toEqual([{ code: 'SERVICE_UNAVAILABLE', path: ['facilities'] }]);
+      }
+      expect(answered.every((response) => response.body.errors?.[0]?.extensions?.code === 'SERVICE_UNAVAILABLE')).toBe(true);
+      expect((await held.answer).status).toBe(200);
+      await closing;
+    });
   });
 });
