@@ -47,13 +47,42 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-/** The explorer's answer for a GET with this path and Accept header; undefined when it is not one of its own. */
+/**
+ * What a browser gets where it lands when the explorer is off (NODE_ENV=production by default):
+ * a plain page from this server, no script and nothing fetched from elsewhere, instead of
+ * Apollo Server's landing page, which loads its scripts from Apollo's CDN.
+ */
+const PLAIN_PAGE = `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>Community Resource Graph</title>
+</head>
+<body>
+<h1>Community Resource Graph</h1>
+<p>This is a GraphQL endpoint. Send <code>POST</code> requests with a JSON body
+<code>{"query": "…", "variables": {…}}</code> to <code>/graphql</code>, with
+<code>Authorization: Bearer …</code> for signed-in data.</p>
+<p>The explorer (GraphiQL) is off on this server; it is served here when <code>EXPLORER=true</code>.</p>
+</body>
+</html>
+`;
+
+/** Where a browser lands: the gateway's root and its GraphQL URL (the one `npm start` prints). */
+const LANDING_PATHS = ['/', '/graphql'];
+
+/**
+ * The answer for a GET with this path and Accept header, undefined when it is not the
+ * explorer's: a browser landing on `/` or `/graphql` gets GraphiQL when `enabled`, the plain
+ * page otherwise (never Apollo's CDN page); the explorer's assets are served only when enabled.
+ */
 export function explorerAnswer(
   pathname: string,
   accept: string | undefined,
+  enabled: boolean,
 ): { type: string; cacheControl?: string; body: string | fs.ReadStream } | undefined {
-  if (pathname === '/' && accept?.includes('text/html')) return { type: 'text/html; charset=utf-8', body: PAGE };
-  if (!pathname.startsWith('/explorer/')) return undefined;
+  if (LANDING_PATHS.includes(pathname) && accept?.includes('text/html')) return { type: 'text/html; charset=utf-8', body: enabled ? PAGE : PLAIN_PAGE };
+  if (!enabled || !pathname.startsWith('/explorer/')) return undefined;
   const name = pathname.slice('/explorer/'.length);
   if (name === 'start.js') return { type: 'text/javascript; charset=utf-8', body: START };
   const asset = ASSETS[name];

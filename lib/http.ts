@@ -7,6 +7,7 @@ import fastifyCors from '@fastify/cors';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { LOOPBACK_ORIGINS } from './config';
+import { errorBody } from './error-body';
 import { explorerAnswer } from './explorer';
 import { operationNameOf, withOperationSlot, type Logger } from './log';
 import type { Metrics } from './metrics';
@@ -82,9 +83,14 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
 
 class InvalidJson extends Error {}
 
-function errorBody(message: string, code: string, requestId: string) {
-  return { errors: [{ message, extensions: { code, requestId } }] };
-}
+/** The HTTP status of a plain route's refusal, by its code (lib/errors.ts). */
+const ROUTE_STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
+
+/** Node's HTTP parser refuses some requests before any handler runs: each gets its status and code. */
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', message: 'The request headers are too large.' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', message: 'The request did not arrive in time.' },
+};
 
 /** A refusal with an HTTP status of its own (a bad token: 401), answered before Apollo plans. */
 function httpStatusOf(error: unknown): number | undefined {
@@ -95,6 +101,18 @@ function httpStatusOf(error: unknown): number | undefined {
 function pathOf(url: string): string {
   return new URL(url, 'http://localhost').pathname;
 }
+
+/**
+ * A server's drain (closeServer): once it starts, readiness fails and every new request, on a
+ * new connection or a kept-alive one, is answered 503 SERVICE_UNAVAILABLE, while the requests
+ * already in flight finish; the server closes when none is left (or the grace period ends).
+ */
+interface Drain {
+  draining: boolean;
+  inflight: number;
+  onIdle?: () => void;
+}
+const drains = new WeakMap<http.Server, Drain>();
 
 /** The request id, chosen before Fastify sees the request so that the trace span carries it too. */
 const REQUEST_ID = Symbol('requestId');
@@ -120,14 +138,32 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
     requestIdHeader: false,
     genReqId: (req) => (req as IdentifiedRequest)[REQUEST_ID] ?? randomUUID(),
     // A request Fastify cannot route at all (a malformed URL): refused in the graph's own shape.
+    // What Node's parser refuses (oversized headers, a malformed request line) never reaches a
+    // route; it is answered on the socket, in the graph's shape with a request id of its own.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+      const refusal = CLIENT_ERRORS[error.code ?? ''] ?? { status: 400, code: 'BAD_REQUEST', message: 'The request is not valid HTTP.' };
+      const requestId = randomUUID();
+      const body = JSON.stringify(errorBody(refusal.message, refusal.code, requestId));
+      log.info({ requestId, status: refusal.status, reason: error.code }, 'request refused by the HTTP parser');
+      socket.end(
+        `HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `x-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
     frameworkErrors: (error, request, reply) =>
       (reply as FastifyReply)
         .header('x-request-id', request.id)
         .code(400)
         .send(errorBody(error.message, 'BAD_REQUEST', request.id)),
     // The server span wraps Fastify's whole handling, so every hook and resolver runs inside it.
-    serverFactory: (handler) =>
-      http.createServer((req: IdentifiedRequest, res) => {
+    serverFactory: (handler) => {
+      const drain: Drain = { draining: false, inflight: 0 };
+      const server = http.createServer((req: IdentifiedRequest, res) => {
+        drain.inflight++;
+        res.once('close', () => {
+          if (--drain.inflight === 0) drain.onIdle?.();
+        });
         const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
         req[REQUEST_ID] = requestId;
         if (!tracingOn()) return handler(req, res);
@@ -137,7 +173,10 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
           handler(req, res);
           return done;
         });
-      }),
+      });
+      drains.set(server, drain);
+      return server;
+    },
   });
 
   // Every POST body is JSON whatever its Content-Type claims: Apollo judges the Content-Type
@@ -154,9 +193,21 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Draining: liveness holds, readiness fails, anything else is refused (and its connection closed).
+    const path = pathOf(request.url);
+    if (drains.get(app.server)?.draining && path !== '/health') {
+      reply.header('connection', 'close').code(503);
+      if (path === '/ready') return reply.send({ status: 'not ready', reason: 'shutting down' });
+      return reply.send(errorBody('This server is shutting down; try again.', 'SERVICE_UNAVAILABLE', request.id));
+    }
     // @fastify/cors passes a refused origin's preflight on to a 404: say 403, refused.
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
-    if (preflight && !originAllowed(request.headers.origin, allowed)) return reply.header('vary', 'Origin').code(403).send();
+    if (preflight && !originAllowed(request.headers.origin, allowed)) {
+      return reply
+        .header('vary', 'Origin')
+        .code(403)
+        .send(errorBody('This origin may not call the graph from a browser; see CORS_ORIGINS.', 'FORBIDDEN', request.id));
+    }
   });
   // An allowed origin gets its own origin back (never `*` with a token: no cookies are used,
   // bearer tokens travel in Authorization). Only a real preflight (it names the method it wants)
@@ -207,7 +258,7 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
   if (metrics) app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   if (options.explorer) {
     app.get('/explorer/*', async (request, reply) => {
-      const answer = explorerAnswer(pathOf(request.url), request.headers.accept);
+      const answer = explorerAnswer(pathOf(request.url), request.headers.accept, true);
       if (!answer) return reply.callNotFound();
       if (answer.cacheControl) reply.header('cache-control', answer.cacheControl);
       return reply.type(answer.type).send(answer.body);
@@ -215,7 +266,16 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
   }
   for (const route of options.routes ?? []) {
     app.get(`${route.prefix}*`, async (request, reply) => {
-      const answer = await route.handle({ path: pathOf(request.url), headers: request.headers, requestId: request.id });
+      let answer: HttpAnswer;
+      try {
+        answer = await route.handle({ path: pathOf(request.url), headers: request.headers, requestId: request.id });
+      } catch (error) {
+        // A refusal (lib/errors.ts) becomes its status and the graph's body; anything else is a 500.
+        const status = error instanceof GraphQLError ? ROUTE_STATUS[String(error.extensions.code)] : undefined;
+        if (status === undefined) throw error;
+        const { code, http: _http, ...extensions } = (error as GraphQLError).extensions;
+        return reply.code(status).send(errorBody((error as GraphQLError).message, String(code), request.id, extensions));
+      }
       return reply
         .code(answer.status)
         .headers(answer.headers ?? {})
@@ -226,8 +286,9 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
 
   const executeGraphQL = fastifyApolloHandler<C, http.Server>(apollo, { context: async (request) => contexts.get(request)! });
   const graphql = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (options.explorer && request.method === 'GET') {
-      const page = explorerAnswer(pathOf(request.url), request.headers.accept);
+    // A browser landing here gets the explorer or a plain page, never Apollo's CDN landing page.
+    if (request.method === 'GET') {
+      const page = explorerAnswer(pathOf(request.url), request.headers.accept, options.explorer ?? false);
       if (page) return reply.type(page.type).send(page.body);
     }
     if (request.method === 'POST') {
@@ -265,6 +326,10 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
     }
     const execute = async () => executeGraphQL.call(app, request as Parameters<typeof executeGraphQL>[0], reply as Parameters<typeof executeGraphQL>[1]);
     const answer: unknown = await (options.around ? options.around(contexts.get(request)!, execute) : execute());
+    if (typeof answer === 'string' && reply.statusCode >= 400 && !answer.includes('"requestId"')) {
+      if (!String(reply.getHeader('content-type') ?? '').includes('json')) reply.type(JSON_TYPE);
+      return withRequestId(answer, request.id);
+    }
     if (typeof answer === 'string' && Buffer.byteLength(answer) > options.maxResponseBytes) {
       log.warn({ requestId: request.id, operationName: operationNames.get(request), bytes: Buffer.byteLength(answer) }, 'response over the size ceiling');
       return reply
@@ -279,6 +344,21 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
 
   await app.ready();
   return app.server;
+}
+
+/**
+ * Apollo's refusals of the HTTP request itself (a batch, a missing query, a CSRF-suspect GET)
+ * come in the graph's shape but before any plugin runs, so without the request id: stamp it.
+ */
+function withRequestId(answer: string, requestId: string): string {
+  try {
+    const body = JSON.parse(answer) as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    if (!Array.isArray(body.errors)) return answer;
+    for (const error of body.errors) error.extensions = { code: 'BAD_REQUEST', ...error.extensions, requestId };
+    return JSON.stringify(body);
+  } catch {
+    return JSON.stringify(errorBody(answer.trim() || 'The request was refused.', 'BAD_REQUEST', requestId));
+  }
 }
 
 /** A bounded route label for metrics and span names: client paths must not grow either. */
@@ -339,18 +419,35 @@ export function listen(server: http.Server, port: number, host: string, service:
 }
 
 /**
- * Stops accepting connections, lets requests in flight finish (up to `graceMs`), and ends idle
- * keep-alive connections so shutdown does not hang on them.
+ * Drains, then closes (SIGTERM, via lib/runtime's onShutdown): readiness fails at once, new
+ * requests get 503 SERVICE_UNAVAILABLE (kept-alive connections included, so no caller is served
+ * by a server on its way out, nor reset mid-request), requests in flight finish; when none is
+ * left, or after `graceMs`, the listener and every connection are closed.
  */
 export function closeServer(server: http.Server, graceMs = 5_000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!server.listening) return resolve();
-    const deadline = setTimeout(() => server.closeAllConnections(), graceMs).unref();
-    server.close((error) => {
-      clearTimeout(deadline);
-      if (error) reject(error);
-      else resolve();
-    });
-    server.closeIdleConnections();
+    const drain = drains.get(server);
+    let closing = false;
+    const close = () => {
+      if (closing) return;
+      closing = true;
+      if (drain) drain.onIdle = undefined;
+      server.close((error) => {
+        clearTimeout(deadline);
+        if (drain) drain.draining = false;
+        if (error) reject(error);
+        else resolve();
+      });
+      server.closeIdleConnections();
+    };
+    // Past the grace period, what is still in flight is cut off.
+    const deadline = setTimeout(() => {
+      close();
+      server.closeAllConnections();
+    }, graceMs).unref();
+    if (!drain || drain.inflight === 0) return close();
+    drain.draining = true;
+    drain.onIdle = close;
   });
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { GraphQLError, Kind, parse, print, separateOperations, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, type GraphQLSchema } from 'graphql';
 
 /**
  * Trusted documents: portals register their operations in a manifest, in Apollo's
- * persisted-query-list format (what Apollo Client's manifest generator writes and Apollo
- * Router reads, so portal teams keep their tooling); the gateway serves them by id. Modes:
+ * persisted-query-list format, written by Apollo's own generator (scripts/documents.ts) so that
+ * an id is the hash of the document as a stock Apollo Client sends it, and read by Apollo
+ * Router too, so portal teams keep their tooling; the gateway serves them by id. Modes:
  * off (the embedded default), allow (registered ids and arbitrary documents, the latter logged)
  * and only (production: an unregistered document is refused before it is parsed).
  */
@@ -25,26 +26,6 @@ export interface Manifest {
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** One manifest entry per named operation, each with the fragments it uses, ids by sha256. */
-export function buildManifest(sources: readonly { path: string; text: string }[]): Manifest {
-  const operations: ManifestOperation[] = [];
-  for (const source of sources) {
-    const separated = separateOperations(parse(source.text));
-    for (const [name, document] of Object.entries(separated)) {
-      const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-      if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || !operation.name) {
-        throw new Error(`${source.path}: every registered operation needs a name.`);
-      }
-      const body = print(document);
-      operations.push({ id: sha256(body), name, type: operation.operation, body });
-    }
-  }
-  const names = operations.map((o) => o.name);
-  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new Error(`Operation ${duplicate} is registered twice.`);
-  return { format: 'apollo-persisted-query-manifest', version: 1, operations: operations.sort((a, b) => a.name.localeCompare(b.name)) };
-}
 
 /** Operations the schema no longer supports, with why. */
 export function manifestProblems(manifest: Manifest, schema: GraphQLSchema): string[] {

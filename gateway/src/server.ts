@@ -20,6 +20,7 @@ import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
 import { mergeInflight, mergedCounter, type InflightStats } from './inflight';
 import { forwardToSubgraph } from './subgraph-headers';
 import { currentBudget, RequestBudget, requestBudgetPlugin, withBudget } from './request-budget';
+import { OutageReportingDataSource, refusedCredentials } from './outage';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -89,16 +90,16 @@ function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number
  * Forwards the caller's token, the request id, the trace context (inside the gateway's fetch
  * span), the deadline and the idempotency key to a subgraph, and relays its refusals.
  */
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+class SubgraphDataSource extends OutageReportingDataSource<GatewayContext> {
   constructor(
-    options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    options: ConstructorParameters<typeof OutageReportingDataSource<GatewayContext>>[0],
     private readonly fetchTimeoutMs: number,
   ) {
     super(options);
   }
 
   /** Runs the fetch inside its request's budget, where the fetcher finds it. */
-  override process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
+  override process(options: Parameters<OutageReportingDataSource<GatewayContext>['process']>[0]) {
     return withBudget((options.context as Partial<GatewayContext> | undefined)?.budget, () => super.process(options));
   }
 
@@ -118,6 +119,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * "400: Bad Request" that would also echo the subgraph's response body to the client.
    */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
+    const refused = refusedCredentials(response, this.subgraph, this.log);
+    if (refused) return refused;
     const body = (await this.parseBody(response).catch(() => undefined)) as { errors?: GraphQLFormattedError[] } | undefined;
     const first = body?.errors?.[0];
     if (first && typeof first.extensions?.code === 'string') {
@@ -142,7 +145,7 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       const target = deps.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}.`);
       const fetcher = fetcherWithDeadline(subgraphClient, name, config.subgraphTimeoutMs, log, metrics);
-      return new SubgraphDataSource({ url: target, fetcher: mergeInflight(fetcher, name, inflight, merged) }, config.subgraphTimeoutMs);
+      return new SubgraphDataSource({ url: target, fetcher: mergeInflight(fetcher, name, inflight, merged), subgraph: name, log }, config.subgraphTimeoutMs);
     },
   });
 

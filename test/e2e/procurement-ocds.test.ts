@@ -73,7 +73,7 @@ test('every demo project exports a valid package, in GraphQL and over HTTP alike
     }
   }
   expect([...stagesSeen].sort()).toEqual(['award', 'contract', 'contractTermination', 'implementation', 'planning', 'tender'].sort());
-  expect((await fetch(`${base}/ocds/releases/not-a-project`)).status).toBe(404);
+  expect((await fetch(`${base}/ocds/releases/not-a-project`)).status).toBe(400);
 });
 
 test('amounts are exact decimals through lib/money and in CNY', async () => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { badInput, notFound } from '../../../lib/errors';
 import type { HttpAnswer, HttpRoute } from '../../../lib/http';
 import type { FacilitiesConfig } from './config';
 import { calendar } from './ical';
@@ -27,13 +28,20 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-function answer(status: number, body: string, type = 'text/plain; charset=utf-8'): HttpAnswer {
-  return { status, type, headers: { 'cache-control': 'private, max-age=300' }, body };
+function feed(body: string): HttpAnswer {
+  return { status: 200, type: 'text/calendar; charset=utf-8', headers: { 'cache-control': 'private, max-age=300' }, body };
 }
 
-function nameFrom(path: string, prefix: string): string {
-  const name = decodeURIComponent(path.slice(prefix.length));
-  return name.endsWith('.ics') ? name.slice(0, -4) : '';
+/**
+ * The name in a feed's path (`<name>.ics`), refused with 400 when it cannot be one (the lib/http
+ * route turns a thrown refusal into its status and the graph's error body, which a calendar
+ * program ignores but a person reading it can quote).
+ */
+function nameFrom(path: string, prefix: string, field: string, valid: (name: string) => boolean): string {
+  const file = path.slice(prefix.length);
+  const name = file.endsWith('.ics') ? file.slice(0, -4) : '';
+  if (!valid(name)) throw badInput(field, `A calendar path is ${prefix}<${field}>.ics; ${JSON.stringify(file.slice(0, 80))} is not one.`);
+  return name;
 }
 
 export function calendarRoutes(store: FacilitiesStore, config: FacilitiesConfig): HttpRoute[] {
@@ -44,12 +52,12 @@ export function calendarRoutes(store: FacilitiesStore, config: FacilitiesConfig)
       prefix: FACILITY_FEED_PREFIX,
       // Public: busy times only, with no names or purposes.
       async handle({ path }) {
-        const id = nameFrom(path, FACILITY_FEED_PREFIX);
-        const [facility] = isUuid(id) ? await store.facilitiesById([id]) : [];
-        if (!facility || !PUBLIC_STATUSES.includes(facility.status)) return answer(404, 'No such public facility calendar.\n');
+        const id = nameFrom(path, FACILITY_FEED_PREFIX, 'facilityId', isUuid);
+        const [facility] = await store.facilitiesById([id]);
+        if (!facility || !PUBLIC_STATUSES.includes(facility.status)) throw notFound('No such public facility calendar.');
         const bookings = await store.calendarBookings({ facilityId: facility.id }, since());
         const body = calendar(`${facility.name} 占用`, config.timeZone, bookings.map((booking) => ({ booking, summary: '已预约 Busy', location: facility.address })));
-        return answer(200, body, 'text/calendar; charset=utf-8');
+        return feed(body);
       },
     },
     {
@@ -57,9 +65,9 @@ export function calendarRoutes(store: FacilitiesStore, config: FacilitiesConfig)
       prefix: BOOKER_FEED_PREFIX,
       // The secret in the URL is the credential: calendar programs send no bearer token.
       async handle({ path }) {
-        const secret = nameFrom(path, BOOKER_FEED_PREFIX);
-        const subject = /^[\w-]{43}$/.test(secret) ? await store.calendarSubject(hashSecret(secret)) : null;
-        if (!subject) return answer(404, 'No such calendar (the link may have been rotated).\n');
+        const secret = nameFrom(path, BOOKER_FEED_PREFIX, 'secret', (name) => /^[\w-]{43}$/.test(name));
+        const subject = await store.calendarSubject(hashSecret(secret));
+        if (!subject) throw notFound('No such calendar (the link may have been rotated).');
         const bookings = await store.calendarBookings({ booker: subject }, since());
         const body = calendar(
           '我的预约 My bookings',
@@ -71,7 +79,7 @@ export function calendarRoutes(store: FacilitiesStore, config: FacilitiesConfig)
             description: [booking.purpose, booking.statusReason].filter(Boolean).join('\n') || undefined,
           })),
         );
-        return answer(200, body, 'text/calendar; charset=utf-8');
+        return feed(body);
       },
     },
   ];

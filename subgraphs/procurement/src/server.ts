@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { notFound } from '../../../lib/errors';
 import { jsonRoute } from '../../../lib/http';
 import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/subgraph';
 import { loadProcurementConfig } from './config';
 import { createLoaders } from './loaders';
 import { releasePackage } from './ocds';
 import { resolvers } from './resolvers';
-import { isUuid } from './rules';
+import { requireUuid } from './rules';
 import { createProcurementStore } from './store';
 
 export const SDL_PATH = path.resolve(__dirname, '../schema.graphql');
@@ -20,13 +21,14 @@ export function createProcurementServer(deps: SubgraphDependencies) {
       resolvers,
       createStore: createProcurementStore,
       createLoaders: (store, viewer) => createLoaders(store, viewer, deps.peers, settings),
-      // GET /ocds/releases/{projectId}: the public OCDS package, as ocdsReleasePackage returns it.
+      // GET /ocds/releases/{projectId}: the public OCDS package, as ocdsReleasePackage returns it,
+      // and refused as it refuses (a malformed id 400, an unknown one 404, in the graph's shape).
       routes: (store) => [
-        jsonRoute('/ocds/releases/', async ({ rest, requestId }) => {
-          const notFound = { status: 404, body: { error: `No project ${rest}.`, requestId } };
-          if (!isUuid(rest)) return notFound;
-          const record = await store.projectRecord(rest.toLowerCase());
-          return record ? { status: 200, body: releasePackage(record, settings) } : notFound;
+        jsonRoute('/ocds/releases/', async ({ rest }) => {
+          const id = requireUuid(rest, 'projectId');
+          const record = await store.projectRecord(id);
+          if (!record) throw notFound(`No project ${id}.`);
+          return { status: 200, body: releasePackage(record, settings) };
         }),
       ],
     },
