@@ -138,6 +138,9 @@ export async function createGatewayServer(deps: GatewayDependencies) {
   const inflight: InflightStats = { sent: 0, merged: 0 };
   const merged = metrics ? mergedCounter(metrics.registry) : undefined;
   const subgraphClient = createHttpClient();
+  // Apollo's gateway reports usage to Apollo (and probes cloud metadata addresses) unless told
+  // not to: a city's graph calls no one it was not configured to call.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log,

@@ -147,7 +147,7 @@ export function demoProcurement(): Rows {
     if (stage === 'TENDERING') {
       // Active tenders close after DEMO_TODAY; some have thin supply or few bids (at risk).
       const closes = addDays(DEMO_TODAY, 5 + (n % 40));
-      rows.tenders.push(tenderRow(tenderId, 'ACTIVE', addDays(closes, -25), closes, [null, null, null, null]));
+      rows.tenders.push(tenderRow(tenderId, 'ACTIVE', addDays(closes, -25), closes, [null, null, null, null, null]));
       for (const [b, org] of bidders.slice(0, n % 3 === 0 ? 1 : bidders.length).entries()) {
         rows.bids.push([demoProcurementId(`bid:${n + 1}:${b}`), tenderId, org.id, org.name, org.creditCode, yuan(Math.round(budgetFen * (0.85 + random() * 0.14))), `${org.name}服务方案`, `${addDays(closes, -5)}T03:00:00Z`, null, null, null]);
       }
@@ -156,7 +156,7 @@ export function demoProcurement(): Rows {
     const closes = addDays(published, 22);
     if (stage === 'FAILED') {
       // 流标: a failed open tender with two qualified bids; the project is back in planning.
-      rows.tenders.push(tenderRow(tenderId, 'UNSUCCESSFUL', published, closes, [null, null, null, null]));
+      rows.tenders.push(tenderRow(tenderId, 'UNSUCCESSFUL', published, closes, [null, null, null, null, null]));
       for (const [b, org] of bidders.slice(0, 2).entries()) {
         rows.bids.push([demoProcurementId(`bid:${n + 1}:${b}`), tenderId, org.id, org.name, org.creditCode, yuan(Math.round(budgetFen * 0.95)), `${org.name}服务方案`, `${addDays(closes, -3)}T03:00:00Z`, null, true, null]);
       }
@@ -171,7 +171,7 @@ export function demoProcurement(): Rows {
       rows.bids.push([bid.id, tenderId, bid.org.id, bid.org.name, bid.org.creditCode, yuan(bid.price), `${bid.org.name}服务方案`, `${addDays(closes, -4)}T03:00:00Z`, null, true, n % 2 === 0 ? bid.score : null]);
     }
     const notice = stage === 'AWARDED' ? addDays(DEMO_TODAY, -5) : addDays(closes, 3);
-    rows.tenders.push(tenderRow(tenderId, 'AWARDED', published, closes, [winner.id, yuan(winner.price), notice, addDays(notice, 9)]));
+    rows.tenders.push(tenderRow(tenderId, 'AWARDED', published, closes, [winner.id, yuan(winner.price), notice, addDays(notice, 9), `${notice}T02:00:00Z`]));
     if (stage === 'AWARDED') continue;
 
     const contractId = demoProcurementId(`contract:${n + 1}`);
@@ -245,8 +245,8 @@ export async function seedProcurement(session: Session): Promise<void> {
   await insert(
     session,
     'tender',
-    ['id', 'project_id', 'method', 'method_change_reason', 'award_criteria', 'eligible_kinds', 'min_grade', 'invited_ids', 'published_at', 'opens_at', 'closes_at', 'status', 'awarded_bid_id', 'award_amount', 'award_notice_date', 'objection_deadline'],
-    ['uuid', 'uuid', 'procurement."TenderMethod"', '', 'procurement."AwardCriteria"', 'text[]', 'smallint', 'uuid[]', 'timestamptz', 'timestamptz', 'timestamptz', 'procurement."TenderStatus"', 'uuid', 'numeric', 'date', 'date'],
+    ['id', 'project_id', 'method', 'method_change_reason', 'award_criteria', 'eligible_kinds', 'min_grade', 'invited_ids', 'published_at', 'opens_at', 'closes_at', 'status', 'awarded_bid_id', 'award_amount', 'award_notice_date', 'objection_deadline', 'awarded_at'],
+    ['uuid', 'uuid', 'procurement."TenderMethod"', '', 'procurement."AwardCriteria"', 'text[]', 'smallint', 'uuid[]', 'timestamptz', 'timestamptz', 'timestamptz', 'procurement."TenderStatus"', 'uuid', 'numeric', 'date', 'date', 'timestamptz'],
     rows.tenders,
   );
   await insert(

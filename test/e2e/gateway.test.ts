@@ -173,3 +173,8 @@ test('a subgraph that does not answer fails the request at the deadline instead 
     silent.close();
   }
 });
+
+test("Apollo's usage reporting is off: the gateway calls no one it was not configured to call", () => {
+  // Without it @apollo/gateway exports metrics to Apollo and probes cloud metadata addresses.
+  expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
+});

@@ -65,7 +65,7 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
     }),
     /** Every project's red flags at once: one statement for the facts, one for the population fences. */
     projectRedFlags: new DataLoader<string, RedFlagModel[]>(async (ids) => {
-      const flags = await flagsOf(await store.redFlags.projectProcesses(ids, settings.timeZone), store.redFlags, settings.redFlags, settings.timeZone, new Date());
+      const flags = await flagsOf(await store.redFlags.projectProcesses(ids), store.redFlags, settings.redFlags, settings.timeZone, new Date());
       return ids.map((id) => flags.filter((flag) => flag.projectId === id));
     }),
     tenderObjections: groupedLoader((ids: readonly string[]) => store.objectionsByTender(ids), (row) => row.tenderId),

@@ -64,6 +64,8 @@ export interface TenderModel {
   awardedBidId: string | null;
   awardAmount: string | null;
   awardNoticeDate: string | null;
+  /** The instant the award was decided (OCDS dates the award by it). */
+  awardedAt: Date | null;
   objectionDeadline: string | null;
   version: number;
 }

@@ -119,7 +119,7 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
         id: `${tender.id}-award`,
         title: record.title,
         status: 'active',
-        date: new Date(`${tender.awardNoticeDate!.toISOString().slice(0, 10)}T00:00:00+08:00`).toISOString(),
+        date: tender.awardedAt!.toISOString(),
         value: ocdsValue(tender.awardAmount!),
         suppliers: [supplier],
       };

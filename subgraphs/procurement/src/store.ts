@@ -108,6 +108,7 @@ const TENDER_SELECT = {
   awardedBidId: true,
   awardAmount: true,
   awardNoticeDate: true,
+  awardedAt: true,
   objectionDeadline: true,
   version: true,
   project: { select: { areaCode: true, category: true } },
@@ -132,6 +133,7 @@ function toTender(row: TenderRow): TenderModel {
     awardedBidId: row.awardedBidId,
     awardAmount: row.awardAmount ? dec(row.awardAmount) : null,
     awardNoticeDate: optionalDay(row.awardNoticeDate),
+    awardedAt: row.awardedAt,
     objectionDeadline: optionalDay(row.objectionDeadline),
     version: row.version,
   };
@@ -477,7 +479,7 @@ export function createProcurementStore(database: Database, onQuery: OnQuery | un
                t.award_criteria::text AS "awardCriteria", t.eligible_kinds AS "eligibleKinds", t.min_grade::int AS "minGrade",
                t.invited_ids::text[] AS "invitedIds", t.published_at AS "publishedAt", t.opens_at AS "opensAt", t.closes_at AS "closesAt",
                t.status::text AS status, t.awarded_bid_id::text AS "awardedBidId", t.award_amount AS "awardAmount",
-               t.award_notice_date AS "awardNoticeDate", t.objection_deadline AS "objectionDeadline", t.version,
+               t.award_notice_date AS "awardNoticeDate", t.awarded_at AS "awardedAt", t.objection_deadline AS "objectionDeadline", t.version,
                p.area_code AS "areaCode", p.category::text AS category, p.purchaser_id::text AS "purchaserId",
                (SELECT count(*) FROM procurement.bid b WHERE b.tender_id = t.id AND b.withdrawn_at IS NULL)::int AS "bidCount"
           FROM procurement.project p JOIN procurement.tender t ON t.project_id = p.id
@@ -675,6 +677,7 @@ export function createProcurementStore(database: Database, onQuery: OnQuery | un
                 awardedBidId: decision.winner.id,
                 awardAmount: decision.winner.price,
                 awardNoticeDate: toDate(decision.noticeDate),
+                awardedAt: new Date(),
                 objectionDeadline: toDate(decision.objectionDeadline),
                 version: { increment: 1 },
               }

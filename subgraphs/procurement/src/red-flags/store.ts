@@ -37,18 +37,14 @@ function fence(value: Prisma.Sql, rows: Prisma.Sql, side: 'low' | 'high'): Prism
 
 export function createRedFlagStore(prisma: PrismaClient) {
   /**
-   * One statement: each tender with its live bids (prices in fen) and the instant of its award:
-   * the evaluation's audit entry, or for records loaded without one (the seed, imports) the
-   * notice day's start in the city's zone.
+   * One statement: each tender with its live bids (prices in fen) and the instant of its award.
    */
-  async function facts(condition: Prisma.Sql, timeZone: string): Promise<ProcessFacts[]> {
+  async function facts(condition: Prisma.Sql): Promise<ProcessFacts[]> {
     const rows = await prisma.$queryRaw<FactsRow[]>`
       SELECT t.id::text AS "tenderId", t.project_id::text AS "projectId", p.area_code AS "areaCode",
              t.method::text AS method, t.status::text AS status, t.published_at AS "publishedAt",
              t.opens_at AS "opensAt", t.closes_at AS "closesAt", t.awarded_bid_id::text AS "awardedBidId",
-             COALESCE((SELECT max(e.at) FROM procurement.audit_event e
-                        WHERE e.entity_type = 'Tender' AND e.entity_id = t.id::text AND e.action = 'AWARD'),
-                      t.award_notice_date::timestamp AT TIME ZONE ${timeZone}) AS "awardedAt",
+             t.awarded_at AS "awardedAt",
              COALESCE((SELECT json_agg(json_build_object(
                         'id', b.id, 'organizationId', b.organization_id, 'fen', (b.price * 100)::bigint::text,
                         'submittedAt', b.submitted_at, 'qualified', b.qualified) ORDER BY b.submitted_at, b.id)
@@ -134,15 +130,15 @@ export function createRedFlagStore(prisma: PrismaClient) {
     },
 
     /** Every tender of these projects. */
-    projectProcesses(projectIds: readonly string[], timeZone: string): Promise<ProcessFacts[]> {
-      return facts(Prisma.sql`t.project_id = ANY(${[...projectIds]}::uuid[])`, timeZone);
+    projectProcesses(projectIds: readonly string[]): Promise<ProcessFacts[]> {
+      return facts(Prisma.sql`t.project_id = ANY(${[...projectIds]}::uuid[])`);
     },
 
     /** Every tender of the jurisdiction whose bid deadline falls in the year (the city's calendar). */
     jurisdictionProcesses(within: string, year: number, timeZone: string): Promise<ProcessFacts[]> {
       const codes = codesWithPrefix(significantPrefix(within));
       return facts(Prisma.sql`p.area_code BETWEEN ${codes.gte} AND ${codes.lte}
-        AND t.closes_at >= ${yearStart(year, timeZone)} AND t.closes_at < ${yearStart(year + 1, timeZone)}`, timeZone);
+        AND t.closes_at >= ${yearStart(year, timeZone)} AND t.closes_at < ${yearStart(year + 1, timeZone)}`);
     },
 
     /**

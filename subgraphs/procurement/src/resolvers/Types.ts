@@ -91,6 +91,7 @@ export const Award: AwardResolvers = {
   supplier: async ({ tender }, _, { loaders }) => ({ id: (await loaders.bid.load(tender.awardedBidId!))!.organizationId }),
   amount: ({ tender }) => money(tender.awardAmount!),
   noticeDate: ({ tender }) => tender.awardNoticeDate!,
+  decidedAt: ({ tender }) => tender.awardedAt!,
   objectionDeadline: ({ tender }) => tender.objectionDeadline!,
   signBy: ({ tender }) => addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS),
 };
