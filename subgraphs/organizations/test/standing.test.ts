@@ -1,3 +1,4 @@
+import type { Viewer } from '../../../lib/auth';
 import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
 import { viewer } from '../../../test/support/tokens';
 import { chengduAdmin, firstError, JINJIANG, jinjiangCivilAffairs, orgAdmin, qingyangCivilAffairs, register } from './support';
@@ -105,7 +106,7 @@ describe('listing and removal', () => {
     const organization = await register(sub, { name: '锦江区拒绝测试服务中心' });
     const entry = await list(organization.id);
     const before = await counts();
-    const remove = (input: Record<string, unknown>, caller = jinjiangCivilAffairs) =>
+    const remove = (input: Record<string, unknown>, caller: Viewer = jinjiangCivilAffairs) =>
       sub.execute(REMOVE, { input: { entryId: entry.id, expectedVersion: 1, removedOn: '2025-06-01', documentNumber: '锦民移〔2025〕2号', ...input } }, caller);
 
     expect(firstError(await sub.execute(LIST, { input: listing(organization.id) }, jinjiangCivilAffairs)).extensions).toMatchObject({
@@ -144,8 +145,8 @@ describe('listing and removal', () => {
     const results = await Promise.all([1, 2, 3].map((n) => sub.execute(LIST, { input: listing(organization.id, { documentNumber: `锦民异〔2025〕${n}0号` }) }, jinjiangCivilAffairs)));
     expect(results.filter((result) => !result.errors)).toHaveLength(1);
     for (const refused of results.filter((result) => result.errors)) expect(firstError(refused).extensions).toMatchObject({ code: 'CONFLICT', rule: 'ALREADY_ON_LIST' });
-    const [{ n }] = await sub.database.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations.list_entry WHERE organization_id = $1', [organization.id]);
-    expect(n).toBe(1);
+    const [row] = await sub.database.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations.list_entry WHERE organization_id = $1', [organization.id]);
+    expect(row!.n).toBe(1);
   });
 
   test('the database refuses a removal without its document, before its listing, or a second open entry', async () => {
