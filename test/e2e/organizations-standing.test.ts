@@ -1,4 +1,5 @@
 import { demoCreditRecords, demoOrganizations, seedOrganizations } from '../../prisma/seed/organizations';
+import { bid, closeTender, eligible, officer, ok, openTender, orgAdmin, project, refused, SUBMIT_BID } from '../../subgraphs/procurement/test/graph-support';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 
@@ -134,5 +135,98 @@ describe('the authority records, through the gateway', () => {
 
     expect((await standing(body.id, '2026-02-01T12:00:00+08:00')).standing).toMatchObject({ listed: true, lists: ['SERIOUS_VIOLATION'], listings: [{ id: entryId, state: 'LISTED' }] });
     expect((await standing(body.id, '2026-03-01T00:00:00+08:00')).standing.listed).toBe(false);
+  });
+});
+
+describe('procurement checks standing at the bid and again at the award', () => {
+  // Bidders with no demo credit record, each test its own, so one test's listing never meets another's tender.
+  const withRecords = new Set([...records.listEntries, ...records.penalties].map((r) => r.organizationId));
+  const bidders = eligible('ELDERLY_CARE', 36).filter((o) => !withRecords.has(o.id)).slice(-14);
+  const take = (() => {
+    let next = 0;
+    return (n: number) => bidders.slice(next, (next += n));
+  })();
+  const EVALUATE = `mutation ($input: EvaluateTenderInput!) {
+    evaluateTender(input: $input) {
+      tender { status award { supplier { id } amount { amount } } bids { id qualified } }
+      refusals { bid { id } rule message listing { id list listedOn authority documentNumber } }
+    }
+  }`;
+
+  /** The city's civil-affairs authority lists the body today; returns the entry. */
+  async function listToday(organization: { id: string; registrationArea: string }, list = 'SERIOUS_VIOLATION', documentNumber = `失〔2026〕${organization.id.slice(0, 6)}号`) {
+    const token = await tokenFor({ roles: ['CITY_ADMIN'], area: `${organization.registrationArea.slice(0, 4)}00000000` });
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const data = await ok(
+      graph,
+      'mutation ($input: RecordListingInput!) { recordListing(input: $input) { entry { id version listedOn } } }',
+      { input: { organizationId: organization.id, list, listedOn: today, reason: '提供虚假材料', authority: '成都市民政局', documentNumber } },
+      token,
+    );
+    return { ...(data.recordListing.entry as { id: string; version: number; listedOn: string }), token, documentNumber };
+  }
+
+  async function evaluate(tenderId: string, bidIds: string[]) {
+    await closeTender(graph, tenderId);
+    return (await ok(graph, EVALUATE, { input: { tenderId, scores: bidIds.map((bidId) => ({ bidId, qualified: true })) } }, await officer())).evaluateTender;
+  }
+
+  test('listed before its bid: the bid is refused with the rule and the listing named', async () => {
+    const [listed] = take(1);
+    const tenderId = await openTender(graph, await project(graph));
+    const entry = await listToday(listed!, 'ABNORMAL_ACTIVITY');
+    const error = await refused(graph, SUBMIT_BID, { input: { tenderId, price: '500000.00', proposal: '服务方案' } }, await orgAdmin(listed!));
+    expect(error.extensions).toMatchObject({ code: 'CONFLICT', rule: 'BIDDER_NOT_LISTED' });
+    expect(error.message).toContain(entry.documentNumber);
+    expect(error.message).toContain('ABNORMAL_ACTIVITY');
+  });
+
+  test('listed between its bid and the award: refused the award with the rule and the listing, the next ranked bid wins', async () => {
+    const four = take(4);
+    const tenderId = await openTender(graph, await project(graph));
+    const prices = ['500000.00', '520000.00', '540000.00', '560000.00'];
+    const bidIds: string[] = [];
+    for (const [i, organization] of four.entries()) bidIds.push(await bid(graph, tenderId, organization, prices[i]!));
+    const entry = await listToday(four[0]!);
+    const result = await evaluate(tenderId, bidIds);
+    expect(result.tender.status).toBe('AWARDED');
+    expect(result.tender.award).toEqual({ supplier: { id: four[1]!.id }, amount: { amount: '520000.00' } });
+    expect(result.refusals).toEqual([
+      {
+        bid: { id: bidIds[0] },
+        rule: 'BIDDER_LISTED_AT_AWARD',
+        message: expect.stringContaining(entry.documentNumber),
+        listing: { id: entry.id, list: 'SERIOUS_VIOLATION', listedOn: entry.listedOn, authority: '成都市民政局', documentNumber: entry.documentNumber },
+      },
+    ]);
+    expect(result.tender.bids.find((b: { id: string }) => b.id === bidIds[0])).toEqual({ id: bidIds[0], qualified: false });
+  });
+
+  test('listed between its bid and the award with three bids: too few remain, the open tender fails', async () => {
+    const three = take(3);
+    const tenderId = await openTender(graph, await project(graph));
+    const bidIds: string[] = [];
+    for (const organization of three) bidIds.push(await bid(graph, tenderId, organization, '600000.00'));
+    await listToday(three[2]!, 'ABNORMAL_ACTIVITY');
+    const result = await evaluate(tenderId, bidIds);
+    expect(result.tender).toMatchObject({ status: 'UNSUCCESSFUL', award: null });
+    expect(result.refusals.map((r: { bid: { id: string }; rule: string }) => [r.bid.id, r.rule])).toEqual([[bidIds[2], 'BIDDER_LISTED_AT_AWARD']]);
+  });
+
+  test('listed after its bid but removed before the award: the award stands', async () => {
+    const three = take(3);
+    const tenderId = await openTender(graph, await project(graph));
+    const bidIds: string[] = [];
+    for (const [i, organization] of three.entries()) bidIds.push(await bid(graph, tenderId, organization, `${700 + i}000.00`));
+    const entry = await listToday(three[0]!);
+    await ok(
+      graph,
+      'mutation ($input: RecordRemovalInput!) { recordRemoval(input: $input) { entry { state } } }',
+      // Removed on the day it was listed: on no day is it in force.
+      { input: { entryId: entry.id, expectedVersion: entry.version, removedOn: entry.listedOn, documentNumber: '移〔2026〕1号' } },
+      entry.token,
+    );
+    const result = await evaluate(tenderId, bidIds);
+    expect(result).toMatchObject({ tender: { status: 'AWARDED', award: { supplier: { id: three[0]!.id } } }, refusals: [] });
   });
 });
