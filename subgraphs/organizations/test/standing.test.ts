@@ -149,6 +149,19 @@ describe('listing and removal', () => {
     expect(row!.n).toBe(1);
   });
 
+  test('two removals of one entry at the same moment: one recorded, the other refused', async () => {
+    const organization = await register(sub, { name: '锦江区并发移出测试服务中心' });
+    const entry = await list(organization.id);
+    const results = await Promise.all(
+      ['2025-06-01', '2025-06-02'].map((removedOn, n) =>
+        sub.execute(REMOVE, { input: { entryId: entry.id, expectedVersion: 1, removedOn, documentNumber: `锦民移〔2025〕${n}号` } }, jinjiangCivilAffairs),
+      ),
+    );
+    expect(results.filter((result) => !result.errors)).toHaveLength(1);
+    expect(firstError(results.find((result) => result.errors)!).extensions?.code).toBe('CONFLICT');
+    expect((await audits(entry.id)).map((event) => event.action)).toEqual(['LIST', 'REMOVE']);
+  });
+
   test('the database refuses a removal without its document, before its listing, or a second open entry', async () => {
     const organization = await register(sub, { name: '锦江区约束测试服务中心' });
     const entry = await list(organization.id);

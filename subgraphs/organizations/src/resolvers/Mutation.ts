@@ -141,15 +141,13 @@ export const Mutation: MutationResolvers = {
     if (!found) throw notFound(`No list entry ${input.entryId} is recorded (input.entryId).`);
     const organization = await existing(found.organizationId, context, 'input.entryId');
     const actor = requireAuthority(viewer, organization, "Recording a listing's removal");
-    // The state machine and the dates are judged again on the row the transaction reads.
+    // The listing day never changes, so the dates are judged here; the state machine is judged
+    // on the row the transaction reads, so that of two removals at once only one is recorded.
     const entry = await store.recordRemoval(
       found.id,
       input.expectedVersion,
       validateRemoval(input, found, store.today()),
-      (row) => {
-        checkRemoval(viewer, row, { documentNumber: input.documentNumber });
-        validateRemoval(input, row, store.today());
-      },
+      (row) => checkRemoval(viewer, row, { documentNumber: input.documentNumber }),
       { id: actor.id, roles: actor.roles, org: actor.org, requestId },
     );
     loaders.listEntries.clear(organization.id);
