@@ -498,4 +498,179 @@ export async function seedOrganizations(session: Session): Promise<void> {
       ),
     ],
   );
+  await seedCreditRecords(session);
+}
+
+export interface DemoListEntry {
+  id: string;
+  organizationId: string;
+  list: 'ABNORMAL_ACTIVITY' | 'SERIOUS_VIOLATION';
+  listedOn: string;
+  reason: string;
+  authority: string;
+  documentNumber: string;
+  removedOn: string | null;
+  removalDocumentNumber: string | null;
+  removalReason: string | null;
+}
+
+export interface DemoPenalty {
+  id: string;
+  organizationId: string;
+  decidedOn: string;
+  authority: string;
+  documentNumber: string;
+  kind: 'WARNING' | 'FINE' | 'CONFISCATION' | 'SUSPENSION' | 'REVOCATION';
+  penalty: string;
+  reason: string;
+  inForceFrom: string;
+  inForceUntil: string;
+}
+
+export interface DemoInspection {
+  organizationId: string;
+  year: number;
+  result: 'QUALIFIED' | 'BASICALLY_QUALIFIED' | 'UNQUALIFIED' | 'NOT_INSPECTED';
+  concludedOn: string;
+  authority: string;
+}
+
+export interface DemoCreditRecords {
+  listEntries: DemoListEntry[];
+  penalties: DemoPenalty[];
+  inspections: DemoInspection[];
+}
+
+/**
+ * The demo's credit records, as chinanpo would show them: every district-registered body whose
+ * status is ABNORMAL is on the abnormal-activity list since the day its status changed; in each
+ * district one active social organisation was listed in 2024 and removed after it caught up,
+ * and one holds a warning in force until 2027. The document numbers are made up.
+ */
+export function demoCreditRecords(organizations: readonly DemoOrganization[] = demoOrganizations()): DemoCreditRecords {
+  const records: DemoCreditRecords = { listEntries: [], penalties: [], inspections: [] };
+  const bureauOf = (o: DemoOrganization) => organizations.find((b) => b.key === `civil-affairs:${o.registrationArea.slice(0, 6)}`)?.name;
+  const recordId = (key: string) => demoOrganizationId(`credit:${key}`);
+  const registered = organizations.filter((o) => o.role === 'SOCIAL_ORGANIZATION' && o.kind !== 'COMMUNITY_FILED' && bureauOf(o) !== undefined);
+  const short = (o: DemoOrganization) => o.registrationArea.slice(0, 6);
+
+  for (const o of registered.filter((o) => o.status === 'ABNORMAL')) {
+    records.listEntries.push({
+      id: recordId(`listed:${o.id}`),
+      organizationId: o.id,
+      list: 'ABNORMAL_ACTIVITY',
+      listedOn: '2025-06-30',
+      reason: STATUS_REASONS.ABNORMAL,
+      authority: bureauOf(o)!,
+      documentNumber: `民异〔2025〕${short(o)}${String(records.listEntries.length + 1).padStart(3, '0')}号`,
+      removedOn: null,
+      removalDocumentNumber: null,
+      removalReason: null,
+    });
+  }
+  const districts = [...new Set(registered.map((o) => o.registrationArea))].sort();
+  for (const area of districts) {
+    const active = registered.filter((o) => o.registrationArea === area && o.status === 'ACTIVE' && o.registrationDate < '2023-01-01');
+    const [caughtUp, warned] = active;
+    if (caughtUp) {
+      records.listEntries.push({
+        id: recordId(`removed:${caughtUp.id}`),
+        organizationId: caughtUp.id,
+        list: 'ABNORMAL_ACTIVITY',
+        listedOn: '2024-07-01',
+        reason: '未按规定参加2023年度年检，列入活动异常名录。',
+        authority: bureauOf(caughtUp)!,
+        documentNumber: `民异〔2024〕${short(caughtUp)}001号`,
+        removedOn: '2024-11-15',
+        removalDocumentNumber: `民移〔2024〕${short(caughtUp)}001号`,
+        removalReason: '已补报年检材料，移出活动异常名录。',
+      });
+      records.inspections.push(
+        { organizationId: caughtUp.id, year: 2023, result: 'NOT_INSPECTED', concludedOn: '2024-06-28', authority: bureauOf(caughtUp)! },
+        { organizationId: caughtUp.id, year: 2024, result: 'QUALIFIED', concludedOn: '2025-05-30', authority: bureauOf(caughtUp)! },
+      );
+    }
+    if (warned) {
+      records.penalties.push({
+        id: recordId(`penalty:${warned.id}`),
+        organizationId: warned.id,
+        decidedOn: '2026-05-12',
+        authority: bureauOf(warned)!,
+        documentNumber: `民罚〔2026〕${short(warned)}001号`,
+        kind: 'WARNING',
+        penalty: '警告',
+        reason: '未按规定公开年度工作报告及接受捐赠信息。',
+        inForceFrom: '2026-05-12',
+        inForceUntil: '2027-05-11',
+      });
+      records.inspections.push({ organizationId: warned.id, year: 2024, result: 'BASICALLY_QUALIFIED', concludedOn: '2025-05-30', authority: bureauOf(warned)! });
+    }
+  }
+  return records;
+}
+
+/** Seeds the credit records; rows already there are left as they are (idempotent). */
+export async function seedCreditRecords(session: Session, records: DemoCreditRecords = demoCreditRecords()): Promise<void> {
+  await session.query(
+    `INSERT INTO organizations.list_entry (id, organization_id, list, listed_on, reason, authority, document_number, removed_on,
+            removal_document_number, removal_reason, recorded_by, recorded_at, removed_by, removal_recorded_at)
+     SELECT e.id, e.organization_id, e.list::organizations."CreditList", e.listed_on, e.reason, e.authority, e.document_number,
+            e.removed_on, e.removal_document_number, e.removal_reason, 'seed', e.listed_on + time '09:00' AT TIME ZONE 'Asia/Shanghai',
+            CASE WHEN e.removed_on IS NOT NULL THEN 'seed' END, e.removed_on + time '09:00' AT TIME ZONE 'Asia/Shanghai'
+       FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, organization_id uuid, list text, listed_on date, reason text, authority text,
+            document_number text, removed_on date, removal_document_number text, removal_reason text)
+     ON CONFLICT DO NOTHING`,
+    [
+      JSON.stringify(
+        records.listEntries.map((e) => ({
+          id: e.id,
+          organization_id: e.organizationId,
+          list: e.list,
+          listed_on: e.listedOn,
+          reason: e.reason,
+          authority: e.authority,
+          document_number: e.documentNumber,
+          removed_on: e.removedOn,
+          removal_document_number: e.removalDocumentNumber,
+          removal_reason: e.removalReason,
+        })),
+      ),
+    ],
+  );
+  await session.query(
+    `INSERT INTO organizations.penalty (id, organization_id, decided_on, authority, document_number, kind, penalty, reason,
+            in_force_from, in_force_until, recorded_by)
+     SELECT p.id, p.organization_id, p.decided_on, p.authority, p.document_number, p.kind::organizations."PenaltyKind", p.penalty,
+            p.reason, p.in_force_from, p.in_force_until, 'seed'
+       FROM jsonb_to_recordset($1::jsonb) AS p(id uuid, organization_id uuid, decided_on date, authority text, document_number text,
+            kind text, penalty text, reason text, in_force_from date, in_force_until date)
+     ON CONFLICT DO NOTHING`,
+    [
+      JSON.stringify(
+        records.penalties.map((p) => ({
+          id: p.id,
+          organization_id: p.organizationId,
+          decided_on: p.decidedOn,
+          authority: p.authority,
+          document_number: p.documentNumber,
+          kind: p.kind,
+          penalty: p.penalty,
+          reason: p.reason,
+          in_force_from: p.inForceFrom,
+          in_force_until: p.inForceUntil,
+        })),
+      ),
+    ],
+  );
+  await session.query(
+    `INSERT INTO organizations.annual_inspection (organization_id, year, result, concluded_on, authority, recorded_by)
+     SELECT i.organization_id, i.year, i.result::organizations."InspectionResult", i.concluded_on, i.authority, 'seed'
+       FROM jsonb_to_recordset($1::jsonb) AS i(organization_id uuid, year smallint, result text, concluded_on date, authority text)
+     ON CONFLICT DO NOTHING`,
+    [
+      JSON.stringify(
+        records.inspections.map((i) => ({ organization_id: i.organizationId, year: i.year, result: i.result, concluded_on: i.concludedOn, authority: i.authority })),
+      ),
+    ],
+  );
 }

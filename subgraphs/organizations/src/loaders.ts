@@ -18,6 +18,10 @@ export function createLoaders(store: OrganizationsStore, _viewer: Viewer) {
     serviceAreaCodes: groupedLoader((ids: readonly string[]) => store.serviceAreas(ids), (area) => area.organizationId),
     statusHistory: groupedLoader((ids: readonly string[]) => store.statusChanges(ids), (change) => change.organizationId),
     annualReports: groupedLoader((ids: readonly string[]) => store.annualReports(ids), (report) => report.organizationId),
+    listEntries: groupedLoader((ids: readonly string[]) => store.listEntries(ids), (entry) => entry.organizationId),
+    listEntry: keyedLoader((ids: readonly string[]) => store.listEntriesById(ids), (entry) => entry.id),
+    penalties: groupedLoader((ids: readonly string[]) => store.penalties(ids), (penalty) => penalty.organizationId),
+    annualInspections: groupedLoader((ids: readonly string[]) => store.annualInspections(ids), (inspection) => inspection.organizationId),
 
     /** The ids of one page (first + 1 rows) of the active organisations serving a community. */
     communityOrganizationIds(page: Page<(string | number)[]>): DataLoader<string, string[]> {

@@ -1,5 +1,5 @@
 import type { Connection } from '../../../lib/graphql/connections';
-import type { OrganizationKind, OrganizationStatus } from './generated/prisma/enums';
+import type { CreditList, InspectionResult, OrganizationKind, OrganizationStatus, PenaltyKind } from './generated/prisma/enums';
 import type { ServiceCategory } from './generated/graphql';
 
 /** An organisation as the store returns it: dates as YYYY-MM-DD, no service areas (loaded apart). */
@@ -69,4 +69,52 @@ export interface CommunityModel {
 
 export interface AreaModel {
   code: string;
+}
+
+/** An entry on one of chinanpo's lists; dates as YYYY-MM-DD, never deleted. */
+export interface ListEntryModel {
+  id: string;
+  organizationId: string;
+  list: CreditList;
+  listedOn: string;
+  reason: string;
+  authority: string;
+  documentNumber: string;
+  removedOn: string | null;
+  removalDocumentNumber: string | null;
+  removalReason: string | null;
+  version: number;
+  /** The day its state is read for (a standing's day, or today): LISTED before removedOn, REMOVED from it. */
+  viewedOn: string;
+}
+
+export interface PenaltyModel {
+  id: string;
+  organizationId: string;
+  decidedOn: string;
+  authority: string;
+  documentNumber: string;
+  kind: PenaltyKind;
+  penalty: string;
+  reason: string;
+  inForceFrom: string;
+  inForceUntil: string;
+}
+
+export interface AnnualInspectionModel {
+  organizationId: string;
+  year: number;
+  result: InspectionResult;
+  concludedOn: string;
+  authority: string;
+  version: number;
+}
+
+/** An organisation's standing on one day of the city's calendar, from its dated records. */
+export interface StandingModel {
+  asOf: Date;
+  onDay: string;
+  listings: ListEntryModel[];
+  penaltiesInForce: PenaltyModel[];
+  latestInspection: AnnualInspectionModel | null;
 }

@@ -7,13 +7,17 @@ import type {
   FileAnnualReportInput,
   IncubationInput,
   RecordEvaluationGradeInput,
+  RecordAnnualInspectionInput,
+  RecordListingInput,
+  RecordPenaltyInput,
+  RecordRemovalInput,
   RegisterOrganizationInput,
   ServiceCategory,
   UpdateOrganizationProfileInput,
 } from './generated/graphql';
 import type { OrganizationKind } from './generated/prisma/enums';
-import type { OrganizationModel } from './models';
-import type { GradeRecord, NewOrganization, ProfileChanges, ReportFigures } from './store';
+import type { ListEntryModel, OrganizationModel } from './models';
+import type { GradeRecord, NewInspection, NewListing, NewPenalty, NewOrganization, ProfileChanges, Removal, ReportFigures } from './store';
 
 /** The registry's input rules, kept apart from GraphQL plumbing so they read as the domain. */
 
@@ -235,4 +239,91 @@ export function validateReport(
     throw badInput('input.governmentPurchaseIncome', 'Income from government-purchased services is part of the total income and cannot exceed it.');
   }
   return { year: input.year, figures };
+}
+
+// --- Credit records (chinanpo): listings, removals, penalties, annual inspections -------------
+
+/** A document number (文号) or an authority's name. */
+const MAX_DOCUMENT = 100;
+
+/** A refusal of one input field by a named rule. */
+function refused(field: string, rule: string, message: string): never {
+  throw badInput(field, message, { rule });
+}
+
+function text(value: string, field: string, max: number, what: string): string {
+  const trimmed = value.trim();
+  if (trimmed === '') refused(field, 'REQUIRED_TEXT', `${what} must not be empty.`);
+  if (trimmed.length > max) refused(field, 'TEXT_TOO_LONG', `${what} must be at most ${max} characters.`);
+  return trimmed;
+}
+
+/** Decisions are recorded once taken: a day after today is refused. */
+function taken(day: string, today: string, field: string): string {
+  if (day > today) refused(field, 'DATE_NOT_IN_FUTURE', `${day} is in the future (today is ${today}).`);
+  return day;
+}
+
+export function validateListing(input: RecordListingInput, today: string): NewListing {
+  return {
+    list: input.list,
+    listedOn: taken(input.listedOn, today, 'input.listedOn'),
+    reason: text(input.reason, 'input.reason', MAX_REASON, 'The reason'),
+    authority: text(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
+    documentNumber: text(input.documentNumber, 'input.documentNumber', MAX_DOCUMENT, 'The document number'),
+  };
+}
+
+/**
+ * The removal's fields. The day must not be in the future nor before the listing
+ * (REMOVAL_BEFORE_LISTING): removed on the day it was listed is allowed (a same-day correction).
+ */
+export function validateRemoval(input: RecordRemovalInput, entry: Pick<ListEntryModel, 'id' | 'listedOn'>, today: string): Removal {
+  const removedOn = taken(input.removedOn, today, 'input.removedOn');
+  if (removedOn < entry.listedOn) {
+    refused('input.removedOn', 'REMOVAL_BEFORE_LISTING', `List entry ${entry.id} was listed on ${entry.listedOn}; it cannot be removed on ${removedOn}, before that.`);
+  }
+  const reason = input.reason === undefined || input.reason === null ? '' : input.reason.trim();
+  if (reason.length > MAX_REASON) refused('input.reason', 'TEXT_TOO_LONG', `The reason must be at most ${MAX_REASON} characters.`);
+  return {
+    removedOn,
+    documentNumber: text(input.documentNumber, 'input.documentNumber', MAX_DOCUMENT, 'The removal document number'),
+    reason: reason === '' ? null : reason,
+  };
+}
+
+export function validatePenalty(input: RecordPenaltyInput, today: string): NewPenalty {
+  const decidedOn = taken(input.decidedOn, today, 'input.decidedOn');
+  const inForceFrom = input.inForceFrom ?? decidedOn;
+  if (inForceFrom < decidedOn) refused('input.inForceFrom', 'IN_FORCE_AFTER_DECISION', `A penalty is in force from its decision (${decidedOn}) at the earliest.`);
+  if (input.inForceUntil < inForceFrom) refused('input.inForceUntil', 'IN_FORCE_PERIOD', `The penalty must be in force until ${inForceFrom} at least.`);
+  return {
+    decidedOn,
+    authority: text(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
+    documentNumber: text(input.documentNumber, 'input.documentNumber', MAX_DOCUMENT, 'The document number'),
+    kind: input.kind,
+    penalty: text(input.penalty, 'input.penalty', MAX_TEXT, 'The penalty'),
+    reason: text(input.reason, 'input.reason', MAX_REASON, 'The reason'),
+    inForceFrom,
+    inForceUntil: input.inForceUntil,
+  };
+}
+
+/** A year's inspection: from the registration year to last year, concluded after the year ended and not after today. */
+export function validateInspection(input: RecordAnnualInspectionInput, organization: OrganizationModel, today: string): NewInspection {
+  const registered = Number(organization.registrationDate.slice(0, 4));
+  const lastYear = Number(today.slice(0, 4)) - 1;
+  if (!Number.isInteger(input.year) || input.year < registered || input.year > lastYear) {
+    refused('input.year', 'INSPECTION_YEAR', `The inspected year must be from the registration year ${registered} to ${lastYear}.`);
+  }
+  const concludedOn = taken(input.concludedOn, today, 'input.concludedOn');
+  if (Number(concludedOn.slice(0, 4)) <= input.year) {
+    refused('input.concludedOn', 'INSPECTION_AFTER_YEAR', `The ${input.year} inspection concludes after ${input.year} has ended, not on ${concludedOn}.`);
+  }
+  return {
+    year: input.year,
+    result: input.result,
+    concludedOn,
+    authority: text(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
+  };
 }

@@ -5,9 +5,9 @@ import { conflict, notFound } from '../../../lib/errors';
 import { significantPrefix } from '../../../lib/auth';
 import type { Page } from '../../../lib/graphql/connections';
 import { PrismaClient, Prisma } from './generated/prisma/client';
-import type { OrganizationKind, OrganizationStatus } from './generated/prisma/enums';
+import type { CreditList, InspectionResult, OrganizationKind, OrganizationStatus, PenaltyKind } from './generated/prisma/enums';
 import type { ServiceCategory } from './generated/graphql';
-import type { AnnualReportModel, OrganizationModel, StatusChangeModel } from './models';
+import type { AnnualInspectionModel, AnnualReportModel, ListEntryModel, OrganizationModel, PenaltyModel, StatusChangeModel } from './models';
 import { fromDateColumn, toDateColumn } from '../../../lib/dates';
 
 /** The one module of this subgraph that touches Prisma. */
@@ -130,6 +130,38 @@ export interface CategorySupplyRow {
   gradedThreeAOrBetter: number;
 }
 
+export interface NewListing {
+  list: CreditList;
+  listedOn: string;
+  reason: string;
+  authority: string;
+  documentNumber: string;
+}
+
+export interface Removal {
+  removedOn: string;
+  documentNumber: string;
+  reason: string | null;
+}
+
+export interface NewPenalty {
+  decidedOn: string;
+  authority: string;
+  documentNumber: string;
+  kind: PenaltyKind;
+  penalty: string;
+  reason: string;
+  inForceFrom: string;
+  inForceUntil: string;
+}
+
+export interface NewInspection {
+  year: number;
+  result: InspectionResult;
+  concludedOn: string;
+  authority: string;
+}
+
 /** The statuses a change may start from, decided by the caller against the current row. */
 export type TransitionCheck = (current: OrganizationModel) => void;
 
@@ -159,6 +191,50 @@ function toReport(row: Prisma.AnnualReportGetPayload<object>): AnnualReportModel
     lockedAt: row.lockedAt,
     filedAt: row.filedAt,
     updatedAt: row.updatedAt,
+  };
+}
+
+/** A list entry as stored, its state read for today until a standing reads it for another day. */
+function toListEntry(row: Prisma.ListEntryGetPayload<object>, today: string): ListEntryModel {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    list: row.list,
+    listedOn: fromDateColumn(row.listedOn),
+    reason: row.reason,
+    authority: row.authority,
+    documentNumber: row.documentNumber,
+    removedOn: fromDateColumn(row.removedOn),
+    removalDocumentNumber: row.removalDocumentNumber,
+    removalReason: row.removalReason,
+    version: row.version,
+    viewedOn: today,
+  };
+}
+
+function toPenalty(row: Prisma.PenaltyGetPayload<object>): PenaltyModel {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    decidedOn: fromDateColumn(row.decidedOn),
+    authority: row.authority,
+    documentNumber: row.documentNumber,
+    kind: row.kind,
+    penalty: row.penalty,
+    reason: row.reason,
+    inForceFrom: fromDateColumn(row.inForceFrom),
+    inForceUntil: fromDateColumn(row.inForceUntil),
+  };
+}
+
+function toInspection(row: Prisma.AnnualInspectionGetPayload<object>): AnnualInspectionModel {
+  return {
+    organizationId: row.organizationId,
+    year: row.year,
+    result: row.result,
+    concludedOn: fromDateColumn(row.concludedOn),
+    authority: row.authority,
+    version: row.version,
   };
 }
 
@@ -194,9 +270,14 @@ function overlapping(code: string): Prisma.ServiceAreaWhereInput {
   return { OR: [{ prefix: { in: enclosingPrefixes(code) } }, { prefix: { startsWith: own } }] };
 }
 
+/** The day an instant falls on in the city's time zone, YYYY-MM-DD. */
+function dayIn(timeZone: string, instant: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
 /** Today in the city's time zone, YYYY-MM-DD. */
 function todayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return dayIn(timeZone, new Date());
 }
 
 export function createOrganizationsStore(database: Database, onQuery: OnQuery | undefined, timeZone: string) {
@@ -211,6 +292,7 @@ export function createOrganizationsStore(database: Database, onQuery: OnQuery | 
   if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
 
   const today = () => todayIn(timeZone);
+  const dayOf = (instant: Date) => dayIn(timeZone, instant);
 
   function organizationWhere(filter: OrganizationFilter): Prisma.OrganizationWhereInput {
     const where: Prisma.OrganizationWhereInput = {};
@@ -279,6 +361,7 @@ export function createOrganizationsStore(database: Database, onQuery: OnQuery | 
 
   return {
     today,
+    dayOf,
 
     async organizationsById(ids: readonly string[]): Promise<OrganizationModel[]> {
       const valid = ids.filter(isOrganizationId);
@@ -577,6 +660,199 @@ export function createOrganizationsStore(database: Database, onQuery: OnQuery | 
         await audit(tx, { entityType: 'AnnualReport', entityId: `${organizationId}/${year}`, action: 'LOCK' }, actor);
         return toReport(report);
       });
+    },
+
+    async listEntries(ids: readonly string[]): Promise<ListEntryModel[]> {
+      const day = today();
+      const rows = await prisma.listEntry.findMany({
+        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        orderBy: [{ organizationId: 'asc' }, { listedOn: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map((row) => toListEntry(row, day));
+    },
+
+    async listEntriesById(ids: readonly string[]): Promise<ListEntryModel[]> {
+      const day = today();
+      const rows = await prisma.listEntry.findMany({ where: { id: { in: ids.filter(isOrganizationId) } } });
+      return rows.map((row) => toListEntry(row, day));
+    },
+
+    async penalties(ids: readonly string[]): Promise<PenaltyModel[]> {
+      const rows = await prisma.penalty.findMany({
+        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        orderBy: [{ organizationId: 'asc' }, { decidedOn: 'desc' }, { id: 'asc' }],
+      });
+      return rows.map(toPenalty);
+    },
+
+    async annualInspections(ids: readonly string[]): Promise<AnnualInspectionModel[]> {
+      const rows = await prisma.annualInspection.findMany({
+        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        orderBy: [{ organizationId: 'asc' }, { year: 'desc' }],
+      });
+      return rows.map(toInspection);
+    },
+
+    /**
+     * Lists the organisation. One open entry per list (ALREADY_ON_LIST): checked here to name the
+     * open entry, and by the partial unique index when two listings race.
+     */
+    async recordListing(organizationId: string, listing: NewListing, actor: Actor): Promise<ListEntryModel> {
+      const alreadyListed = (detail: string) =>
+        conflict(`Organisation ${organizationId} is already on the ${listing.list} list${detail}; record its removal before listing it again.`, {
+          field: 'input.list',
+          rule: 'ALREADY_ON_LIST',
+        });
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const open = await tx.listEntry.findFirst({ where: { organizationId, list: listing.list, removedOn: null } });
+          if (open) throw alreadyListed(` (entry ${open.id}, listed on ${fromDateColumn(open.listedOn)})`);
+          const created = await tx.listEntry.create({
+            data: { id: randomUUID(), organizationId, ...listing, listedOn: toDateColumn(listing.listedOn), recordedBy: actor.id },
+          });
+          await audit(tx, { entityType: 'ListEntry', entityId: created.id, action: 'LIST', reason: listing.reason, after: { organizationId, ...listing } }, actor);
+          return toListEntry(created, today());
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw alreadyListed('');
+        throw error;
+      }
+    },
+
+    /**
+     * Records the entry's removal if `check` allows it against the row read in the transaction;
+     * the update is guarded by the version and by the entry still being open.
+     */
+    async recordRemoval(
+      entryId: string,
+      expectedVersion: number,
+      removal: Removal,
+      check: (entry: ListEntryModel) => void,
+      actor: Actor,
+    ): Promise<ListEntryModel> {
+      return prisma.$transaction(async (tx) => {
+        const row = isOrganizationId(entryId) ? await tx.listEntry.findUnique({ where: { id: entryId } }) : null;
+        if (!row) throw notFound(`No list entry ${entryId} is recorded.`);
+        const before = toListEntry(row, today());
+        if (expectedVersion !== before.version) {
+          throw conflict(`List entry ${entryId} was changed by someone else (now version ${before.version}); reload and retry.`, {
+            field: 'input.expectedVersion',
+            rule: 'EXPECTED_VERSION',
+            currentVersion: before.version,
+          });
+        }
+        check(before);
+        const { count } = await tx.listEntry.updateMany({
+          where: { id: entryId, version: before.version, removedOn: null },
+          data: {
+            removedOn: toDateColumn(removal.removedOn),
+            removalDocumentNumber: removal.documentNumber,
+            removalReason: removal.reason,
+            removedBy: actor.id,
+            removalRecordedAt: new Date(),
+            version: { increment: 1 },
+          },
+        });
+        if (count !== 1) throw conflict(`List entry ${entryId} was changed by someone else meanwhile; reload and retry.`, { field: 'input.expectedVersion', rule: 'EXPECTED_VERSION' });
+        const after = toListEntry(await tx.listEntry.findUniqueOrThrow({ where: { id: entryId } }), today());
+        await audit(
+          tx,
+          {
+            entityType: 'ListEntry',
+            entityId: entryId,
+            action: 'REMOVE',
+            reason: removal.reason ?? undefined,
+            before: { removedOn: null },
+            after: { removedOn: removal.removedOn, documentNumber: removal.documentNumber },
+          },
+          actor,
+        );
+        return after;
+      });
+    },
+
+    /** Records a penalty decision; the same authority's document number is recorded once (PENALTY_ALREADY_RECORDED). */
+    async recordPenalty(organizationId: string, penalty: NewPenalty, actor: Actor): Promise<PenaltyModel> {
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const created = await tx.penalty.create({
+            data: {
+              id: randomUUID(),
+              organizationId,
+              ...penalty,
+              decidedOn: toDateColumn(penalty.decidedOn),
+              inForceFrom: toDateColumn(penalty.inForceFrom),
+              inForceUntil: toDateColumn(penalty.inForceUntil),
+              recordedBy: actor.id,
+            },
+          });
+          await audit(tx, { entityType: 'Penalty', entityId: created.id, action: 'RECORD_PENALTY', reason: penalty.reason, after: { organizationId, ...penalty } }, actor);
+          return toPenalty(created);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw conflict(`${penalty.authority} decision ${penalty.documentNumber} is already recorded.`, { field: 'input.documentNumber', rule: 'PENALTY_ALREADY_RECORDED' });
+        }
+        throw error;
+      }
+    },
+
+    /**
+     * Records a year's inspection result, or corrects it: a year already recorded needs the
+     * expected version (INSPECTION_ALREADY_RECORDED without it), a first record must not claim one.
+     */
+    async recordInspection(organizationId: string, inspection: NewInspection, expectedVersion: number | undefined, actor: Actor): Promise<AnnualInspectionModel> {
+      const key = { organizationId_year: { organizationId, year: inspection.year } };
+      const data = { result: inspection.result, concludedOn: toDateColumn(inspection.concludedOn), authority: inspection.authority, recordedBy: actor.id };
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const existing = await tx.annualInspection.findUnique({ where: key });
+          if (existing && expectedVersion === undefined) {
+            throw conflict(`The ${inspection.year} inspection of ${organizationId} is already recorded (version ${existing.version}); pass expectedVersion to correct it.`, {
+              field: 'input.expectedVersion',
+              rule: 'INSPECTION_ALREADY_RECORDED',
+              currentVersion: existing.version,
+            });
+          }
+          if (!existing && expectedVersion !== undefined) {
+            throw conflict(`No ${inspection.year} inspection of ${organizationId} is recorded yet; leave out expectedVersion.`, { field: 'input.expectedVersion', rule: 'EXPECTED_VERSION' });
+          }
+          if (existing) {
+            const { count } = await tx.annualInspection.updateMany({
+              where: { organizationId, year: inspection.year, version: expectedVersion },
+              data: { ...data, recordedAt: new Date(), version: { increment: 1 } },
+            });
+            if (count !== 1) {
+              throw conflict(`The ${inspection.year} inspection was changed by someone else (now version ${existing.version}); reload and retry.`, {
+                field: 'input.expectedVersion',
+                rule: 'EXPECTED_VERSION',
+                currentVersion: existing.version,
+              });
+            }
+          } else {
+            await tx.annualInspection.create({ data: { organizationId, year: inspection.year, ...data } });
+          }
+          const recorded = toInspection(await tx.annualInspection.findUniqueOrThrow({ where: key }));
+          await audit(
+            tx,
+            {
+              entityType: 'AnnualInspection',
+              entityId: `${organizationId}/${inspection.year}`,
+              action: existing ? 'CORRECT_INSPECTION' : 'RECORD_INSPECTION',
+              before: existing ? toInspection(existing) : undefined,
+              after: { ...inspection },
+            },
+            actor,
+          );
+          return recorded;
+        });
+      } catch (error) {
+        // Two first records of the same year at once: the second finds the first's row.
+        if (isUniqueViolation(error)) {
+          throw conflict(`The ${inspection.year} inspection was recorded meanwhile; reload and retry.`, { field: 'input.year', rule: 'INSPECTION_ALREADY_RECORDED' });
+        }
+        throw error;
+      }
     },
 
     /** Audit trail of one entity, newest first (tests and support staff read it). */

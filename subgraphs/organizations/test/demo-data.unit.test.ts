@@ -1,6 +1,6 @@
 import { significantPrefix } from '../../../lib/auth';
 import { demoCity } from '../../../prisma/seed/demo-city';
-import { demoOrganizations } from '../../../prisma/seed/organizations';
+import { demoCreditRecords, demoOrganizations } from '../../../prisma/seed/organizations';
 import { CREDIT_CODE_PREFIX_BY_KIND, validateCreditCode } from '../src/credit-code';
 
 /** The demo registry is realistic and self-consistent, and the same on every run. */
@@ -64,4 +64,26 @@ test('service areas and registration areas are demo-city codes; grades, reports 
   expect(graded.length).toBeGreaterThan(30);
   expect(organizations.filter((o) => o.annualReports.length > 0).length).toBeGreaterThan(30);
   expect(new Set(organizations.map((o) => o.status))).toEqual(new Set(['ACTIVE', 'ABNORMAL', 'REVOKED', 'DEREGISTERED']));
+});
+
+test('the demo credit records: every abnormal body on the abnormal-activity list, one listed and removed and one penalised per district, all consistent', () => {
+  const { listEntries, penalties, inspections } = demoCreditRecords(organizations);
+  const byId = new Map(organizations.map((o) => [o.id, o]));
+  const open = new Set(listEntries.filter((e) => e.removedOn === null).map((e) => e.organizationId));
+  for (const o of organizations.filter((o) => o.status === 'ABNORMAL' && o.kind !== 'COMMUNITY_FILED')) expect(open.has(o.id)).toBe(true);
+  for (const e of listEntries) {
+    expect(byId.has(e.organizationId)).toBe(true);
+    expect(e.listedOn >= byId.get(e.organizationId)!.registrationDate).toBe(true);
+    if (e.removedOn) expect(e.removedOn >= e.listedOn).toBe(true);
+    // Only the bodies whose status says so are on a list today.
+    if (e.removedOn === null) expect(byId.get(e.organizationId)!.status).toBe('ABNORMAL');
+  }
+  const removed = listEntries.filter((e) => e.removedOn !== null);
+  expect(removed.length).toBeGreaterThan(0);
+  expect(penalties.length).toBe(removed.length);
+  for (const p of penalties) expect(byId.get(p.organizationId)!.status).toBe('ACTIVE');
+  const keys = penalties.map((p) => `${p.authority}/${p.documentNumber}`);
+  expect(new Set(keys).size).toBe(keys.length);
+  for (const i of inspections) expect(Number(i.concludedOn.slice(0, 4))).toBeGreaterThan(i.year);
+  expect(demoCreditRecords(organizations)).toEqual({ listEntries, penalties, inspections });
 });

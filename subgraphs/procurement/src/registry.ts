@@ -21,6 +21,21 @@ export interface RegistryOrganization {
   currentGrade: number | null;
 }
 
+/** An entry in force on one of the credit platform's lists (活动异常名录, 严重违法失信名单), as the registry publishes it. */
+export interface RegistryListing {
+  id: string;
+  list: 'ABNORMAL_ACTIVITY' | 'SERIOUS_VIOLATION';
+  listedOn: string;
+  authority: string;
+  documentNumber: string;
+}
+
+/** An organisation asked about at one instant (a bid's, an award's). */
+export interface StandingKey {
+  id: string;
+  asOf: Date;
+}
+
 const GRADES: Record<string, number> = { GRADE_1A: 1, GRADE_2A: 2, GRADE_3A: 3, GRADE_4A: 4, GRADE_5A: 5 };
 
 interface PeerOrganization extends Omit<RegistryOrganization, 'currentGrade'> {
@@ -91,7 +106,25 @@ export function createRegistry(peers: PeerClient, requestId?: string) {
     return found;
   });
 
-  return { organizations, candidates };
+  /**
+   * The list entries in force for each organisation at each instant asked (null for an unknown
+   * organisation): one call for every question of the tick, judged by the registry from its
+   * dated records.
+   */
+  const listings = new DataLoader<StandingKey, RegistryListing[] | null, string>(
+    async (keys) => {
+      const variables = Object.fromEntries(keys.flatMap((key, i) => [[`i${i}`, key.id], [`t${i}`, key.asOf.toISOString()]]));
+      const query = `query (${keys.map((_, i) => `$i${i}: ID!, $t${i}: DateTime!`).join(', ')}) {
+      ${keys.map((_, i) => `o${i}: organization(id: $i${i}) { standing(asOf: $t${i}) { listings { id list listedOn authority documentNumber } } }`).join('\n')}
+    }`;
+      const data = await peers<Record<string, { standing: { listings: RegistryListing[] } } | null>>('organizations', query, variables, { requestId });
+      return keys.map((_, i) => data[`o${i}`]?.standing.listings ?? null);
+    },
+    // A peer call holds at most this many questions: each is an alias, and the registry limits aliases.
+    { cacheKeyFn: (key) => `${key.id}@${key.asOf.toISOString()}`, maxBatchSize: 25 },
+  );
+
+  return { organizations, candidates, listings };
 }
 
 export type Registry = ReturnType<typeof createRegistry>;

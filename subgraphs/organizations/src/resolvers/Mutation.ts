@@ -12,7 +12,12 @@ import {
   validateReason,
   validateReport,
   checkReportYear,
+  validateInspection,
+  validateListing,
+  validatePenalty,
+  validateRemoval,
 } from '../rules';
+import { checkRemoval } from '../standing';
 import { organizationStatus } from '../status';
 import { requireVersion } from '../../../../lib/versions';
 
@@ -118,5 +123,59 @@ export const Mutation: MutationResolvers = {
     const report = await store.lockAnnualReport(organization.id, year, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
     loaders.annualReports.clear(organization.id);
     return { organization, report };
+  },
+
+  recordListing: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const organization = await existing(input.organizationId, context, 'input.organizationId');
+    const actor = requireAuthority(viewer, organization, 'Recording a listing');
+    const listing = validateListing(input, store.today());
+    const entry = await store.recordListing(organization.id, listing, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    loaders.listEntries.clear(organization.id);
+    loaders.listEntry.clear(entry.id).prime(entry.id, entry);
+    return { organization, entry };
+  },
+
+  recordRemoval: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const found = await loaders.listEntry.load(input.entryId);
+    if (!found) throw notFound(`No list entry ${input.entryId} is recorded (input.entryId).`);
+    const organization = await existing(found.organizationId, context, 'input.entryId');
+    const actor = requireAuthority(viewer, organization, "Recording a listing's removal");
+    // The listing day never changes, so the dates are judged here; the state machine is judged
+    // on the row the transaction reads, so that of two removals at once only one is recorded.
+    const entry = await store.recordRemoval(
+      found.id,
+      input.expectedVersion,
+      validateRemoval(input, found, store.today()),
+      (row) => checkRemoval(viewer, row, { documentNumber: input.documentNumber }),
+      { id: actor.id, roles: actor.roles, org: actor.org, requestId },
+    );
+    loaders.listEntries.clear(organization.id);
+    loaders.listEntry.clear(entry.id).prime(entry.id, entry);
+    return { organization, entry };
+  },
+
+  recordPenalty: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const organization = await existing(input.organizationId, context, 'input.organizationId');
+    const actor = requireAuthority(viewer, organization, 'Recording a penalty');
+    const penalty = await store.recordPenalty(organization.id, validatePenalty(input, store.today()), { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    loaders.penalties.clear(organization.id);
+    return { organization, penalty };
+  },
+
+  recordAnnualInspection: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const organization = await existing(input.organizationId, context, 'input.organizationId');
+    const actor = requireAuthority(viewer, organization, 'Recording an annual inspection');
+    const inspection = await store.recordInspection(
+      organization.id,
+      validateInspection(input, organization, store.today()),
+      input.expectedVersion ?? undefined,
+      { id: actor.id, roles: actor.roles, org: actor.org, requestId },
+    );
+    loaders.annualInspections.clear(organization.id);
+    return { organization, inspection };
   },
 };

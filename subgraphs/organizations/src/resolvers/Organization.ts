@@ -1,5 +1,6 @@
 import type { OrganizationResolvers } from '../generated/graphql';
 import { requirePrivateReader } from '../access';
+import { standingOn } from '../standing';
 
 export const Organization: OrganizationResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.organization.load(reference.id),
@@ -36,4 +37,22 @@ export const Organization: OrganizationResolvers = {
     requirePrivateReader(viewer, organization, 'annual reports');
     return loaders.annualReports.load(organization.id);
   },
+
+  // Public: the credit platform publishes every record with its authority and document number.
+  // Each of the three loaders is one statement for every organisation in the request.
+  standing: async (organization, { asOf }, { store, loaders }) => {
+    const instant = asOf ?? new Date();
+    const [entries, penalties, inspections] = await Promise.all([
+      loaders.listEntries.load(organization.id),
+      loaders.penalties.load(organization.id),
+      loaders.annualInspections.load(organization.id),
+    ]);
+    return standingOn(instant, store.dayOf(instant), { entries, penalties, inspections });
+  },
+
+  listEntries: (organization, _, { loaders }) => loaders.listEntries.load(organization.id),
+
+  penalties: (organization, _, { loaders }) => loaders.penalties.load(organization.id),
+
+  annualInspections: (organization, _, { loaders }) => loaders.annualInspections.load(organization.id),
 };

@@ -5,7 +5,7 @@ import { actsFor, requireActsFor, requirePurchaser } from '../access';
 import type { Context } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
 import type { BidModel, TenderModel } from '../models';
-import type { RegistryOrganization } from '../registry';
+import type { RegistryListing, RegistryOrganization } from '../registry';
 import {
   addDays,
   addWorkingDays,
@@ -54,6 +54,20 @@ async function existingTender(context: Context, id: string, field: string): Prom
   const tender = await context.loaders.tender.load(requireUuid(id, field));
   if (!tender) throw notFound(`No tender ${id}.`);
   return tender;
+}
+
+/** How a listing is named in a refusal: the list, since when, by whose decision. */
+function describeListing(listing: RegistryListing): string {
+  return `the ${listing.list} list since ${listing.listedOn} (${listing.authority}, ${listing.documentNumber}; entry ${listing.id})`;
+}
+
+/**
+ * A body on the abnormal-activity or the serious violation and dishonesty list at the instant of
+ * its bid may not bid (BIDDER_NOT_LISTED), as the registry's dated records have it then.
+ */
+async function checkNotListed(context: Context, organization: RegistryOrganization, at: Date): Promise<void> {
+  const [listing] = (await context.loaders.registry.listings.load({ id: organization.id, asOf: at })) ?? [];
+  if (listing) throw ruleBroken('BIDDER_NOT_LISTED', `${organization.name} is on ${describeListing(listing)}; a listed body may not bid.`);
 }
 
 function open(tender: TenderModel, now: Date): void {
@@ -183,11 +197,13 @@ export const Mutation: MutationResolvers = {
     const tender = await existingTender(context, input.tenderId, 'input.tenderId');
     const price = positiveYuan(input.price, 'input.price');
     const proposal = text(input.proposal, 'input.proposal');
-    open(tender, new Date());
+    const at = new Date();
+    open(tender, at);
     const project = (await context.loaders.project.load(tender.projectId))!;
     const organization = await fromRegistry(context, viewer.org, 'org');
     const refusal = ineligibility(organization, { ...tender, category: project.category, purchaserId: project.purchaserId });
     if (refusal) throw ruleBroken(refusal.rule, refusal.message);
+    await checkNotListed(context, organization, at);
     const bid = await context.store.submitBid(
       tender.id,
       { id: organization.id, name: organization.name, creditCode: organization.creditCode },
@@ -223,6 +239,16 @@ export const Mutation: MutationResolvers = {
       }
       scores.set(id, { qualified: entry.qualified, score: value });
     });
+    // Standing again as of the award: a bidder listed since its bid is refused the award
+    // (BIDDER_LISTED_AT_AWARD), its bid disqualified, and the award goes down the ranking.
+    const awardAt = new Date();
+    const candidates = (await context.loaders.tenderBids.load(tender.id)).filter((bid) => !bid.withdrawnAt && scores.get(bid.id)?.qualified);
+    const standings = await Promise.all(candidates.map((bid) => context.loaders.registry.listings.load({ id: bid.organizationId, asOf: awardAt })));
+    const refusals = candidates.flatMap((bid, i) => {
+      const [listing] = standings[i] ?? [];
+      return listing ? [{ bid, rule: 'BIDDER_LISTED_AT_AWARD', listing }] : [];
+    });
+    for (const { bid } of refusals) scores.set(bid.id, { ...scores.get(bid.id)!, qualified: false });
     const { holidays } = context.loaders.settings;
     const noticeDate = today(context);
     const updated = await context.store.evaluateTender(tender.id, requireVersion(input.expectedVersion), scores, actor(context), (fresh, bids) => {
@@ -234,7 +260,12 @@ export const Mutation: MutationResolvers = {
       const winner = [...qualified].sort(fresh.awardCriteria === 'RATED' ? byScore : byPrice)[0]!;
       return { winner, noticeDate, objectionDeadline: addWorkingDays(noticeDate, OBJECTION_WORKING_DAYS, holidays) };
     });
-    return { tender: updated };
+    // The bids were read before the evaluation was written: the payload reads them afresh.
+    context.loaders.tenderBids.clear(tender.id);
+    return {
+      tender: updated,
+      refusals: refusals.map(({ bid, rule, listing }) => ({ bid, rule, message: `${bid.organizationName} is on ${describeListing(listing)} at the award.`, listing })),
+    };
   },
 
   cancelTender: async (_, { input }, context) => {
