@@ -6,10 +6,13 @@ import type { ProjectRecord } from './store';
  * One project as an OCDS 1.1 release package: a release per stage reached (planning, each
  * tender, award, contract, implementation). Codelists are mapped as DOMAIN.md says; parties
  * with a Unified Social Credit Code are identified by scheme CN-USCI. Sealed bids stay sealed:
- * tenderers appear only once the tender has closed.
+ * tenderers and their bids (the bids extension) appear only once the tender has closed.
  */
 
 type Json = Record<string, unknown>;
+
+/** The OCDS bids extension (bids.details, awards[].relatedBid), named as publishers name it. */
+const BID_EXTENSION = 'https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json';
 
 const METHOD = { OPEN: 'open', INVITED: 'selective', COMPETITIVE_NEGOTIATION: 'limited', COMPETITIVE_CONSULTATION: 'limited', SINGLE_SOURCE: 'direct' } as const;
 const METHOD_DETAILS = {
@@ -107,10 +110,26 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
       submissionMethod: ['electronicSubmission'],
       tenderPeriod: { startDate: tender.opensAt.toISOString(), endDate: tender.closesAt.toISOString() },
       value: ocdsValue(record.budget),
+      procuringEntity: buyer,
       ...(closed ? { numberOfTenderers: tenderers.length, tenderers } : {}),
     };
+    // The bids extension, once the tender has closed (prices are sealed before): what Cardinal's
+    // indicators are computed from. Withdrawn bids were never opened and are not published.
+    const bids = closed
+      ? {
+          bids: {
+            details: live.map((bid) => ({
+              id: bid.id,
+              status: bid.qualified === true ? 'valid' : bid.qualified === false ? 'disqualified' : 'pending',
+              date: bid.submittedAt.toISOString(),
+              value: ocdsValue(bid.price),
+              tenderers: [party(bid.organizationId, bid.organizationName, bid.creditCode, 'tenderer')],
+            })),
+          },
+        }
+      : {};
     const tag = tender.status === 'CANCELLED' ? ['tenderCancellation'] : index === 0 ? ['tender'] : ['tenderUpdate'];
-    releases.push(release(`tender-${index + 1}`, tender.publishedAt, tag, { tender: tenderJson }));
+    releases.push(release(`tender-${index + 1}`, tender.publishedAt, tag, { tender: tenderJson, ...bids }));
 
     if (tender.status === 'AWARDED') {
       const bid = tender.bids.find((b) => b.id === tender.awardedBidId)!;
@@ -122,6 +141,15 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
         date: tender.awardedAt!.toISOString(),
         value: ocdsValue(tender.awardAmount!),
         suppliers: [supplier],
+        relatedBid: bid.id,
+        items: [
+          {
+            id: '1',
+            description: record.catalogueItem.name,
+            classification: { scheme: 'CN-GPS-CATALOGUE', id: record.catalogueCode, description: record.catalogueItem.name },
+            quantity: 1,
+          },
+        ],
       };
       releases.push(release('award', new Date(award.date), ['award'], { tender: { id: tender.id, status: 'complete' }, awards: [award] }));
 
@@ -197,6 +225,7 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
   return {
     uri: `${config.publicationBaseUrl}${record.id}`,
     version: '1.1',
+    extensions: [BID_EXTENSION],
     publishedDate: now.toISOString(),
     publisher: { name: 'Community Resource Graph 社区资源图谱', uri: config.publicationBaseUrl },
     license: 'https://creativecommons.org/licenses/by/4.0/',
