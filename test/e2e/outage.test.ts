@@ -219,7 +219,14 @@ describe('draining after SIGTERM (closeServer, which the signal handler runs)', 
       // Warm the gateway's kept-alive connections to the subgraph.
       await Promise.all(Array.from({ length: 8 }, () => graph.request(`{ facilities(first: 2) { totalCount } }`)));
       const ask = (n: number) => graph.request(`query ($n: Int) { community(code: "${COMMUNITY}") { name } facilities(first: $n) { totalCount } }`, { variables: { n } });
+      // The held request must be in flight before the drain (a fixed sleep lost that race on a
+      // loaded machine: the connection was still in the listen backlog and was reset).
+      let received = 0;
+      const counting = () => void received++;
+      server.on('request', counting);
       const held = heldRequest(url);
+      await until(() => received >= 1);
+      server.off('request', counting);
       const before = Array.from({ length: 40 }, (_, i) => ask(i + 1));
       await new Promise((resolve) => setTimeout(resolve, 30));
       const closing = closeServer(server, 60_000);

@@ -389,7 +389,8 @@ describe('the published data is enough to recompute the flags', () => {
       const data = answer.data as any;
       const graphFlags = new Map<string, string[]>();
       for (const flag of data.procurementProject.redFlags) {
-        if (flag.indicator === 'R024' || flag.indicator === 'R058') continue;
+        // R024/R058 need the population; PENALISED_SUPPLIER the registry's penalties, not in OCDS.
+        if (['R024', 'R058', 'PENALISED_SUPPLIER'].includes(flag.indicator)) continue;
         graphFlags.set(flag.tender.id, [...(graphFlags.get(flag.tender.id) ?? []), flag.indicator].sort());
       }
       const published = fromOcds(data.ocdsReleasePackage, Date.now());
@@ -400,3 +401,27 @@ describe('the published data is enough to recompute the flags', () => {
     expect(compared).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe('PENALISED_SUPPLIER: an award to a body penalised in the 3 years before its bid', () => {
+  const RECORD_PENALTY = `mutation ($input: RecordPenaltyInput!) { recordPenalty(input: $input) { penalty { id } } }`;
+  const penalise = async (organizationId: string, decidedOn: string, documentNumber: string) =>
+    ok(
+      graph,
+      RECORD_PENALTY,
+      { input: { organizationId, decidedOn, authority: '成都市民政局', documentNumber, kind: 'WARNING', penalty: '警告', reason: '未按规定报送年度报告', inForceUntil: decidedOn } },
+      await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' }),
+    );
+
+  it('is raised from the registry through the graph, and not for a penalty older than the window', async () => {
+    const orgs = eligible('ELDERLY_CARE', 3);
+    const twoYearsAgo = `${YEAR - 2}-06-01`;
+    await penalise(orgs[0]!.id, twoYearsAgo, '成民罚〔近〕1号');
+    await penalise(orgs[1]!.id, `${YEAR - 4}-01-02`, '成民罚〔远〕1号');
+    const recent = await awardedOpen(['500000.00', '600000.00', '700000.00']);
+    const flag = (await flagsOf(recent.projectId, await officer())).find((f) => f.indicator === 'PENALISED_SUPPLIER');
+    expect(flag).toMatchObject({ value: 1, threshold: 1, evidence: { organizations: [{ id: orgs[0]!.id }] } });
+    const old = await awardedOpen(['700000.00', '500000.00', '650000.00']);
+    expect((await flagsOf(old.projectId, await officer())).map((f) => f.indicator)).not.toContain('PENALISED_SUPPLIER');
+  });
+});
+

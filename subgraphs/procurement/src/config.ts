@@ -67,6 +67,7 @@ export function loadProcurementConfig(env: Env, timeZone: string): ProcurementCo
       closePriceFence: fraction(env, 'PROCUREMENT_R024_FENCE'),
       discountFence: fraction(env, 'PROCUREMENT_R058_FENCE'),
       minimumPopulation: integer(env, 'PROCUREMENT_RED_FLAG_MIN_POPULATION', CARDINAL_DEFAULTS.minimumPopulation, 1, 100_000),
+      penaltyYears: integer(env, 'PROCUREMENT_PENALTY_YEARS', CARDINAL_DEFAULTS.penaltyYears, 1, 20),
     },
     partyFlags: {
       minimumSubmittedBids: integer(env, 'PROCUREMENT_R038_MIN_BIDS', CARDINAL_PARTY_DEFAULTS.minimumSubmittedBids, 1, 1000),

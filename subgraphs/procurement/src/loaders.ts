@@ -33,6 +33,7 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
       return owners.map((owner) => byOwner.get(owner) ?? 0);
     });
   const partyFlagYears = new Map<number, DataLoader<string, OrganizationRedFlagModel[]>>();
+  const registry = createRegistry(peers);
   return {
     settings,
     /** A year's buyer and supplier flags of every organisation asked at once: one statement. */
@@ -48,7 +49,7 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
       }
       return loader;
     },
-    registry: createRegistry(peers),
+    registry,
     catalogueItem: keyedLoader((codes: readonly string[]) => store.catalogueItems(codes), (item) => item.code),
     budgetLine: keyedLoader((ids: readonly string[]) => store.budgetLinesById(ids), (line) => line.id),
     project: keyedLoader((ids: readonly string[]) => store.projectsById(ids), (project) => project.id),
@@ -65,7 +66,7 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
     }),
     /** Every project's red flags at once: one statement for the facts, one for the population fences. */
     projectRedFlags: new DataLoader<string, RedFlagModel[]>(async (ids) => {
-      const flags = await flagsOf(await store.redFlags.projectProcesses(ids), store.redFlags, settings.redFlags, settings.timeZone, new Date());
+      const flags = await flagsOf(await store.redFlags.projectProcesses(ids), store.redFlags, (orgs) => registry.penalties.loadMany(orgs), settings.redFlags, settings.timeZone, new Date());
       return ids.map((id) => flags.filter((flag) => flag.projectId === id));
     }),
     tenderObjections: groupedLoader((ids: readonly string[]) => store.objectionsByTender(ids), (row) => row.tenderId),

@@ -163,8 +163,8 @@ export interface TenderRiskModel {
   reasons: string[];
 }
 
-/** Cardinal's process-level indicators computed here (README: the table of indicators). */
-export const PROCESS_INDICATORS = ['R003', 'R018', 'R024', 'R028', 'R030', 'R035', 'R036', 'R058'] as const;
+/** Cardinal's process-level indicators computed here, and ours beyond them (README: the table of indicators). */
+export const PROCESS_INDICATORS = ['R003', 'R018', 'R024', 'R028', 'R030', 'R035', 'R036', 'R058', 'PENALISED_SUPPLIER'] as const;
 export type ProcessIndicator = (typeof PROCESS_INDICATORS)[number];
 
 /** A red flag on one process (tender). */

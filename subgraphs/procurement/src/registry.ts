@@ -30,6 +30,14 @@ export interface RegistryListing {
   documentNumber: string;
 }
 
+/** An administrative penalty (行政处罚) as the registry publishes it. */
+export interface RegistryPenalty {
+  id: string;
+  decidedOn: string;
+  authority: string;
+  documentNumber: string;
+}
+
 /** An organisation asked about at one instant (a bid's, an award's). */
 export interface StandingKey {
   id: string;
@@ -124,7 +132,20 @@ export function createRegistry(peers: PeerClient, requestId?: string) {
     { cacheKeyFn: (key) => `${key.id}@${key.asOf.toISOString()}`, maxBatchSize: 25 },
   );
 
-  return { organizations, candidates, listings };
+  /** Every administrative penalty of each organisation asked (null for an unknown one): one call per 25. */
+  const penalties = new DataLoader<string, RegistryPenalty[] | null>(
+    async (ids) => {
+      const variables = Object.fromEntries(ids.map((id, i) => [`i${i}`, id]));
+      const query = `query (${ids.map((_, i) => `$i${i}: ID!`).join(', ')}) {
+      ${ids.map((_, i) => `o${i}: organization(id: $i${i}) { penalties { id decidedOn authority documentNumber } }`).join('\n')}
+    }`;
+      const data = await peers<Record<string, { penalties: RegistryPenalty[] } | null>>('organizations', query, variables, { requestId });
+      return ids.map((_, i) => data[`o${i}`]?.penalties ?? null);
+    },
+    { maxBatchSize: 25 },
+  );
+
+  return { organizations, candidates, listings, penalties };
 }
 
 export type Registry = ReturnType<typeof createRegistry>;

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Role, Viewer } from '../../../lib/auth';
 import { ANONYMOUS } from '../../../lib/auth';
 import { DEMO_TODAY, demoProcurement, seedProcurement } from '../../../prisma/seed/procurement';
@@ -22,12 +24,18 @@ const doneMilestone = rows.milestones.find((m) => m[1] === contractId && m[5] !=
 const otherOrg = rows.bids.find((b) => b[1] === tenderId && b[2] !== supplierId)![2] as string;
 
 let subgraph: TestSubgraph;
+// The registry stands in as a peer that knows no organisation (no penalties to judge): this
+// matrix is about procurement's own access checks, reachable without the gateway.
+const registry = http.createServer((_, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}'));
 beforeAll(async () => {
-  subgraph = await buildTestSubgraph('procurement');
+  await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  const { port } = registry.address() as AddressInfo;
+  subgraph = await buildTestSubgraph('procurement', { peerUrls: { organizations: `http://127.0.0.1:${port}/graphql` } });
   await subgraph.database.withSession((session) => seedProcurement(session));
 });
 afterAll(async () => {
   await subgraph?.close();
+  registry.close();
 });
 
 type Caller = { name: string; viewer: Viewer };

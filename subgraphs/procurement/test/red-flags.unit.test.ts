@@ -1,4 +1,4 @@
-import { CARDINAL_DEFAULTS, processFlags, winningDifference, type DifferenceFences, type ProcessBid, type ProcessFacts } from '../src/red-flags/indicators';
+import { CARDINAL_DEFAULTS, penalisedSupplier, processFlags, winningDifference, type DifferenceFences, type ProcessBid, type ProcessFacts } from '../src/red-flags/indicators';
 
 /** Each indicator one step either side of its threshold, and each of its exclusions. */
 
@@ -177,5 +177,36 @@ describe('who may see a flag', () => {
     expect(processFlags(process({ ...short, status: 'UNSUCCESSFUL', awardedBidId: null }), undefined, CARDINAL_DEFAULTS, now)[0]!.decided).toBe(true);
     expect(processFlags(process({ ...short, status: 'ACTIVE', awardedBidId: null }), undefined, CARDINAL_DEFAULTS, now)[0]!.decided).toBe(false);
     expect(processFlags(process({ ...short, status: 'CANCELLED', awardedBidId: null }), undefined, CARDINAL_DEFAULTS, now)[0]!.decided).toBe(false);
+  });
+});
+
+describe('PENALISED_SUPPLIER (beyond Cardinal)', () => {
+  // The winning bid was received on 2026-03-21 (01:00 UTC: the same day in Shanghai).
+  const facts = () => process({ bids: [bid('a', 100_000, true, 'org-a', new Date('2026-03-21T01:00:00Z')), bid('b', 110_000)] });
+  const penalty = (decidedOn: string) => ({ id: `p-${decidedOn}`, decidedOn });
+  it('flags an award to a body penalised within 3 years before its bid, the first day of the window included', () => {
+    expect(penalisedSupplier(facts(), [penalty('2023-03-21')], CARDINAL_DEFAULTS, 'Asia/Shanghai')).toMatchObject({
+      indicator: 'PENALISED_SUPPLIER',
+      value: 1,
+      bidIds: ['a'],
+      organizationIds: ['org-a'],
+      raisedAt: awardedAt,
+    });
+    expect(penalisedSupplier(facts(), [penalty('2026-03-21')], CARDINAL_DEFAULTS, 'Asia/Shanghai')).toBeDefined();
+  });
+  it('does not flag a penalty one day older than the window, nor one decided after the bid', () => {
+    expect(penalisedSupplier(facts(), [penalty('2023-03-20'), penalty('2026-03-22')], CARDINAL_DEFAULTS, 'Asia/Shanghai')).toBeUndefined();
+  });
+  it('follows a configured window and counts every penalty in it', () => {
+    expect(penalisedSupplier(facts(), [penalty('2022-06-01')], { ...CARDINAL_DEFAULTS, penaltyYears: 5 }, 'Asia/Shanghai')?.value).toBe(1);
+    expect(penalisedSupplier(facts(), [penalty('2025-01-01'), penalty('2024-01-01')], CARDINAL_DEFAULTS, 'Asia/Shanghai')?.value).toBe(2);
+  });
+  it('judges the bid day in the city: a bid at 23:30 UTC is the next day in Shanghai', () => {
+    const late = process({ bids: [bid('a', 100_000, true, 'org-a', new Date('2026-03-20T23:30:00Z')), bid('b', 110_000)] });
+    expect(penalisedSupplier(late, [penalty('2026-03-21')], CARDINAL_DEFAULTS, 'Asia/Shanghai')).toBeDefined();
+    expect(penalisedSupplier(late, [penalty('2026-03-21')], CARDINAL_DEFAULTS, 'UTC')).toBeUndefined();
+  });
+  it('needs an award', () => {
+    expect(penalisedSupplier(process({ status: 'UNSUCCESSFUL', awardedBidId: null }), [penalty('2026-01-01')], CARDINAL_DEFAULTS, 'Asia/Shanghai')).toBeUndefined();
   });
 });

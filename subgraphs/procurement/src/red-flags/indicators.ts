@@ -55,6 +55,8 @@ export interface RedFlagThresholds {
   closePriceFence: number | undefined;
   /** R058: a fixed upper fence instead of the population's (Cardinal: unset). */
   discountFence: number | undefined;
+  /** PENALISED_SUPPLIER: a penalty decided within this many years before the winning bid (3). */
+  penaltyYears: number;
   /**
    * R024/R058: populations smaller than this are not judged. Cardinal has no minimum (it runs over
    * national datasets); a district's year can hold one process, whose fence is its own value.
@@ -69,6 +71,7 @@ export const CARDINAL_DEFAULTS: RedFlagThresholds = {
   closePriceFence: undefined,
   discountFence: undefined,
   minimumPopulation: 5,
+  penaltyYears: 3,
 };
 
 
@@ -90,6 +93,42 @@ export function winningDifference(facts: ProcessFacts): number | undefined {
   if (others.length === 0 || winner.priceFen === 0n) return undefined;
   const second = others.reduce((low, price) => (price < low ? price : low));
   return Number(second - winner.priceFen) / Number(winner.priceFen);
+}
+
+/**
+ * PENALISED_SUPPLIER, beyond Cardinal because only a live registry knows it: the award went to a
+ * body with an administrative penalty decided in the `years` before its winning bid (the bid's
+ * day in the city's calendar, that day included). Undefined when there is none.
+ */
+export function penalisedSupplier(
+  facts: ProcessFacts,
+  penalties: readonly { id: string; decidedOn: string }[],
+  thresholds: RedFlagThresholds,
+  timeZone: string,
+): RedFlagModel | undefined {
+  const winner = awardedBid(facts);
+  if (!winner || !facts.awardedAt) return undefined;
+  const bidDay = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(winner.submittedAt);
+  const from = `${Number(bidDay.slice(0, 4)) - thresholds.penaltyYears}${bidDay.slice(4)}`;
+  const recent = penalties.filter((penalty) => penalty.decidedOn >= from && penalty.decidedOn <= bidDay);
+  if (recent.length === 0) return undefined;
+  return {
+    indicator: 'PENALISED_SUPPLIER',
+    tenderId: facts.tenderId,
+    projectId: facts.projectId,
+    areaCode: facts.areaCode,
+    value: recent.length,
+    threshold: 1,
+    bidIds: [winner.id],
+    organizationIds: [winner.organizationId],
+    raisedAt: facts.awardedAt,
+    decided: true,
+  };
+}
+
+/** The organisation an award went to, if any. */
+export function awardee(facts: ProcessFacts): string | undefined {
+  return awardedBid(facts)?.organizationId;
 }
 
 /** Every flag the process raises, in indicator order. */
