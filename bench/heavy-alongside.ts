@@ -8,8 +8,6 @@
  * `--heavy` clients send the costliest query back to back as a city administrator.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSchema, parse } from 'graphql';
 import { SUPERGRAPH_PATH } from '../gateway/src/server';
@@ -23,8 +21,8 @@ import { openConfiguredDatabase } from '../lib/runtime';
 import { apiSchemaSdl } from '../lib/schema-changes';
 import { launchGraph } from '../scripts/launch';
 import { subgraphDefaults, subgraphs } from '../subgraphs';
+import { BENCH_SECRET, benchEnvironment } from './environment';
 
-const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
 const TRIVIAL = '{ community(code: "510108001001") { name } }';
 const CITY = '510100000000';
 
@@ -84,23 +82,13 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, heavy: { type: 'string', default: '2' } } });
   const seconds = Number(values.seconds);
   const heavyClients = Number(values.heavy);
-  const ports = Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_PORT`, '0']));
-  const env = {
-    ...process.env,
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: SECRET,
-    GATEWAY_PORT: '0',
-    RATE_LIMIT_POINTS: '0',
-    OTEL_EXPORTER_OTLP_ENDPOINT: '',
-    DATA_DIR: path.join(os.tmpdir(), `crg-bench-heavy-${process.pid}`),
-    ...ports,
-  };
+  const env = benchEnvironment('heavy');
   const config = loadConfig(env, subgraphDefaults());
   const database = await openConfiguredDatabase(config);
   const graph = await launchGraph({ config, log: createLogger('silent', 'bench'), subgraphs, database, seed: true });
   try {
     const heavy = costliestAccepted(config.limits);
-    const admin = await signToken(SECRET, { sub: 'bench-city-admin', roles: ['CITY_ADMIN'], area: CITY });
+    const admin = await signToken(BENCH_SECRET, { sub: 'bench-city-admin', roles: ['CITY_ADMIN'], area: CITY });
     const probe = await send(graph.gatewayUrl, heavy.query, admin);
     console.log(`costliest accepted: ${heavy.aliases} aliases × procurementProjects(first: ${heavy.first}) with ${heavy.levels} level(s) of bids, cost ${heavy.cost} of ${config.limits.maxCost}; one run ${probe.ms.toFixed(0)} ms, ${probe.bytes} bytes, ${probe.ok ? 'ok' : 'errors'}`);
     // Warm-up, not recorded.

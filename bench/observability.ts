@@ -10,8 +10,6 @@
  * it): on a machine other work also loads, that figure moves far less than req/s.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
@@ -21,11 +19,11 @@ import { createLogger } from '../lib/log';
 import { openConfiguredDatabase } from '../lib/runtime';
 import { launchGraph } from '../scripts/launch';
 import { subgraphDefaults, subgraphs } from '../subgraphs';
+import { BENCH_SECRET, benchEnvironment } from './environment';
 import communities from './scenarios/communities';
 import housing from './scenarios/housing';
 import type { Scenario } from './scenarios/types';
 
-const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
 const MODES = [
   { name: 'off', metrics: false, tracing: false },
   { name: 'metrics', metrics: true, tracing: false },
@@ -89,17 +87,7 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const rounds = Number(values.rounds);
   const wanted = values.only.split(',');
-  const ports = Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_PORT`, '0']));
-  const env = {
-    ...process.env,
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: SECRET,
-    GATEWAY_PORT: '0',
-    RATE_LIMIT_POINTS: '0',
-    OTEL_EXPORTER_OTLP_ENDPOINT: '',
-    DATA_DIR: path.join(os.tmpdir(), `crg-bench-observability-${process.pid}`),
-    ...ports,
-  };
+  const env = benchEnvironment('observability');
   const log = createLogger('silent', 'bench');
   const database = await openConfiguredDatabase(loadConfig(env, subgraphDefaults()));
   const totals = new Map<string, { requests: number; failures: number; perSecond: number[]; cpuMs: number[]; p50: number[]; p95: number[] }>();
@@ -111,7 +99,7 @@ async function main(): Promise<void> {
         const graph = await launchGraph({ config, log, subgraphs, database, seed: round === 0 && mode === MODES[0], spanExporter: mode.tracing ? discard : undefined });
         try {
           if (scenarios.length === 0) {
-            const context = { signToken: (claims: Parameters<typeof signToken>[1]) => signToken(SECRET, claims), query: database.query.bind(database) };
+            const context = { signToken: (claims: Parameters<typeof signToken>[1]) => signToken(BENCH_SECRET, claims), query: database.query.bind(database) };
             scenarios = [...(await communities(context)), ...(await housing(context))].filter((s) => wanted.includes(s.name));
             // An unrecorded pass first: the first mode measured on a cold process ran at half speed.
             for (const scenario of scenarios) await drive(graph.gatewayUrl, scenario, seconds, concurrency);
