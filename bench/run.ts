@@ -347,7 +347,7 @@ async function startProcesses(config: Config, database: Database): Promise<Runni
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, DATABASE_URL: config.databaseUrl, RATE_LIMIT_POINTS: '0' };
   const stop = async () => {
     await Promise.all(
-      children.map((child) => (child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')))),
+      children.map((child) => (child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')))),
     );
   };
   try {
