@@ -17,7 +17,12 @@ const subgraphNames = fs
 const importZones = [
   { target: './lib', from: ['./gateway', './subgraphs', './scripts', './seed', './bench'], message: 'lib/ imports no service.' },
   { target: './gateway', from: './subgraphs', except: ['./index.ts'], message: "The gateway imports no subgraph's code, only the list." },
-  { target: './subgraphs/index.ts', from: './subgraphs', except: ['./index.ts'], message: 'The list of subgraphs is data: it imports no subgraph.' },
+  {
+    target: './subgraphs/index.ts',
+    from: './subgraphs',
+    except: ['./index.ts'],
+    message: 'The list of subgraphs is data: it imports no subgraph.',
+  },
   ...subgraphNames.map((name) => ({
     target: `./subgraphs/${name}`,
     from: './subgraphs',
@@ -25,6 +30,44 @@ const importZones = [
     message: "A subgraph imports no other subgraph's code: ask it through the graph (lib/peers.ts).",
   })),
 ];
+
+/**
+ * One graphql-config project per subgraph: its SDL plus the Federation directives it uses.
+ * graphql-eslint keeps the first graphql-config it loads for the whole process, so the projects
+ * are given together (each file finds its own by path), not one config per file, which would lint
+ * every subgraph after the first against the first's schema.
+ */
+const subgraphSchemas = {
+  projects: Object.fromEntries(
+    subgraphNames.map((name) => [name, { schema: [`subgraphs/${name}/schema.graphql`, 'schema/federation-directives.graphql'] }]),
+  ),
+};
+
+/**
+ * graphql-eslint's relay-edge-types likewise keeps the edge types of the first schema it sees
+ * for the process (except under NODE_ENV=test): compute them for each file's own schema, so the
+ * command line and the test (which runs under Jest's NODE_ENV=test) report the same.
+ */
+const relayEdgeTypes = graphql.rules['relay-edge-types'];
+const graphqlPerSchema = {
+  ...graphql,
+  rules: {
+    ...graphql.rules,
+    'relay-edge-types': {
+      ...relayEdgeTypes,
+      create(context) {
+        const nodeEnv = process.env.NODE_ENV;
+        process.env.NODE_ENV = 'test';
+        try {
+          return relayEdgeTypes.create(context);
+        } finally {
+          if (nodeEnv === undefined) delete process.env.NODE_ENV;
+          else process.env.NODE_ENV = nodeEnv;
+        }
+      },
+    },
+  },
+};
 
 export default defineConfig(
   { ignores: ['node_modules/', '**/generated/', '.data/', 'reports/', '.stryker-tmp/', 'coverage/', 'bench/results/'] },
@@ -61,20 +104,43 @@ export default defineConfig(
     plugins: { 'import-x': importX },
     rules: { 'import-x/no-restricted-paths': ['error', { zones: importZones }] },
   },
-  ...subgraphNames.map((name) => ({
-    files: [`subgraphs/${name}/schema.graphql`],
-    languageOptions: {
-      parser: graphql.parser,
-      parserOptions: { graphQLConfig: { schema: [`subgraphs/${name}/schema.graphql`, 'schema/federation-directives.graphql'] } },
-    },
-    plugins: { '@graphql-eslint': graphql },
+  {
+    files: ['subgraphs/*/schema.graphql'],
+    languageOptions: { parser: graphql.parser, parserOptions: { graphQLConfig: subgraphSchemas } },
+    plugins: { '@graphql-eslint': graphqlPerSchema },
     rules: {
+      // A schema read by front-end teams describes every type, field, argument, input field,
+      // enum value and directive it declares.
       '@graphql-eslint/require-description': [
         'error',
         { types: true, FieldDefinition: true, InputValueDefinition: true, EnumValueDefinition: true, DirectiveDefinition: true },
       ],
+      // Relay's connection rules, set to what the graph claims: Connection types with
+      // `edges: [XEdge!]!` and `pageInfo: PageInfo!`; PageInfo with all four fields of the spec.
       ...graphql.configs['flat/schema-relay'].rules,
+      // The graph paginates forward only (`first`, `after`): every list is a feed read from its
+      // start, and the cursors are keyset positions that only go forward. Relay's
+      // usePaginationFragment needs only the forward pair for loadNext; backward arguments would
+      // be a promise the resolvers do not keep.
+      '@graphql-eslint/relay-arguments': ['error', { includeBoth: false }],
+      '@graphql-eslint/relay-edge-types': [
+        'error',
+        {
+          // Every edge type is named <Node>Edge, so a client's codegen and Relay's
+          // @connection handler can tell edges from other objects by name.
+          withEdgeSuffix: true,
+          // The graph does not implement Relay's Global Object Identification (a Node interface
+          // and Query.node(id:)): entities are identified by their Federation keys (a division
+          // code, an id), and a connection's edges need no Node to paginate.
+          shouldImplementNode: false,
+          // Small lists bounded by the domain stay plain lists, each with its @listSize: an
+          // area's ancestors (at most 4), a viewer's roles, a facility's opening hours, a
+          // premises' sign-offs (2), an inspection's defects (7). Paginating them would only add
+          // round trips; whatever can grow without bound is a connection.
+          listTypeCanWrapOnlyEdgeType: false,
+        },
+      ],
     },
-  })),
+  },
   prettier,
 );

@@ -18,7 +18,7 @@ export interface Page<K> {
 
 export interface Connection<T> {
   edges: { node: T; cursor: string }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasPreviousPage: boolean; hasNextPage: boolean; startCursor: string | null; endCursor: string | null };
   /** Called by GraphQL only when the client asks for it (functions on a source are resolved). */
   totalCount: () => Promise<number>;
 }
@@ -71,7 +71,10 @@ export function readPage(args: ConnectionArgs, keys: readonly CursorKey[], argum
 
 /**
  * Builds a connection from rows fetched with `take: first + 1` after the cursor's key, so
- * hasNextPage needs no extra query.
+ * hasNextPage needs no extra query. Pagination is forward only, so hasPreviousPage is what the
+ * Relay spec allows a forward page to say cheaply: true when the page starts after a cursor
+ * (the edges up to it were earlier pages), false on the first page. startCursor and endCursor
+ * are the first and last edges' cursors, null on an empty page.
  */
 export function toConnection<T>(
   rows: T[],
@@ -83,7 +86,12 @@ export function toConnection<T>(
   const edges = nodes.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > page.first, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasPreviousPage: page.after !== undefined,
+      hasNextPage: rows.length > page.first,
+      startCursor: edges.at(0)?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
     totalCount,
   };
 }

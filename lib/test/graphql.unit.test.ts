@@ -132,9 +132,35 @@ describe('connections', () => {
     const page = readPage({ first: 2 }, ['text']);
     const connection = toConnection(['a', 'b', 'c'], page, (row) => [row], async () => 3);
     expect(connection.edges.map((e) => e.node)).toEqual(['a', 'b']);
-    expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(['b']) });
+    expect(connection.pageInfo).toEqual({ hasPreviousPage: false, hasNextPage: true, startCursor: encodeCursor(['a']), endCursor: encodeCursor(['b']) });
     expect(await connection.totalCount()).toBe(3);
     expect(toConnection(['a'], page, (row) => [row], async () => 1).pageInfo.hasNextPage).toBe(false);
+  });
+
+  test('a page read after a cursor has a previous page; the first page has none', () => {
+    const first = readPage({ first: 2 }, ['text']);
+    expect(toConnection(['a', 'b', 'c'], first, (row) => [row], async () => 3).pageInfo.hasPreviousPage).toBe(false);
+    const second = readPage({ first: 2, after: encodeCursor(['b']) }, ['text']);
+    const connection = toConnection(['c'], second, (row) => [row], async () => 3);
+    expect(connection.pageInfo).toEqual({ hasPreviousPage: true, hasNextPage: false, startCursor: encodeCursor(['c']), endCursor: encodeCursor(['c']) });
+    // An empty string is no cursor: the list is read from its start.
+    expect(toConnection(['a'], readPage({ first: 2, after: '' }, ['text']), (row) => [row], async () => 1).pageInfo.hasPreviousPage).toBe(false);
+  });
+
+  test('an empty page has no start or end cursor, even after a cursor', () => {
+    const page = readPage({ first: 2, after: encodeCursor(['z']) }, ['text']);
+    expect(toConnection([], page, (row: string) => [row], async () => 3).pageInfo).toEqual({
+      hasPreviousPage: true,
+      hasNextPage: false,
+      startCursor: null,
+      endCursor: null,
+    });
+    expect(toConnection(['a'], readPage({ first: 0 }, ['text']), (row) => [row], async () => 1).pageInfo).toEqual({
+      hasPreviousPage: false,
+      hasNextPage: true,
+      startCursor: null,
+      endCursor: null,
+    });
   });
 });
 

@@ -39,9 +39,9 @@ describe('hasNextPage', () => {
     expect(connection(2, 3).pageInfo.hasNextPage).toBe(false);
   });
 
-  test('an empty page has no next page and no end cursor', () => {
-    expect(connection(0, 3).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
-    expect(connection(1, 0).pageInfo).toEqual({ hasNextPage: true, endCursor: null });
+  test('an empty page has no next page and no start or end cursor', () => {
+    expect(connection(0, 3).pageInfo).toEqual({ hasPreviousPage: false, hasNextPage: false, startCursor: null, endCursor: null });
+    expect(connection(1, 0).pageInfo).toEqual({ hasPreviousPage: false, hasNextPage: true, startCursor: null, endCursor: null });
   });
 });
 
