@@ -1,7 +1,7 @@
-import { demoCity } from '../../prisma/seed/demo-city';
-import { seedHousing } from '../../prisma/seed/housing';
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+import { demoCity } from '../../../prisma/seed/demo-city';
+import { seedHousing } from '../../../prisma/seed/housing';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
 
 /** The housing demo data, compliance and shortfall against independent computation, leases, statement counts. */
 
