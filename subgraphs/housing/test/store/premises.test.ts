@@ -29,6 +29,11 @@ describe('premises of communities, by building, floor, unit and id', () => {
     expect(ids).toEqual([rows[1], rows[3], rows[2]].map((p) => ({ owner: JIFU, id: p!.id })));
   });
 
+  test('the page is cut after sorting by floor: floor 2\'s second unit comes before floor 10\'s unit', async () => {
+    const ids = await h.store.premises.idsOfCommunities([JIFU], page(1));
+    expect(ids.map((r) => r.id)).toEqual([rows[1]!.id, rows[3]!.id]);
+  });
+
   test('after a unit, the next page starts at the next unit of the floor, without the cursor', async () => {
     const ids = await h.store.premises.idsOfCommunities([JIFU], page(5, ['A', 2, '201', rows[1]!.id]));
     expect(ids.map((r) => r.id)).toEqual([rows[3]!.id, rows[2]!.id, rows[0]!.id]);
