@@ -1,7 +1,6 @@
 import { actsWithin, hasRole, OFFICER_ROLES, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/auth';
 import { badInput, forbidden, unauthenticated } from '../../../lib/errors';
-import type { DevelopmentModel } from './models';
-import type { Actor } from './store';
+import type { Actor, DevelopmentModel } from './models';
 
 /** Who may do what in the housing subgraph, in one place. */
 

@@ -4,6 +4,7 @@ import type { Page } from '../../../lib/graphql/connections';
 import { groupedLoader, keyedLoader } from '../../../lib/graphql/loaders';
 import type { PeerClient } from '../../../lib/peers';
 import { communityDirectory } from './directory';
+import type { PremisesComplianceModel } from './models';
 import type { HousingStore } from './store';
 
 type PageKey = Page<(string | number)[]>;
@@ -41,25 +42,25 @@ export function createLoaders(store: HousingStore, _viewer: Viewer, peers: PeerC
     /** Per request, like the loaders, so its cache never outlives a request. */
     communities: communityDirectory(peers),
     peers,
-    development: keyedLoader((ids: readonly string[]) => store.developmentsById(ids), (d) => d.id),
-    premises: keyedLoader((ids: readonly string[]) => store.premisesById(ids), (p) => p.id),
-    lease: keyedLoader((ids: readonly string[]) => store.leasesById(ids), (l) => l.id),
-    premisesOfDevelopment: groupedLoader((ids: readonly string[]) => store.premisesOfDevelopments(ids), (p) => p.developmentId),
-    signOffs: groupedLoader((ids: readonly string[]) => store.signOffs(ids), (s) => s.premisesId),
-    inspections: groupedLoader((ids: readonly string[]) => store.inspections(ids), (i) => i.premisesId),
-    inspectionSignatures: groupedLoader((ids: readonly string[]) => store.inspectionSignatures(ids), (s) => s.inspectionId),
-    buyback: keyedLoader((ids: readonly string[]) => store.buybacks(ids), (b) => b.premisesId),
-    auditTrail: groupedLoader((ids: readonly string[]) => store.auditTrails(ids), (e) => e.entityId),
-    developmentIdsOfDeveloper: pagedLoaders((owners, page) => store.developmentIdsOfDevelopers(owners, page)),
-    developmentCountOfDeveloper: countLoader((keys) => store.countDevelopmentsOfDevelopers(keys)),
-    premisesIdsOfCommunity: pagedLoaders((owners, page) => store.premisesIdsOfCommunities(owners, page)),
-    premisesCountOfCommunity: countLoader((keys) => store.countPremisesOfCommunities(keys)),
-    leaseIdsOfCommunity: pagedLoaders((owners, page) => store.leaseIdsOfCommunities(owners, page)),
-    leaseCountOfCommunity: countLoader((keys) => store.countLeasesOfCommunities(keys)),
+    development: keyedLoader((ids: readonly string[]) => store.developments.byId(ids), (d) => d.id),
+    premises: keyedLoader((ids: readonly string[]) => store.premises.byId(ids), (p) => p.id),
+    lease: keyedLoader((ids: readonly string[]) => store.leases.byId(ids), (l) => l.id),
+    premisesOfDevelopment: groupedLoader((ids: readonly string[]) => store.premises.ofDevelopments(ids), (p) => p.developmentId),
+    signOffs: groupedLoader((ids: readonly string[]) => store.premises.signOffs(ids), (s) => s.premisesId),
+    inspections: groupedLoader((ids: readonly string[]) => store.inspections.ofPremises(ids), (i) => i.premisesId),
+    inspectionSignatures: groupedLoader((ids: readonly string[]) => store.inspections.signatures(ids), (s) => s.inspectionId),
+    buyback: keyedLoader((ids: readonly string[]) => store.buybacks.ofPremises(ids), (b) => b.premisesId),
+    auditTrail: groupedLoader((ids: readonly string[]) => store.premises.auditTrails(ids), (e) => e.entityId),
+    developmentIdsOfDeveloper: pagedLoaders((owners, page) => store.developments.idsOfDevelopers(owners, page)),
+    developmentCountOfDeveloper: countLoader((keys) => store.developments.countOfDevelopers(keys)),
+    premisesIdsOfCommunity: pagedLoaders((owners, page) => store.premises.idsOfCommunities(owners, page)),
+    premisesCountOfCommunity: countLoader((keys) => store.premises.countOfCommunities(keys)),
+    leaseIdsOfCommunity: pagedLoaders((owners, page) => store.leases.idsOfCommunities(owners, page)),
+    leaseCountOfCommunity: countLoader((keys) => store.leases.countOfCommunities(keys)),
     /** Compliance of every community in the request at once; households come with the reference. */
-    compliance: new DataLoader<{ code: string; households: number }, Awaited<ReturnType<HousingStore['compliance']>>['rows'][number] | null, string>(
+    compliance: new DataLoader<{ code: string; households: number }, PremisesComplianceModel | null, string>(
       async (communities) => {
-        const { rows } = await store.compliance(communities, { belowOnly: false });
+        const { rows } = await store.compliance.ofCommunities(communities, { belowOnly: false });
         const byCode = new Map(rows.map((row) => [row.communityCode, row]));
         return communities.map((c) => byCode.get(c.code) ?? null);
       },

@@ -1,4 +1,5 @@
 import type { Connection } from '../../../lib/graphql/connections';
+import type { Prisma } from './generated/prisma/client';
 import type { Acquisition, BuybackState, PremisesState, PriceType, PriceZone, SignOffRole } from './generated/prisma/enums';
 import type { ClearanceStatus, Defect } from './generated/graphql';
 
@@ -163,6 +164,79 @@ export interface ClearanceQueryModel {
   status: ClearanceStatus;
   reasons: string[];
   askedAt: Date;
+}
+
+/** Who acts: the token subject, the role acted in, the organisation, the jurisdiction. */
+export interface Actor {
+  id: string;
+  role: string;
+  org: string | null;
+  area: string;
+  requestId: string;
+}
+
+export interface NewDevelopment {
+  developerId: string;
+  communityCode: string;
+  name: string;
+  landGrantDate: string;
+  plannedHouseholds: number;
+  acquisition: Acquisition;
+}
+
+export interface NewPremises {
+  developmentId: string;
+  communityCode: string;
+  building: string;
+  floor: number;
+  unit: string;
+  plannedArea: string;
+  purpose: string;
+}
+
+export interface NewInspection extends InspectionItems {
+  notes: string | null;
+  defects: Defect[];
+}
+
+export interface NewLease {
+  communityCode: string;
+  landlord: string;
+  address: string;
+  area: string;
+  monthlyRent: string;
+  startsOn: string;
+  endsOn: string;
+}
+
+export interface NewReferencePrice {
+  city: string;
+  year: number;
+  priceType: PriceType;
+  zone: PriceZone;
+  unitPrice: string;
+  sourceDocument: string;
+}
+
+/**
+ * What a premises step does, decided against the row read inside the transaction (so a refusal
+ * writes nothing): the new state (or the same one), the columns to set and the audit action.
+ */
+export interface PremisesChange {
+  to: PremisesState;
+  data?: Prisma.PremisesUpdateManyMutationInput;
+  action: string;
+  reason?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** What a buyback step does, decided against the premises and buyback read in the transaction: the row to write and the audit action. */
+export interface BuybackChange {
+  state: BuybackState;
+  data: Prisma.BuybackUncheckedCreateInput | Prisma.BuybackUpdateManyMutationInput;
+  action: string;
+  from: string;
+  reason?: string;
 }
 
 /** Other subgraphs' entities are known here by their keys. */

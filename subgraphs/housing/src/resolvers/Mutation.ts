@@ -51,7 +51,7 @@ export const Mutation: MutationResolvers = {
       throw badInput('input.developerId', `A developer is an ACTIVE ENTERPRISE; ${developerId} is ${developer.status} ${developer.kind}.`);
     }
     if (!(await registeredCommunity(loaders.peers, input.communityCode, requestId))) throw badInput('input.communityCode', `No community ${input.communityCode} is registered.`);
-    const development = await store.registerDevelopment(
+    const development = await store.developments.register(
       {
         developerId,
         communityCode: input.communityCode,
@@ -72,7 +72,7 @@ export const Mutation: MutationResolvers = {
     const development = await loaders.development.load(id);
     if (!development) throw notFound(`No development ${id} (input.developmentId).`);
     const developer = requireDeveloper(viewer, development, 'Planning premises');
-    const premises = await store.planPremises(
+    const premises = await store.premises.plan(
       {
         developmentId: development.id,
         communityCode: development.communityCode,
@@ -92,7 +92,7 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, requestId } = context;
     const { premises } = await existingPremises(input.premisesId, context);
     const officer = requireOffice(viewer, input.role, premises.communityCode, 'Signing a premises plan');
-    const updated = await store.signPlan(
+    const updated = await store.premises.signPlan(
       premises.id,
       version(input.expectedVersion),
       input.role,
@@ -112,7 +112,7 @@ export const Mutation: MutationResolvers = {
     const { premises } = await existingPremises(input.premisesId, context);
     const actor = officeStep(viewer, premises.communityCode, 'Publishing the notice', requestId);
     const today = store.today();
-    const updated = await store.step(
+    const updated = await store.premises.step(
       premises.id,
       version(input.expectedVersion),
       (current) => {
@@ -130,7 +130,7 @@ export const Mutation: MutationResolvers = {
     const { premises, development } = await existingPremises(input.premisesId, context);
     const developer = requireDeveloper(viewer, development, 'Starting construction');
     const today = store.today();
-    const updated = await store.step(
+    const updated = await store.premises.step(
       premises.id,
       version(input.expectedVersion),
       (current) => {
@@ -149,7 +149,7 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, requestId } = context;
     const { premises, development } = await existingPremises(input.premisesId, context);
     const developer = requireDeveloper(viewer, development, 'Requesting the inspection');
-    const updated = await store.step(
+    const updated = await store.premises.step(
       premises.id,
       version(input.expectedVersion),
       (current) => {
@@ -176,7 +176,7 @@ export const Mutation: MutationResolvers = {
     };
     const defects = defectsOf(items, premises.plannedArea, store.config);
     const outcome = defects.length > 0 ? 'REJECTED' : 'ACCEPTED';
-    const updated = await store.recordInspection(
+    const updated = await store.inspections.record(
       premises.id,
       version(input.expectedVersion),
       input.role,
@@ -195,7 +195,7 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, requestId } = context;
     const { premises } = await existingPremises(input.premisesId, context);
     const officer = requireOffice(viewer, input.role, premises.communityCode, 'Countersigning an inspection');
-    const updated = await store.countersignInspection(
+    const updated = await store.inspections.countersign(
       premises.id,
       version(input.expectedVersion),
       input.role,
@@ -222,7 +222,7 @@ export const Mutation: MutationResolvers = {
     const { premises, development } = await existingPremises(input.premisesId, context);
     const developer = requireDeveloper(viewer, development, 'Reporting a rectification');
     const description = longText(input.description, 'input.description');
-    const updated = await store.step(
+    const updated = await store.premises.step(
       premises.id,
       version(input.expectedVersion),
       (current) => {
@@ -240,7 +240,7 @@ export const Mutation: MutationResolvers = {
     const officer = requireJurisdiction(viewer, ['DISTRICT_CIVIL_AFFAIRS'], premises.communityCode, 'Handing over premises');
     const certificate = text(input.titleCertificateNumber, 'input.titleCertificateNumber', 100);
     const transferredOn = pastDay(input.transferredOn, store.today(), 'input.transferredOn');
-    const updated = await store.step(
+    const updated = await store.premises.step(
       premises.id,
       version(input.expectedVersion),
       (current, bought) => {
@@ -264,7 +264,7 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, requestId } = context;
     const { premises } = await existingPremises(input.premisesId, context);
     const actor = officeStep(viewer, premises.communityCode, 'Putting premises in use', requestId);
-    const updated = await store.step(
+    const updated = await store.premises.step(
       premises.id,
       version(input.expectedVersion),
       (current) => {
@@ -279,7 +279,7 @@ export const Mutation: MutationResolvers = {
   publishReferencePrice: async (_, { input }, { viewer, store, requestId }) => {
     const admin = requireJurisdiction(viewer, ['CITY_ADMIN'], input.city, 'Publishing a reference price');
     if (levelOfCode(input.city) !== 'CITY') throw badInput('input.city', 'Reference prices are published per city: give a CITY-level code.');
-    const referencePrice = await store.publishReferencePrice(
+    const referencePrice = await store.referencePrices.publish(
       {
         city: input.city,
         year: year(input.year, 'input.year'),
@@ -308,13 +308,13 @@ export const Mutation: MutationResolvers = {
       throw invalidTransition('NOT_VALUED', 'VALUED', `Development ${development.id}'s land was granted on or after the policy date: its premises are handed over free.`);
     }
     const city = premises.communityCode.slice(0, 4).padEnd(12, '0');
-    const price = await store.referencePrice(city, referenceYear, input.priceType, input.zone);
+    const price = await store.referencePrices.find(city, referenceYear, input.priceType, input.zone);
     if (!price) {
       throw badInput('input.priceType', `No ${referenceYear} ${input.priceType} ${input.zone} reference price is published for ${city}; a buyback is valued only at a published price.`, {
         missing: { city, year: referenceYear, priceType: input.priceType, zone: input.zone },
       });
     }
-    const updated = await store.buybackStep(
+    const updated = await store.buybacks.step(
       premises.id,
       version(input.expectedVersion),
       (current, bought) => {
@@ -350,7 +350,7 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, requestId } = context;
     const { premises } = await existingPremises(input.premisesId, context);
     const admin = requireJurisdiction(viewer, ['CITY_ADMIN'], premises.communityCode, 'Approving a buyback');
-    const updated = await store.buybackStep(
+    const updated = await store.buybacks.step(
       premises.id,
       version(input.expectedVersion),
       (_current, bought) => {
@@ -368,7 +368,7 @@ export const Mutation: MutationResolvers = {
     const admin = requireJurisdiction(viewer, ['CITY_ADMIN'], premises.communityCode, 'Recording a buyback payment');
     const paymentReference = text(input.paymentReference, 'input.paymentReference', 100);
     const paidOn = pastDay(input.paidOn, store.today(), 'input.paidOn');
-    const updated = await store.buybackStep(
+    const updated = await store.buybacks.step(
       premises.id,
       version(input.expectedVersion),
       (_current, bought) => {
@@ -384,7 +384,7 @@ export const Mutation: MutationResolvers = {
     const officer = requireJurisdiction(viewer, SIGNERS, input.communityCode, 'Recording a lease');
     if (levelOfCode(input.communityCode) !== 'COMMUNITY') throw badInput('input.communityCode', 'Leases are for a community: give a 12-digit community code.');
     if (input.endsOn < input.startsOn) throw badInput('input.endsOn', 'A lease ends on or after the day it starts.');
-    const lease = await store.recordLease(
+    const lease = await store.leases.record(
       {
         communityCode: input.communityCode,
         landlord: text(input.landlord, 'input.landlord'),

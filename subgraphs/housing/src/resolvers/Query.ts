@@ -11,17 +11,17 @@ export const Query: QueryResolvers = {
 
   developments: async (_, { within, first, after }, { store, loaders }) => {
     const page = readPage({ first, after }, ['text', 'uuid']);
-    const rows = await store.developmentPage(within, page);
+    const rows = await store.developments.page(within, page);
     for (const row of rows) loaders.development.prime(row.id, row);
-    return toConnection(rows, page, (d) => [d.name, d.id], () => store.countDevelopments(within));
+    return toConnection(rows, page, (d) => [d.name, d.id], () => store.developments.count(within));
   },
 
   premises: (_, { id }, { loaders }) => (isUuid(id) ? loaders.premises.load(id) : null),
 
   referencePrices: async (_, { city, first, after }, { store }) => {
     const page = readPage({ first, after }, ['int', 'text', 'text']);
-    const rows = await store.referencePricePage(city, page);
-    return toConnection(rows, page, (p) => [p.year, p.priceType, p.zone], () => store.countReferencePrices(city));
+    const rows = await store.referencePrices.page(city, page);
+    return toConnection(rows, page, (p) => [p.year, p.priceType, p.zone], () => store.referencePrices.count(city));
   },
 
   /** Logged when the housing authority asks: who, when, what was answered. */
@@ -38,8 +38,8 @@ export const Query: QueryResolvers = {
     // One statement for the sign-offs and one for the inspections whatever the number of
     // premises (none included).
     const [signOffs, inspections] = await Promise.all([
-      store.signOffs(premises.filter((p) => p.state === 'PLANNED').map((p) => p.id)),
-      store.inspections(premises.filter((p) => REJECTION_STATES.includes(p.state)).map((p) => p.id)),
+      store.premises.signOffs(premises.filter((p) => p.state === 'PLANNED').map((p) => p.id)),
+      store.inspections.ofPremises(premises.filter((p) => REJECTION_STATES.includes(p.state)).map((p) => p.id)),
     ]);
     const clearance = clearanceOf(
       development,
@@ -49,7 +49,7 @@ export const Query: QueryResolvers = {
       new Date(),
     );
     if (actsWithin(signedIn, ['HOUSING_AUTHORITY'], development.communityCode)) {
-      await store.recordClearanceQuery(
+      await store.developments.recordClearanceQuery(
         development.id,
         clearance.status,
         clearance.reasons.map((r) => r.message),
@@ -65,8 +65,8 @@ export const Query: QueryResolvers = {
     const development = await loaders.development.load(developmentId);
     if (!development) throw notFound(`No development ${developmentId}.`);
     requireJurisdiction(viewer, ['HOUSING_AUTHORITY', 'CITY_ADMIN'], development.communityCode, 'The clearance query log');
-    const rows = await store.clearanceQueryPage(development.id, page);
-    return toConnection(rows, page, (q) => [Number(q.id)], () => store.countClearanceQueries(development.id));
+    const rows = await store.developments.clearanceQueries(development.id, page);
+    return toConnection(rows, page, (q) => [Number(q.id)], () => store.developments.countClearanceQueries(development.id));
   },
 
   leasesExpiring: async (_, { within, days, first, after }, { viewer, store }) => {
@@ -75,8 +75,8 @@ export const Query: QueryResolvers = {
     const page = readPage({ first, after }, ['text', 'uuid']);
     checkCursor(page.after, ['date', null]);
     const until = addDays(store.today(), days);
-    const rows = await store.leasesExpiringPage(within, until, page);
-    return toConnection(rows, page, (l) => [l.endsOn, l.id], () => store.countLeasesExpiring(within, until));
+    const rows = await store.leases.expiring(within, until, page);
+    return toConnection(rows, page, (l) => [l.endsOn, l.id], () => store.leases.countExpiring(within, until));
   },
 
   /**
@@ -90,9 +90,9 @@ export const Query: QueryResolvers = {
     const page = readPage({ first, after }, ['text', 'areaCode']);
     checkCursor(page.after, ['decimal', null]);
     const communities = await loaders.communities.under(within, requestId);
-    const { rows, total } = await store.compliance(communities, { belowOnly: true, page });
+    const { rows, total } = await store.compliance.ofCommunities(communities, { belowOnly: true, page });
     return toConnection(rows, page, (c) => [c.shortfall, c.communityCode], async () =>
-      total >= 0 && rows.length > 0 ? total : (await store.compliance(communities, { belowOnly: true })).rows.length,
+      total >= 0 && rows.length > 0 ? total : (await store.compliance.ofCommunities(communities, { belowOnly: true })).rows.length,
     );
   },
 };

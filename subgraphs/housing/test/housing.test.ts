@@ -1,6 +1,6 @@
-import { demoOrganizations } from '../../seed/demo-organizations';
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+import { demoOrganizations } from '../../../seed/demo-organizations';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
 
 /** The housing subgraph's workflows through the real gateway, over the seeded demo city. */
 

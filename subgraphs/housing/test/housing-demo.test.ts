@@ -1,7 +1,7 @@
-import { demoCity } from '../../seed/demo-city';
-import { seedHousing } from '../../subgraphs/housing/prisma/seed';
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+import { demoCity } from '../../../seed/demo-city';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
+import { seedHousing } from '../prisma/seed';
 
 /** The housing demo data, compliance and shortfall against independent computation, leases, statement counts. */
 

@@ -1,0 +1,9 @@
+import { money } from '../../../../lib/money';
+import type { BuybackResolvers } from '../generated/graphql';
+import { buyback } from '../workflow';
+
+export const Buyback: BuybackResolvers = {
+  nextStates: (row) => buyback.next(row.state).filter((state) => state !== 'NOT_VALUED') as ('VALUED' | 'APPROVED' | 'PAID')[],
+  unitPrice: (row) => money(row.unitPrice),
+  amount: (row) => money(row.amount),
+};
