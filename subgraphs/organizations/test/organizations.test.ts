@@ -1,8 +1,8 @@
-import { significantPrefix } from '../../lib/auth';
-import { demoOrganizations, demoOrganizationId, seedOrganizations, type DemoOrganization } from '../../prisma/seed/organizations';
-import { checkCharacter, withCheckCharacter } from '../../subgraphs/organizations/src/credit-code';
-import { startTestGraph, type GraphResponse, type TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+import { significantPrefix } from '../../../lib/auth';
+import { demoOrganizations, demoOrganizationId, seedOrganizations, type DemoOrganization } from '../../../prisma/seed/organizations';
+import { checkCharacter, withCheckCharacter } from '../src/credit-code';
+import { startTestGraph, type GraphResponse, type TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
 
 /** The organisation registry through the real gateway, over the seeded demo city. */
 
