@@ -492,6 +492,19 @@ onPostgres('writers that read the same row at once (PostgreSQL: real overlapping
     expect(await store.statusChanges.ofOrganizations([id])).toHaveLength(2);
   });
 
+  test('two registrations of one credit code: one registers, the other is told the code is taken (PostgreSQL: real overlapping transactions)', async () => {
+    const area = freshCity();
+    const registration = organization('竞争登记', [area.community]);
+    const results = await race(
+      `INSERT INTO organizations.organization (id, name, kind, credit_code, registration_area, registration_date, status)
+       VALUES (gen_random_uuid(), '占位', 'SOCIAL_SERVICE_AGENCY', $1, $2, '2020-01-01', 'ACTIVE')`,
+      [registration.creditCode, registration.registrationArea],
+      [() => store.organizations.register(registration, actor), () => store.organizations.register(registration, actor)],
+    );
+    oneWins(results);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({ extensions: { field: 'input.creditCode' } });
+  });
+
   test('two corrections of one annual report at one version: one wins (PostgreSQL: real overlapping transactions)', async () => {
     const area = freshCity();
     const { id } = await register('竞争年报', [area.community]);
