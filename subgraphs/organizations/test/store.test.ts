@@ -94,6 +94,16 @@ describe('the city calendar', () => {
     expect(store.dayOf(new Date('2024-12-31T16:00:00Z'))).toBe('2025-01-01');
     expect(store.today()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
+
+  test('today is the city’s day too: at 31 December 16:30 UTC it is already 1 January', () => {
+    // Only Date is faked: the timers Prisma and PGlite use keep running.
+    jest.useFakeTimers({ now: new Date('2024-12-31T16:30:00Z'), doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      expect(store.today()).toBe('2025-01-01');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 describe('organizations', () => {
