@@ -15,6 +15,7 @@ import { createHttpClient } from '../lib/http-client';
 import { createLogger } from '../lib/log';
 import { openConfiguredDatabase } from '../lib/runtime';
 import { launchGraph } from '../scripts/launch';
+import { migrationTimelines } from '../scripts/subgraph-code';
 import { subgraphDefaults, subgraphs } from '../subgraphs';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
@@ -40,7 +41,7 @@ async function main() {
     subgraphDefaults(),
   );
   const database = await openConfiguredDatabase(config);
-  await migrate(database);
+  await migrate(database, migrationTimelines());
   const graph = await launchGraph({ config, log: createLogger('silent', 'bench'), subgraphs, database });
   const client = createHttpClient();
   const token = (claims: TokenClaims) => signToken(SECRET, claims);
@@ -50,7 +51,7 @@ async function main() {
       { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...headers }, body: JSON.stringify({ query, variables }) },
       120_000,
     );
-    return (await response.json()) as { data?: any; errors?: { extensions?: { code?: string; rule?: string } }[] };
+    return (await response.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string; rule?: string } }[] };
   };
   try {
     const unit = randomUUID();
@@ -75,7 +76,7 @@ async function main() {
       admin,
     );
     if (registered.errors) throw new Error(JSON.stringify(registered.errors));
-    const facilityId = registered.data.registerFacility.facility.id as string;
+    const facilityId = (registered.data as { registerFacility: { facility: { id: string } } }).registerFacility.facility.id;
     const listed = await send(LIST, { input: { id: facilityId, to: 'LISTED' } }, await token({ sub: 'burst-worker', roles: ['COMMUNITY_WORKER'], area: AREA }));
     if (listed.errors) throw new Error(JSON.stringify(listed.errors));
 

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       loop(graph.gatewayUrl, TRIVIAL, until),
       ...Array.from({ length: heavyClients }, () => loop(graph.gatewayUrl, heavy.query, until, admin)),
     ]);
-    const alongside = percentiles(trivial!.map((r) => r.ms));
+    const alongside = percentiles(trivial.map((r) => r.ms));
     const heavyRuns = heavies.flat();
     const heavyStats = percentiles(heavyRuns.map((r) => r.ms));
     console.log(`\n${database.kind}, ${seconds} s per phase, ${heavyClients} heavy client(s)\n`);
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     console.log(`| alone | ${alone.n} | ${alone.p50.toFixed(1)} | ${alone.p95.toFixed(1)} |`);
     console.log(`| alongside the costliest accepted query | ${alongside.n} | ${alongside.p50.toFixed(1)} | ${alongside.p95.toFixed(1)} |`);
     console.log(
-      `\nheavy: ${heavyStats.n} runs, p50 ${heavyStats.p50.toFixed(0)} ms, p95 ${heavyStats.p95.toFixed(0)} ms, ${heavyRuns.filter((r) => !r.ok).length} with errors; trivial with errors alongside: ${trivial!.filter((r) => !r.ok).length}`,
+      `\nheavy: ${heavyStats.n} runs, p50 ${heavyStats.p50.toFixed(0)} ms, p95 ${heavyStats.p95.toFixed(0)} ms, ${heavyRuns.filter((r) => !r.ok).length} with errors; trivial with errors alongside: ${trivial.filter((r) => !r.ok).length}`,
     );
   } finally {
     await graph.stop();

@@ -52,12 +52,12 @@ export class TextResponse {
     return this.body;
   }
 
-  async json(): Promise<any> {
+  async json(): Promise<unknown> {
     return JSON.parse(this.body);
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    return new TextEncoder().encode(this.body).buffer as ArrayBuffer;
+    return new TextEncoder().encode(this.body).buffer;
   }
 
   clone(): TextResponse {

@@ -151,11 +151,12 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
           `x-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
       );
     },
-    frameworkErrors: (error, request, reply) =>
-      (reply as FastifyReply)
+    frameworkErrors: (error, request, reply) => {
+      void (reply as FastifyReply)
         .header('x-request-id', request.id)
         .code(400)
-        .send(errorBody(error.message, 'BAD_REQUEST', request.id)),
+        .send(errorBody(error.message, 'BAD_REQUEST', request.id));
+    },
     // The server span wraps Fastify's whole handling, so every hook and resolver runs inside it.
     serverFactory: (handler) => {
       const drain: Drain = { draining: false, inflight: 0 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { getOperationAST, GraphQLError, parse } from 'graphql';
+import { getOperationAST, GraphQLError, OperationTypeNode, parse } from 'graphql';
 
 /**
  * Idempotency keys: a mutation sent with an `Idempotency-Key` header is done once per caller and
@@ -63,7 +63,7 @@ function isMutation(body: unknown): boolean {
   const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
   if (typeof query !== 'string') return false;
   try {
-    return getOperationAST(parse(query), typeof operationName === 'string' ? operationName : undefined)?.operation === 'mutation';
+    return getOperationAST(parse(query), typeof operationName === 'string' ? operationName : undefined)?.operation === OperationTypeNode.MUTATION;
   } catch {
     // A document that does not parse is refused by Apollo a moment later; it claims nothing.
     return false;
@@ -121,7 +121,7 @@ function replay<T>(recorded: Recorded, claim: IdempotencyClaim): T {
 /** JSON with its Dates kept as Dates (store results carry timestamps). */
 function preserve(value: unknown): string {
   return (
-    JSON.stringify(value === undefined ? null : value, function (this: Record<string, unknown>, key, json) {
+    JSON.stringify(value === undefined ? null : value, function (this: Record<string, unknown>, key, json: unknown) {
       const raw = this[key];
       return raw instanceof Date ? { $date: raw.toISOString() } : json;
     }) ?? 'null'
@@ -129,7 +129,9 @@ function preserve(value: unknown): string {
 }
 
 function revive(text: string): unknown {
-  return JSON.parse(text, (_key, value) =>
-    value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && typeof value.$date === 'string' ? new Date(value.$date) : value,
-  );
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length !== 1) return value;
+    const { $date } = value as { $date?: unknown };
+    return typeof $date === 'string' ? new Date($date) : value;
+  }) as unknown;
 }

@@ -118,7 +118,7 @@ export function createMetrics(service: string, pool?: () => { max: number; total
               const name = label(operationName);
               const type = operation?.operation ?? 'unknown';
               const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-              const codes = (body?.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+              const codes = (body?.errors ?? []).map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN'));
               operations.inc({ graphql_operation_name: name, graphql_operation_type: type, outcome: codes.length ? 'error' : 'success' });
               operationDuration.observe({ graphql_operation_name: name, graphql_operation_type: type }, Number(process.hrtime.bigint() - started) / 1e9);
               for (const code of codes) errors.inc({ error_type: code });

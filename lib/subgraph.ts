@@ -170,7 +170,7 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   return {
     name: module.name,
     typeDefs,
-    apollo: apollo as SubgraphServer<Context>['apollo'],
+    apollo: apollo,
     context,
     http: server,
     async close() {

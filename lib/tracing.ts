@@ -145,6 +145,12 @@ export function nameOperation(operationName: string | undefined): void {
   if (scope && operationName) scope.operationName = operationName;
 }
 
+/** A span's error status message: what was thrown, as text. */
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
 /** Runs `work` in a client span (a call to another service) when tracing is on. */
 export function withClientSpan<T>(name: string, attributes: Record<string, string>, work: () => Promise<T>): Promise<T> {
   if (!active) return work();
@@ -152,7 +158,7 @@ export function withClientSpan<T>(name: string, attributes: Record<string, strin
     try {
       return await work();
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
       throw error;
     } finally {
       span.end();
@@ -173,7 +179,7 @@ export function tracingPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
   const phase = (name: string, operationName: string | undefined) => {
     const span = tracer.startSpan(name, { attributes: operationName ? { [ATTR_OPERATION_NAME]: operationName } : {} });
     return async (error?: unknown) => {
-      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
       span.end();
     };
   };

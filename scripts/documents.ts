@@ -38,7 +38,7 @@ export async function buildPortalManifest(patterns: readonly string[] = [PORTAL_
       throw new Error(`${path.relative(root, file)}: write one named operation per file (it has ${operations.length}${operations[0] && !operations[0].name ? ', unnamed' : ''}).`);
     }
   }
-  return (await generatePersistedQueryManifest({ documents: files }, undefined)) as Manifest;
+  return (await generatePersistedQueryManifest({ documents: files }, undefined));
 }
 
 /** What the supergraph no longer supports in the manifest, one line per operation and problem. */

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { APPROVALS_PATH, apiSchemaSdl, CHANGELOG_PATH, checkSchema, readCurrent, RELEASED_PATH, unreleasedSection, withUnreleased } from '../lib/schema-changes';
 
-(async () => {
+void (async () => {
   const { released, current, approvals } = readCurrent();
   const check = await checkSchema(released, current, approvals);
   const changelog = fs.readFileSync(CHANGELOG_PATH, 'utf8');

@@ -16,17 +16,17 @@ export interface BenchRequest {
 export interface Scenario {
   name: string;
   description: string;
-  request(i: number): BenchRequest;
+  request: (i: number) => BenchRequest;
   /** Writes leave these out. */
-  subgraph?: { name: string; request?(i: number): BenchRequest; note?: string };
+  subgraph?: { name: string; request?: (i: number) => BenchRequest; note?: string };
   /** The same data with plain SQL through the database connection; undefined: no floor measured. */
   sql?(i: number): Promise<unknown>;
 }
 
 /** What a scenario module gets: a token signer and read access to the seeded data. */
 export interface ScenarioContext {
-  signToken(claims: TokenClaims): Promise<string>;
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  signToken: (claims: TokenClaims) => Promise<string>;
+  query: <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 }
 
 /**

@@ -49,7 +49,7 @@ export function mergeInflight(fetcher: Fetcher, subgraph: string, stats: Infligh
     }
     const { status, statusText, headers, body } = await shared;
     // Every caller gets its own response over the same text.
-    return new TextResponse(url, status, statusText, headers, body) as unknown as FetcherResponse;
+    return new TextResponse(url, status, statusText, headers, body);
   };
 }
 

@@ -14,6 +14,7 @@ type ProcessResult = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
  * subgraph's response (`_entities.<i>.<field>` or the root field), which the gateway maps onto
  * the client's response (the entity's place in it) as it does for any subgraph error.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- RemoteGraphQLDataSource's own constraint on its context
 export class OutageReportingDataSource<C extends Record<string, any>> extends RemoteGraphQLDataSource<C> {
   /** The subgraph's name, for the logs. */
   readonly subgraph: string;

@@ -64,7 +64,7 @@ function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number
     try {
       const request = {
         method: init?.method,
-        headers: init?.headers as Record<string, string> | undefined,
+        headers: init?.headers,
         body: init?.body as string | undefined,
         signal: budget?.signal,
         onData: budget ? (bytes: number) => budget.count(bytes) : undefined,

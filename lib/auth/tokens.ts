@@ -77,7 +77,7 @@ function viewerFromClaims(payload: JWTPayload): Viewer {
     name: typeof name === 'string' ? name : sub,
     roles: roles as Role[],
     area,
-    org: org as string | undefined,
+    org: org,
   };
 }
 

@@ -24,7 +24,7 @@ export interface Database extends Session {
   /** The embedded database's data directory as an image (tests start copies from it). */
   dump?(): Promise<Blob>;
   /** Connections in the pool (PostgreSQL only; PGlite is one connection by nature). */
-  poolStats?(): { max: number; total: number; idle: number; waiting: number };
+  poolStats?: () => { max: number; total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 

@@ -121,10 +121,10 @@ export function enforceListSizes(schema: GraphQLSchema, prices: FieldPrices, onC
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       const key = `${type.name}.${field.name}`;
       field.resolve = async (source, args, context, info) => {
-        const rows = await resolve(source, args, context, info);
+        const rows: unknown = await resolve(source, args, context, info);
         if (!Array.isArray(rows) || rows.length <= size) return rows;
         onCut(key, rows.length, size);
-        return rows.slice(0, size);
+        return rows.slice(0, size) as unknown[];
       };
     }
   }

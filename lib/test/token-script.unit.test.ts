@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { createTokenVerifier, resolveJwtConfig, signToken } from '../auth/tokens';
-import { ROLES, type Role } from '../auth/viewer';
+import { ROLES } from '../auth/viewer';
 import { loadConfig } from '../config';
 
 /**
@@ -52,7 +52,7 @@ test('a token for every role, on the embedded secret it creates, passes the veri
     const verify = await createTokenVerifier(jwt);
     const sub = `demo-${role.toLowerCase()}-510108000000`;
     expect(await verify(`Bearer ${token}`)).toEqual({ anonymous: false, id: sub, name: sub, roles: [role], area: '510108000000', org: 'org-1' });
-    const expected = await signToken(jwt.secret!, { sub, name: sub, roles: [role as Role], area: '510108000000', org: 'org-1' });
+    const expected = await signToken(jwt.secret!, { sub, name: sub, roles: [role], area: '510108000000', org: 'org-1' });
     const { iat, exp, ...claims } = decodeJwt(token);
     const { iat: expectedIat, exp: expectedExp, ...expectedClaims } = decodeJwt(expected);
     expect(claims).toEqual(expectedClaims);

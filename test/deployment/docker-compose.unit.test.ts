@@ -34,7 +34,7 @@ function env(s: Service): Record<string, string> {
       }),
     );
   }
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v == null ? '' : String(v)]));
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
 /** depends_on as name → condition ('service_started' when only the name is given). */

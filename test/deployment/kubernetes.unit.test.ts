@@ -1,9 +1,13 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { APP_UID, STOP_GRACE_SECONDS, containerCommand } from '../../scripts/containers';
 import { K8S_DIR, manifests, render } from '../../scripts/k8s';
 import { subgraphs } from '../../subgraphs';
 import { manifestObjects } from './deployment-files';
+
+// The models are found by the object's apiVersion and kind, so they are required by name.
+const load = createRequire(__filename);
 
 /**
  * The Kubernetes manifests (deploy/k8s): generated from the one list, valid Kubernetes objects,
@@ -35,13 +39,13 @@ describe('every object is valid against the Kubernetes schemas (kubernetes-model
 
   test.each(objects.map((d) => [`${d.kind} ${d.metadata.name}`, d] as const))('%s', (_name, object) => {
     // kubernetes-models/<group>/<version>/<Kind>; the core group ("v1") has no group folder.
-    const model = require(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<string, new (data: unknown) => { validate(): void }>;
+    const model = load(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<string, new (data: unknown) => { validate(): void }>;
     const Model = model[object.kind]!;
     expect(() => new Model(object).validate()).not.toThrow();
   });
 
   test('the validator refuses a broken object, so the checks above can fail', () => {
-    const { Deployment } = require('kubernetes-models/apps/v1/Deployment') as typeof import('kubernetes-models/apps/v1/Deployment');
+    const { Deployment } = load('kubernetes-models/apps/v1/Deployment') as typeof import('kubernetes-models/apps/v1/Deployment');
     const broken = structuredClone(find('Deployment', 'gateway')!);
     broken.spec.template.spec.containers[0].securityContext.capabilities.drop = 'ALL';
     expect(() => new Deployment(broken).validate()).toThrow(/capabilities\/drop must be array/);

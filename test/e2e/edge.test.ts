@@ -192,7 +192,7 @@ describe('tokens and identities', () => {
         );
       });
       let text = '';
-      socket.on('data', (chunk) => (text += chunk));
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
       socket.on('end', () => resolve(text));
       socket.on('error', reject);
     });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { demoProcurement } from '../../prisma/seed/procurement';
+import { demoProcurement } from '../../subgraphs/procurement/prisma/seed';
 import { startTestGraph, type TestGraph } from '../support/graph';
 
 /**
@@ -32,7 +32,7 @@ function expectGraphError(answer: { status: number; requestId: string | null; bo
 async function get(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers });
   expect(response.headers.get('content-type')).toMatch(/json/);
-  return { status: response.status, requestId: response.headers.get('x-request-id'), body: (await response.json()) as unknown };
+  return { status: response.status, requestId: response.headers.get('x-request-id'), body: (await response.json()) };
 }
 
 /** A request written on a socket as is (fetch would refuse or rewrite it), and the answer parsed. */
@@ -41,7 +41,7 @@ function raw(url: string, request: string): Promise<{ status: number; requestId:
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), hostname, () => socket.write(request));
     let text = '';
-    socket.on('data', (chunk) => (text += chunk));
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     socket.on('error', reject);
     socket.on('end', () => {
       const [head, body] = [text.slice(0, text.indexOf('\r\n\r\n')), text.slice(text.indexOf('\r\n\r\n') + 4)];

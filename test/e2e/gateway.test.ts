@@ -132,7 +132,7 @@ describe('in production', () => {
 
   test('an unreachable subgraph is SERVICE_UNAVAILABLE with the request id, no stack and no internal address', async () => {
     const communities = production.subgraphs.find((s) => s.name === 'communities')!;
-    await communities.http.close();
+    communities.http.close();
     communities.http.closeAllConnections();
     const { body } = await production.request('{ area(code: "510108000000") { name } }');
     const error = body.errors?.[0];

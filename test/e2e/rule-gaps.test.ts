@@ -31,7 +31,7 @@ afterAll(async () => {
 function token(claims: Record<string, unknown>, issuer: string = ISSUER): Promise<string> {
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(String(claims.sub ?? 'someone'))
+    .setSubject(typeof claims.sub === 'string' ? claims.sub : 'someone')
     .setIssuer(issuer)
     .setIssuedAt()
     .setExpirationTime('10m')

@@ -52,8 +52,8 @@ interface Started {
 function spawnUntil(command: string[], extra: Record<string, string>, pattern: RegExp, timeoutMs = 180_000): Promise<Started> {
   const child = spawn(command[0]!, command.slice(1), { cwd: root, env: environment(extra), detached: true });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${command.join(' ')} announced no URL:\n${output}`)), timeoutMs);
     const poll = setInterval(() => {

@@ -49,7 +49,7 @@ function ancestry(span: ReadableSpan, spans: ReadableSpan[]): string[] {
   const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
   const chain: string[] = [];
   for (let at: ReadableSpan | undefined = span; at; at = byId.get(parentOf(at) ?? '')) {
-    chain.push(`${at.attributes[ATTR_GRAPH_SERVICE]}:${at.name}`);
+    chain.push(`${String(at.attributes[ATTR_GRAPH_SERVICE])}:${at.name}`);
   }
   return chain;
 }
@@ -88,7 +88,7 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(memory.getFinishedSpans().filter((s) => s.spanContext().traceId === firstTraceId)).toHaveLength(spans.length);
 
     const roots = spans.filter((s) => parentOf(s) === undefined);
-    expect(roots.map((s) => `${s.attributes[ATTR_GRAPH_SERVICE]}:${s.name}`)).toEqual(['gateway:POST /graphql']);
+    expect(roots.map((s) => `${String(s.attributes[ATTR_GRAPH_SERVICE])}:${s.name}`)).toEqual(['gateway:POST /graphql']);
     expect(roots[0]!.attributes[ATTR_OPERATION_NAME]).toBe('TraceProbe');
     expect(roots[0]!.attributes['http.response.status_code']).toBe(200);
 
@@ -116,7 +116,7 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       expect(typeof span.attributes['db.query.text']).toBe('string');
       const chain = ancestry(span, spans);
       expect(chain.at(-1)).toBe('gateway:POST /graphql');
-      expect(chain).toContain(`${span.attributes[ATTR_GRAPH_SERVICE]}:POST /graphql`);
+      expect(chain).toContain(`${String(span.attributes[ATTR_GRAPH_SERVICE])}:POST /graphql`);
       expect(chain).toContain('gateway:gateway.fetch');
     }
   });

@@ -125,7 +125,7 @@ describe('registered only (production)', () => {
       // The answer is to the document the client sent, __typename and all.
       expect({ name, untyped: untyped(result.data) }).toEqual({ name, untyped: [] });
       ran.add(name);
-      return result.data as any;
+      return result.data;
     };
     await run(officer, 'OfficerCommunities', { within: district, first: 2 });
     await run(officer, 'OfficerOrganizationSupply', { within: district });

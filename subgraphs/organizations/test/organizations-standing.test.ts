@@ -1,4 +1,5 @@
-import { demoCreditRecords, demoOrganizations, seedOrganizations } from '../../../prisma/seed/organizations';
+import { demoCreditRecords, demoOrganizations } from '../../../seed/demo-organizations';
+import { seedOrganizations } from '../prisma/seed';
 import { bid, closeTender, eligible, officer, ok, openTender, orgAdmin, project, refused, SUBMIT_BID, versionOf } from '../../procurement/test/graph-support';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';

@@ -1,6 +1,7 @@
 import { significantPrefix } from '../../../lib/auth';
-import { demoOrganizations, demoOrganizationId, seedOrganizations, type DemoOrganization } from '../../../prisma/seed/organizations';
-import { checkCharacter, withCheckCharacter } from '../src/credit-code';
+import { demoOrganizations, demoOrganizationId, type DemoOrganization } from '../../../seed/demo-organizations';
+import { seedOrganizations } from '../prisma/seed';
+import { checkCharacter, withCheckCharacter } from '../../../lib/credit-code';
 import { startTestGraph, type GraphResponse, type TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
 
