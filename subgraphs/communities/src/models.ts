@@ -31,3 +31,44 @@ export type CommunityConnectionModel = Connection<CommunityModel>;
 
 /** `me`: the verified token's claims. */
 export type ViewerModel = SignedInViewer;
+
+export interface AreaFilter {
+  parentCode?: string;
+  level?: AreaLevel;
+}
+
+export interface CommunityFilter {
+  within?: string;
+  nameContains?: string;
+}
+
+/** Who asks for a change, as the audit records it. */
+export interface Actor {
+  id: string;
+  requestId: string;
+}
+
+export interface NewArea {
+  code: string;
+  name: string;
+  level: AreaLevel;
+  parentCode: string | null;
+  officialCode: boolean;
+  households?: number;
+  population?: number;
+}
+
+export interface CommunityChanges {
+  households?: number;
+  population?: number;
+  committeeContact?: string | null;
+  committeePhone?: string | null;
+  serviceStationAddress?: string | null;
+  serviceStationPhone?: string | null;
+}
+
+/** Communities read together with the areas they sit in (their own, street, district, city). */
+export interface CommunitiesWithAreas {
+  communities: CommunityModel[];
+  areas: AreaModel[];
+}

@@ -1,8 +1,7 @@
 import { levelOfCode, parentLevel, significantPrefix } from '../../../lib/auth';
 import { badInput } from '../../../lib/errors';
 import type { RegisterAreaInput, UpdateCommunityInput } from './generated/graphql';
-import type { AreaModel } from './models';
-import type { CommunityChanges, NewArea } from './store';
+import type { AreaModel, CommunityChanges, NewArea } from './models';
 
 /** The registry's input rules, kept apart from GraphQL plumbing so they read as the domain. */
 

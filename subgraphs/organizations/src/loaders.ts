@@ -10,18 +10,18 @@ export function createLoaders(store: OrganizationsStore, _viewer: Viewer) {
   const communityPages = new Map<string, DataLoader<string, string[]>>();
 
   return {
-    organization: keyedLoader((ids: readonly string[]) => store.organizationsById(ids), (organization) => organization.id),
+    organization: keyedLoader((ids: readonly string[]) => store.organizations.byIds(ids), (organization) => organization.id),
     organizationByCreditCode: keyedLoader(
-      (codes: readonly string[]) => store.organizationsByCreditCode(codes),
+      (codes: readonly string[]) => store.organizations.byCreditCodes(codes),
       (organization) => organization.creditCode!,
     ),
-    serviceAreaCodes: groupedLoader((ids: readonly string[]) => store.serviceAreas(ids), (area) => area.organizationId),
-    statusHistory: groupedLoader((ids: readonly string[]) => store.statusChanges(ids), (change) => change.organizationId),
-    annualReports: groupedLoader((ids: readonly string[]) => store.annualReports(ids), (report) => report.organizationId),
-    listEntries: groupedLoader((ids: readonly string[]) => store.listEntries(ids), (entry) => entry.organizationId),
-    listEntry: keyedLoader((ids: readonly string[]) => store.listEntriesById(ids), (entry) => entry.id),
-    penalties: groupedLoader((ids: readonly string[]) => store.penalties(ids), (penalty) => penalty.organizationId),
-    annualInspections: groupedLoader((ids: readonly string[]) => store.annualInspections(ids), (inspection) => inspection.organizationId),
+    serviceAreaCodes: groupedLoader((ids: readonly string[]) => store.serviceAreas.ofOrganizations(ids), (area) => area.organizationId),
+    statusHistory: groupedLoader((ids: readonly string[]) => store.statusChanges.ofOrganizations(ids), (change) => change.organizationId),
+    annualReports: groupedLoader((ids: readonly string[]) => store.annualReports.ofOrganizations(ids), (report) => report.organizationId),
+    listEntries: groupedLoader((ids: readonly string[]) => store.listEntries.ofOrganizations(ids), (entry) => entry.organizationId),
+    listEntry: keyedLoader((ids: readonly string[]) => store.listEntries.byIds(ids), (entry) => entry.id),
+    penalties: groupedLoader((ids: readonly string[]) => store.penalties.ofOrganizations(ids), (penalty) => penalty.organizationId),
+    annualInspections: groupedLoader((ids: readonly string[]) => store.annualInspections.ofOrganizations(ids), (inspection) => inspection.organizationId),
 
     /** The ids of one page (first + 1 rows) of the active organisations serving a community. */
     communityOrganizationIds(page: Page<(string | number)[]>): DataLoader<string, string[]> {
@@ -30,7 +30,7 @@ export function createLoaders(store: OrganizationsStore, _viewer: Viewer) {
       if (!loader) {
         loader = new DataLoader<string, string[]>(async (codes) => {
           const byCommunity = new Map<string, string[]>(codes.map((code) => [code, []]));
-          for (const row of await store.communityOrganizationIds(codes, page)) byCommunity.get(row.community)?.push(row.id);
+          for (const row of await store.serviceAreas.organizationIdsServing(codes, page)) byCommunity.get(row.community)?.push(row.id);
           return codes.map((code) => byCommunity.get(code)!);
         });
         communityPages.set(key, loader);
@@ -39,7 +39,7 @@ export function createLoaders(store: OrganizationsStore, _viewer: Viewer) {
     },
 
     communityOrganizationCount: new DataLoader<string, number>(async (codes) => {
-      const counts = new Map((await store.countCommunityOrganizations(codes)).map((row) => [row.community, row.count]));
+      const counts = new Map((await store.serviceAreas.countServing(codes)).map((row) => [row.community, row.count]));
       return codes.map((code) => counts.get(code) ?? 0);
     }),
   };

@@ -118,3 +118,106 @@ export interface StandingModel {
   penaltiesInForce: PenaltyModel[];
   latestInspection: AnnualInspectionModel | null;
 }
+
+/** Who asks for a change, as the audit and the status history record it. */
+export interface Actor {
+  id: string;
+  roles: readonly string[];
+  org?: string;
+  requestId: string;
+}
+
+export interface OrganizationFilter {
+  kind?: OrganizationKind;
+  status?: OrganizationStatus;
+  category?: ServiceCategory;
+  servesArea?: string;
+  /** 1–5; only grades still valid today count. */
+  minGrade?: number;
+  nameContains?: string;
+}
+
+export interface NewOrganization {
+  name: string;
+  kind: OrganizationKind;
+  creditCode: string | null;
+  registrationArea: string;
+  registrationDate: string;
+  legalRepresentative: string | null;
+  contactPhone: string | null;
+  contactEmail: string | null;
+  contactAddress: string | null;
+  categories: ServiceCategory[];
+  serviceAreaCodes: string[];
+  staffCount: number;
+  volunteerCount: number;
+  incubator: string | null;
+  incubatedSince: string | null;
+}
+
+export interface ProfileChanges {
+  name?: string;
+  legalRepresentative?: string | null;
+  contactPhone?: string | null;
+  contactEmail?: string | null;
+  contactAddress?: string | null;
+  categories?: ServiceCategory[];
+  serviceAreaCodes?: string[];
+  staffCount?: number;
+  volunteerCount?: number;
+  incubator?: string | null;
+  incubatedSince?: string | null;
+}
+
+/** The statuses a change may start from, decided by the caller against the current row. */
+export type TransitionCheck = (current: OrganizationModel) => void;
+
+export interface GradeRecord {
+  grade: number;
+  awardedOn: string;
+  validUntil: string;
+}
+
+export interface ReportFigures {
+  totalIncome: string;
+  governmentPurchaseIncome: string;
+  expenditure: string;
+}
+
+export interface CategorySupplyRow {
+  category: ServiceCategory;
+  activeOrganizations: number;
+  gradedThreeAOrBetter: number;
+}
+
+export interface NewListing {
+  list: CreditList;
+  listedOn: string;
+  reason: string;
+  authority: string;
+  documentNumber: string;
+}
+
+export interface Removal {
+  removedOn: string;
+  documentNumber: string;
+  reason: string | null;
+}
+
+export interface NewPenalty {
+  decidedOn: string;
+  authority: string;
+  documentNumber: string;
+  kind: PenaltyKind;
+  penalty: string;
+  reason: string;
+  inForceFrom: string;
+  inForceUntil: string;
+}
+
+export interface NewInspection {
+  year: number;
+  result: InspectionResult;
+  concludedOn: string;
+  authority: string;
+}

@@ -17,8 +17,7 @@ import type {
   UpdateOrganizationProfileInput,
 } from './generated/graphql';
 import type { OrganizationKind } from './generated/prisma/enums';
-import type { ListEntryModel, OrganizationModel } from './models';
-import type { GradeRecord, NewInspection, NewListing, NewPenalty, NewOrganization, ProfileChanges, Removal, ReportFigures } from './store';
+import type { GradeRecord, ListEntryModel, NewInspection, NewListing, NewOrganization, NewPenalty, OrganizationModel, ProfileChanges, Removal, ReportFigures } from './models';
 
 /** The registry's input rules, kept apart from GraphQL plumbing so they read as the domain. */
 

@@ -11,7 +11,7 @@ export const Mutation: MutationResolvers = {
     // The jurisdiction must cover the rung the new area hangs from (a city: itself).
     const actor = requireJurisdiction(viewer, REGISTRARS, input.parentCode ?? input.code, 'Registering an area');
     const parent = input.parentCode ? await loaders.area.load(input.parentCode) : null;
-    const area = await store.registerArea(validateNewArea(input, parent), { id: actor.id, requestId });
+    const area = await store.areas.register(validateNewArea(input, parent), { id: actor.id, requestId });
     loaders.area.clear(area.code).prime(area.code, area);
     return { area };
   },
@@ -19,7 +19,7 @@ export const Mutation: MutationResolvers = {
   updateCommunity: async (_, { input }, { viewer, loaders, store, requestId }) => {
     const actor = requireJurisdiction(viewer, COMMUNITY_EDITORS, input.code, 'Updating a community');
     const changes = validateCommunityChanges(input);
-    const community = await store.updateCommunity(
+    const community = await store.communities.update(
       input.code,
       changes,
       requireVersion(input.expectedVersion),

@@ -43,7 +43,7 @@ export const Mutation: MutationResolvers = {
   registerOrganization: async (_, { input }, context) => {
     const { viewer, store, requestId } = context;
     const actor = requireJurisdiction(viewer, AUTHORITY_ROLES, input.registrationAreaCode, 'Registering an organisation');
-    const organization = await store.registerOrganization(validateNewOrganization(input, store.today()), { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const organization = await store.organizations.register(validateNewOrganization(input, store.today()), { id: actor.id, roles: actor.roles, org: actor.org, requestId });
     return { organization: refreshed(context, organization) };
   },
 
@@ -59,7 +59,7 @@ export const Mutation: MutationResolvers = {
     if (changesRegisteredParticulars(changes) && !authority) {
       throw forbidden('The name and legal representative are registered particulars: the registering authority changes them.');
     }
-    const organization = await store.updateProfile(
+    const organization = await store.organizations.updateProfile(
       current.id,
       changes,
       requireVersion(input.expectedVersion),
@@ -76,7 +76,7 @@ export const Mutation: MutationResolvers = {
     const current = await existing(input.id, context, 'input.id');
     const actor = requireAuthority(viewer, current, "Changing an organisation's status");
     const reason = validateReason(input.reason);
-    const { organization, change } = await store.changeStatus(
+    const { organization, change } = await store.statusChanges.change(
       current.id,
       input.to,
       reason,
@@ -93,7 +93,7 @@ export const Mutation: MutationResolvers = {
     const current = await existing(input.organizationId, context, 'input.organizationId');
     const actor = requireAuthority(viewer, current, 'Recording an evaluation grade');
     const record = validateGrade(input, current, store.today());
-    const organization = await store.recordGrade(
+    const organization = await store.evaluations.record(
       current.id,
       record,
       requireVersion(input.expectedVersion),
@@ -110,7 +110,7 @@ export const Mutation: MutationResolvers = {
     const organization = await existing(input.organizationId, context, 'input.organizationId');
     const actor = requireOwnAdmin(viewer, organization, 'Filing an annual report');
     const { year, figures } = validateReport(input, organization, store.today());
-    const report = await store.fileAnnualReport(organization.id, year, figures, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const report = await store.annualReports.file(organization.id, year, figures, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
     loaders.annualReports.clear(organization.id);
     return { organization, report };
   },
@@ -120,7 +120,7 @@ export const Mutation: MutationResolvers = {
     const organization = await existing(input.organizationId, context, 'input.organizationId');
     const actor = requireAuthority(viewer, organization, 'Locking an annual report');
     const year = checkReportYear(input.year, organization, store.today());
-    const report = await store.lockAnnualReport(organization.id, year, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const report = await store.annualReports.lock(organization.id, year, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
     loaders.annualReports.clear(organization.id);
     return { organization, report };
   },
@@ -130,7 +130,7 @@ export const Mutation: MutationResolvers = {
     const organization = await existing(input.organizationId, context, 'input.organizationId');
     const actor = requireAuthority(viewer, organization, 'Recording a listing');
     const listing = validateListing(input, store.today());
-    const entry = await store.recordListing(organization.id, listing, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const entry = await store.listEntries.recordListing(organization.id, listing, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
     loaders.listEntries.clear(organization.id);
     loaders.listEntry.clear(entry.id).prime(entry.id, entry);
     return { organization, entry };
@@ -144,7 +144,7 @@ export const Mutation: MutationResolvers = {
     const actor = requireAuthority(viewer, organization, "Recording a listing's removal");
     // The listing day never changes, so the dates are judged here; the state machine is judged
     // on the row the transaction reads, so that of two removals at once only one is recorded.
-    const entry = await store.recordRemoval(
+    const entry = await store.listEntries.recordRemoval(
       found.id,
       input.expectedVersion,
       validateRemoval(input, found, store.today()),
@@ -160,7 +160,7 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, loaders, requestId } = context;
     const organization = await existing(input.organizationId, context, 'input.organizationId');
     const actor = requireAuthority(viewer, organization, 'Recording a penalty');
-    const penalty = await store.recordPenalty(organization.id, validatePenalty(input, store.today()), { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const penalty = await store.penalties.record(organization.id, validatePenalty(input, store.today()), { id: actor.id, roles: actor.roles, org: actor.org, requestId });
     loaders.penalties.clear(organization.id);
     return { organization, penalty };
   },
@@ -169,7 +169,7 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, loaders, requestId } = context;
     const organization = await existing(input.organizationId, context, 'input.organizationId');
     const actor = requireAuthority(viewer, organization, 'Recording an annual inspection');
-    const inspection = await store.recordInspection(
+    const inspection = await store.annualInspections.record(
       organization.id,
       validateInspection(input, organization, store.today()),
       input.expectedVersion ?? undefined,

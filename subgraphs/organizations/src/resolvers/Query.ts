@@ -1,7 +1,7 @@
 import { readPage, toConnection } from '../../../../lib/graphql/connections';
 import type { QueryResolvers } from '../generated/graphql';
 import { GRADE_VALUES } from '../rules';
-import type { OrganizationFilter } from '../store';
+import type { OrganizationFilter } from '../models';
 
 export const Query: QueryResolvers = {
   organization: (_, { id }, { loaders }) => loaders.organization.load(id),
@@ -18,11 +18,11 @@ export const Query: QueryResolvers = {
       minGrade: filter?.minGrade ? GRADE_VALUES[filter.minGrade] : undefined,
       nameContains: filter?.nameContains ?? undefined,
     };
-    const rows = await store.organizationPage(criteria, page);
+    const rows = await store.organizations.page(criteria, page);
     // Later lookups of these organisations in the same request reuse the rows.
     for (const row of rows) loaders.organization.prime(row.id, row);
-    return toConnection(rows, page, (organization) => [organization.name, organization.id], () => store.countOrganizations(criteria));
+    return toConnection(rows, page, (organization) => [organization.name, organization.id], () => store.organizations.count(criteria));
   },
 
-  supplyByCategory: (_, { within }, { store }) => store.supplyByCategory(within),
+  supplyByCategory: (_, { within }, { store }) => store.serviceAreas.supplyByCategory(within),
 };

@@ -1,8 +1,8 @@
-import { demoCreditRecords, demoOrganizations } from '../../seed/demo-organizations';
-import { seedOrganizations } from '../../subgraphs/organizations/prisma/seed';
-import { bid, closeTender, eligible, officer, ok, openTender, orgAdmin, project, refused, SUBMIT_BID, versionOf } from '../../subgraphs/procurement/test/graph-support';
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+import { demoCreditRecords, demoOrganizations } from '../../../seed/demo-organizations';
+import { seedOrganizations } from '../prisma/seed';
+import { bid, closeTender, eligible, officer, ok, openTender, orgAdmin, project, refused, SUBMIT_BID, versionOf } from '../../procurement/test/graph-support';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
 
 /** Who was listed when, through the real gateway over the seeded demo city. */
 

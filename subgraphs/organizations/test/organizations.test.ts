@@ -1,9 +1,9 @@
-import { significantPrefix } from '../../lib/auth';
-import { demoOrganizations, demoOrganizationId, type DemoOrganization } from '../../seed/demo-organizations';
-import { seedOrganizations } from '../../subgraphs/organizations/prisma/seed';
-import { checkCharacter, withCheckCharacter } from '../../lib/credit-code';
-import { startTestGraph, type GraphResponse, type TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+import { significantPrefix } from '../../../lib/auth';
+import { demoOrganizations, demoOrganizationId, type DemoOrganization } from '../../../seed/demo-organizations';
+import { seedOrganizations } from '../prisma/seed';
+import { checkCharacter, withCheckCharacter } from '../../../lib/credit-code';
+import { startTestGraph, type GraphResponse, type TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
 
 /** The organisation registry through the real gateway, over the seeded demo city. */
 

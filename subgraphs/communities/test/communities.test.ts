@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
-import { startTestGraph, type GraphResponse, type TestGraph } from '../support/graph';
-import { TEST_SECRET, tokenFor } from '../support/tokens';
+import { startTestGraph, type GraphResponse, type TestGraph } from '../../../test/support/graph';
+import { TEST_SECRET, tokenFor } from '../../../test/support/tokens';
 
 /** The communities registry through the real gateway, over the seeded demo city. */
 
