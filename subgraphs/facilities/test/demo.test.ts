@@ -1,5 +1,5 @@
-import { seedFacilities } from '../../prisma/seed/facilities';
-import { startTestGraph, type TestGraph } from '../support/graph';
+import { seedFacilities } from '../../../prisma/seed/facilities';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 
 /** The demo facility network over the seeded city, and the fields it adds to Community and Organization. */
 
