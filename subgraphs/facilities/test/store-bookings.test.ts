@@ -61,7 +61,7 @@ describe('the capacity held in the slots of a request', () => {
     const facility = await listedFacility(h.store, { capacity: 10 });
     const day = '2030-02-06';
     await insertBooking(h.database, facility.id, { startsAt: at(day, '09:00'), endsAt: at(day, '12:00'), quantity: 2 });
-    await insertBooking(h.database, facility.id, { startsAt: at(day, '11:00'), endsAt: at(day, '12:00'), quantity: 1 });
+    await insertBooking(h.database, facility.id, { startsAt: at(day, '11:00'), endsAt: at(day, '12:00'), quantity: 1, status: 'CHECKED_IN' });
     await insertBooking(h.database, facility.id, { startsAt: at(day, '09:00'), endsAt: at(day, '10:00'), quantity: 3 });
     await insertBooking(h.database, facility.id, { startsAt: at(day, '12:00'), endsAt: at(day, '13:00'), quantity: 3 });
     await insertBooking(h.database, facility.id, { startsAt: at(day, '10:00'), endsAt: at(day, '11:00'), quantity: 4, status: 'CANCELLED' });
