@@ -8,7 +8,7 @@ import { readManifest, sha256 } from '../../lib/trusted-documents';
 import { buildPortalManifest, supergraphProblems } from '../../scripts/documents';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
-import { at, nextWeekday } from './facilities-support';
+import { at, nextWeekday } from '../../subgraphs/facilities/test/support';
 
 /** Trusted documents: the portals' manifest, and the gateway serving by id in each mode. */
 

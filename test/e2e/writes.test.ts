@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../lib/db';
 import { databaseKind, openSecondConnection } from '../support/database';
 import { startTestGraph, type TestGraph } from '../support/graph';
-import { at, BOOK, codeOf, listedFacility, newUnit, nextWeekday, resident } from './facilities-support';
+import { at, BOOK, codeOf, listedFacility, newUnit, nextWeekday, resident } from '../../subgraphs/facilities/test/support';
 
 /**
  * A write the caller was told failed does not exist, and a retry never writes twice: through

@@ -1,7 +1,7 @@
 import { actsWithin, hasRole, OFFICER_ROLES, type SignedInViewer, type Viewer } from '../../../lib/auth';
 import { forbidden, unauthenticated } from '../../../lib/errors';
 import type { BookingModel, FacilityModel } from './models';
-import { PUBLIC_STATUSES } from './store';
+import { PUBLIC_STATUSES } from './models';
 
 /** Who may see and do what with a facility and its bookings, in one place. */
 

@@ -3,7 +3,9 @@ import { badInput, notFound } from '../../../lib/errors';
 import type { HttpAnswer, HttpRoute } from '../../../lib/http';
 import type { FacilitiesConfig } from './config';
 import { calendar } from './ical';
-import { isUuid, PUBLIC_STATUSES, type FacilitiesStore } from './store';
+import { PUBLIC_STATUSES } from './models';
+import { isUuid } from './rules';
+import type { FacilitiesStore } from './store';
 
 /** The calendar feeds, served by this subgraph over plain HTTP so calendar programs can subscribe. */
 
@@ -53,9 +55,9 @@ export function calendarRoutes(store: FacilitiesStore, config: FacilitiesConfig)
       // Public: busy times only, with no names or purposes.
       async handle({ path }) {
         const id = nameFrom(path, FACILITY_FEED_PREFIX, 'facilityId', isUuid);
-        const [facility] = await store.facilitiesById([id]);
+        const [facility] = await store.facilities.byId([id]);
         if (!facility || !PUBLIC_STATUSES.includes(facility.status)) throw notFound('No such public facility calendar.');
-        const bookings = await store.calendarBookings({ facilityId: facility.id }, since());
+        const bookings = await store.calendars.bookings({ facilityId: facility.id }, since());
         const body = calendar(`${facility.name} 占用`, config.timeZone, bookings.map((booking) => ({ booking, summary: '已预约 Busy', location: facility.address })));
         return feed(body);
       },
@@ -66,9 +68,9 @@ export function calendarRoutes(store: FacilitiesStore, config: FacilitiesConfig)
       // The secret in the URL is the credential: calendar programs send no bearer token.
       async handle({ path }) {
         const secret = nameFrom(path, BOOKER_FEED_PREFIX, 'secret', (name) => /^[\w-]{43}$/.test(name));
-        const subject = await store.calendarSubject(hashSecret(secret));
+        const subject = await store.calendars.subjectOf(hashSecret(secret));
         if (!subject) throw notFound('No such calendar (the link may have been rotated).');
-        const bookings = await store.calendarBookings({ booker: subject }, since());
+        const bookings = await store.calendars.bookings({ booker: subject }, since());
         const body = calendar(
           '我的预约 My bookings',
           config.timeZone,

@@ -6,7 +6,7 @@ export interface FacilitiesConfig {
   timeZone: string;
   /** How long a booking waits for another booking's lock on the facility before CONFLICT. */
   lockTimeoutMs: number;
-  /** How long one try for a facility's lock waits before a booking reads the free capacity again (store.ts lockInTurns). */
+  /** How long one try for a facility's lock waits before a booking reads the free capacity again (store/bookings.ts lockInTurns). */
   bookingLockTryMs: number;
   /** How long a write waits to start its transaction (PGlite runs one at a time) before CONFLICT. */
   transactionWaitMs: number;

@@ -16,11 +16,11 @@ export function createLoaders(store: FacilitiesStore, _viewer: Viewer) {
   const today = todayIn(store.timeZone);
 
   return {
-    facility: keyedLoader((ids: readonly string[]) => store.facilitiesById(ids), (facility) => facility.id),
-    booking: keyedLoader((ids: readonly string[]) => store.bookingsById(ids), (booking) => booking.id),
-    openingHours: groupedLoader((ids: readonly string[]) => store.openingHours(ids), (interval) => interval.facilityId),
-    closures: groupedLoader((ids: readonly string[]) => store.closures(ids, today), (closure) => closure.facilityId),
-    history: groupedLoader((ids: readonly string[]) => store.facilityEvents(ids), (event) => event.entityId),
+    facility: keyedLoader((ids: readonly string[]) => store.facilities.byId(ids), (facility) => facility.id),
+    booking: keyedLoader((ids: readonly string[]) => store.bookings.byId(ids), (booking) => booking.id),
+    openingHours: groupedLoader((ids: readonly string[]) => store.facilities.openingHours(ids), (interval) => interval.facilityId),
+    closures: groupedLoader((ids: readonly string[]) => store.closures.current(ids, today), (closure) => closure.facilityId),
+    history: groupedLoader((ids: readonly string[]) => store.facilities.history(ids), (event) => event.entityId),
 
     /** One page (first + 1 rows) of public facilities per community or unit, rows and all. */
     facilitiesBy(column: Column, page: Page<(string | number)[]>): DataLoader<string, FacilityModel[]> {
@@ -29,7 +29,7 @@ export function createLoaders(store: FacilitiesStore, _viewer: Viewer) {
       if (!loader) {
         loader = new DataLoader<string, FacilityModel[]>(async (keys) => {
           const byKey = new Map<string, FacilityModel[]>(keys.map((k) => [k, []]));
-          for (const { key: owner, ...facility } of await store.facilityPagesBy(column, keys, page)) byKey.get(owner)?.push(facility);
+          for (const { key: owner, ...facility } of await store.facilities.pagesBy(column, keys, page)) byKey.get(owner)?.push(facility);
           return keys.map((k) => byKey.get(k)!);
         });
         pages.set(key, loader);
@@ -41,7 +41,7 @@ export function createLoaders(store: FacilitiesStore, _viewer: Viewer) {
       let loader = counts.get(column);
       if (!loader) {
         loader = new DataLoader<string, number>(async (keys) => {
-          const found = new Map((await store.countFacilitiesBy(column, keys)).map((row) => [row.key, row.count]));
+          const found = new Map((await store.facilities.countBy(column, keys)).map((row) => [row.key, row.count]));
           return keys.map((k) => found.get(k) ?? 0);
         });
         counts.set(column, loader);

@@ -1,6 +1,9 @@
 import type { Connection } from '../../../lib/graphql/connections';
 import type { BookingStatus, FacilityKind, FacilityStatus } from './generated/prisma/enums';
 
+/** Statuses anyone may see a facility in. */
+export const PUBLIC_STATUSES: readonly FacilityStatus[] = ['LISTED', 'SUSPENDED'];
+
 /** A facility as the store returns it; hours and closures are loaded apart. */
 export interface FacilityModel {
   id: string;
@@ -110,3 +113,92 @@ export interface AreaModel {
 }
 
 export type AvailableFacilityConnectionModel = Connection<AvailableFacilityModel>;
+
+/** Who acts, written into the audit trail with every change. */
+export interface Actor {
+  id: string;
+  roles: string[];
+  org: string | undefined;
+  requestId: string;
+}
+
+export interface NewFacility {
+  unitId: string;
+  communityCode: string;
+  kind: FacilityKind;
+  name: string;
+  address: string;
+  capacity: number;
+  slotMinutes: number;
+  minSlots: number;
+  maxSlots: number;
+  advanceDays: number;
+  weeklyQuota: number;
+  approvalRequired: boolean;
+  cancelHours: number;
+  pricePerSlot: string | null;
+  accessibility: string | null;
+  openingHours: { weekday: number; startMinute: number; endMinute: number }[];
+  closures: NewClosure[];
+}
+
+export interface NewClosure {
+  startsOn: string;
+  endsOn: string;
+  reason: string;
+}
+
+/** What an update changes; absent fields stay as they are. */
+export type FacilityChanges = Partial<Omit<NewFacility, 'unitId' | 'communityCode' | 'kind' | 'closures'>>;
+
+export interface FacilityFilter {
+  kind?: FacilityKind;
+  within?: string;
+  unitId?: string;
+  statuses: readonly FacilityStatus[];
+}
+
+export interface NewBooking {
+  facility: FacilityModel;
+  booker: string;
+  bookerOrg: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  quantity: number;
+  purpose: string | null;
+  /** The number of slots booked, from the duration; checked against the opening slots found. */
+  slots: number;
+  price: string | null;
+}
+
+/** What the database found for a booking request; the rules turn it into a refusal or not. */
+export interface BookingCheck {
+  status: FacilityStatus;
+  /** Opening slots inside the booking, and those of them on a closure day (with its reason). */
+  openSlots: number;
+  closedReason: string | null;
+  /** The most capacity already held in any slot of the booking. */
+  peakUsed: number;
+  /** The booker's active bookings at this facility in the booking's local week. */
+  weekBookings: number;
+}
+
+/** Inspects a booking request inside its transaction and throws the refusal, if any. */
+export type BookingRule = (check: BookingCheck) => void;
+
+/** A booking's next state, decided by its workflow against the current row. */
+export interface BookingStep {
+  status: BookingStatus;
+  reason: string | null;
+  action: string;
+}
+
+/** The facilities whose usage is reported: one facility, one unit's, or those under an area. */
+export interface UsageScope {
+  facilityId?: string;
+  unitId?: string;
+  within?: string;
+}
+
+/** A booking on a calendar feed, with where it is. */
+export type CalendarBookingModel = BookingModel & { facilityName: string; facilityAddress: string };

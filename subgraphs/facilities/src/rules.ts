@@ -2,8 +2,7 @@ import { badInput, conflict } from '../../../lib/errors';
 import { isAreaCode, levelOfCode } from '../../../lib/auth';
 import { fromFen, parseYuan, toFen } from '../../../lib/money';
 import type { BookFacilityInput, BookingPolicyInput, ClosureInput, OpeningIntervalInput, RegisterFacilityInput, UpdateFacilityInput } from './generated/graphql';
-import type { FacilityModel } from './models';
-import { isUuid, type BookingRule, type FacilityChanges, type NewFacility } from './store';
+import type { BookingRule, FacilityChanges, FacilityModel, NewFacility } from './models';
 import { addDays, daysBetween, localTime, parseClock } from './time';
 
 /** The facility network's input and booking rules, apart from GraphQL plumbing. */
@@ -29,6 +28,12 @@ export function text(value: string, field: string, max: number, what: string): s
 export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
   if (value === undefined || value === null || value.trim() === '') return null;
   return text(value, field, max, 'This text');
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(id: string): boolean {
+  return UUID_PATTERN.test(id);
 }
 
 export function uuid(value: string, field: string): string {

@@ -16,7 +16,7 @@ import {
   validateNewFacility,
   type ValidBooking,
 } from '../src/rules';
-import type { BookingCheck } from '../src/store';
+import type { BookingCheck } from '../src/models';
 import { refusal } from '../../../test/support/refusal';
 import type { FacilityModel } from '../src/models';
 import { facility, UNIT } from './fixtures';

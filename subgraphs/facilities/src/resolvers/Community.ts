@@ -1,21 +1,7 @@
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
-import type { CommunityResolvers, OrganizationResolvers } from '../generated/graphql';
-import type { Context } from '../context';
-
-/** One page of public facilities per key: batched across the request, one statement for pages, one for counts. */
-async function facilitiesBy(column: 'community_code' | 'unit_id', key: string, args: { first?: number | null; after?: string | null }, { loaders }: Context) {
-  const page = readPage(args, ['text', 'uuid']);
-  const rows = await loaders.facilitiesBy(column, page).load(key);
-  for (const row of rows) loaders.facility.prime(row.id, row);
-  return toConnection(rows, page, (f) => [f.name, f.id], () => loaders.facilityCountBy(column).load(key));
-}
+import type { CommunityResolvers } from '../generated/graphql';
+import { facilitiesBy } from './facilities-by';
 
 export const Community: CommunityResolvers = {
   __resolveReference: (reference) => ({ code: reference.code }),
   sharedFacilities: (community, args, context) => facilitiesBy('community_code', community.code, args, context),
-};
-
-export const Organization: OrganizationResolvers = {
-  __resolveReference: (reference) => ({ id: reference.id }),
-  facilities: (organization, args, context) => facilitiesBy('unit_id', organization.id, args, context),
 };

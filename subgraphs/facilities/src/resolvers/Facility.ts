@@ -36,7 +36,7 @@ export const Facility: FacilityResolvers = {
   bookings: async (facility, { from, to, first, after }, { viewer, store, loaders }) => {
     requireManager(viewer, facility, 'bookings');
     const page = readPage({ first, after }, ['timestamp', 'uuid']);
-    const { rows, count } = await store.bookingPage({ facilityId: facility.id, from: from ?? undefined, to: to ?? undefined }, page);
+    const { rows, count } = await store.bookings.page({ facilityId: facility.id, from: from ?? undefined, to: to ?? undefined }, page);
     for (const row of rows) loaders.booking.prime(row.id, row);
     return toConnection(rows, page, (b) => [b.startsAt.toISOString(), b.id], count);
   },

@@ -5,9 +5,8 @@ import { canSeeFacility, isBooker, requireUnitAdmin } from '../access';
 import { bookerFeedPath, newCalendarSecret } from '../calendars';
 import type { Context } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
-import type { BookingModel, FacilityModel } from '../models';
+import type { Actor, BookingModel, FacilityModel } from '../models';
 import { bookingRule, cancellableUntil, closureOf, optionalText, uuid, validateBooking, validateFacilityChanges, validateNewFacility } from '../rules';
-import type { Actor } from '../store';
 import { bookingWorkflow, BOOKERS, facilityWorkflow, REVIEWERS, UNIT } from '../workflows';
 import { requireVersion } from '../../../../lib/versions';
 
@@ -43,7 +42,7 @@ export const Mutation: MutationResolvers = {
     const unitAdmin = requireRole(viewer, UNIT, 'Registering a facility');
     const facility = validateNewFacility(input);
     if (unitAdmin.org !== facility.unitId) throw forbidden(`You act for unit ${unitAdmin.org ?? '(none)'}, not ${facility.unitId}.`);
-    return { facility: refreshed(loaders.facility, await store.registerFacility(facility, actor(unitAdmin, requestId))) };
+    return { facility: refreshed(loaders.facility, await store.facilities.register(facility, actor(unitAdmin, requestId))) };
   },
 
   updateFacility: async (_, { input }, context) => {
@@ -51,7 +50,7 @@ export const Mutation: MutationResolvers = {
     const current = await existingFacility(input.id, 'input.id', context);
     const unitAdmin = requireUnitAdmin(viewer, current, 'Changing a facility');
     const changes = validateFacilityChanges(input, current);
-    const facility = await store.updateFacility(current.id, input.expectedVersion, changes, actor(unitAdmin, requestId));
+    const facility = await store.facilities.update(current.id, input.expectedVersion, changes, actor(unitAdmin, requestId));
     loaders.openingHours.clear(facility.id);
     loaders.history.clear(facility.id);
     return { facility: refreshed(loaders.facility, facility) };
@@ -62,7 +61,7 @@ export const Mutation: MutationResolvers = {
     const current = await existingFacility(input.id, 'input.id', context);
     const reason = optionalText(input.reason, 'input.reason', MAX_REASON);
     const signedIn = requireSignedIn(viewer);
-    const { facility, cancelledBookings } = await store.changeFacilityStatus(
+    const { facility, cancelledBookings } = await store.facilities.changeStatus(
       current.id,
       input.to,
       reason,
@@ -84,7 +83,7 @@ export const Mutation: MutationResolvers = {
     const unitAdmin = requireUnitAdmin(viewer, current, 'Closing a facility');
     if (current.status === 'WITHDRAWN') throw conflict(`Facility ${current.id} is withdrawn.`, { field: 'input.facilityId' });
     const closure = closureOf(input.closure, 'input.closure');
-    const result = await store.addClosure(current, closure, actor(unitAdmin, requestId));
+    const result = await store.closures.add(current, closure, actor(unitAdmin, requestId));
     loaders.closures.clear(current.id);
     return { facility: refreshed(loaders.facility, result.facility), cancelledBookings: result.cancelledBookings };
   },
@@ -102,7 +101,7 @@ export const Mutation: MutationResolvers = {
     }
     const facility = await existingFacility(input.facilityId, 'input.facilityId', context);
     const valid = validateBooking(input, facility, new Date(), store.timeZone);
-    const booking = await store.book(
+    const booking = await store.bookings.book(
       { facility, booker: booker.id, bookerOrg: organizationId, ...valid },
       bookingRule(facility, valid),
       actor(booker, requestId),
@@ -116,7 +115,7 @@ export const Mutation: MutationResolvers = {
     const unitAdmin = requireUnitAdmin(viewer, facility, 'Deciding on a booking');
     const reason = optionalText(input.reason, 'input.reason', MAX_REASON);
     const to = input.approve ? 'CONFIRMED' : 'DECLINED';
-    const booking = await store.changeBooking(
+    const booking = await store.bookings.change(
       input.id,
       input.expectedVersion ?? undefined,
       (row) => {
@@ -134,7 +133,7 @@ export const Mutation: MutationResolvers = {
     const signedIn = requireSignedIn(viewer);
     if (!isBooker(viewer, current)) throw forbidden('Only the booker cancels a booking; the unit declines pending ones.');
     const reason = optionalText(input.reason, 'input.reason', MAX_REASON);
-    const booking = await store.changeBooking(
+    const booking = await store.bookings.change(
       current.id,
       input.expectedVersion ?? undefined,
       (row, facility) => {
@@ -158,7 +157,7 @@ export const Mutation: MutationResolvers = {
     const { facility } = await existingBooking(input.id, context);
     const unitAdmin = requireUnitAdmin(viewer, facility, 'Recording attendance');
     const to = input.attended ? 'CHECKED_IN' : 'NO_SHOW';
-    const booking = await store.changeBooking(
+    const booking = await store.bookings.change(
       input.id,
       input.expectedVersion ?? undefined,
       (row) => {
@@ -181,7 +180,7 @@ export const Mutation: MutationResolvers = {
     const signedIn = requireSignedIn(viewer);
     const reason = optionalText(input.reason, 'input.reason', MAX_REASON);
     const { secret, hash } = newCalendarSecret();
-    await store.rotateCalendarSecret(signedIn.id, hash, reason, actor(signedIn, requestId));
+    await store.calendars.rotateSecret(signedIn.id, hash, reason, actor(signedIn, requestId));
     return { calendarPath: bookerFeedPath(secret) };
   },
 };

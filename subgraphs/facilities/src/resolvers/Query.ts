@@ -3,9 +3,8 @@ import { badInput, forbidden, unauthenticated } from '../../../../lib/errors';
 import { readPage, toConnection } from '../../../../lib/graphql/connections';
 import { canSeeBooking, canSeeFacility } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
-import type { AvailableFacilityModel } from '../models';
+import { PUBLIC_STATUSES, type FacilityFilter } from '../models';
 import { MAX_AVAILABILITY_DAYS, MAX_SEARCH_DAYS, MAX_USAGE_DAYS, timeWindow, uuid } from '../rules';
-import { PUBLIC_STATUSES, type FacilityFilter } from '../store';
 import { daysBetween } from '../time';
 
 export const Query: QueryResolvers = {
@@ -38,15 +37,15 @@ export const Query: QueryResolvers = {
         }
       }
     }
-    const rows = await store.facilityPage(criteria, page);
+    const rows = await store.facilities.page(criteria, page);
     for (const row of rows) loaders.facility.prime(row.id, row);
-    return toConnection(rows, page, (f) => [f.name, f.id], () => store.countFacilities(criteria));
+    return toConnection(rows, page, (f) => [f.name, f.id], () => store.facilities.count(criteria));
   },
 
   availability: async (_, { facilityId, from, to }, { store }) => {
     const id = uuid(facilityId, 'facilityId');
     timeWindow(from, to, MAX_AVAILABILITY_DAYS);
-    return store.availability(id, from, to);
+    return store.availability.slots(id, from, to);
   },
 
   findAvailable: async (_, { kind, near, from, to, minCapacity, first, after }, { store, loaders }) => {
@@ -55,9 +54,9 @@ export const Query: QueryResolvers = {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10000) throw badInput('minCapacity', 'minCapacity is from 1 to 10000.');
     const page = readPage({ first, after }, ['int', 'text', 'uuid']);
     const search = { kind, near, from, to, minCapacity: capacity };
-    const rows = (await store.findAvailable(search, page)) as AvailableFacilityModel[];
+    const rows = await store.availability.search(search, page);
     await loaders.facility.loadMany(rows.map((row) => row.facilityId));
-    return toConnection(rows, page, (row) => [row.rank, row.name, row.facilityId], async () => (await store.findAvailable(search, 'count')) as number);
+    return toConnection(rows, page, (row) => [row.rank, row.name, row.facilityId], () => store.availability.countSearch(search));
   },
 
   facilityUsage: async (_, { facilityId, unitId, within, from, to }, { store }) => {
@@ -65,7 +64,7 @@ export const Query: QueryResolvers = {
     if (given.length !== 1) throw badInput('facilityId', 'Give exactly one of facilityId, unitId and within.');
     if (to < from) throw badInput('to', '`to` is on or after `from`.');
     if (daysBetween(from, to) >= MAX_USAGE_DAYS) throw badInput('to', `The period is at most ${MAX_USAGE_DAYS} days.`);
-    return store.usage(
+    return store.usage.between(
       {
         facilityId: facilityId ? uuid(facilityId, 'facilityId') : undefined,
         unitId: unitId ? uuid(unitId, 'unitId') : undefined,
@@ -88,7 +87,7 @@ export const Query: QueryResolvers = {
   myBookings: async (_, { first, after }, { viewer, store, loaders }) => {
     const me = requireSignedIn(viewer);
     const page = readPage({ first, after }, ['timestamp', 'uuid']);
-    const { rows, count } = await store.bookingPage({ booker: me.id }, page);
+    const { rows, count } = await store.bookings.page({ booker: me.id }, page);
     for (const row of rows) loaders.booking.prime(row.id, row);
     return toConnection(rows, page, (b) => [b.startsAt.toISOString(), b.id], count);
   },

@@ -1,5 +1,5 @@
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { addDays, at, BOOK, isoWeekday, JIFU, listedFacility, newUnit, nextWeekday, QINGBO, resident, type Unit } from './facilities-support';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { addDays, at, BOOK, isoWeekday, JIFU, listedFacility, newUnit, nextWeekday, QINGBO, resident, type Unit } from './support';
 
 /** Availability, search and usage against values computed here, and their statement counts. */
 

@@ -1,4 +1,4 @@
-import { startTestGraph, type TestGraph } from '../support/graph';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import {
   ALL_DAY,
   at,
@@ -19,7 +19,7 @@ import {
   resident,
   token,
   WUHOU,
-} from './facilities-support';
+} from './support';
 
 /** The registration workflow and every booking rule, allowed and refused, through the gateway. */
 

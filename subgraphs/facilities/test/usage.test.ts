@@ -1,5 +1,5 @@
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { addDays, at, BOOK, CHANGE, JIFU, listedFacility, localToday, newUnit, REGISTER, registerInput, resident, type Unit } from './facilities-support';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { addDays, at, BOOK, CHANGE, JIFU, listedFacility, localToday, newUnit, REGISTER, registerInput, resident, type Unit } from './support';
 
 /**
  * facilityUsage counts the hours a facility was open from its status history, whatever its

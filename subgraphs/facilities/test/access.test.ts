@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../lib/auth';
-import { startTestGraph, type TestGraph } from '../support/graph';
+import type { Role } from '../../../lib/auth';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import {
   at,
   BOOK,
@@ -15,7 +15,7 @@ import {
   token,
   WUHOU,
   type Unit,
-} from './facilities-support';
+} from './support';
 
 /** Access by role and jurisdiction, field by field and mutation by mutation; and fuzzed input. */
 

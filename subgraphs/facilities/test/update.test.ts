@@ -1,5 +1,5 @@
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { at, BOOK, CHANGE, codeOf, JIFU, listedFacility, newUnit, nextWeekday, resident, token, WUHOU } from './facilities-support';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { at, BOOK, CHANGE, codeOf, JIFU, listedFacility, newUnit, nextWeekday, resident, token, WUHOU } from './support';
 
 /**
  * The unit edits its facility through the gateway: only the fields given change, under its

@@ -1,5 +1,5 @@
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { at, BOOK, listedFacility, newUnit, nextWeekday, resident } from './facilities-support';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { at, BOOK, listedFacility, newUnit, nextWeekday, resident } from './support';
 
 /**
  * Never overbooked: 200 simultaneous bookings of overlapping intervals through the gateway, for

@@ -1,5 +1,5 @@
-import { seedFacilities } from '../../subgraphs/facilities/prisma/seed';
-import { startTestGraph, type TestGraph } from '../support/graph';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { seedFacilities } from '../prisma/seed';
 
 /** The demo facility network over the seeded city, and the fields it adds to Community and Organization. */
 

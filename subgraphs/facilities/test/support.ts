@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../lib/auth';
-import type { TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+import type { Role } from '../../../lib/auth';
+import type { TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
 
 /** Helpers for the facilities tests: local times in the city's zone, registering and listing. */
 

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { at, BOOK, CHANGE, facilityVersion, listedFacility, newUnit, nextWeekday, resident } from './facilities-support';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { at, BOOK, CHANGE, facilityVersion, listedFacility, newUnit, nextWeekday, resident } from './support';
 
 /** The iCalendar feeds, parsed with a real parser (ical.js) and checked field by field. */
 
