@@ -4,14 +4,17 @@ import { toFen } from '../../../../lib/money';
 import { actsFor, requireActsFor, requirePurchaser } from '../access';
 import type { Context } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
-import type { Actor, BidModel, TenderModel } from '../models';
+import type { Actor, TenderModel } from '../models';
 import type { RegistryListing, RegistryOrganization } from '../registry';
 import {
   addDays,
   addWorkingDays,
-  areaCode,
+  byPrice,
+  byScore,
   calendarDate,
-  ineligibility,
+  checkEligibility,
+  checkOpen,
+  gradeNumber,
   list,
   MIN_INVITED,
   MIN_QUALIFIED_BIDS,
@@ -31,7 +34,6 @@ import {
 import { contractWorkflow, tenderWorkflow } from '../workflows';
 import { requireVersion } from '../../../../lib/versions';
 
-const GRADES = { GRADE_1A: 1, GRADE_2A: 2, GRADE_3A: 3, GRADE_4A: 4, GRADE_5A: 5 } as const;
 const DAY_MS = 86_400_000;
 
 function actor(context: Context): Actor {
@@ -69,12 +71,6 @@ async function checkNotListed(context: Context, organization: RegistryOrganizati
   if (listing) throw ruleBroken('BIDDER_NOT_LISTED', `${organization.name} is on ${describeListing(listing)}; a listed body may not bid.`);
 }
 
-function open(tender: TenderModel, now: Date): void {
-  if (tender.status !== 'ACTIVE') throw ruleBroken('TENDER_ACTIVE', `Tender ${tender.id} is ${tender.status}.`);
-  if (now < tender.opensAt) throw ruleBroken('BEFORE_DEADLINE', `Tender ${tender.id} opens for bids at ${tender.opensAt.toISOString()}.`);
-  if (now >= tender.closesAt) throw ruleBroken('BEFORE_DEADLINE', `Tender ${tender.id} closed at ${tender.closesAt.toISOString()}.`);
-}
-
 export const Mutation: MutationResolvers = {
   addCatalogueItem: async (_, { input }, context) => {
     requireRole(context.viewer, ['CITY_ADMIN'], 'Adding to the guiding catalogue');
@@ -84,7 +80,7 @@ export const Mutation: MutationResolvers = {
   },
 
   createBudgetLine: async (_, { input }, context) => {
-    const area = areaCode(input.areaCode, 'input.areaCode');
+    const area = input.areaCode;
     requirePurchaser(context.viewer, area, 'Creating a budget line');
     const agencyId = requireUuid(input.agencyId, 'input.agencyId');
     const agency = await fromRegistry(context, agencyId, 'input.agencyId');
@@ -97,12 +93,12 @@ export const Mutation: MutationResolvers = {
   },
 
   createProject: async (_, { input }, context) => {
-    const area = areaCode(input.areaCode, 'input.areaCode');
+    const area = input.areaCode;
     requirePurchaser(context.viewer, area, 'Creating a purchase project');
     if (input.kind !== 'SERVICES') {
       throw ruleBroken('SERVICES_ONLY', `${input.kind} may not be bought as government purchase of services (goods, works, financing and own staffing are excluded).`, 'input.kind');
     }
-    const communityCodes = [...new Set(list(input.communityCodes ?? [], 'input.communityCodes').map((code) => areaCode(code, 'input.communityCodes')))];
+    const communityCodes = [...new Set(list(input.communityCodes ?? [], 'input.communityCodes'))];
     for (const code of communityCodes) {
       if (!covers(area, code)) {
         throw badInput('input.communityCodes', `Community ${code} lies outside the project's area ${area}.`);
@@ -174,7 +170,7 @@ export const Mutation: MutationResolvers = {
         methodChangeReason,
         awardCriteria: input.awardCriteria,
         eligibleKinds,
-        minGrade: input.minGrade ? GRADES[input.minGrade] : undefined,
+        minGrade: input.minGrade ? gradeNumber(input.minGrade) : undefined,
         invitedIds,
         opensAt,
         closesAt,
@@ -197,11 +193,10 @@ export const Mutation: MutationResolvers = {
     const price = positiveYuan(input.price, 'input.price');
     const proposal = text(input.proposal, 'input.proposal');
     const at = new Date();
-    open(tender, at);
+    checkOpen(tender, at);
     const project = (await context.loaders.project.load(tender.projectId))!;
     const organization = await fromRegistry(context, viewer.org, 'org');
-    const refusal = ineligibility(organization, { ...tender, category: project.category, purchaserId: project.purchaserId });
-    if (refusal) throw ruleBroken(refusal.rule, refusal.message);
+    checkEligibility(organization, { ...tender, category: project.category, purchaserId: project.purchaserId });
     await checkNotListed(context, organization, at);
     const bid = await context.store.bids.submit(
       tender.id,
@@ -209,7 +204,7 @@ export const Mutation: MutationResolvers = {
       price,
       proposal,
       actor(context),
-      (fresh) => open(fresh, new Date()),
+      (fresh) => checkOpen(fresh, new Date()),
     );
     return { bid };
   },
@@ -220,7 +215,7 @@ export const Mutation: MutationResolvers = {
     const bid = await context.store.bids.withdraw(bidId, actor(context), (found, tender) => {
       if (!actsFor(context.viewer, found.organizationId)) throw forbidden('Only the bidder withdraws its bid.');
       if (found.withdrawnAt) throw conflict(`Bid ${bidId} is already withdrawn.`);
-      open(tender, new Date());
+      checkOpen(tender, new Date());
     });
     return { bid };
   },
@@ -397,11 +392,3 @@ export const Mutation: MutationResolvers = {
   },
 };
 
-function byPrice(a: BidModel, b: BidModel): number {
-  const difference = toFen(a.price) - toFen(b.price);
-  return difference !== 0n ? (difference < 0n ? -1 : 1) : a.submittedAt.getTime() - b.submittedAt.getTime();
-}
-
-function byScore(a: BidModel, b: BidModel): number {
-  return Number(b.score) - Number(a.score) || byPrice(a, b);
-}

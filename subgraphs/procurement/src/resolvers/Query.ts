@@ -6,7 +6,7 @@ import { releasePackage } from '../ocds';
 import { flagsOf } from '../red-flags/evaluate';
 import { PROCESS_INDICATORS } from '../models';
 import { candidatesKey, type RegistryOrganization } from '../registry';
-import { MIN_QUALIFIED_BIDS, areaCode, ineligibility, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
+import { MIN_QUALIFIED_BIDS, ineligibility, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
 import type { ContractFilter, RedFlagModel, TenderRiskModel } from '../models';
 
 const DAY_MS = 86_400_000;
@@ -15,7 +15,7 @@ export const Query: QueryResolvers = {
   catalogue: (_, __, { store }) => store.budgetLines.catalogue(),
 
   budgetLines: (_, args, { viewer, store }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     requireReader(viewer, within, 'Budget lines');
     return store.budgetLines.within(within, year(args.year, 'year'));
   },
@@ -23,7 +23,7 @@ export const Query: QueryResolvers = {
   procurementProject: (_, { id }, { loaders }) => loaders.project.load(requireUuid(id, 'id')),
 
   procurementProjects: async (_, args, { store, loaders }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     const page = keyedPage(args, ['uuid', 'uuid']);
     const rows = await store.projects.page(within, args.status ?? undefined, page);
     for (const row of rows) loaders.project.prime(row.id, row);
@@ -34,7 +34,7 @@ export const Query: QueryResolvers = {
 
   contracts: async (_, { filter, first, after }, { viewer, store, loaders }) => {
     const page = keyedPage({ first, after }, ['date', 'uuid']);
-    const within = filter?.within ? areaCode(filter.within, 'filter.within') : viewer.anonymous ? '000000000000' : viewer.area;
+    const within = filter?.within ? filter.within : viewer.anonymous ? '000000000000' : viewer.area;
     requireReader(viewer, within, 'The contracts list');
     const criteria: ContractFilter = {
       within,
@@ -51,7 +51,7 @@ export const Query: QueryResolvers = {
   },
 
   overdueMilestones: async (_, args, { viewer, store, loaders }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     requireReader(viewer, within, 'Overdue milestones');
     const page = keyedPage(args, ['date', 'uuid']);
     const today = todayIn(loaders.settings.timeZone);
@@ -67,7 +67,7 @@ export const Query: QueryResolvers = {
    * (rules.ts) passes it today; then filtered and paged here.
    */
   tendersAtRisk: async (_, args, { viewer, store, loaders }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     requireReader(viewer, within, 'Tenders at risk');
     const page = keyedPage(args, ['time', 'uuid']);
     const candidates = await store.tenders.active(within);
@@ -98,7 +98,7 @@ export const Query: QueryResolvers = {
 
   /** Computed over the scope's processes (facts and population fences: two statements), then paged here. */
   redFlags: async (_, args, { viewer, store, loaders }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     const page = readPage(args, ['timestamp', 'uuid', 'text']);
     const { redFlags: thresholds, timeZone } = loaders.settings;
     const processes = await store.redFlags.jurisdictionProcesses(within, year(args.year, 'year'), timeZone);
@@ -113,7 +113,7 @@ export const Query: QueryResolvers = {
   },
 
   procurementStatistics: (_, args, { viewer, store }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     requireReader(viewer, within, 'Procurement statistics');
     return store.contracts.statistics(year(args.year, 'year'), within, args.groupBy);
   },
