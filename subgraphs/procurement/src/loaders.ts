@@ -91,3 +91,8 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
 }
 
 export type ProcurementLoaders = ReturnType<typeof createLoaders>;
+
+/** The rows a loadMany found, in order (an id always names a row the same statement just read). */
+export function present<T>(rows: readonly (T | null | Error)[]): T[] {
+  return rows.filter((row): row is T => row !== null && !(row instanceof Error));
+}
