@@ -19,7 +19,7 @@ const common = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
-  roots: ['<rootDir>/lib', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/subgraphs', '<rootDir>/test', '<rootDir>/prisma', '<rootDir>/scripts'],
+  roots: ['<rootDir>/lib', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/subgraphs', '<rootDir>/test', '<rootDir>/seed', '<rootDir>/scripts'],
 };
 
 const databaseProject = (kind) => ({

@@ -15,6 +15,7 @@ import { createHttpClient } from '../lib/http-client';
 import { createLogger } from '../lib/log';
 import { openConfiguredDatabase } from '../lib/runtime';
 import { launchGraph } from '../scripts/launch';
+import { migrationTimelines } from '../scripts/subgraph-code';
 import { subgraphDefaults, subgraphs } from '../subgraphs';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
@@ -40,7 +41,7 @@ async function main() {
     subgraphDefaults(),
   );
   const database = await openConfiguredDatabase(config);
-  await migrate(database);
+  await migrate(database, migrationTimelines());
   const graph = await launchGraph({ config, log: createLogger('silent', 'bench'), subgraphs, database });
   const client = createHttpClient();
   const token = (claims: TokenClaims) => signToken(SECRET, claims);

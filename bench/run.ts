@@ -23,9 +23,10 @@ import { migrate, type Database } from '../lib/db';
 import { createHttpClient } from '../lib/http-client';
 import { createLogger } from '../lib/log';
 import { openConfiguredDatabase } from '../lib/runtime';
-import { seedScale, type ScaleSummary } from '../prisma/seed/scale';
+import { seedScale, type ScaleSummary } from '../seed/scale';
 import { launchGraph } from '../scripts/launch';
-import { loadSubgraphs, subgraphDefaults, subgraphs } from '../subgraphs';
+import { loadSubgraphs, migrationTimelines } from '../scripts/subgraph-code';
+import { subgraphDefaults, subgraphs } from '../subgraphs';
 import type { BenchRequest, Scenario, ScenarioContext, ScenarioFactory } from './scenarios/types';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
@@ -232,7 +233,7 @@ async function openScale(scale: number, options: Options): Promise<ScaleRun> {
     await target.drop();
   };
   try {
-    await migrate(database);
+    await migrate(database, migrationTimelines());
     const seed = await seedScale(database, await loadSubgraphs(), scale);
     console.log(`${scale}×: ${JSON.stringify(seed)}`);
     graph = options.processes ? await startProcesses(config, database) : await startInProcess(config, database);

@@ -9,19 +9,17 @@ import type { SubgraphDependencies, SubgraphServer } from './subgraph';
  * Runs one subgraph on its own (its src/index.ts, `npm run start:subgraph -- NAME`, a container),
  * against DATABASE_URL or the embedded database. Migrations are `npm run migrate`'s job.
  */
-export function runSubgraph(
+export function runSubgraph<Context>(
   subgraph: {
     name: string;
-    port: number;
-    load(): Promise<{ createServer: (deps: SubgraphDependencies) => Promise<SubgraphServer<unknown>> }>;
+    createServer: (deps: SubgraphDependencies) => Promise<SubgraphServer<Context>>;
   },
-  /** Every subgraph's default port, so peers are found at <NAME>_URL or 127.0.0.1:<port>. */
+  /** Every subgraph's default port (its own too), so peers are found at <NAME>_URL or 127.0.0.1:<port>. */
   defaults: Record<string, number>,
 ): void {
-  const { name } = subgraph;
+  const { name, createServer } = subgraph;
   (async () => {
-    const { createServer } = await subgraph.load();
-    const config = loadConfig(process.env, { ...defaults, [name]: subgraph.port });
+    const config = loadConfig(process.env, defaults);
     const log = serviceLogger(config, name);
     const tracing = await startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName ?? name });
     const database = await openConfiguredDatabase(config);

@@ -1,6 +1,6 @@
 /**
  * Generates what is derived from checked-in sources and not committed: each subgraph's Prisma
- * client (from prisma/schema/<name>.prisma) and typed resolvers (from its schema.graphql).
+ * client (from subgraphs/<name>/prisma/schema.prisma) and typed resolvers (from its schema.graphql).
  * Runs before start and test. Each output is regenerated only when the hash of what it is made
  * from changed (or the output is gone): Prisma's CLI alone cost a warm `npm start` 30 s or more.
  */
@@ -12,6 +12,7 @@ import { codegen as codegenCore } from '@graphql-codegen/core';
 import * as typescriptPlugin from '@graphql-codegen/typescript';
 import * as resolversPlugin from '@graphql-codegen/typescript-resolvers';
 import { buildASTSchema, parse } from 'graphql';
+import { subgraphs } from '../subgraphs';
 
 const root = path.resolve(__dirname, '..');
 const CACHE_DIR = path.join(root, 'node_modules/.cache/community-resource-graph');
@@ -53,10 +54,9 @@ function prismaOutput(schemaFile: string): string {
 }
 
 async function prismaGenerate(): Promise<void> {
-  const dir = path.join(root, 'prisma/schema');
   const prismaCli = path.join(root, 'node_modules/prisma/build/index.js');
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.prisma')).sort()) {
-    const schemaFile = path.join(dir, file);
+  for (const { name } of subgraphs) {
+    const schemaFile = path.join(root, 'subgraphs', name, 'prisma/schema.prisma');
     await unlessFresh(prismaOutput(schemaFile), fingerprint([schemaFile], ['prisma', '@prisma/client']), () => {
       // generate never runs the schema engine, but the CLI looks for one first: any file will do.
       execFileSync(process.execPath, [prismaCli, 'generate', '--schema', schemaFile], {

@@ -8,8 +8,9 @@ import { createPeerClient } from '../lib/peers';
 import { createVerifier, openConfiguredDatabase } from '../lib/runtime';
 import type { SubgraphServer } from '../lib/subgraph';
 import { startTracing } from '../lib/tracing';
-import { seedDemoData } from '../prisma/seed';
-import { loadSubgraphs, type SubgraphDefinition } from '../subgraphs';
+import { seedDemoData } from '../seed';
+import type { SubgraphDefinition } from '../subgraphs';
+import { loadSubgraphs, migrationTimelines } from './subgraph-code';
 
 export interface RunningGraph {
   gatewayUrl: string;
@@ -54,7 +55,7 @@ export async function launchGraph(options: {
     await tracing?.shutdown();
   };
   try {
-    const { applied } = await migrate(database);
+    const { applied } = await migrate(database, migrationTimelines(options.subgraphs));
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     const loaded = await loadSubgraphs(options.subgraphs);
     if (options.seed) await seedDemoData(database, loaded);

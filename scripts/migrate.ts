@@ -3,12 +3,13 @@ import { loadConfig } from '../lib/config';
 import { migrate } from '../lib/db';
 import { failStartup, openConfiguredDatabase } from '../lib/runtime';
 import { subgraphDefaults } from '../subgraphs';
+import { migrationTimelines } from './subgraph-code';
 
 (async () => {
   const config = loadConfig(process.env, subgraphDefaults());
   const database = await openConfiguredDatabase(config);
   try {
-    const { applied } = await migrate(database);
+    const { applied } = await migrate(database, migrationTimelines());
     console.log(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
   } finally {
     await database.close();

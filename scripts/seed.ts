@@ -7,15 +7,16 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
 import { migrate } from '../lib/db';
 import { openConfiguredDatabase } from '../lib/runtime';
-import { seedScale } from '../prisma/seed/scale';
-import { loadSubgraphs, subgraphDefaults } from '../subgraphs';
+import { seedScale } from '../seed/scale';
+import { subgraphDefaults } from '../subgraphs';
+import { loadSubgraphs, migrationTimelines } from './subgraph-code';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' } } });
   const config = loadConfig(process.env, subgraphDefaults());
   const database = await openConfiguredDatabase(config);
   try {
-    await migrate(database);
+    await migrate(database, migrationTimelines());
     const summary = await seedScale(database, await loadSubgraphs(), Number(values.scale));
     console.log(JSON.stringify({ database: database.kind, ...summary }));
   } finally {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { demoProcurement } from '../../prisma/seed/procurement';
+import { demoProcurement } from '../../subgraphs/procurement/prisma/seed';
 import { startTestGraph, type TestGraph } from '../support/graph';
 
 /**

@@ -1,4 +1,4 @@
-import { seedFacilities } from '../../prisma/seed/facilities';
+import { seedFacilities } from '../../subgraphs/facilities/prisma/seed';
 import { startTestGraph, type TestGraph } from '../support/graph';
 
 /** The demo facility network over the seeded city, and the fields it adds to Community and Organization. */

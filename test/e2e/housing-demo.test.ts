@@ -1,5 +1,5 @@
-import { demoCity } from '../../prisma/seed/demo-city';
-import { seedHousing } from '../../prisma/seed/housing';
+import { demoCity } from '../../seed/demo-city';
+import { seedHousing } from '../../subgraphs/housing/prisma/seed';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 

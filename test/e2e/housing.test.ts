@@ -1,4 +1,4 @@
-import { demoOrganizations } from '../../prisma/seed/organizations';
+import { demoOrganizations } from '../../seed/demo-organizations';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 

@@ -1,4 +1,5 @@
-import { demoCreditRecords, demoOrganizations, seedOrganizations } from '../../prisma/seed/organizations';
+import { demoCreditRecords, demoOrganizations } from '../../seed/demo-organizations';
+import { seedOrganizations } from '../../subgraphs/organizations/prisma/seed';
 import { bid, closeTender, eligible, officer, ok, openTender, orgAdmin, project, refused, SUBMIT_BID, versionOf } from '../../subgraphs/procurement/test/graph-support';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';

@@ -1,6 +1,7 @@
 import { significantPrefix } from '../../lib/auth';
-import { demoOrganizations, demoOrganizationId, seedOrganizations, type DemoOrganization } from '../../prisma/seed/organizations';
-import { checkCharacter, withCheckCharacter } from '../../subgraphs/organizations/src/credit-code';
+import { demoOrganizations, demoOrganizationId, type DemoOrganization } from '../../seed/demo-organizations';
+import { seedOrganizations } from '../../subgraphs/organizations/prisma/seed';
+import { checkCharacter, withCheckCharacter } from '../../lib/credit-code';
 import { startTestGraph, type GraphResponse, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 

@@ -1,3 +1,4 @@
+import { loadSubgraph } from '../../scripts/subgraph-code';
 import http from 'node:http';
 import pino from 'pino';
 import { createGatewayServer, type GatewayServer } from '../../gateway/src/server';
@@ -83,7 +84,7 @@ describe('a subgraph that refuses the tokens the gateway accepts (another JWT se
     // The facilities subgraph as a misconfigured replica: the same database, another key.
     const definition = subgraphs.find((s) => s.name === 'facilities')!;
     const strayConfig = testConfig({ JWT_SECRET: 'another-secret-a-stray-replica-was-given-0002' });
-    stray = await (await definition.load()).createServer({
+    stray = await (await loadSubgraph(definition.name)).createServer({
       config: strayConfig,
       database: graph.database,
       verifyToken: await createVerifier(strayConfig),

@@ -1,4 +1,4 @@
-import { demoOrganizations } from '../../prisma/seed/organizations';
+import { demoOrganizations } from '../../seed/demo-organizations';
 import { activeContract, bid, closeTender, eligible, officer, openTender, project } from '../../subgraphs/procurement/test/graph-support';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';

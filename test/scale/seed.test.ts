@@ -1,9 +1,9 @@
 import type { Database } from '../../lib/db';
-import { scaledAreaCode, seedScale } from '../../prisma/seed/scale';
-import { demoCity } from '../../prisma/seed/demo-city';
-import { demoOrganizations } from '../../prisma/seed/organizations';
-import { loadSubgraphs } from '../../subgraphs';
-import { validateCreditCode } from '../../subgraphs/organizations/src/credit-code';
+import { scaledAreaCode, seedScale } from '../../seed/scale';
+import { demoCity } from '../../seed/demo-city';
+import { demoOrganizations } from '../../seed/demo-organizations';
+import { loadSubgraphs } from '../../scripts/subgraph-code';
+import { validateCreditCode } from '../../lib/credit-code';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import { migrate, openDatabase } from '../../lib/db';
+import { migrationTimelines } from '../../scripts/subgraph-code';
 import { PGLITE_SNAPSHOT_ENV, snapshotPath } from './snapshot';
 
 /** Migrates one PGlite database per run; every test database starts from a copy of it. */
 export default async function globalSetup(): Promise<void> {
   const database = await openDatabase({});
-  await migrate(database);
+  await migrate(database, migrationTimelines());
   const image = await database.dump!();
   await database.close();
   const file = snapshotPath();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrate, openDatabase } from '../../lib/db';
+import { migrationTimelines } from '../../scripts/subgraph-code';
 import { databaseUrl, POSTGRES_TEMPLATE_ENV } from './snapshot';
 
 /** Migrates one template database per run; every test database is created from it. */
@@ -12,7 +13,7 @@ export default async function globalSetup(): Promise<void> {
   await admin.query(`CREATE DATABASE ${template}`);
   await admin.end();
   const database = await openDatabase({ url: databaseUrl(adminUrl, template), poolSize: 1 });
-  await migrate(database);
+  await migrate(database, migrationTimelines());
   await database.close();
   process.env[POSTGRES_TEMPLATE_ENV] = template;
 }

@@ -1,3 +1,4 @@
+import { loadSubgraph } from '../../scripts/subgraph-code';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { ANONYMOUS, type Viewer } from '../../lib/auth';
 import { loadConfig, type Config } from '../../lib/config';
@@ -113,7 +114,7 @@ export async function buildTestSubgraph(
   const database = options.database ?? (await createTestDatabase());
   const statements: string[] = [];
   const config = testConfig();
-  const server = await (await definition.load()).createServer({
+  const server = await (await loadSubgraph(definition.name)).createServer({
     config,
     database,
     verifyToken: await createVerifier(config),

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../database';
+import { migrationTimelines } from '../../../scripts/subgraph-code';
 import { migrate } from '../migrate';
 import { databaseKind, withAdmin } from '../../../test/support/database';
 
@@ -16,7 +17,7 @@ async function jitOfNewSessions(): Promise<string[]> {
     const url = new URL(process.env.TEST_DATABASE_URL!);
     url.pathname = `/${name}`;
     const migrating = await openDatabase({ url: url.toString(), poolSize: 1 });
-    await migrate(migrating);
+    await migrate(migrating, migrationTimelines());
     await migrating.close();
     db = await openDatabase({ url: url.toString(), poolSize: 3 });
     // Three at once, so three pooled connections answer.

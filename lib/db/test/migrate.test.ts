@@ -9,11 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from '../database';
-import { migrate, MigrationError, MIGRATIONS_DIR, PRISMA_MIGRATE_LOCK } from '../migrate';
+import { DATABASE_TIMELINE, migrate, MigrationError, PRISMA_MIGRATE_LOCK, type MigrationTimeline } from '../migrate';
+import { migrationTimelines } from '../../../scripts/subgraph-code';
+import { subgraphs } from '../../../subgraphs';
 import { databaseKind, withAdmin } from '../../../test/support/database';
 import { databaseUrl } from '../../../test/support/snapshot';
 
-const REAL_MIGRATIONS = path.resolve(__dirname, '../../../prisma/migrations');
+const TIMELINES = migrationTimelines();
 
 // --- Empty (unmigrated) databases -----------------------------------------------------------
 
@@ -132,10 +134,10 @@ interface MigrationRow {
   applied_steps_count: number;
 }
 
-async function migrationRows(db: Database): Promise<MigrationRow[]> {
+async function migrationRows(db: Database, schema = 'public'): Promise<MigrationRow[]> {
   return db.query<MigrationRow>(
     `SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count
-       FROM "_prisma_migrations" ORDER BY started_at, migration_name`,
+       FROM "${schema}"."_prisma_migrations" ORDER BY started_at, migration_name`,
   );
 }
 
@@ -150,6 +152,19 @@ function sortedCopy(values: readonly string[]): string[] {
 
 // --- Tests -----------------------------------------------------------------------------------
 
+/** A timeline's migrations as the test reads them from disk. */
+function onDisk(timeline: MigrationTimeline) {
+  return fs
+    .readdirSync(timeline.dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => {
+      const file = path.join(timeline.dir, name, 'migration.sql');
+      return { name, file, checksum: sha256File(file) };
+    });
+}
+
 describe('migrate: the real migrations', () => {
   let empty: EmptyDatabase;
   beforeAll(async () => {
@@ -159,50 +174,40 @@ describe('migrate: the real migrations', () => {
     await empty?.dispose();
   });
 
-  const expected = fs
-    .readdirSync(REAL_MIGRATIONS, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => {
-      const file = path.join(REAL_MIGRATIONS, name, 'migration.sql');
-      return { name, file, checksum: sha256File(file) };
-    });
+  const expected = TIMELINES.map((timeline) => ({ timeline, migrations: onDisk(timeline) }));
 
-  test('the runner defaults to prisma/migrations, which holds migrations', () => {
-    expect(path.resolve(MIGRATIONS_DIR)).toBe(REAL_MIGRATIONS);
-    expect(expected.length).toBeGreaterThan(0);
+  test('each subgraph has its own timeline in its folder, recorded in its own schema, after the database-wide one', () => {
+    expect(TIMELINES[0]).toEqual(DATABASE_TIMELINE);
+    expect(TIMELINES.slice(1).map((t) => [path.relative(path.resolve(__dirname, '../../..'), t.dir), t.schema])).toEqual(
+      subgraphs.map((s) => [`subgraphs/${s.name}/prisma/migrations`, s.name]),
+    );
+    for (const { migrations } of expected) expect(migrations.length).toBeGreaterThan(0);
   });
 
-  test('a fresh apply runs every migration in order and records it as Prisma does', async () => {
+  test('a fresh apply runs every timeline in order and records each migration as Prisma does, in its timeline\'s schema', async () => {
     const { db } = empty;
-    const result = await migrate(db);
-    expect(result.applied).toEqual(expected.map((m) => m.name));
+    const result = await migrate(db, TIMELINES);
+    expect(result.applied).toEqual(expected.flatMap(({ migrations }) => migrations.map((m) => m.name)));
 
-    const rows = await migrationRows(db);
-    expect(rows.map((r) => r.migration_name)).toEqual(expected.map((m) => m.name));
-    for (const [index, row] of rows.entries()) {
-      const migration = expected[index]!;
-      expect({ name: row.migration_name, checksum: row.checksum }).toEqual({
-        name: migration.name,
-        checksum: migration.checksum,
-      });
-      expect(row.id).toHaveLength(36);
-      expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-      expect(row.finished_at).toBeInstanceOf(Date);
-      expect(row.rolled_back_at).toBeNull();
-      expect(row.applied_steps_count).toBe(1);
-      expect(row.finished_at!.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
+    for (const { timeline, migrations } of expected) {
+      const rows = await migrationRows(db, timeline.schema);
+      expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(migrations.map((m) => [m.name, m.checksum]));
+      for (const row of rows) {
+        expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        expect(row.finished_at).toBeInstanceOf(Date);
+        expect(row.rolled_back_at).toBeNull();
+        expect(row.applied_steps_count).toBe(1);
+        expect(row.finished_at!.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
+      }
     }
-    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
 
     // Every schema a migration creates exists, and the tables are queryable.
     const schemas = new Set<string>();
-    for (const migration of expected) {
+    for (const migration of expected.flatMap(({ migrations }) => migrations)) {
       const sql = fs.readFileSync(migration.file, 'utf8');
       for (const match of sql.matchAll(/CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)"?/gi)) schemas.add(match[1]!);
     }
-    expect(schemas.size).toBeGreaterThan(0);
+    expect(sortedCopy([...schemas])).toEqual(sortedCopy(subgraphs.map((s) => s.name)));
     const present = await db.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])', [
       [...schemas],
     ]);
@@ -212,16 +217,30 @@ describe('migrate: the real migrations', () => {
 
   test('re-running is a no-op', async () => {
     const { db } = empty;
-    await migrate(db); // a no-op too if the previous test ran
-    const before = await migrationRows(db);
-    expect(before).toHaveLength(expected.length);
+    await migrate(db, TIMELINES); // a no-op too if the previous test ran
+    const before = await Promise.all(TIMELINES.map((t) => migrationRows(db, t.schema)));
+    expect(before.map((rows) => rows.length)).toEqual(expected.map(({ migrations }) => migrations.length));
 
-    const result = await migrate(db);
+    const result = await migrate(db, TIMELINES);
     expect(result.applied).toEqual([]);
-    const after = await migrationRows(db);
-    expect(after.map((r) => [r.id, r.migration_name, r.started_at.toISOString(), r.finished_at?.toISOString()])).toEqual(
-      before.map((r) => [r.id, r.migration_name, r.started_at.toISOString(), r.finished_at?.toISOString()]),
-    );
+    const after = await Promise.all(TIMELINES.map((t) => migrationRows(db, t.schema)));
+    expect(after).toEqual(before);
+  });
+
+  test('a database migrated when every migration was recorded in public is adopted, not migrated again', async () => {
+    const { db } = empty;
+    await migrate(db, TIMELINES);
+    const before = await Promise.all(TIMELINES.map((t) => migrationRows(db, t.schema)));
+    // The layout before issue 21: one table in public held every subgraph's migrations.
+    for (const timeline of TIMELINES.slice(1)) {
+      await db.exec(
+        `INSERT INTO public."_prisma_migrations" SELECT * FROM "${timeline.schema}"."_prisma_migrations";
+         DROP TABLE "${timeline.schema}"."_prisma_migrations";`,
+      );
+    }
+
+    expect((await migrate(db, TIMELINES)).applied).toEqual([]);
+    expect(await Promise.all(TIMELINES.map((t) => migrationRows(db, t.schema)))).toEqual(before);
   });
 });
 

@@ -1,4 +1,5 @@
 import { runSubgraph } from '../../../lib/run';
-import { subgraphDefaults, subgraphs } from '../..';
+import { subgraphDefaults } from '../..';
+import { createCommunitiesServer } from './server';
 
-runSubgraph(subgraphs.find((subgraph) => subgraph.name === 'communities')!, subgraphDefaults());
+runSubgraph({ name: 'communities', createServer: createCommunitiesServer }, subgraphDefaults());

@@ -1,7 +1,7 @@
 import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
 import { viewer } from '../../../test/support/tokens';
 import { ANONYMOUS } from '../../../lib/auth';
-import { seedCommunities } from '../../../prisma/seed/communities';
+import { seedCommunities } from '../prisma/seed';
 
 /** The communities subgraph in-process (executeOperation with an injected context). */
 

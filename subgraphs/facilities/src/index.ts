@@ -1,4 +1,5 @@
 import { runSubgraph } from '../../../lib/run';
-import { subgraphDefaults, subgraphs } from '../..';
+import { subgraphDefaults } from '../..';
+import { createFacilitiesServer } from './server';
 
-runSubgraph(subgraphs.find((subgraph) => subgraph.name === 'facilities')!, subgraphDefaults());
+runSubgraph({ name: 'facilities', createServer: createFacilitiesServer }, subgraphDefaults());

@@ -1,4 +1,5 @@
 import { runSubgraph } from '../../../lib/run';
-import { subgraphDefaults, subgraphs } from '../..';
+import { subgraphDefaults } from '../..';
+import { createHousingServer } from './server';
 
-runSubgraph(subgraphs.find((subgraph) => subgraph.name === 'housing')!, subgraphDefaults());
+runSubgraph({ name: 'housing', createServer: createHousingServer }, subgraphDefaults());

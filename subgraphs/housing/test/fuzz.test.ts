@@ -1,7 +1,7 @@
 import type { TestSubgraph } from '../../../test/support/graph';
 import { seededSubgraph } from './support';
 import { viewer } from '../../../test/support/tokens';
-import { seededRandom } from '../../../prisma/seed/random';
+import { seededRandom } from '../../../seed/random';
 
 /**
  * Generated bad input for every mutation and every paged read: wrong types, huge strings, NUL

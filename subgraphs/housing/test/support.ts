@@ -1,6 +1,6 @@
-import { seedCommunities } from '../../../prisma/seed/communities';
-import { seedHousing } from '../../../prisma/seed/housing';
-import { seedOrganizations } from '../../../prisma/seed/organizations';
+import { seedCommunities } from '../../communities/prisma/seed';
+import { seedHousing } from '../prisma/seed';
+import { seedOrganizations } from '../../organizations/prisma/seed';
 import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
 
 /** The housing subgraph alone on a fresh database with the demo city, and one seeded premises of `prefix`. */

@@ -1,4 +1,5 @@
 import { runSubgraph } from '../../../lib/run';
-import { subgraphDefaults, subgraphs } from '../..';
+import { subgraphDefaults } from '../..';
+import { createOrganizationsServer } from './server';
 
-runSubgraph(subgraphs.find((subgraph) => subgraph.name === 'organizations')!, subgraphDefaults());
+runSubgraph({ name: 'organizations', createServer: createOrganizationsServer }, subgraphDefaults());

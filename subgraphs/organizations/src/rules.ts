@@ -1,6 +1,7 @@
 import { parseYuan, toFen } from '../../../lib/money';
 import { badInput } from '../../../lib/errors';
-import { CREDIT_CODE_CHARSET, CREDIT_CODE_PREFIX_BY_KIND, validateCreditCode } from './credit-code';
+import { CREDIT_CODE_CHARSET, validateCreditCode } from '../../../lib/credit-code';
+import { CREDIT_CODE_PREFIX_BY_KIND } from './credit-code';
 import type {
   ContactInput,
   EvaluationGrade,

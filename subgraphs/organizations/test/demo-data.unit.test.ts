@@ -1,7 +1,8 @@
 import { significantPrefix } from '../../../lib/auth';
-import { demoCity } from '../../../prisma/seed/demo-city';
-import { demoCreditRecords, demoOrganizations } from '../../../prisma/seed/organizations';
-import { CREDIT_CODE_PREFIX_BY_KIND, validateCreditCode } from '../src/credit-code';
+import { demoCity } from '../../../seed/demo-city';
+import { demoCreditRecords, demoOrganizations } from '../../../seed/demo-organizations';
+import { validateCreditCode } from '../../../lib/credit-code';
+import { CREDIT_CODE_PREFIX_BY_KIND } from '../src/credit-code';
 
 /** The demo registry is realistic and self-consistent, and the same on every run. */
 

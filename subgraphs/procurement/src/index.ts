@@ -1,4 +1,5 @@
 import { runSubgraph } from '../../../lib/run';
-import { subgraphDefaults, subgraphs } from '../..';
+import { subgraphDefaults } from '../..';
+import { createProcurementServer } from './server';
 
-runSubgraph(subgraphs.find((subgraph) => subgraph.name === 'procurement')!, subgraphDefaults());
+runSubgraph({ name: 'procurement', createServer: createProcurementServer }, subgraphDefaults());

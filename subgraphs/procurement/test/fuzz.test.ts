@@ -1,10 +1,10 @@
 import { buildASTSchema, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, parse, type GraphQLInputType } from 'graphql';
 import fs from 'node:fs';
 import path from 'node:path';
-import { seedProcurement, demoProcurement } from '../../../prisma/seed/procurement';
+import { seedProcurement, demoProcurement } from '../prisma/seed';
 import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
 import { viewer } from '../../../test/support/tokens';
-import { seededRandom } from '../../../prisma/seed/random';
+import { seededRandom } from '../../../seed/random';
 
 /**
  * Generated input over every mutation of the subgraph: wrong types, huge and NUL strings,

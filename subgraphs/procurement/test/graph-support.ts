@@ -1,4 +1,4 @@
-import { demoOrganizations, type DemoOrganization } from '../../../prisma/seed/organizations';
+import { demoOrganizations, type DemoOrganization } from '../../../seed/demo-organizations';
 import type { TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { demoProcurement } from '../../../prisma/seed/procurement';
+import { demoProcurement } from '../prisma/seed';
 import { awarded } from './graph-support';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 

@@ -1,7 +1,7 @@
 import { significantPrefix } from '../../../lib/auth';
 import { fromFen, toFen } from '../../../lib/money';
-import { demoOrganizations } from '../../../prisma/seed/organizations';
-import { demoProcurement } from '../../../prisma/seed/procurement';
+import { demoOrganizations } from '../../../seed/demo-organizations';
+import { demoProcurement } from '../prisma/seed';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
 

@@ -1,5 +1,5 @@
-import type { Session } from '../../lib/db';
-import { demoCity } from './demo-city';
+import type { Session } from '../../../lib/db';
+import { demoCity } from '../../../seed/demo-city';
 
 /** Seeds the communities registry; rows already there are left as they are (idempotent). */
 export async function seedCommunities(session: Session): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Schema parity: every Prisma schema in prisma/schema describes exactly what the SQL migrations
+ * Schema parity: every subgraph's Prisma schema (subgraphs/<name>/prisma/schema.prisma) describes exactly what the SQL migrations
  * create. The migrated test database is read from pg_catalog and compared, model by model and
  * field by field, with the data model Prisma builds from each schema file.
  *
@@ -19,10 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Database } from '../../lib/db';
-import { createTestDatabase, dropTestDatabase } from '../../test/support/database';
+import { subgraphs } from '../../subgraphs';
+import { createTestDatabase, dropTestDatabase } from '../support/database';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SCHEMA_DIR = path.join(ROOT, 'prisma/schema');
 const PRISMA_CLI = path.join(ROOT, 'node_modules/prisma/build/index.js');
 
 // --- Prisma's data model (the part of the DMMF this test reads) ------------------------------
@@ -104,7 +104,9 @@ async function readCatalog(db: Database, schemas: string[]): Promise<Catalog> {
   const tableRows = await db.query<{ schema: string; name: string }>(
     `SELECT n.nspname AS schema, c.relname AS name
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND NOT c.relispartition`,
+      WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND NOT c.relispartition
+        -- Prisma's bookkeeping of the subgraph's own migration timeline, not a model.
+        AND c.relname <> '_prisma_migrations'`,
     [schemas],
   );
   for (const row of tableRows) {
@@ -449,7 +451,8 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
 const run = promisify(execFile);
 
 async function loadSubgraph(tmp: string, generator: string, file: string): Promise<SubgraphModel> {
-  const name = path.basename(file, '.prisma');
+  // subgraphs/<name>/prisma/schema.prisma: the subgraph's folder names it.
+  const name = path.basename(path.dirname(path.dirname(file)));
   const text = fs.readFileSync(file, 'utf8');
   const copy = path.join(tmp, `${name}.prisma`);
   const out = path.join(tmp, `${name}.dmmf.json`);
@@ -491,11 +494,7 @@ async function loadSubgraph(tmp: string, generator: string, file: string): Promi
 
 // --- Tests -----------------------------------------------------------------------------------
 
-const schemaFiles = fs
-  .readdirSync(SCHEMA_DIR)
-  .filter((f) => f.endsWith('.prisma'))
-  .sort()
-  .map((f) => path.join(SCHEMA_DIR, f));
+const schemaFiles = subgraphs.map((s) => path.join(ROOT, 'subgraphs', s.name, 'prisma/schema.prisma'));
 
 describe('Prisma schemas match the migrated database', () => {
   let db: Database;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Session } from '../../lib/db';
-import { buybackAmount } from '../../subgraphs/housing/src/rules';
-import { demoCity, type DemoCommunity } from './demo-city';
-import { between, pick, seededRandom } from './random';
+import type { Session } from '../../../lib/db';
+import { buybackAmount } from '../src/rules';
+import { demoCity, type DemoCommunity } from '../../../seed/demo-city';
+import { between, pick, seededRandom } from '../../../seed/random';
 
 /**
  * The demo city's housing data: in every demo district, a development for every state of the

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Session } from '../../lib/db';
-import { demoCity } from './demo-city';
-import { demoOrganizations, type DemoOrganization } from './organizations';
-import { between, pick, seededRandom } from './random';
+import type { Session } from '../../../lib/db';
+import { demoCity } from '../../../seed/demo-city';
+import { demoOrganizations, type DemoOrganization } from '../../../seed/demo-organizations';
+import { between, pick, seededRandom } from '../../../seed/random';
 
 /**
  * A year (2026) of government purchase of social services in the demo districts: on the order of

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Session } from '../../lib/db';
-import { demoCity, type DemoCommunity } from './demo-city';
-import { between, pick, seededRandom } from './random';
+import type { Session } from '../../../lib/db';
+import { demoCity, type DemoCommunity } from '../../../seed/demo-city';
+import { between, pick, seededRandom } from '../../../seed/random';
 
 /**
  * The shared facility network of the demo city (社区之家): Haidian's community homes (three per
