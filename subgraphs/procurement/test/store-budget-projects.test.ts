@@ -35,7 +35,7 @@ describe('budget lines', () => {
     const made = async (areaCode: string, year: number, name: string) => (await fx.budgetLine({ agencyId, areaCode, year, name })).id;
     const districtB = await made(WUHOU, 2031, 'Beta 养老');
     const districtA = await made(WUHOU, 2031, 'Alpha 助餐');
-    const onStreet = await made(street, 2031, '丙');
+    const onStreet = await made(street, 2031, 'Aa 街道');
     await made(WUHOU, 2030, '上一年');
     await made(WUHOU, 2032, '下一年');
     await made(JINJIANG, 2031, '锦江');
