@@ -1,5 +1,5 @@
 import type { SubgraphContext } from '../../../lib/subgraph';
 import type { ProcurementLoaders } from './loaders';
-import type { ProcurementStore } from './store';
+import type { ProcurementStore } from './store/index';
 
 export type Context = SubgraphContext<ProcurementStore, ProcurementLoaders>;

@@ -8,7 +8,7 @@ import { flagsOf } from './red-flags/evaluate';
 import type { OrganizationRedFlagModel, RedFlagModel } from './models';
 import { partyFlags } from './red-flags/parties';
 import { createRegistry } from './registry';
-import type { ProcurementStore } from './store';
+import type { ProcurementStore } from './store/index';
 
 export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: PeerClient, settings: ProcurementConfig) {
   const communityPages = new Map<string, DataLoader<string, string[]>>();
@@ -50,18 +50,18 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
       return loader;
     },
     registry,
-    catalogueItem: keyedLoader((codes: readonly string[]) => store.catalogueItems(codes), (item) => item.code),
-    budgetLine: keyedLoader((ids: readonly string[]) => store.budgetLinesById(ids), (line) => line.id),
-    project: keyedLoader((ids: readonly string[]) => store.projectsById(ids), (project) => project.id),
-    projectCommunities: groupedLoader((ids: readonly string[]) => store.projectCommunities(ids), (row) => row.projectId),
-    projectHistory: groupedLoader((ids: readonly string[]) => store.projectHistory(ids), (event) => event.projectId),
-    projectTargets: groupedLoader((ids: readonly string[]) => store.projectTargets(ids), (row) => row.projectId),
-    tender: keyedLoader((ids: readonly string[]) => store.tendersById(ids), (tender) => tender.id),
-    projectTenders: groupedLoader((ids: readonly string[]) => store.tendersByProject(ids), (tender) => tender.projectId),
-    bid: keyedLoader((ids: readonly string[]) => store.bidsById(ids), (bid) => bid.id),
-    tenderBids: groupedLoader((ids: readonly string[]) => store.bidsByTender(ids), (bid) => bid.tenderId),
+    catalogueItem: keyedLoader((codes: readonly string[]) => store.budgetLines.catalogueItems(codes), (item) => item.code),
+    budgetLine: keyedLoader((ids: readonly string[]) => store.budgetLines.byId(ids), (line) => line.id),
+    project: keyedLoader((ids: readonly string[]) => store.projects.byId(ids), (project) => project.id),
+    projectCommunities: groupedLoader((ids: readonly string[]) => store.projects.communities(ids), (row) => row.projectId),
+    projectHistory: groupedLoader((ids: readonly string[]) => store.records.history(ids), (event) => event.projectId),
+    projectTargets: groupedLoader((ids: readonly string[]) => store.projects.targets(ids), (row) => row.projectId),
+    tender: keyedLoader((ids: readonly string[]) => store.tenders.byId(ids), (tender) => tender.id),
+    projectTenders: groupedLoader((ids: readonly string[]) => store.tenders.byProject(ids), (tender) => tender.projectId),
+    bid: keyedLoader((ids: readonly string[]) => store.bids.byId(ids), (bid) => bid.id),
+    tenderBids: groupedLoader((ids: readonly string[]) => store.bids.byTender(ids), (bid) => bid.tenderId),
     liveBidCount: new DataLoader<string, number>(async (ids) => {
-      const counts = new Map((await store.liveBidCounts(ids)).map((row) => [row.tenderId, row.count]));
+      const counts = new Map((await store.bids.liveCounts(ids)).map((row) => [row.tenderId, row.count]));
       return ids.map((id) => counts.get(id) ?? 0);
     }),
     /** Every project's red flags at once: one statement for the facts, one for the population fences. */
@@ -69,25 +69,30 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
       const flags = await flagsOf(await store.redFlags.projectProcesses(ids), store.redFlags, (orgs) => registry.penalties.loadMany(orgs), settings.redFlags, settings.timeZone, new Date());
       return ids.map((id) => flags.filter((flag) => flag.projectId === id));
     }),
-    tenderObjections: groupedLoader((ids: readonly string[]) => store.objectionsByTender(ids), (row) => row.tenderId),
-    contract: keyedLoader((ids: readonly string[]) => store.contractsById(ids), (contract) => contract.id),
-    projectContract: keyedLoader((ids: readonly string[]) => store.contractsByProject(ids), (contract) => contract.projectId),
-    milestone: keyedLoader((ids: readonly string[]) => store.milestonesById(ids), (milestone) => milestone.id),
-    contractMilestones: groupedLoader((ids: readonly string[]) => store.milestonesByContract(ids), (row) => row.contractId),
-    contractPayments: groupedLoader((ids: readonly string[]) => store.paymentsByContract(ids), (row) => row.contractId),
-    contractSupplements: groupedLoader((ids: readonly string[]) => store.supplementsByContract(ids), (row) => row.contractId),
-    contractEvaluation: keyedLoader((ids: readonly string[]) => store.evaluationsByContract(ids), (row) => row.contractId),
-    supplierPerformance: groupedLoader((ids: readonly string[]) => store.completedEvaluationsBySupplier(ids), (row) => row.supplierId),
+    tenderObjections: groupedLoader((ids: readonly string[]) => store.tenders.objections(ids), (row) => row.tenderId),
+    contract: keyedLoader((ids: readonly string[]) => store.contracts.byId(ids), (contract) => contract.id),
+    projectContract: keyedLoader((ids: readonly string[]) => store.contracts.byProject(ids), (contract) => contract.projectId),
+    milestone: keyedLoader((ids: readonly string[]) => store.milestones.byId(ids), (milestone) => milestone.id),
+    contractMilestones: groupedLoader((ids: readonly string[]) => store.milestones.byContract(ids), (row) => row.contractId),
+    contractPayments: groupedLoader((ids: readonly string[]) => store.payments.byContract(ids), (row) => row.contractId),
+    contractSupplements: groupedLoader((ids: readonly string[]) => store.payments.supplementsByContract(ids), (row) => row.contractId),
+    contractEvaluation: keyedLoader((ids: readonly string[]) => store.evaluations.byContract(ids), (row) => row.contractId),
+    supplierPerformance: groupedLoader((ids: readonly string[]) => store.evaluations.completedBySupplier(ids), (row) => row.supplierId),
 
     /** Ids of one page of projects per community. */
-    communityProjectIds: pagedIds(communityPages, (codes, page) => store.communityProjectIds(codes, page), (row) => row.community, (row) => row.id),
-    communityProjectCount: counts((codes) => store.countCommunityProjects(codes), (row) => row.community, (row) => row.count),
+    communityProjectIds: pagedIds(communityPages, (codes, page) => store.projects.communityPage(codes, page), (row) => row.community, (row) => row.id),
+    communityProjectCount: counts((codes) => store.projects.countByCommunity(codes), (row) => row.community, (row) => row.count),
     /** Ids of one page of bids per organisation, and of contracts per supplier: one statement for a whole page of organisations. */
-    organizationBidIds: pagedIds(new Map(), (ids, page) => store.organizationBidIds(ids, page), (row) => row.organizationId, (row) => row.id),
-    organizationBidCount: counts((ids) => store.countOrganizationBids(ids), (row) => row.organizationId, (row) => row.count),
-    supplierContractIds: pagedIds(new Map(), (ids, page) => store.supplierContractIds(ids, page), (row) => row.supplierId, (row) => row.id),
-    supplierContractCount: counts((ids) => store.countSupplierContracts(ids), (row) => row.supplierId, (row) => row.count),
+    organizationBidIds: pagedIds(new Map(), (ids, page) => store.bids.organizationPage(ids, page), (row) => row.organizationId, (row) => row.id),
+    organizationBidCount: counts((ids) => store.bids.countByOrganization(ids), (row) => row.organizationId, (row) => row.count),
+    supplierContractIds: pagedIds(new Map(), (ids, page) => store.contracts.supplierPage(ids, page), (row) => row.supplierId, (row) => row.id),
+    supplierContractCount: counts((ids) => store.contracts.countBySupplier(ids), (row) => row.supplierId, (row) => row.count),
   };
 }
 
 export type ProcurementLoaders = ReturnType<typeof createLoaders>;
+
+/** The rows a loadMany found, in order (an id always names a row the same statement just read). */
+export function present<T>(rows: readonly (T | null | Error)[]): T[] {
+  return rows.filter((row): row is T => row !== null && !(row instanceof Error));
+}

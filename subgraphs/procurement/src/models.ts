@@ -246,3 +246,60 @@ export interface ProcurementEventModel {
   reason: string | null;
   at: Date;
 }
+
+/** Who does a write, as its audit event records them. */
+export interface Actor {
+  id: string;
+  org: string | undefined;
+  requestId: string;
+}
+
+/** A party as verified against the registry when it joined (kept for the record and OCDS). */
+export interface PartySnapshot {
+  id: string;
+  name: string;
+  creditCode: string | null;
+}
+
+export interface NewProject {
+  title: string;
+  purchaser: PartySnapshot;
+  areaCode: string;
+  communityCodes: string[];
+  catalogueCode: string;
+  budgetLineId: string;
+  serviceContent: string;
+  budget: string;
+  termMonths: number;
+  termJustification: string | undefined;
+  targets: { indicator: string; targetValue: string }[];
+}
+
+export interface NewTender {
+  projectId: string;
+  method: TenderMethod;
+  methodChangeReason: string | undefined;
+  awardCriteria: AwardCriteria;
+  eligibleKinds: OrganizationKind[];
+  minGrade: number | undefined;
+  invitedIds: string[];
+  opensAt: Date;
+  closesAt: Date;
+}
+
+export interface ContractFilter {
+  status?: ContractStatus[];
+  purchaser?: string;
+  supplier?: string;
+  within: string;
+  expiringBefore?: string;
+  hasOverdueMilestones?: boolean;
+}
+
+export interface TenderCandidate {
+  tender: TenderModel;
+  category: ServiceCategory;
+  /** The project's purchaser, who may not bid on its own tender. */
+  purchaserId: string;
+  bidCount: number;
+}

@@ -1,6 +1,6 @@
 import { fromFen, toFen } from '../../../lib/money';
 import type { ProcurementConfig } from './config';
-import type { ProjectRecord } from './store';
+import type { ProjectRecord } from './store/records';
 
 /**
  * One project as an OCDS 1.1 release package: a release per stage reached (planning, each

@@ -1,9 +1,9 @@
-import { isAreaCode } from '../../../lib/auth';
 import { badInput, conflict } from '../../../lib/errors';
 import { parseYuan, toFen } from '../../../lib/money';
 import { readPage, type ConnectionArgs, type CursorKey, type Page } from '../../../lib/graphql/connections';
 import type { GraphQLError } from 'graphql';
-import type { OrganizationKind, ServiceCategory, TenderMethod } from './generated/graphql';
+import type { EvaluationGrade, OrganizationKind, ServiceCategory, TenderMethod } from './generated/graphql';
+import type { BidModel, TenderModel } from './models';
 import type { RegistryOrganization } from './registry';
 
 /** The legal rules of government purchase of services, as pure checks (DOMAIN.md, procurement). */
@@ -67,11 +67,6 @@ export function year(value: number, field: string): number {
   return value;
 }
 
-export function areaCode(value: string, field: string): string {
-  if (!isAreaCode(value)) throw badInput(field, `${field} is not a 12-digit division code.`);
-  return value;
-}
-
 export function score(value: number, field: string): number {
   if (!Number.isFinite(value) || value < 0 || value > 100) throw badInput(field, `${field} must be from 0 to 100.`);
   return Math.round(value * 100) / 100;
@@ -129,6 +124,45 @@ export function ineligibility(bidder: Bidder, terms: BiddingTerms): { rule: stri
     return { rule: 'BIDDER_INVITED', message: `This ${terms.method} tender is for invited suppliers only.` };
   }
   return null;
+}
+
+/** Refuses the bidder by the first eligibility rule it breaks (see ineligibility). */
+export function checkEligibility(bidder: Bidder, terms: BiddingTerms): void {
+  const refusal = ineligibility(bidder, terms);
+  if (refusal) throw ruleBroken(refusal.rule, refusal.message);
+}
+
+/** A tender takes bids (and their withdrawal) while active, from its opening instant until, not at, its closing. */
+export function checkOpen(tender: Pick<TenderModel, 'id' | 'status' | 'opensAt' | 'closesAt'>, now: Date): void {
+  if (tender.status !== 'ACTIVE') throw ruleBroken('TENDER_ACTIVE', `Tender ${tender.id} is ${tender.status}.`);
+  if (now < tender.opensAt) throw ruleBroken('BEFORE_DEADLINE', `Tender ${tender.id} opens for bids at ${tender.opensAt.toISOString()}.`);
+  if (now >= tender.closesAt) throw ruleBroken('BEFORE_DEADLINE', `Tender ${tender.id} closed at ${tender.closesAt.toISOString()}.`);
+}
+
+type RankedBid = Pick<BidModel, 'price' | 'score' | 'submittedAt'>;
+
+/** Lowest price first; at the same price, the earlier bid. */
+export function byPrice(a: RankedBid, b: RankedBid): number {
+  const difference = toFen(a.price) - toFen(b.price);
+  return difference !== 0n ? (difference < 0n ? -1 : 1) : a.submittedAt.getTime() - b.submittedAt.getTime();
+}
+
+/** Highest score first; at the same score, as byPrice. */
+export function byScore(a: RankedBid, b: RankedBid): number {
+  return Number(b.score) - Number(a.score) || byPrice(a, b);
+}
+
+/** A supplier's evaluation grades, 1A to 5A (a tender's minimum): a grade's number is its place here plus one. */
+export const GRADES = ['GRADE_1A', 'GRADE_2A', 'GRADE_3A', 'GRADE_4A', 'GRADE_5A'] as const satisfies readonly EvaluationGrade[];
+
+export function gradeNumber(grade: EvaluationGrade): number {
+  return GRADES.indexOf(grade) + 1;
+}
+
+export function gradeName(grade: number): EvaluationGrade {
+  const name = GRADES[grade - 1];
+  if (!name) throw new Error(`No evaluation grade ${grade}.`);
+  return name;
 }
 
 // Calendar arithmetic on YYYY-MM-DD strings in UTC, so no time zone shifts a day.

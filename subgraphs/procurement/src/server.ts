@@ -7,7 +7,7 @@ import { createLoaders } from './loaders';
 import { releasePackage } from './ocds';
 import { resolvers } from './resolvers';
 import { requireUuid } from './rules';
-import { createProcurementStore } from './store';
+import { createProcurementStore } from './store/index';
 
 export const SDL_PATH = path.resolve(__dirname, '../schema.graphql');
 
@@ -26,7 +26,7 @@ export function createProcurementServer(deps: SubgraphDependencies) {
       routes: (store) => [
         jsonRoute('/ocds/releases/', async ({ rest }) => {
           const id = requireUuid(rest, 'projectId');
-          const record = await store.projectRecord(id);
+          const record = await store.records.project(id);
           if (!record) throw notFound(`No project ${id}.`);
           return { status: 200, body: releasePackage(record, settings) };
         }),

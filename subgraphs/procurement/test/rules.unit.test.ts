@@ -2,10 +2,16 @@ import { encodeCursor } from '../../../lib/graphql/connections';
 import {
   addDays,
   addWorkingDays,
-  areaCode,
+  byPrice,
+  byScore,
   calendarDate,
+  checkEligibility,
+  checkOpen,
   DEFAULT_TERM_MONTHS,
   daysBetween,
+  GRADES,
+  gradeName,
+  gradeNumber,
   ineligibility,
   isUuid,
   keyedPage,
@@ -111,11 +117,6 @@ describe('numbers and codes', () => {
     for (const bad of [1999, 2101, 2026.5]) {
       expect(refusal(() => year(bad, 'input.fiscalYear'))).toEqual(badInput('input.fiscalYear', 'input.fiscalYear must be a year from 2000 to 2100.'));
     }
-  });
-
-  test('division codes', () => {
-    expect(areaCode('510104000000', 'input.areaCode')).toBe('510104000000');
-    expect(refusal(() => areaCode('5101040000', 'input.areaCode'))).toEqual(badInput('input.areaCode', 'input.areaCode is not a 12-digit division code.'));
   });
 
   test('scores from 0 to 100, rounded to hundredths', () => {
@@ -255,5 +256,100 @@ describe('ineligibility: the one test of who may bid', () => {
   test('the refusal names the organisation and what the tender needs', () => {
     expect(ineligibility({ ...bidder, status: 'REVOKED' } as never, terms as never)?.message).toBe('府河养老服务站 is REVOKED in the registry; only active organisations may bid.');
     expect(ineligibility({ ...bidder, currentGrade: 1 } as never, terms as never)?.message).toBe('This tender needs a current evaluation grade of at least 3A.');
+  });
+});
+
+describe('checkEligibility: refusing by the rule ineligibility names', () => {
+  const bidder = { id: 'org', name: '府河养老服务站', kind: 'SOCIAL_SERVICE_AGENCY', status: 'ACTIVE', categories: ['ELDERLY_CARE'], currentGrade: 3 } as const;
+  const terms = { method: 'OPEN', eligibleKinds: ['SOCIAL_SERVICE_AGENCY'], minGrade: 3, invitedIds: [], category: 'ELDERLY_CARE', purchaserId: 'bureau' } as const;
+
+  test('an eligible bidder passes', () => {
+    expect(() => checkEligibility(bidder as never, terms as never)).not.toThrow();
+  });
+
+  test('an ineligible one is refused as a CONFLICT by the rule, with its message', () => {
+    expect(refusal(() => checkEligibility({ ...bidder, currentGrade: 2 } as never, terms as never))).toEqual({
+      code: 'CONFLICT',
+      rule: 'BIDDER_MIN_GRADE',
+      message: 'This tender needs a current evaluation grade of at least 3A.',
+    });
+    expect(refusal(() => checkEligibility({ ...bidder, id: 'bureau' } as never, terms as never))).toMatchObject({ rule: 'BIDDER_NOT_PURCHASER' });
+  });
+});
+
+describe('checkOpen: bids from the opening instant until, not at, the close', () => {
+  const opensAt = new Date('2026-12-01T00:00:00Z');
+  const closesAt = new Date('2026-12-22T09:00:00Z');
+  const tender = { id: ID, status: 'ACTIVE', opensAt, closesAt } as const;
+  const at = (iso: string) => () => checkOpen(tender, new Date(iso));
+
+  test('open at the opening instant and up to the last millisecond', () => {
+    expect(at('2026-12-01T00:00:00.000Z')).not.toThrow();
+    expect(at('2026-12-22T08:59:59.999Z')).not.toThrow();
+  });
+
+  test('refused a millisecond before it opens', () => {
+    expect(refusal(at('2026-11-30T23:59:59.999Z'))).toEqual({
+      code: 'CONFLICT',
+      rule: 'BEFORE_DEADLINE',
+      message: `Tender ${ID} opens for bids at 2026-12-01T00:00:00.000Z.`,
+    });
+  });
+
+  test('refused at the closing instant itself', () => {
+    expect(refusal(at('2026-12-22T09:00:00.000Z'))).toEqual({ code: 'CONFLICT', rule: 'BEFORE_DEADLINE', message: `Tender ${ID} closed at 2026-12-22T09:00:00.000Z.` });
+  });
+
+  test('a tender no longer active takes no bids, even inside its window', () => {
+    for (const status of ['CANCELLED', 'AWARDED', 'UNSUCCESSFUL']) {
+      expect(refusal(() => checkOpen({ ...tender, status } as never, new Date('2026-12-10T00:00:00Z')))).toEqual({
+        code: 'CONFLICT',
+        rule: 'TENDER_ACTIVE',
+        message: `Tender ${ID} is ${status}.`,
+      });
+    }
+  });
+});
+
+describe('ranking bids for the award', () => {
+  const bid = (id: string, price: string, score: string | null, at: string) => ({ id, price, score, submittedAt: new Date(at) });
+  const ranked = (bids: ReturnType<typeof bid>[], order: typeof byPrice) => [...bids].sort(order).map((b) => b.id);
+
+  test('byPrice: the lowest price first, compared in fen rather than as text', () => {
+    const bids = [bid('a', '90000.00', null, '2026-12-01T10:00:00Z'), bid('b', '100000.00', null, '2026-12-01T09:00:00Z'), bid('c', '89999.99', null, '2026-12-01T11:00:00Z')];
+    expect(ranked(bids, byPrice)).toEqual(['c', 'a', 'b']);
+  });
+
+  test('byPrice: at the same price the earlier bid wins', () => {
+    const bids = [bid('late', '500000.00', null, '2026-12-01T10:00:00.001Z'), bid('early', '500000.00', null, '2026-12-01T10:00:00Z')];
+    expect(ranked(bids, byPrice)).toEqual(['early', 'late']);
+    expect(byPrice(bids[0]!, bids[0]!)).toBe(0);
+  });
+
+  test('byScore: the highest score first, whatever the price', () => {
+    const bids = [bid('cheap', '400000.00', '80.50', '2026-12-01T09:00:00Z'), bid('best', '700000.00', '92.00', '2026-12-01T10:00:00Z'), bid('mid', '500000.00', '85.00', '2026-12-01T08:00:00Z')];
+    expect(ranked(bids, byScore)).toEqual(['best', 'mid', 'cheap']);
+  });
+
+  test('byScore: at the same score, the lower price, then the earlier bid', () => {
+    const bids = [
+      bid('dear', '600000.00', '90.00', '2026-12-01T08:00:00Z'),
+      bid('cheap-late', '550000.00', '90.00', '2026-12-01T10:00:00Z'),
+      bid('cheap-early', '550000.00', '90.00', '2026-12-01T09:00:00Z'),
+    ];
+    expect(ranked(bids, byScore)).toEqual(['cheap-early', 'cheap-late', 'dear']);
+  });
+});
+
+describe('evaluation grades: one table', () => {
+  test('1A to 5A, numbered in order', () => {
+    expect(GRADES).toEqual(['GRADE_1A', 'GRADE_2A', 'GRADE_3A', 'GRADE_4A', 'GRADE_5A']);
+    expect(GRADES.map(gradeNumber)).toEqual([1, 2, 3, 4, 5]);
+    expect([1, 2, 3, 4, 5].map(gradeName)).toEqual(GRADES);
+  });
+
+  test('no grade outside 1 to 5', () => {
+    expect(() => gradeName(0)).toThrow('No evaluation grade 0.');
+    expect(() => gradeName(6)).toThrow('No evaluation grade 6.');
   });
 });

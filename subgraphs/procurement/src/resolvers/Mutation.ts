@@ -4,14 +4,17 @@ import { toFen } from '../../../../lib/money';
 import { actsFor, requireActsFor, requirePurchaser } from '../access';
 import type { Context } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
-import type { BidModel, TenderModel } from '../models';
+import type { Actor, TenderModel } from '../models';
 import type { RegistryListing, RegistryOrganization } from '../registry';
 import {
   addDays,
   addWorkingDays,
-  areaCode,
+  byPrice,
+  byScore,
   calendarDate,
-  ineligibility,
+  checkEligibility,
+  checkOpen,
+  gradeNumber,
   list,
   MIN_INVITED,
   MIN_QUALIFIED_BIDS,
@@ -28,11 +31,9 @@ import {
   todayIn,
   year,
 } from '../rules';
-import type { Actor } from '../store';
 import { contractWorkflow, tenderWorkflow } from '../workflows';
 import { requireVersion } from '../../../../lib/versions';
 
-const GRADES = { GRADE_1A: 1, GRADE_2A: 2, GRADE_3A: 3, GRADE_4A: 4, GRADE_5A: 5 } as const;
 const DAY_MS = 86_400_000;
 
 function actor(context: Context): Actor {
@@ -70,27 +71,21 @@ async function checkNotListed(context: Context, organization: RegistryOrganizati
   if (listing) throw ruleBroken('BIDDER_NOT_LISTED', `${organization.name} is on ${describeListing(listing)}; a listed body may not bid.`);
 }
 
-function open(tender: TenderModel, now: Date): void {
-  if (tender.status !== 'ACTIVE') throw ruleBroken('TENDER_ACTIVE', `Tender ${tender.id} is ${tender.status}.`);
-  if (now < tender.opensAt) throw ruleBroken('BEFORE_DEADLINE', `Tender ${tender.id} opens for bids at ${tender.opensAt.toISOString()}.`);
-  if (now >= tender.closesAt) throw ruleBroken('BEFORE_DEADLINE', `Tender ${tender.id} closed at ${tender.closesAt.toISOString()}.`);
-}
-
 export const Mutation: MutationResolvers = {
   addCatalogueItem: async (_, { input }, context) => {
     requireRole(context.viewer, ['CITY_ADMIN'], 'Adding to the guiding catalogue');
     if (!/^[A-Z][0-9A-Z.-]{1,31}$/.test(input.code)) throw badInput('input.code', 'A catalogue code is a capital letter then up to 31 of A–Z, 0–9, dot or hyphen, e.g. A05.01.');
-    const item = await context.store.addCatalogueItem({ code: input.code, name: text(input.name, 'input.name', 200), category: input.category }, actor(context));
+    const item = await context.store.budgetLines.addCatalogueItem({ code: input.code, name: text(input.name, 'input.name', 200), category: input.category }, actor(context));
     return { item };
   },
 
   createBudgetLine: async (_, { input }, context) => {
-    const area = areaCode(input.areaCode, 'input.areaCode');
+    const area = input.areaCode;
     requirePurchaser(context.viewer, area, 'Creating a budget line');
     const agencyId = requireUuid(input.agencyId, 'input.agencyId');
     const agency = await fromRegistry(context, agencyId, 'input.agencyId');
     if (agency.kind !== 'GOVERNMENT_AGENCY') throw ruleBroken('PURCHASER_IS_AGENCY', `${agency.name} is not a government agency.`, 'input.agencyId');
-    const budgetLine = await context.store.createBudgetLine(
+    const budgetLine = await context.store.budgetLines.create(
       { agencyId, areaCode: area, year: year(input.year, 'input.year'), name: text(input.name, 'input.name', 200), amount: positiveYuan(input.amount, 'input.amount') },
       actor(context),
     );
@@ -98,12 +93,12 @@ export const Mutation: MutationResolvers = {
   },
 
   createProject: async (_, { input }, context) => {
-    const area = areaCode(input.areaCode, 'input.areaCode');
+    const area = input.areaCode;
     requirePurchaser(context.viewer, area, 'Creating a purchase project');
     if (input.kind !== 'SERVICES') {
       throw ruleBroken('SERVICES_ONLY', `${input.kind} may not be bought as government purchase of services (goods, works, financing and own staffing are excluded).`, 'input.kind');
     }
-    const communityCodes = [...new Set(list(input.communityCodes ?? [], 'input.communityCodes').map((code) => areaCode(code, 'input.communityCodes')))];
+    const communityCodes = [...new Set(list(input.communityCodes ?? [], 'input.communityCodes'))];
     for (const code of communityCodes) {
       if (!covers(area, code)) {
         throw badInput('input.communityCodes', `Community ${code} lies outside the project's area ${area}.`);
@@ -122,7 +117,7 @@ export const Mutation: MutationResolvers = {
     const catalogueCode = text(input.catalogueCode, 'input.catalogueCode', 32);
     const purchaser = await fromRegistry(context, purchaserId, 'input.purchaserId');
     if (purchaser.kind !== 'GOVERNMENT_AGENCY') throw ruleBroken('PURCHASER_IS_AGENCY', `${purchaser.name} is not a government agency.`, 'input.purchaserId');
-    const project = await context.store.createProject(
+    const project = await context.store.projects.create(
       {
         title,
         purchaser: { id: purchaser.id, name: purchaser.name, creditCode: purchaser.creditCode },
@@ -168,14 +163,14 @@ export const Mutation: MutationResolvers = {
       throw badInput('input.invitedSupplierIds', 'An open tender invites nobody in particular.');
     }
     const methodChangeReason = optionalText(input.methodChangeReason, 'input.methodChangeReason');
-    const tender = await context.store.publishTender(
+    const tender = await context.store.tenders.publish(
       {
         projectId,
         method: input.method,
         methodChangeReason,
         awardCriteria: input.awardCriteria,
         eligibleKinds,
-        minGrade: input.minGrade ? GRADES[input.minGrade] : undefined,
+        minGrade: input.minGrade ? gradeNumber(input.minGrade) : undefined,
         invitedIds,
         opensAt,
         closesAt,
@@ -198,19 +193,18 @@ export const Mutation: MutationResolvers = {
     const price = positiveYuan(input.price, 'input.price');
     const proposal = text(input.proposal, 'input.proposal');
     const at = new Date();
-    open(tender, at);
+    checkOpen(tender, at);
     const project = (await context.loaders.project.load(tender.projectId))!;
     const organization = await fromRegistry(context, viewer.org, 'org');
-    const refusal = ineligibility(organization, { ...tender, category: project.category, purchaserId: project.purchaserId });
-    if (refusal) throw ruleBroken(refusal.rule, refusal.message);
+    checkEligibility(organization, { ...tender, category: project.category, purchaserId: project.purchaserId });
     await checkNotListed(context, organization, at);
-    const bid = await context.store.submitBid(
+    const bid = await context.store.bids.submit(
       tender.id,
       { id: organization.id, name: organization.name, creditCode: organization.creditCode },
       price,
       proposal,
       actor(context),
-      (fresh) => open(fresh, new Date()),
+      (fresh) => checkOpen(fresh, new Date()),
     );
     return { bid };
   },
@@ -218,10 +212,10 @@ export const Mutation: MutationResolvers = {
   withdrawBid: async (_, { input }, context) => {
     requireActsFor(context.viewer, 'ORG_ADMIN', 'Withdrawing a bid');
     const bidId = requireUuid(input.bidId, 'input.bidId');
-    const bid = await context.store.withdrawBid(bidId, actor(context), (found, tender) => {
+    const bid = await context.store.bids.withdraw(bidId, actor(context), (found, tender) => {
       if (!actsFor(context.viewer, found.organizationId)) throw forbidden('Only the bidder withdraws its bid.');
       if (found.withdrawnAt) throw conflict(`Bid ${bidId} is already withdrawn.`);
-      open(tender, new Date());
+      checkOpen(tender, new Date());
     });
     return { bid };
   },
@@ -251,7 +245,7 @@ export const Mutation: MutationResolvers = {
     for (const { bid } of refusals) scores.set(bid.id, { ...scores.get(bid.id)!, qualified: false });
     const { holidays } = context.loaders.settings;
     const noticeDate = today(context);
-    const updated = await context.store.evaluateTender(tender.id, requireVersion(input.expectedVersion), scores, actor(context), (fresh, bids) => {
+    const updated = await context.store.tenders.evaluate(tender.id, requireVersion(input.expectedVersion), scores, actor(context), (fresh, bids) => {
       if (new Date() < fresh.closesAt) throw ruleBroken('AFTER_DEADLINE', `Tender ${fresh.id} is evaluated after it closes at ${fresh.closesAt.toISOString()}.`);
       const qualified = bids.filter((bid) => bid.qualified);
       const to = qualified.length === 0 || (fresh.method === 'OPEN' && qualified.length < MIN_QUALIFIED_BIDS) ? 'UNSUCCESSFUL' : 'AWARDED';
@@ -272,7 +266,7 @@ export const Mutation: MutationResolvers = {
     const tender = await existingTender(context, input.tenderId, 'input.tenderId');
     requirePurchaser(context.viewer, tender.areaCode, 'Cancelling a tender');
     const reason = text(input.reason, 'input.reason');
-    const updated = await context.store.cancelTender(tender.id, reason, actor(context), (fresh) => void tenderWorkflow.check(context.viewer, fresh.status, 'CANCELLED', { reason }));
+    const updated = await context.store.tenders.cancel(tender.id, reason, actor(context), (fresh) => void tenderWorkflow.check(context.viewer, fresh.status, 'CANCELLED', { reason }));
     return { tender: updated };
   },
 
@@ -281,7 +275,7 @@ export const Mutation: MutationResolvers = {
     const tender = await existingTender(context, input.tenderId, 'input.tenderId');
     const reason = text(input.reason, 'input.reason');
     const day = today(context);
-    const objection = await context.store.fileObjection(tender.id, viewer.org, reason, actor(context), (fresh, bids) => {
+    const objection = await context.store.tenders.fileObjection(tender.id, viewer.org, reason, actor(context), (fresh, bids) => {
       if (bids.length === 0) throw forbidden('Only organisations that bid on the tender may object to its award.');
       if (fresh.status !== 'AWARDED') throw ruleBroken('OBJECT_TO_AN_AWARD', `Tender ${fresh.id} is ${fresh.status}; objections are against an award.`);
       if (day > fresh.objectionDeadline!) {
@@ -307,7 +301,7 @@ export const Mutation: MutationResolvers = {
       deliverable: text(m.deliverable, `input.milestones.${i}.deliverable`),
       dueOn: calendarDate(m.dueOn, `input.milestones.${i}.dueOn`),
     }));
-    const contract = await context.store.createContract(tender.id, { value, startsOn, endsOn, milestones }, actor(context), (fresh) => {
+    const contract = await context.store.contracts.create(tender.id, { value, startsOn, endsOn, milestones }, actor(context), (fresh) => {
       if (fresh.status !== 'AWARDED') throw ruleBroken('CONTRACT_AFTER_AWARD', `Tender ${fresh.id} is ${fresh.status}; a contract follows an award.`);
       if (toFen(value) > toFen(fresh.awardAmount!)) {
         throw ruleBroken('VALUE_NOT_ABOVE_AWARD', `The contract value ${value} is above the award ${fresh.awardAmount}.`, 'input.value');
@@ -323,7 +317,7 @@ export const Mutation: MutationResolvers = {
     requirePurchaser(context.viewer, current.areaCode, 'Changing a contract');
     const reason = optionalText(input.reason, 'input.reason');
     const day = today(context);
-    const contract = await context.store.changeContractStatus(contractId, input.to, requireVersion(input.expectedVersion), reason, day, actor(context), (fresh, tender) => {
+    const contract = await context.store.contracts.changeStatus(contractId, input.to, requireVersion(input.expectedVersion), reason, day, actor(context), (fresh, tender) => {
       contractWorkflow.check(context.viewer, fresh.status, input.to, { reason });
       if (input.to === 'ACTIVE' && day > addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)) {
         throw ruleBroken('SIGN_WITHIN_30_DAYS', `The contract had to be signed by ${addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)}, 30 days after the award notice.`);
@@ -336,7 +330,7 @@ export const Mutation: MutationResolvers = {
     const milestoneId = requireUuid(input.milestoneId, 'input.milestoneId');
     const completedOn = calendarDate(input.completedOn, 'input.completedOn');
     if (completedOn > today(context)) throw badInput('input.completedOn', 'A milestone cannot be completed in the future.');
-    const milestone = await context.store.completeMilestone(milestoneId, completedOn, actor(context), (contract) => {
+    const milestone = await context.store.milestones.complete(milestoneId, completedOn, actor(context), (contract) => {
       requirePurchaser(context.viewer, contract.areaCode, 'Accepting a milestone');
       if (contract.status !== 'ACTIVE') throw ruleBroken('CONTRACT_ACTIVE', `Contract ${contract.id} is ${contract.status}.`);
     });
@@ -348,7 +342,7 @@ export const Mutation: MutationResolvers = {
     const amount = positiveYuan(input.amount, 'input.amount');
     const paidOn = calendarDate(input.paidOn, 'input.paidOn');
     const milestoneId = input.milestoneId ? requireUuid(input.milestoneId, 'input.milestoneId') : undefined;
-    const result = await context.store.recordPayment(contractId, { amount, paidOn, milestoneId }, actor(context), (contract, milestone) => {
+    const result = await context.store.payments.record(contractId, { amount, paidOn, milestoneId }, actor(context), (contract, milestone) => {
       requirePurchaser(context.viewer, contract.areaCode, 'Recording a payment');
       if (milestoneId && milestone?.contractId !== contract.id) throw badInput('input.milestoneId', 'The milestone belongs to another contract.');
     });
@@ -359,7 +353,7 @@ export const Mutation: MutationResolvers = {
     const contractId = requireUuid(input.contractId, 'input.contractId');
     const amount = positiveYuan(input.amount, 'input.amount');
     const reason = text(input.reason, 'input.reason');
-    return context.store.addSupplementaryAgreement(contractId, amount, reason, today(context), actor(context), (contract) =>
+    return context.store.payments.addSupplement(contractId, amount, reason, today(context), actor(context), (contract) =>
       void requirePurchaser(context.viewer, contract.areaCode, 'Adding a supplementary agreement'),
     );
   },
@@ -378,7 +372,7 @@ export const Mutation: MutationResolvers = {
     }
     const evaluator = await fromRegistry(context, evaluatorId, 'input.evaluatorId');
     if (evaluator.status !== 'ACTIVE') throw ruleBroken('EVALUATOR_ACTIVE', `${evaluator.name} is ${evaluator.status} in the registry.`, 'input.evaluatorId');
-    const evaluation = await context.store.assignEvaluation(contract, { id: evaluator.id, name: evaluator.name, creditCode: evaluator.creditCode }, actor(context));
+    const evaluation = await context.store.evaluations.assign(contract, { id: evaluator.id, name: evaluator.name, creditCode: evaluator.creditCode }, actor(context));
     return { evaluation };
   },
 
@@ -391,18 +385,10 @@ export const Mutation: MutationResolvers = {
     }));
     const satisfaction = score(input.residentSatisfaction, 'input.residentSatisfaction');
     const overall = Math.round((scores.reduce((sum, entry) => sum + entry.score, 0) / scores.length) * 100) / 100;
-    const evaluation = await context.store.submitEvaluation(id, { scores, satisfaction, overall, grade: input.grade }, actor(context), (current) => {
+    const evaluation = await context.store.evaluations.submit(id, { scores, satisfaction, overall, grade: input.grade }, actor(context), (current) => {
       if (current.evaluatorId !== viewer.org) throw forbidden('Only the assigned evaluator submits this evaluation.');
     });
     return { evaluation };
   },
 };
 
-function byPrice(a: BidModel, b: BidModel): number {
-  const difference = toFen(a.price) - toFen(b.price);
-  return difference !== 0n ? (difference < 0n ? -1 : 1) : a.submittedAt.getTime() - b.submittedAt.getTime();
-}
-
-function byScore(a: BidModel, b: BidModel): number {
-  return Number(b.score) - Number(a.score) || byPrice(a, b);
-}

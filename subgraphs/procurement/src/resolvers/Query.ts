@@ -6,36 +6,35 @@ import { releasePackage } from '../ocds';
 import { flagsOf } from '../red-flags/evaluate';
 import { PROCESS_INDICATORS } from '../models';
 import { candidatesKey, type RegistryOrganization } from '../registry';
-import { MIN_QUALIFIED_BIDS, areaCode, ineligibility, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
-import type { ContractFilter } from '../store';
-import type { RedFlagModel, TenderRiskModel } from '../models';
+import { MIN_QUALIFIED_BIDS, ineligibility, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
+import type { ContractFilter, RedFlagModel, TenderRiskModel } from '../models';
 
 const DAY_MS = 86_400_000;
 
 export const Query: QueryResolvers = {
-  catalogue: (_, __, { store }) => store.catalogue(),
+  catalogue: (_, __, { store }) => store.budgetLines.catalogue(),
 
   budgetLines: (_, args, { viewer, store }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     requireReader(viewer, within, 'Budget lines');
-    return store.budgetLines(within, year(args.year, 'year'));
+    return store.budgetLines.within(within, year(args.year, 'year'));
   },
 
   procurementProject: (_, { id }, { loaders }) => loaders.project.load(requireUuid(id, 'id')),
 
   procurementProjects: async (_, args, { store, loaders }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     const page = keyedPage(args, ['uuid', 'uuid']);
-    const rows = await store.projectPage(within, args.status ?? undefined, page);
+    const rows = await store.projects.page(within, args.status ?? undefined, page);
     for (const row of rows) loaders.project.prime(row.id, row);
-    return toConnection(rows, page, (project) => [project.id, project.id], () => store.countProjects(within, args.status ?? undefined));
+    return toConnection(rows, page, (project) => [project.id, project.id], () => store.projects.count(within, args.status ?? undefined));
   },
 
   contract: (_, { id }, { loaders }) => loaders.contract.load(requireUuid(id, 'id')),
 
   contracts: async (_, { filter, first, after }, { viewer, store, loaders }) => {
     const page = keyedPage({ first, after }, ['date', 'uuid']);
-    const within = filter?.within ? areaCode(filter.within, 'filter.within') : viewer.anonymous ? '000000000000' : viewer.area;
+    const within = filter?.within ? filter.within : viewer.anonymous ? '000000000000' : viewer.area;
     requireReader(viewer, within, 'The contracts list');
     const criteria: ContractFilter = {
       within,
@@ -46,19 +45,19 @@ export const Query: QueryResolvers = {
       hasOverdueMilestones: filter?.hasOverdueMilestones ?? undefined,
     };
     const today = todayIn(loaders.settings.timeZone);
-    const rows = await store.contractPage(criteria, today, page);
+    const rows = await store.contracts.page(criteria, today, page);
     for (const row of rows) loaders.contract.prime(row.id, row);
-    return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => store.countContracts(criteria, today));
+    return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => store.contracts.count(criteria, today));
   },
 
   overdueMilestones: async (_, args, { viewer, store, loaders }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     requireReader(viewer, within, 'Overdue milestones');
     const page = keyedPage(args, ['date', 'uuid']);
     const today = todayIn(loaders.settings.timeZone);
-    const rows = await store.overdueMilestonePage(within, today, page);
+    const rows = await store.milestones.overduePage(within, today, page);
     for (const row of rows) loaders.milestone.prime(row.id, row);
-    return toConnection(rows, page, (milestone) => [milestone.dueOn, milestone.id], () => store.countOverdueMilestones(within, today));
+    return toConnection(rows, page, (milestone) => [milestone.dueOn, milestone.id], () => store.milestones.countOverdue(within, today));
   },
 
   /**
@@ -68,10 +67,10 @@ export const Query: QueryResolvers = {
    * (rules.ts) passes it today; then filtered and paged here.
    */
   tendersAtRisk: async (_, args, { viewer, store, loaders }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     requireReader(viewer, within, 'Tenders at risk');
     const page = keyedPage(args, ['time', 'uuid']);
-    const candidates = await store.activeTenders(within);
+    const candidates = await store.tenders.active(within);
     const [pools, invited] = await Promise.all([
       Promise.all(candidates.map(({ tender, category }) => loaders.registry.candidates.load(candidatesKey(tender.areaCode, category)))),
       loaders.registry.organizations.loadMany([...new Set(candidates.flatMap(({ tender }) => tender.invitedIds))]),
@@ -99,7 +98,7 @@ export const Query: QueryResolvers = {
 
   /** Computed over the scope's processes (facts and population fences: two statements), then paged here. */
   redFlags: async (_, args, { viewer, store, loaders }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     const page = readPage(args, ['timestamp', 'uuid', 'text']);
     const { redFlags: thresholds, timeZone } = loaders.settings;
     const processes = await store.redFlags.jurisdictionProcesses(within, year(args.year, 'year'), timeZone);
@@ -114,14 +113,14 @@ export const Query: QueryResolvers = {
   },
 
   procurementStatistics: (_, args, { viewer, store }) => {
-    const within = areaCode(args.within, 'within');
+    const within = args.within;
     requireReader(viewer, within, 'Procurement statistics');
-    return store.statistics(year(args.year, 'year'), within, args.groupBy);
+    return store.contracts.statistics(year(args.year, 'year'), within, args.groupBy);
   },
 
   ocdsReleasePackage: async (_, { projectId }, { store, loaders }) => {
     const id = requireUuid(projectId, 'projectId');
-    const record = await store.projectRecord(id);
+    const record = await store.records.project(id);
     if (!record) throw notFound(`No project ${id}.`);
     return releasePackage(record, loaders.settings);
   },

@@ -1,5 +1,5 @@
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { activeContract, eligible, officer, openTender, orgAdmin, project, RECORD_PAYMENT, SUBMIT_BID } from '../../subgraphs/procurement/test/graph-support';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { activeContract, eligible, officer, openTender, orgAdmin, project, RECORD_PAYMENT, SUBMIT_BID } from './graph-support';
 
 /**
  * Rules that must hold under concurrent requests. On PostgreSQL (the postgres project) the

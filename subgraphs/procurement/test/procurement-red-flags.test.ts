@@ -1,4 +1,4 @@
-import { toFen } from '../../lib/money';
+import { toFen } from '../../../lib/money';
 import {
   EVALUATE,
   WUHOU,
@@ -10,9 +10,9 @@ import {
   orgAdmin,
   project,
   versionOf,
-} from '../../subgraphs/procurement/test/graph-support';
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+} from './graph-support';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
 
 /**
  * Red flags through the gateway: processes built with the real workflow raise the flags they

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { demoProcurement } from '../../subgraphs/procurement/prisma/seed';
-import { awarded } from '../../subgraphs/procurement/test/graph-support';
-import { startTestGraph, type TestGraph } from '../support/graph';
+import { demoProcurement } from '../prisma/seed';
+import { awarded } from './graph-support';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 
 /**
  * Every demo project exports as an OCDS 1.1 release package valid against the official schema in
@@ -12,7 +12,7 @@ import { startTestGraph, type TestGraph } from '../support/graph';
  * broken package is rejected. Without the schema this test fails: it must not pass vacuously.
  */
 
-const OCDS = path.resolve(__dirname, '../../../shared/ocds');
+const OCDS = path.resolve(__dirname, '../../../../shared/ocds');
 
 function validator() {
   if (!fs.existsSync(path.join(OCDS, 'release-package-schema.json'))) {

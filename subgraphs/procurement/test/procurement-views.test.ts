@@ -1,9 +1,9 @@
-import { significantPrefix } from '../../lib/auth';
-import { fromFen, toFen } from '../../lib/money';
-import { demoOrganizations } from '../../seed/demo-organizations';
-import { demoProcurement } from '../../subgraphs/procurement/prisma/seed';
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+import { significantPrefix } from '../../../lib/auth';
+import { fromFen, toFen } from '../../../lib/money';
+import { demoOrganizations } from '../../../seed/demo-organizations';
+import { demoProcurement } from '../prisma/seed';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
 
 /** The officers' views over the demo year, against values computed here from the demo rows. */
 

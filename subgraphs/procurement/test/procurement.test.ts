@@ -1,5 +1,5 @@
-import { startTestGraph, type TestGraph } from '../support/graph';
-import { tokenFor } from '../support/tokens';
+import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { tokenFor } from '../../../test/support/tokens';
 import {
   activeContract,
   awarded,
@@ -26,7 +26,7 @@ import {
   WUHOU,
   demo,
   versionOf,
-} from '../../subgraphs/procurement/test/graph-support';
+} from './graph-support';
 
 /** A procurement officer runs projects from catalogue to evaluation through the real gateway; every legal rule allowed and refused. */
 

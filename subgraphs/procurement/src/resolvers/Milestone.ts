@@ -1,0 +1,7 @@
+import type { MilestoneResolvers } from '../generated/graphql';
+import { todayIn } from '../rules';
+
+export const Milestone: MilestoneResolvers = {
+  overdue: (milestone, _, { loaders }) => milestone.completedOn === null && milestone.dueOn < todayIn(loaders.settings.timeZone),
+  contract: async (milestone, _, { loaders }) => (await loaders.contract.load(milestone.contractId))!,
+};

@@ -1,0 +1,5 @@
+import type { ObjectionResolvers } from '../generated/graphql';
+
+export const Objection: ObjectionResolvers = {
+  objector: (objection) => ({ id: objection.organizationId }),
+};

@@ -1,0 +1,6 @@
+import { money } from '../../../../lib/money';
+import type { ProcurementStatisticsRowResolvers } from '../generated/graphql';
+
+export const ProcurementStatisticsRow: ProcurementStatisticsRowResolvers = {
+  amount: (row) => money(row.amount),
+};

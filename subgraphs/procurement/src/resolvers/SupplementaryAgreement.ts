@@ -1,0 +1,6 @@
+import { money } from '../../../../lib/money';
+import type { SupplementaryAgreementResolvers } from '../generated/graphql';
+
+export const SupplementaryAgreement: SupplementaryAgreementResolvers = {
+  amount: (agreement) => money(agreement.amount),
+};
