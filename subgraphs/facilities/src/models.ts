@@ -201,4 +201,4 @@ export interface UsageScope {
 }
 
 /** A booking on a calendar feed, with where it is. */
-export type CalendarBookingModel = BookingModel & { facilityName: string; facilityAddress: string };
+export type CalendarFeedBooking = BookingModel & { facilityName: string; facilityAddress: string };

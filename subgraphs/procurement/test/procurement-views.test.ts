@@ -12,7 +12,7 @@ const CHENGDU = '510100000000';
 const rows = demoProcurement();
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
-// Column positions of the seed's rows (prisma/seed/procurement.ts).
+// Column positions of the seed's rows (subgraphs/procurement/prisma/seed.ts).
 const contracts = rows.contracts.map((c) => ({ id: c[0] as string, area: c[5] as string, category: c[6] as string, value: c[9] as string, endsOn: c[12] as string, signedOn: c[13] as string, status: c[14] as string }));
 const milestones = rows.milestones.map((m) => ({ id: m[0] as string, contractId: m[1] as string, dueOn: m[4] as string, completedOn: m[5] as string | null }));
 const within = (area: string, code: string) => code.startsWith(significantPrefix(area));

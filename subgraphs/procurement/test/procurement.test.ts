@@ -152,7 +152,7 @@ describe('tenders', () => {
 
 describe('tenders at risk count who can actually bid', () => {
   const named = (name: string) => demo.find((o) => o.name === name)!;
-  // The demo registry's elderly-care organisations serving Wuhou (prisma/seed/organizations.ts).
+  // The demo registry's elderly-care organisations serving Wuhou (seed/demo-organizations.ts).
   const fuhe = named('武侯区府河社区居家养老服务站'); // SOCIAL_SERVICE_AGENCY, 3A valid to 2029
   const rainbow = named('武侯区彩虹慈善基金会'); // FOUNDATION, 3A valid to 2030
   const abnormal = named('成都市武侯区知行慈善基金会'); // FOUNDATION, 3A, ABNORMAL

@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, CalendarBookingModel } from '../models';
+import type { Actor, CalendarFeedBooking } from '../models';
 import { ACTIVE_STATUSES, toBooking, type StoreClient } from './client';
 
 /** Calendar feeds: the bookings they show, and the secrets of bookers' feed URLs. */
@@ -7,7 +7,7 @@ import { ACTIVE_STATUSES, toBooking, type StoreClient } from './client';
 export function calendarsStore({ prisma, write }: StoreClient) {
   return {
     /** Bookings for a calendar feed: a facility's active ones, or a booker's (all statuses, so cancellations reach the calendar). */
-    async bookings(filter: { facilityId: string } | { booker: string }, since: Date): Promise<CalendarBookingModel[]> {
+    async bookings(filter: { facilityId: string } | { booker: string }, since: Date): Promise<CalendarFeedBooking[]> {
       const where: Prisma.BookingWhereInput =
         'facilityId' in filter
           ? { facilityId: filter.facilityId, status: { in: [...ACTIVE_STATUSES] }, endsAt: { gt: since } }
