@@ -5,7 +5,7 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 
 # Production dependencies only, as the final image carries them. Install scripts are skipped:
 # the only prod packages with one download Prisma's engines (unused: the services run Prisma
-# through driver adapters, and migrations are lib/db/migrate.ts's), check protobuf versions, or
+# through driver adapters, and migrations are lib/runtime/db/migrate.ts's), check protobuf versions, or
 # verify esbuild's binary, which tsx finds through its platform package without that step.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

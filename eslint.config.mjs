@@ -4,7 +4,7 @@
 import graphql from '@graphql-eslint/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import { defineConfig } from 'eslint/config';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import fs from 'node:fs';
 import tseslint from 'typescript-eslint';
 
@@ -16,6 +16,10 @@ const subgraphNames = fs
 /** DESIGN.md, Import rules: what each part may never import. Tests may seed other parts. */
 const importZones = [
   { target: './lib', from: ['./gateway', './subgraphs', './scripts', './seed', './bench'], message: 'lib/ imports no service.' },
+  // lib/ by layer: the kernel is the domain's vocabulary and depends on no other layer; the
+  // build tools (composition, schema changes) run at build time only, so nothing that serves imports them.
+  { target: './lib/kernel', from: ['./lib/runtime', './lib/edge', './lib/build'], message: 'The kernel imports no other layer of lib/.' },
+  { target: ['./lib/runtime', './lib/edge', './gateway', './subgraphs'], from: './lib/build', message: 'Build-time tools are imported by scripts only.' },
   { target: './gateway', from: './subgraphs', except: ['./index.ts'], message: "The gateway imports no subgraph's code, only the list." },
   {
     target: './subgraphs/index.ts',
@@ -27,7 +31,7 @@ const importZones = [
     target: `./subgraphs/${name}`,
     from: './subgraphs',
     except: [`./${name}`, './index.ts'],
-    message: "A subgraph imports no other subgraph's code: ask it through the graph (lib/peers.ts).",
+    message: "A subgraph imports no other subgraph's code: ask it through the graph (lib/runtime/peers.ts).",
   })),
 ];
 
@@ -102,6 +106,9 @@ export default defineConfig(
     files: ['lib/**/*.ts', 'gateway/**/*.ts', 'subgraphs/**/*.ts'],
     ignores: ['**/test/**', '**/*.test.ts'],
     plugins: { 'import-x': importX },
+    // The rule judges resolved files: without a resolver that knows .ts, no import resolves and
+    // no zone could ever be broken.
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
     rules: { 'import-x/no-restricted-paths': ['error', { zones: importZones }] },
   },
   {

@@ -8,12 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { signToken, type TokenClaims } from '../lib/auth';
-import { loadConfig } from '../lib/config';
-import { migrate } from '../lib/db';
-import { createHttpClient } from '../lib/http-client';
-import { createLogger } from '../lib/log';
-import { openConfiguredDatabase } from '../lib/runtime';
+import { signToken, type TokenClaims } from '../lib/kernel/auth';
+import { loadConfig } from '../lib/runtime/config';
+import { migrate } from '../lib/runtime/db';
+import { createHttpClient } from '../lib/runtime/http-client';
+import { createLogger } from '../lib/runtime/log';
+import { openConfiguredDatabase } from '../lib/runtime/process';
 import { launchGraph } from '../scripts/launch';
 import { migrationTimelines } from '../scripts/subgraph-code';
 import { subgraphDefaults, subgraphs } from '../subgraphs';

@@ -1,5 +1,5 @@
 // The image's HEALTHCHECK (and docker-compose's): exits 0 when the service in this container
-// answers /ready with 200 (lib/http.ts), 1 otherwise. Plain JavaScript on purpose: it runs every
+// answers /ready with 200 (lib/edge/http.ts), 1 otherwise. Plain JavaScript on purpose: it runs every
 // few seconds, and loading tsx for it would cost more than the check itself.
 // Usage: node deploy/healthcheck.mjs [PORT]; without a port, the gateway's (GATEWAY_PORT or 4000).
 const port = process.argv[2] ?? process.env.GATEWAY_PORT ?? '4000';

@@ -1,7 +1,7 @@
 /** `npm run compose`: writes schema/supergraph.graphql from every subgraph's SDL. */
 import fs from 'node:fs';
 import { SUPERGRAPH_PATH } from '../gateway/src/server';
-import { composeSupergraph, significantHints } from '../lib/compose';
+import { composeSupergraph, significantHints } from '../lib/build/compose';
 import { subgraphs } from '../subgraphs';
 
 const { supergraphSdl, errors, hints } = composeSupergraph(subgraphs);

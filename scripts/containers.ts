@@ -19,7 +19,7 @@ export const containerCommand = {
 };
 
 /**
- * The image's health check: exits 0 when the service on `port` answers `/ready` (lib/http.ts).
+ * The image's health check: exits 0 when the service on `port` answers `/ready` (lib/edge/http.ts).
  * Without a port it checks the gateway, the image's default command.
  */
 export const HEALTHCHECK_SCRIPT = 'deploy/healthcheck.mjs';
@@ -29,7 +29,7 @@ export function healthcheckCommand(port?: number): string[] {
 
 /**
  * How long the orchestrator waits between SIGTERM and SIGKILL. It exceeds the services' own
- * shutdown limit (onShutdown in lib/runtime.ts, 10 s), so a stop that hangs ends with the
+ * shutdown limit (onShutdown in lib/runtime/process.ts, 10 s), so a stop that hangs ends with the
  * service's own log line and exit code rather than a silent SIGKILL.
  */
 export const STOP_GRACE_SECONDS = 15;

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { generatePersistedQueryManifest } from '@apollo/generate-persisted-query-manifest';
 import { buildSchema, Kind, parse } from 'graphql';
-import { apiSchemaSdl } from '../lib/schema-changes';
-import { manifestProblems, type Manifest } from '../lib/trusted-documents';
+import { apiSchemaSdl } from '../lib/build/schema-changes';
+import { manifestProblems, type Manifest } from '../lib/edge/trusted-documents';
 
 const root = path.join(__dirname, '..');
 export const MANIFEST_PATH = path.join(root, 'documents/manifest.json');

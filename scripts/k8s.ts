@@ -14,7 +14,7 @@
  * access (a ServiceAccount, RBAC, a kubectl image), and a Job's pod template cannot be changed
  * by a later apply of a new image. An init container runs the new image's migrations before that
  * image's service starts in every pod, whoever applies the manifests. Running it in several pods
- * at once is safe: lib/db/migrate.ts takes Prisma's advisory lock, so one applies the pending
+ * at once is safe: lib/runtime/db/migrate.ts takes Prisma's advisory lock, so one applies the pending
  * migrations and the rest find nothing to do. Migrations must stay backward compatible (expand,
  * then contract in a later release), since old pods serve while new ones start.
  */
@@ -79,7 +79,7 @@ function deployment(name: string, port: number, main: Container, init: Container
         metadata: { labels: { app: name }, annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': String(port) } },
         spec: {
           securityContext: podSecurity,
-          // Longer than the service's own shutdown limit (lib/runtime.ts): it drains and exits itself.
+          // Longer than the service's own shutdown limit (lib/runtime/process.ts): it drains and exits itself.
           terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
           ...(init.length ? { initContainers: init.map(container) } : {}),
           containers: [
@@ -142,7 +142,7 @@ export function manifests(): Record<string, object[]> {
   const migrate: Container = { name: 'migrate', command: containerCommand.migrate(), env: [database] };
   const urls = subgraphs.map((s): IEnvVar => ({ name: `${s.name.toUpperCase()}_URL`, value: `http://${s.name}:${s.port}/graphql` }));
   for (const subgraph of subgraphs) {
-    // Each subgraph may read its peers' public data (lib/peers.ts): it finds them by Service.
+    // Each subgraph may read its peers' public data (lib/runtime/peers.ts): it finds them by Service.
     const peers = urls.filter((url) => url.name !== `${subgraph.name.toUpperCase()}_URL`);
     const env = [database, pool, jwt, { name: `${subgraph.name.toUpperCase()}_PORT`, value: String(subgraph.port) }, ...peers];
     files[`${subgraph.name}.yaml`] = [

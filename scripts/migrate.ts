@@ -1,7 +1,7 @@
 /** `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database). */
-import { loadConfig } from '../lib/config';
-import { migrate } from '../lib/db';
-import { failStartup, openConfiguredDatabase } from '../lib/runtime';
+import { loadConfig } from '../lib/runtime/config';
+import { migrate } from '../lib/runtime/db';
+import { failStartup, openConfiguredDatabase } from '../lib/runtime/process';
 import { subgraphDefaults } from '../subgraphs';
 import { migrationTimelines } from './subgraph-code';
 

@@ -6,7 +6,7 @@
  * the Unreleased section (approvals are then cleared: they described this release).
  */
 import fs from 'node:fs';
-import { APPROVALS_PATH, apiSchemaSdl, CHANGELOG_PATH, checkSchema, readCurrent, RELEASED_PATH, unreleasedSection, withUnreleased } from '../lib/schema-changes';
+import { APPROVALS_PATH, apiSchemaSdl, CHANGELOG_PATH, checkSchema, readCurrent, RELEASED_PATH, unreleasedSection, withUnreleased } from '../lib/build/schema-changes';
 
 void (async () => {
   const { released, current, approvals } = readCurrent();

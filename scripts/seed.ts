@@ -4,9 +4,9 @@
  * took. A database holds one scale: seed another into a fresh database.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../lib/config';
-import { migrate } from '../lib/db';
-import { openConfiguredDatabase } from '../lib/runtime';
+import { loadConfig } from '../lib/runtime/config';
+import { migrate } from '../lib/runtime/db';
+import { openConfiguredDatabase } from '../lib/runtime/process';
 import { seedScale } from '../seed/scale';
 import { subgraphDefaults } from '../subgraphs';
 import { loadSubgraphs, migrationTimelines } from './subgraph-code';

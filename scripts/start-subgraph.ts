@@ -1,6 +1,6 @@
 /** `npm run start:subgraph -- NAME`: one subgraph alone, against DATABASE_URL (or the embedded database). */
-import { failStartup } from '../lib/runtime';
-import { runSubgraph } from '../lib/run';
+import { failStartup } from '../lib/runtime/process';
+import { runSubgraph } from '../lib/runtime/run-subgraph';
 import { subgraphDefaults, subgraphs } from '../subgraphs';
 import { loadSubgraph } from './subgraph-code';
 

@@ -1,6 +1,6 @@
 /** `npm start`: the whole graph on the embedded database (or DATABASE_URL), with the demo city. */
-import { loadConfig } from '../lib/config';
-import { failStartup, onShutdown, serviceLogger } from '../lib/runtime';
+import { loadConfig } from '../lib/runtime/config';
+import { failStartup, onShutdown, serviceLogger } from '../lib/runtime/process';
 import { subgraphDefaults, subgraphs } from '../subgraphs';
 import { launchGraph } from './launch';
 

@@ -3,8 +3,8 @@
  * share of the demo city, imported only when that subgraph runs, and the migration timelines of
  * a database that holds the listed subgraphs.
  */
-import { DATABASE_TIMELINE, type MigrationTimeline, type Session } from '../lib/db';
-import type { SubgraphDependencies, SubgraphServer } from '../lib/subgraph';
+import { DATABASE_TIMELINE, type MigrationTimeline, type Session } from '../lib/runtime/db';
+import type { SubgraphDependencies, SubgraphServer } from '../lib/runtime/subgraph-server';
 import { subgraphs, type SubgraphDefinition } from '../subgraphs';
 
 export interface SubgraphCode {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 
-/** lib/auth/viewer.ts ROLES, in its order. */
+/** lib/kernel/auth/viewer.ts ROLES, in its order. */
 const ROLES = [
   'RESIDENT',
   'COMMUNITY_WORKER',
@@ -39,12 +39,12 @@ function fail(message) {
   process.exit(2);
 }
 
-/** lib/auth/jurisdiction.ts isAreaCode. */
+/** lib/kernel/auth/jurisdiction.ts isAreaCode. */
 function isAreaCode(value) {
   return /^\d{12}$/.test(value) && value.slice(0, 2) !== '00';
 }
 
-/** JWT_MAX_TTL as lib/config.ts reads it: a duration from 60 s to 30 days, 12 h when unset. */
+/** JWT_MAX_TTL as lib/runtime/config.ts reads it: a duration from 60 s to 30 days, 12 h when unset. */
 function maxTtlSeconds(env) {
   const raw = env.JWT_MAX_TTL;
   if (raw === undefined || raw === '') return 12 * 3600;
@@ -58,7 +58,7 @@ function maxTtlSeconds(env) {
 
 /**
  * The HS256 secret the services use: JWT_SECRET, or (when no key of any kind is configured) the
- * embedded one under DATA_DIR, created on first use exactly as lib/auth/tokens.ts embeddedSecret.
+ * embedded one under DATA_DIR, created on first use exactly as lib/kernel/auth/tokens.ts embeddedSecret.
  */
 function hs256Secret(env) {
   const secret = env.JWT_SECRET || undefined;
@@ -109,7 +109,7 @@ async function main() {
   const secret = hs256Secret(process.env);
   if (!secret) fail('Tokens can only be minted for an HS256 secret (JWT_SECRET or the embedded one).');
   const sub = values.sub ?? `demo-${roles[0].toLowerCase()}-${values.area}`;
-  // The claims of lib/auth/tokens.ts signToken: sub, name, roles, area, org when given, iat, exp.
+  // The claims of lib/kernel/auth/tokens.ts signToken: sub, name, roles, area, org when given, iat, exp.
   const token = await new SignJWT({ name: values.name ?? sub, roles, area: values.area, org: values.org })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)

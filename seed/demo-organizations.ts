@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { withCheckCharacter, CREDIT_CODE_CHARSET } from '../lib/credit-code';
+import { withCheckCharacter, CREDIT_CODE_CHARSET } from '../lib/kernel/credit-code';
 import { demoCity, type DemoArea } from './demo-city';
 import { between, pick, seededRandom } from './random';
 

@@ -1,4 +1,4 @@
-import type { Database, Session } from '../lib/db';
+import type { Database, Session } from '../lib/runtime/db';
 
 export interface Seedable {
   name: string;

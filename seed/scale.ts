@@ -1,5 +1,5 @@
-import type { Database, Session } from '../lib/db';
-import { CREDIT_CODE_CHARSET, withCheckCharacter } from '../lib/credit-code';
+import type { Database, Session } from '../lib/runtime/db';
+import { CREDIT_CODE_CHARSET, withCheckCharacter } from '../lib/kernel/credit-code';
 import { demoCity } from './demo-city';
 import { seedDemoData, type Seedable } from './index';
 import { pick, seededRandom } from './random';

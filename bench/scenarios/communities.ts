@@ -1,4 +1,4 @@
-import { searchGrams } from '../../lib/db';
+import { searchGrams } from '../../lib/runtime/db';
 import { spread, under, type ScenarioFactory } from './types';
 
 /** The communities registry's reads (alone and with the organisations serving each) and its one write. */

@@ -1,4 +1,4 @@
-import type { TokenClaims } from '../../lib/auth';
+import type { TokenClaims } from '../../lib/kernel/auth';
 
 /** One GraphQL request: query, variables and the token to send. */
 export interface BenchRequest {

@@ -1,7 +1,7 @@
-import { loadConfig } from '../../lib/config';
-import { listen } from '../../lib/http';
-import { startTracing } from '../../lib/tracing';
-import { createVerifier, failStartup, onShutdown, serviceLogger } from '../../lib/runtime';
+import { loadConfig } from '../../lib/runtime/config';
+import { listen } from '../../lib/edge/http';
+import { startTracing } from '../../lib/edge/tracing';
+import { createVerifier, failStartup, onShutdown, serviceLogger } from '../../lib/runtime/process';
 import { subgraphDefaults, subgraphs } from '../../subgraphs';
 import { createGatewayServer } from './server';
 

@@ -1,6 +1,6 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Counter, type Registry } from 'prom-client';
-import { TextResponse } from '../../lib/http-client';
+import { TextResponse } from '../../lib/runtime/http-client';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;

@@ -64,7 +64,7 @@ export function currentBudget(): RequestBudget | undefined {
 /**
  * Answers a request whose budget ran out with one error and no partial data: REQUEST_TIMEOUT
  * (HTTP 504) when its deadline passed, RESPONSE_TOO_LARGE (HTTP 400, as the final size guard of
- * lib/http.ts answers) when the subgraphs' answers outgrew MAX_RESPONSE_BYTES. The errors of the
+ * lib/edge/http.ts answers) when the subgraphs' answers outgrew MAX_RESPONSE_BYTES. The errors of the
  * fetches aborted on the way are dropped: they are consequences, not what the caller needs to know.
  */
 export function requestBudgetPlugin<C extends BaseContext & { budget: RequestBudget; requestId: string }>(

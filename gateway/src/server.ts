@@ -4,19 +4,19 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { VerifyToken, Viewer } from '../../lib/auth';
-import type { Config } from '../../lib/config';
-import { fieldPrices } from '../../lib/graphql/cost';
-import { errorsPlugin, formatError } from '../../lib/graphql/errors';
-import { inputPlugin } from '../../lib/graphql/input';
-import { queryLimits } from '../../lib/graphql/limits';
-import { closeServer, createGraphQLHttpServer } from '../../lib/http';
-import { createHttpClient, type HttpClient } from '../../lib/http-client';
-import { operationNamePlugin, type Logger } from '../../lib/log';
-import { createMetrics, type Metrics } from '../../lib/metrics';
-import { createRateLimiter } from '../../lib/rate-limit';
-import { injectTraceContext, tracingPlugin } from '../../lib/tracing';
-import { readManifest, trustedDocuments } from '../../lib/trusted-documents';
+import type { VerifyToken, Viewer } from '../../lib/kernel/auth';
+import type { Config } from '../../lib/runtime/config';
+import { fieldPrices } from '../../lib/edge/cost';
+import { errorsPlugin, formatError } from '../../lib/edge/error-masking';
+import { inputPlugin } from '../../lib/runtime/input';
+import { queryLimits } from '../../lib/edge/limits';
+import { closeServer, createGraphQLHttpServer } from '../../lib/edge/http';
+import { createHttpClient, type HttpClient } from '../../lib/runtime/http-client';
+import { operationNamePlugin, type Logger } from '../../lib/runtime/log';
+import { createMetrics, type Metrics } from '../../lib/edge/metrics';
+import { createRateLimiter } from '../../lib/edge/rate-limit';
+import { injectTraceContext, tracingPlugin } from '../../lib/edge/tracing';
+import { readManifest, trustedDocuments } from '../../lib/edge/trusted-documents';
 import { mergeInflight, mergedCounter, type InflightStats } from './inflight';
 import { forwardToSubgraph } from './subgraph-headers';
 import { currentBudget, RequestBudget, requestBudgetPlugin, withBudget } from './request-budget';
@@ -32,7 +32,7 @@ export interface GatewayContext {
   authorization: string | undefined;
   viewer: Viewer;
   log: Logger;
-  /** The caller's Idempotency-Key, passed to the subgraphs (lib/idempotency.ts). */
+  /** The caller's Idempotency-Key, passed to the subgraphs (lib/runtime/idempotency.ts). */
   idempotencyKey: string | undefined;
   /** Epoch milliseconds: when the request as a whole is out of time (REQUEST_TIMEOUT_MS). */
   deadline: number;

@@ -1,4 +1,4 @@
-import { requestDeadline } from '../../lib/subgraph';
+import { requestDeadline } from '../../lib/runtime/subgraph-server';
 import { ANSWER_MARGIN_MS, forwardToSubgraph } from '../src/subgraph-headers';
 
 /** The deadline and the idempotency key travel from the gateway's context to the subgraph's work scope. */

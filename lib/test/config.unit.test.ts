@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../runtime/config';
 
 test('defaults make the embedded mode work untouched', () => {
   const config = loadConfig({}, { communities: 4001 });

@@ -1,8 +1,8 @@
 import { buildSchema, graphql, parse } from 'graphql';
-import { enforceListSizes, fieldPrices } from '../graphql/cost';
-import { operationCost } from '../graphql/limits';
+import { enforceListSizes, fieldPrices } from '../edge/cost';
+import { operationCost } from '../edge/limits';
 
-/** Lists priced and held by their cost directives (lib/graphql/cost.ts). */
+/** Lists priced and held by their cost directives (lib/edge/cost.ts). */
 
 const sdl = `
   directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION

@@ -1,5 +1,5 @@
-import { addDays, dayIn, daysBetween, fromDateColumn, todayIn, toDateColumn } from '../dates';
-import { isUuid } from '../ids';
+import { addDays, dayIn, daysBetween, fromDateColumn, todayIn, toDateColumn } from '../kernel/dates';
+import { isUuid } from '../kernel/ids';
 
 describe('calendar days', () => {
   test("the city's day, not the server's: 16:30 UTC on 31 December is already 1 January in Shanghai", () => {

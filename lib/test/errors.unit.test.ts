@@ -3,12 +3,12 @@ import { buildSchema, GraphQLError } from 'graphql';
 import net from 'node:net';
 import pg from 'pg';
 import pino from 'pino';
-import { forbidden } from '../errors';
-import { errorsPlugin, formatError } from '../graphql/errors';
+import { forbidden } from '../kernel/errors';
+import { errorsPlugin, formatError } from '../edge/error-masking';
 
 /**
  * What the client and the log see of each kind of error, through a real Apollo Server wired as
- * lib/subgraph.ts wires it (formatError and errorsPlugin), and formatError's own edges.
+ * lib/runtime/subgraph-server.ts wires it (formatError and errorsPlugin), and formatError's own edges.
  */
 
 const schema = buildSchema(`

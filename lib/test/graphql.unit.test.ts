@@ -1,10 +1,10 @@
 import { buildSchema, parse } from 'graphql';
-import { fieldPrices } from '../graphql/cost';
-import { decodeCursor, encodeCursor, readPage, toConnection } from '../graphql/connections';
-import { formatError } from '../graphql/errors';
-import { operationCost } from '../graphql/limits';
-import { AreaCode, CalendarDate, PhoneNumber } from '../graphql/scalars';
-import { fromFen, money, parseYuan, toFen } from '../money';
+import { fieldPrices } from '../edge/cost';
+import { decodeCursor, encodeCursor, readPage, toConnection } from '../runtime/connections';
+import { formatError } from '../edge/error-masking';
+import { operationCost } from '../edge/limits';
+import { AreaCode, CalendarDate, PhoneNumber } from '../kernel/scalars';
+import { fromFen, money, parseYuan, toFen } from '../kernel/money';
 
 const sdl = `
   directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpClient, TimeoutError, type HttpClient } from '../http-client';
+import { createHttpClient, TimeoutError, type HttpClient } from '../runtime/http-client';
 
 /** The services' client for calls to subgraphs, against a real HTTP server on port 0. */
 

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { closeServer, listen, PortInUseError } from '../http';
+import { closeServer, listen, PortInUseError } from '../edge/http';
 
 test('closing lets a request in flight finish, then refuses new connections', async () => {
   let release!: () => void;

@@ -1,5 +1,5 @@
-import { codesWithPrefix, covers, isAreaCode, levelOfCode, significantPrefix } from '../auth/jurisdiction';
-import { actsWithin, ANONYMOUS, requireJurisdiction, type SignedInViewer } from '../auth/viewer';
+import { codesWithPrefix, covers, isAreaCode, levelOfCode, significantPrefix } from '../kernel/auth/jurisdiction';
+import { actsWithin, ANONYMOUS, requireJurisdiction, type SignedInViewer } from '../kernel/auth/viewer';
 
 const officer = (roles: SignedInViewer['roles'], area: string): SignedInViewer => ({ anonymous: false, id: 'x', name: 'x', roles, area, org: undefined });
 

@@ -1,12 +1,12 @@
 import { ApolloServer } from '@apollo/server';
 import { buildSchema, parse } from 'graphql';
-import { fieldPrices } from '../graphql/cost';
-import { formatError } from '../graphql/errors';
-import { operationCost, queryLimits, type QueryLimits } from '../graphql/limits';
+import { fieldPrices } from '../edge/cost';
+import { formatError } from '../edge/error-masking';
+import { operationCost, queryLimits, type QueryLimits } from '../edge/limits';
 
 /**
  * The edge's limits as a real Apollo Server applies them (queryLimits and formatError wired as
- * lib/subgraph.ts and the gateway wire them): each refusal's code, message, figures and HTTP
+ * lib/runtime/subgraph-server.ts and the gateway wire them): each refusal's code, message, figures and HTTP
  * status, one step either side of each limit.
  */
 

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
-import { createTokenVerifier } from '../auth/tokens';
-import { isForeignKeyViolation, isUniqueViolation } from '../db/prisma-errors';
-import { toConnection } from '../graphql/connections';
+import { createTokenVerifier } from '../kernel/auth/tokens';
+import { isForeignKeyViolation, isUniqueViolation } from '../runtime/db/prisma-errors';
+import { toConnection } from '../runtime/connections';
 
 /** Rules a mutation audit (issue 12) found untested, at the unit level. */
 

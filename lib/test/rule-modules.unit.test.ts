@@ -1,10 +1,10 @@
-import { levelOfCode, parentLevel, prefixLength, isAreaCode, covers } from '../auth/jurisdiction';
-import { ANONYMOUS, hasRole, OFFICER_ROLES, ORGANIZATION_ROLES, requireRole, requireSignedIn, ROLES, type SignedInViewer } from '../auth/viewer';
-import { badInput, conflict, forbidden, invalidTransition, notFound, rejectedToken, unauthenticated } from '../errors';
-import { formatError } from '../graphql/errors';
-import { decodeCursor, DEFAULT_PAGE_SIZE, readPage } from '../graphql/connections';
-import { fromFen, parseYuan, toFen } from '../money';
-import { defineWorkflow, requireText } from '../workflow';
+import { levelOfCode, parentLevel, prefixLength, isAreaCode, covers } from '../kernel/auth/jurisdiction';
+import { ANONYMOUS, hasRole, OFFICER_ROLES, ORGANIZATION_ROLES, requireRole, requireSignedIn, ROLES, type SignedInViewer } from '../kernel/auth/viewer';
+import { badInput, conflict, forbidden, invalidTransition, notFound, rejectedToken, unauthenticated } from '../kernel/errors';
+import { formatError } from '../edge/error-masking';
+import { decodeCursor, DEFAULT_PAGE_SIZE, readPage } from '../runtime/connections';
+import { fromFen, parseYuan, toFen } from '../kernel/money';
+import { defineWorkflow, requireText } from '../kernel/workflow';
 import { refusal } from '../../test/support/refusal';
 
 /** The shared rule modules, edge by edge, so that mutation testing finds each rule asserted. */

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { createTokenVerifier, resolveJwtConfig, signToken } from '../auth/tokens';
-import { ROLES } from '../auth/viewer';
-import { loadConfig } from '../config';
+import { createTokenVerifier, resolveJwtConfig, signToken } from '../kernel/auth/tokens';
+import { ROLES } from '../kernel/auth/viewer';
+import { loadConfig } from '../runtime/config';
 
 /**
  * `npm run token` is plain JavaScript (scripts/token.mjs) so that it starts without the
- * TypeScript toolchain. What it repeats of lib/auth (roles, claims, the embedded secret, the
+ * TypeScript toolchain. What it repeats of lib/kernel/auth (roles, claims, the embedded secret, the
  * lifetime cap) is held to the TypeScript side here: every token it mints must pass the
  * services' own verifier, with the claims signToken would have written.
  */

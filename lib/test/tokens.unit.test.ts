@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeJwt, decodeProtectedHeader, exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { createTokenVerifier, embeddedSecret, resolveJwtConfig, signToken } from '../auth/tokens';
+import { createTokenVerifier, embeddedSecret, resolveJwtConfig, signToken } from '../kernel/auth/tokens';
 
 const claims = { roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510108000000', name: '王芳' };
 const jwt = { secret: undefined, publicKeyPem: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, maxTtlSeconds: 12 * 3600, clockToleranceSeconds: 60 };

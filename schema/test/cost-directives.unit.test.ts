@@ -17,11 +17,11 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { SUPERGRAPH_PATH } from '../../gateway/src/server';
-import { loadConfig } from '../../lib/config';
-import { fieldPrices } from '../../lib/graphql/cost';
-import { operationCost } from '../../lib/graphql/limits';
-import { apiSchemaSdl } from '../../lib/schema-changes';
-import { readManifest } from '../../lib/trusted-documents';
+import { loadConfig } from '../../lib/runtime/config';
+import { fieldPrices } from '../../lib/edge/cost';
+import { operationCost } from '../../lib/edge/limits';
+import { apiSchemaSdl } from '../../lib/build/schema-changes';
+import { readManifest } from '../../lib/edge/trusted-documents';
 
 /**
  * Every list of the composed supergraph is sized by the cost directives (issue 19): it takes

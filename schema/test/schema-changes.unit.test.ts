@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { buildSchema } from 'graphql';
-import { CHANGELOG_PATH, checkSchema, readCurrent, unreleasedSection, withUnreleased } from '../../lib/schema-changes';
+import { CHANGELOG_PATH, checkSchema, readCurrent, unreleasedSection, withUnreleased } from '../../lib/build/schema-changes';
 
 /** The portals' contract: breaking changes are reviewed, every change is in the changelog. */
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { SUPERGRAPH_PATH } from '../../gateway/src/server';
-import { composeSupergraph, significantHints } from '../../lib/compose';
+import { composeSupergraph, significantHints } from '../../lib/build/compose';
 import { subgraphs } from '../../subgraphs';
 
 describe('the checked-in supergraph', () => {

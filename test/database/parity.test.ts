@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Database } from '../../lib/db';
+import type { Database } from '../../lib/runtime/db';
 import { subgraphs } from '../../subgraphs';
 import { createTestDatabase, dropTestDatabase } from '../support/database';
 

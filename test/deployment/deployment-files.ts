@@ -85,7 +85,7 @@ function sourceFiles(dir: string): string[] {
 
 /**
  * Which subgraphs each subgraph's code calls, read from its source: every call of a `peers`
- * client (lib/peers.ts, `peers('organizations', query, …)` or `loaders.peers(…)`) names its
+ * client (lib/runtime/peers.ts, `peers('organizations', query, …)` or `loaders.peers(…)`) names its
  * peer as the first argument.
  */
 export function peerCalls(): Record<string, string[]> {

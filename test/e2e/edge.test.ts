@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { SignJWT } from 'jose';
-import { closeServer, listen } from '../../lib/http';
+import { closeServer, listen } from '../../lib/edge/http';
 import { subgraphs } from '../../subgraphs';
 import { databaseKind, testDatabaseUrl, withAdmin } from '../support/database';
 import { startTestGraph, type GraphResponse, type TestGraph } from '../support/graph';

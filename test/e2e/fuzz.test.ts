@@ -14,7 +14,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { ROLES } from '../../lib/auth';
+import { ROLES } from '../../lib/kernel/auth';
 import { startTestGraph, type GraphResponse, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 

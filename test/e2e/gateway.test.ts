@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { createGatewayServer } from '../../gateway/src/server';
-import { listen } from '../../lib/http';
-import { createLogger } from '../../lib/log';
-import { createVerifier } from '../../lib/runtime';
+import { listen } from '../../lib/edge/http';
+import { createLogger } from '../../lib/runtime/log';
+import { createVerifier } from '../../lib/runtime/process';
 import { startTestGraph, testConfig, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 

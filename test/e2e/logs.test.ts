@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../lib/log';
+import { createLogger } from '../../lib/runtime/log';
 import { launchGraph, type RunningGraph } from '../../scripts/launch';
 import { subgraphs } from '../../subgraphs';
 import { createTestDatabase, dropTestDatabase } from '../support/database';

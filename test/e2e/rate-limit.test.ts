@@ -1,7 +1,7 @@
 import { createGatewayServer, type GatewayServer } from '../../gateway/src/server';
-import { listen } from '../../lib/http';
-import { createLogger } from '../../lib/log';
-import { createVerifier } from '../../lib/runtime';
+import { listen } from '../../lib/edge/http';
+import { createLogger } from '../../lib/runtime/log';
+import { createVerifier } from '../../lib/runtime/process';
 import { databaseKind, testDatabaseUrl } from '../support/database';
 import { startTestGraph, testConfig, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';

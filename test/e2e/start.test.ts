@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, databaseKind, dropTestDatabase, testDatabaseUrl } from '../support/database';
-import type { Database } from '../../lib/db';
+import type { Database } from '../../lib/runtime/db';
 import { subgraphs } from '../../subgraphs';
 
 // Every subgraph of the list on a free port, so runs on both databases at once never collide.

@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
-import { closeServer } from '../../lib/http';
-import { ATTR_GRAPH_SERVICE, ATTR_OPERATION_NAME, ATTR_REQUEST_ID, tracingOn } from '../../lib/tracing';
+import { closeServer } from '../../lib/edge/http';
+import { ATTR_GRAPH_SERVICE, ATTR_OPERATION_NAME, ATTR_REQUEST_ID, tracingOn } from '../../lib/edge/tracing';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 
@@ -121,7 +121,7 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     }
   });
 
-  test('a subgraph asking a peer (lib/peers.ts) carries the trace on to it', async () => {
+  test('a subgraph asking a peer (lib/runtime/peers.ts) carries the trace on to it', async () => {
     memory.reset();
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
     const response = await graph!.request('query Shortfall { premisesShortfall(within: "510104000000", first: 2) { totalCount } }', {

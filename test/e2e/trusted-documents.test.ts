@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApolloClient, gql, HttpLink, InMemoryCache, type NormalizedCacheObject } from '@apollo/client/core';
 import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { generatePersistedQueryIdsFromManifest } from '@apollo/persisted-query-lists';
-import { readManifest, sha256 } from '../../lib/trusted-documents';
+import { readManifest, sha256 } from '../../lib/edge/trusted-documents';
 import { buildPortalManifest, supergraphProblems } from '../../scripts/documents';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';

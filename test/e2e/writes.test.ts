@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../../lib/db';
+import type { Database } from '../../lib/runtime/db';
 import { databaseKind, openSecondConnection } from '../support/database';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { at, BOOK, codeOf, listedFacility, newUnit, nextWeekday, resident } from '../../subgraphs/facilities/test/support';

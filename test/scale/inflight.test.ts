@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayServer, type GatewayServer } from '../../gateway/src/server';
-import { createLogger } from '../../lib/log';
-import { listen } from '../../lib/http';
-import { createVerifier } from '../../lib/runtime';
+import { createLogger } from '../../lib/runtime/log';
+import { listen } from '../../lib/edge/http';
+import { createVerifier } from '../../lib/runtime/process';
 import { startTestGraph, testConfig, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 

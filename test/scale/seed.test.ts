@@ -1,9 +1,9 @@
-import type { Database } from '../../lib/db';
+import type { Database } from '../../lib/runtime/db';
 import { scaledAreaCode, seedScale } from '../../seed/scale';
 import { demoCity } from '../../seed/demo-city';
 import { demoOrganizations } from '../../seed/demo-organizations';
 import { loadSubgraphs } from '../../scripts/subgraph-code';
-import { validateCreditCode } from '../../lib/credit-code';
+import { validateCreditCode } from '../../lib/kernel/credit-code';
 import { startTestGraph, type TestGraph } from '../support/graph';
 import { tokenFor } from '../support/tokens';
 

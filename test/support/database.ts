@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../lib/db';
+import { openDatabase, type Database } from '../../lib/runtime/db';
 import { databaseUrl, PGLITE_SNAPSHOT_ENV, POSTGRES_TEMPLATE_ENV } from './snapshot';
 
 export type DatabaseKind = 'pglite' | 'postgres';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { migrate, openDatabase } from '../../lib/db';
+import { migrate, openDatabase } from '../../lib/runtime/db';
 import { migrationTimelines } from '../../scripts/subgraph-code';
 import { PGLITE_SNAPSHOT_ENV, snapshotPath } from './snapshot';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate, openDatabase } from '../../lib/db';
+import { migrate, openDatabase } from '../../lib/runtime/db';
 import { migrationTimelines } from '../../scripts/subgraph-code';
 import { databaseUrl, POSTGRES_TEMPLATE_ENV } from './snapshot';
 

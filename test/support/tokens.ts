@@ -1,4 +1,4 @@
-import { signToken, type Role, type TokenClaims, type SignedInViewer } from '../../lib/auth';
+import { signToken, type Role, type TokenClaims, type SignedInViewer } from '../../lib/kernel/auth';
 
 /** The HS256 secret every test service is configured with. */
 export const TEST_SECRET = 'test-secret-for-community-resource-graph-0001';

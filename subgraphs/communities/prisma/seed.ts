@@ -1,4 +1,4 @@
-import type { Session } from '../../../lib/db';
+import type { Session } from '../../../lib/runtime/db';
 import { demoCity } from '../../../seed/demo-city';
 
 /** Seeds the communities registry; rows already there are left as they are (idempotent). */

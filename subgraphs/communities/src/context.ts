@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '../../../lib/subgraph';
+import type { SubgraphContext } from '../../../lib/runtime/subgraph-server';
 import type { CommunitiesLoaders } from './loaders';
 import type { CommunitiesStore } from './store';
 

@@ -1,6 +1,6 @@
 import type { AreaLevel } from './generated/prisma/enums';
-import type { Connection } from '../../../lib/graphql/connections';
-import type { SignedInViewer } from '../../../lib/auth';
+import type { Connection } from '../../../lib/runtime/connections';
+import type { SignedInViewer } from '../../../lib/kernel/auth';
 
 /** An area as the store returns it: what the Area type's resolvers start from. */
 export interface AreaModel {

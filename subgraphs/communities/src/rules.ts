@@ -1,5 +1,5 @@
-import { levelOfCode, parentLevel, significantPrefix } from '../../../lib/auth';
-import { badInput } from '../../../lib/errors';
+import { levelOfCode, parentLevel, significantPrefix } from '../../../lib/kernel/auth';
+import { badInput } from '../../../lib/kernel/errors';
 import type { RegisterAreaInput, UpdateCommunityInput } from './generated/graphql';
 import type { AreaModel, CommunityChanges, NewArea } from './models';
 

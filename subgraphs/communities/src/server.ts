@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/subgraph';
+import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/runtime/subgraph-server';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
 import { createCommunitiesStore } from './store';

@@ -1,6 +1,6 @@
 import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
 import { viewer } from '../../../test/support/tokens';
-import { ANONYMOUS } from '../../../lib/auth';
+import { ANONYMOUS } from '../../../lib/kernel/auth';
 import { seedCommunities } from '../prisma/seed';
 
 /** The communities subgraph in-process (executeOperation with an injected context). */

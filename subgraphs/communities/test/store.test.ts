@@ -1,5 +1,5 @@
-import type { Database } from '../../../lib/db';
-import type { Page } from '../../../lib/graphql/connections';
+import type { Database } from '../../../lib/runtime/db';
+import type { Page } from '../../../lib/runtime/connections';
 import { createTestDatabase, databaseKind, dropTestDatabase, openSecondConnection } from '../../../test/support/database';
 import type { Actor, AreaModel, NewArea } from '../src/models';
 import { createCommunitiesStore, type CommunitiesStore } from '../src/store';

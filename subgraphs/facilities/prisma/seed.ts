@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Session } from '../../../lib/db';
+import type { Session } from '../../../lib/runtime/db';
 import { demoCity, type DemoCommunity } from '../../../seed/demo-city';
 import { between, pick, seededRandom } from '../../../seed/random';
 

@@ -1,5 +1,5 @@
-import { actsWithin, hasRole, OFFICER_ROLES, type SignedInViewer, type Viewer } from '../../../lib/auth';
-import { forbidden, unauthenticated } from '../../../lib/errors';
+import { actsWithin, hasRole, OFFICER_ROLES, type SignedInViewer, type Viewer } from '../../../lib/kernel/auth';
+import { forbidden, unauthenticated } from '../../../lib/kernel/errors';
 import type { BookingModel, FacilityModel } from './models';
 import { PUBLIC_STATUSES } from './models';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { badInput, notFound } from '../../../lib/errors';
-import type { HttpAnswer, HttpRoute } from '../../../lib/http';
+import { badInput, notFound } from '../../../lib/kernel/errors';
+import type { HttpAnswer, HttpRoute } from '../../../lib/edge/http';
 import type { FacilitiesConfig } from './config';
 import { calendar } from './ical';
 import { PUBLIC_STATUSES } from './models';
@@ -35,7 +35,7 @@ function feed(body: string): HttpAnswer {
 }
 
 /**
- * The name in a feed's path (`<name>.ics`), refused with 400 when it cannot be one (the lib/http
+ * The name in a feed's path (`<name>.ics`), refused with 400 when it cannot be one (the lib/edge/http
  * route turns a thrown refusal into its status and the graph's error body, which a calendar
  * program ignores but a person reading it can quote).
  */

@@ -1,4 +1,4 @@
-import { integer, type Config } from '../../../lib/config';
+import { integer, type Config } from '../../../lib/runtime/config';
 
 /** The facilities subgraph's own settings, read from the environment with embedded defaults. */
 export interface FacilitiesConfig {

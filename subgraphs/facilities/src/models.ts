@@ -1,4 +1,4 @@
-import type { Connection } from '../../../lib/graphql/connections';
+import type { Connection } from '../../../lib/runtime/connections';
 import type { BookingStatus, FacilityKind, FacilityStatus } from './generated/prisma/enums';
 
 /** Statuses anyone may see a facility in. */

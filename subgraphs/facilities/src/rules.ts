@@ -1,6 +1,6 @@
-import { badInput, conflict } from '../../../lib/errors';
-import { isAreaCode, levelOfCode } from '../../../lib/auth';
-import { fromFen, parseYuan, toFen } from '../../../lib/money';
+import { badInput, conflict } from '../../../lib/kernel/errors';
+import { isAreaCode, levelOfCode } from '../../../lib/kernel/auth';
+import { fromFen, parseYuan, toFen } from '../../../lib/kernel/money';
 import type { BookFacilityInput, BookingPolicyInput, ClosureInput, OpeningIntervalInput, RegisterFacilityInput, UpdateFacilityInput } from './generated/graphql';
 import type { BookingRule, FacilityChanges, FacilityModel, NewFacility } from './models';
 import { addDays, daysBetween, localTime, parseClock } from './time';

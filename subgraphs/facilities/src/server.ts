@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/subgraph';
+import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/runtime/subgraph-server';
 import { calendarRoutes } from './calendars';
 import { facilitiesConfig } from './config';
 import { createLoaders } from './loaders';

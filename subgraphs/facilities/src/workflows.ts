@@ -1,5 +1,5 @@
-import type { Role } from '../../../lib/auth';
-import { defineWorkflow, requireText, type Transition } from '../../../lib/workflow';
+import type { Role } from '../../../lib/kernel/auth';
+import { defineWorkflow, requireText, type Transition } from '../../../lib/kernel/workflow';
 import type { BookingStatus, FacilityStatus } from './generated/prisma/enums';
 
 /** Reviewers of a registration: the community's worker or the street's officer (jurisdiction checked by the caller). */

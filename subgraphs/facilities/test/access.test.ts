@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../../lib/auth';
+import type { Role } from '../../../lib/kernel/auth';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import {
   at,

@@ -1,4 +1,4 @@
-import { ANONYMOUS, OFFICER_ROLES } from '../../../lib/auth';
+import { ANONYMOUS, OFFICER_ROLES } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
 import { canManage, canSeeBooking, canSeeFacility, coversFacility, isBooker, isUnitAdmin, requireManager, requireUnitAdmin } from '../src/access';

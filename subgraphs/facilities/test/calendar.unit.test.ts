@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../../lib/config';
+import { ConfigError, loadConfig } from '../../../lib/runtime/config';
 import { facilitiesConfig } from '../src/config';
 import { escapeText, foldLine, utc } from '../src/ical';
 import { localTime, parseClock } from '../src/time';

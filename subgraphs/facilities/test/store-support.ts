@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../../../lib/db';
+import type { Database } from '../../../lib/runtime/db';
 import { createTestDatabase, dropTestDatabase } from '../../../test/support/database';
 import { testConfig } from '../../../test/support/graph';
 import { facilitiesConfig } from '../src/config';

@@ -1,5 +1,5 @@
-import { actsWithin, hasRole, OFFICER_ROLES, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/auth';
-import { badInput, forbidden, unauthenticated } from '../../../lib/errors';
+import { actsWithin, hasRole, OFFICER_ROLES, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/kernel/auth';
+import { badInput, forbidden, unauthenticated } from '../../../lib/kernel/errors';
 import type { Actor, DevelopmentModel } from './models';
 
 /** Who may do what in the housing subgraph, in one place. */

@@ -1,4 +1,4 @@
-import { ConfigError, integer, type Env } from '../../../lib/config';
+import { ConfigError, integer, type Env } from '../../../lib/runtime/config';
 
 /** The housing subgraph's own settings, read from the environment with embedded defaults. */
 export interface HousingConfig {

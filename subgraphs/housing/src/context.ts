@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '../../../lib/subgraph';
+import type { SubgraphContext } from '../../../lib/runtime/subgraph-server';
 import type { HousingLoaders } from './loaders';
 import type { HousingStore } from './store';
 

@@ -1,4 +1,4 @@
-import type { PeerClient } from '../../../lib/peers';
+import type { PeerClient } from '../../../lib/runtime/peers';
 
 /**
  * The communities under an area with their households, asked of the communities subgraph (its

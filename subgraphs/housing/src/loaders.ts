@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
-import type { Viewer } from '../../../lib/auth';
-import type { Page } from '../../../lib/graphql/connections';
-import { groupedLoader, keyedLoader } from '../../../lib/graphql/loaders';
-import type { PeerClient } from '../../../lib/peers';
+import type { Viewer } from '../../../lib/kernel/auth';
+import type { Page } from '../../../lib/runtime/connections';
+import { groupedLoader, keyedLoader } from '../../../lib/runtime/loaders';
+import type { PeerClient } from '../../../lib/runtime/peers';
 import { communityDirectory } from './directory';
 import type { PremisesComplianceModel } from './models';
 import type { HousingStore } from './store';

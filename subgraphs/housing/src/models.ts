@@ -1,4 +1,4 @@
-import type { Connection } from '../../../lib/graphql/connections';
+import type { Connection } from '../../../lib/runtime/connections';
 import type { Prisma } from './generated/prisma/client';
 import type { Acquisition, BuybackState, PremisesState, PriceType, PriceZone, SignOffRole } from './generated/prisma/enums';
 import type { ClearanceStatus, Defect } from './generated/graphql';

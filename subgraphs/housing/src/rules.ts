@@ -1,5 +1,5 @@
-import { badInput } from '../../../lib/errors';
-import { fromFen, parseYuan, toFen } from '../../../lib/money';
+import { badInput } from '../../../lib/kernel/errors';
+import { fromFen, parseYuan, toFen } from '../../../lib/kernel/money';
 import type { HousingConfig } from './config';
 import type { Defect } from './generated/graphql';
 import type { InspectionItems } from './models';
@@ -48,7 +48,7 @@ export function area(value: string, field: string): string {
   return fromFen(toFen(trimmed));
 }
 
-/** Money in yuan via lib/money, more than zero when `positive`. */
+/** Money in yuan via lib/kernel/money, more than zero when `positive`. */
 export function yuan(value: string, field: string, positive = true): string {
   const amount = fromFen(toFen(parseYuan(value, field)));
   if (positive && toFen(amount) === 0n) throw badInput(field, 'The amount must be more than zero.');

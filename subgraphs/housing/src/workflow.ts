@@ -1,5 +1,5 @@
-import type { Role } from '../../../lib/auth';
-import { defineWorkflow, requireText } from '../../../lib/workflow';
+import type { Role } from '../../../lib/kernel/auth';
+import { defineWorkflow, requireText } from '../../../lib/kernel/workflow';
 import type { BuybackState, PremisesState } from './generated/prisma/enums';
 
 /** The two offices that sign plans and inspect premises. */

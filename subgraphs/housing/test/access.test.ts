@@ -1,8 +1,8 @@
-import { ROLES, type Role, type Viewer } from '../../../lib/auth';
+import { ROLES, type Role, type Viewer } from '../../../lib/kernel/auth';
 import type { TestSubgraph } from '../../../test/support/graph';
 import { seededSubgraph } from './support';
 import { viewer } from '../../../test/support/tokens';
-import { ANONYMOUS } from '../../../lib/auth';
+import { ANONYMOUS } from '../../../lib/kernel/auth';
 
 /**
  * The access matrix, in the subgraph itself (reachable without the gateway): every role, in its

@@ -1,4 +1,4 @@
-import type { Session } from '../../../lib/db';
+import type { Session } from '../../../lib/runtime/db';
 import { demoCreditRecords, demoOrganizations, STATUS_REASONS, type DemoCreditRecords } from '../../../seed/demo-organizations';
 
 

@@ -1,5 +1,5 @@
-import { actsWithin, hasRole, OFFICER_ROLES, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/auth';
-import { forbidden, unauthenticated } from '../../../lib/errors';
+import { actsWithin, hasRole, OFFICER_ROLES, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/kernel/auth';
+import { forbidden, unauthenticated } from '../../../lib/kernel/errors';
 import type { OrganizationModel } from './models';
 
 /** Who may do what to an organisation, in one place. */

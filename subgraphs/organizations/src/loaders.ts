@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { Viewer } from '../../../lib/auth';
-import type { Page } from '../../../lib/graphql/connections';
-import { groupedLoader, keyedLoader } from '../../../lib/graphql/loaders';
+import type { Viewer } from '../../../lib/kernel/auth';
+import type { Page } from '../../../lib/runtime/connections';
+import { groupedLoader, keyedLoader } from '../../../lib/runtime/loaders';
 import type { OrganizationsStore } from './store';
 
 export function createLoaders(store: OrganizationsStore, _viewer: Viewer) {

@@ -1,4 +1,4 @@
-import type { Connection } from '../../../lib/graphql/connections';
+import type { Connection } from '../../../lib/runtime/connections';
 import type { CreditList, InspectionResult, OrganizationKind, OrganizationStatus, PenaltyKind } from './generated/prisma/enums';
 import type { ServiceCategory } from './generated/graphql';
 

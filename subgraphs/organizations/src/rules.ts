@@ -1,6 +1,6 @@
-import { parseYuan, toFen } from '../../../lib/money';
-import { badInput } from '../../../lib/errors';
-import { CREDIT_CODE_CHARSET, validateCreditCode } from '../../../lib/credit-code';
+import { parseYuan, toFen } from '../../../lib/kernel/money';
+import { badInput } from '../../../lib/kernel/errors';
+import { CREDIT_CODE_CHARSET, validateCreditCode } from '../../../lib/kernel/credit-code';
 import { CREDIT_CODE_PREFIX_BY_KIND } from './credit-code';
 import type {
   ContactInput,

@@ -24,7 +24,7 @@ export const CreditCode = new GraphQLScalarType({
     try {
       return parse(ast.value);
     } catch (error) {
-      // With its node, the refusal names the argument it was written in (lib/graphql/input.ts).
+      // With its node, the refusal names the argument it was written in (lib/runtime/input.ts).
       throw new GraphQLError((error as GraphQLError).message, { nodes: [ast], extensions: (error as GraphQLError).extensions });
     }
   },

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import type { Role, Viewer } from '../../../lib/auth';
-import { defineWorkflow, requireText } from '../../../lib/workflow';
+import type { Role, Viewer } from '../../../lib/kernel/auth';
+import { defineWorkflow, requireText } from '../../../lib/kernel/workflow';
 import type { CreditList } from './generated/prisma/enums';
 import type { AnnualInspectionModel, ListEntryModel, PenaltyModel, StandingModel } from './models';
 

@@ -1,5 +1,5 @@
-import type { Role } from '../../../lib/auth';
-import { defineWorkflow, requireText, type Transition } from '../../../lib/workflow';
+import type { Role } from '../../../lib/kernel/auth';
+import { defineWorkflow, requireText, type Transition } from '../../../lib/kernel/workflow';
 import type { OrganizationStatus } from './generated/prisma/enums';
 
 /** The registering authority: civil-affairs officers and city administrators (jurisdiction checked by the caller). */

@@ -1,5 +1,5 @@
 import { Kind, type GraphQLError } from 'graphql';
-import { checkCharacter, validateCreditCode, withCheckCharacter } from '../../../lib/credit-code';
+import { checkCharacter, validateCreditCode, withCheckCharacter } from '../../../lib/kernel/credit-code';
 import { checkCreditCode } from '../src/rules';
 import { CreditCode } from '../src/scalars';
 

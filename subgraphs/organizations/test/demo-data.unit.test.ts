@@ -1,7 +1,7 @@
-import { significantPrefix } from '../../../lib/auth';
+import { significantPrefix } from '../../../lib/kernel/auth';
 import { demoCity } from '../../../seed/demo-city';
 import { demoCreditRecords, demoOrganizations } from '../../../seed/demo-organizations';
-import { validateCreditCode } from '../../../lib/credit-code';
+import { validateCreditCode } from '../../../lib/kernel/credit-code';
 import { CREDIT_CODE_PREFIX_BY_KIND } from '../src/credit-code';
 
 /** The demo registry is realistic and self-consistent, and the same on every run. */

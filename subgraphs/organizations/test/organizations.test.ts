@@ -1,7 +1,7 @@
-import { significantPrefix } from '../../../lib/auth';
+import { significantPrefix } from '../../../lib/kernel/auth';
 import { demoOrganizations, demoOrganizationId, type DemoOrganization } from '../../../seed/demo-organizations';
 import { seedOrganizations } from '../prisma/seed';
-import { checkCharacter, withCheckCharacter } from '../../../lib/credit-code';
+import { checkCharacter, withCheckCharacter } from '../../../lib/kernel/credit-code';
 import { startTestGraph, type GraphResponse, type TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
 

@@ -1,6 +1,6 @@
 import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
 import { viewer } from '../../../test/support/tokens';
-import { checkCharacter } from '../../../lib/credit-code';
+import { checkCharacter } from '../../../lib/kernel/credit-code';
 import {
   chengduAdmin,
   firstError,

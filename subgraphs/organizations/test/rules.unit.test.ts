@@ -1,9 +1,9 @@
-import { ANONYMOUS } from '../../../lib/auth';
+import { ANONYMOUS } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
 import { isAuthority, isOwnAdmin, requireAuthority, requireOwnAdmin, requirePrivateReader } from '../src/access';
 import type { OrganizationModel } from '../src/models';
 import { changesRegisteredParticulars, gradeName, validateGrade, validateNewOrganization, validateProfileChanges, validateReason, validateReport } from '../src/rules';
-import { withCheckCharacter } from '../../../lib/credit-code';
+import { withCheckCharacter } from '../../../lib/kernel/credit-code';
 import { refusal } from '../../../test/support/refusal';
 
 /** The registry's rules and who may do what, one edge at a time (the subgraph tests run them through GraphQL). */

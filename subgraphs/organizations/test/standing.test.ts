@@ -1,4 +1,4 @@
-import type { Viewer } from '../../../lib/auth';
+import type { Viewer } from '../../../lib/kernel/auth';
 import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
 import { viewer } from '../../../test/support/tokens';
 import { chengduAdmin, firstError, JINJIANG, jinjiangCivilAffairs, orgAdmin, qingyangCivilAffairs, register } from './support';

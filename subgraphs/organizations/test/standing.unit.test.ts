@@ -1,4 +1,4 @@
-import type { Role } from '../../../lib/auth';
+import type { Role } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
 import type { AnnualInspectionModel, ListEntryModel, OrganizationModel, PenaltyModel } from '../src/models';
 import { validateInspection, validatePenalty, validateRemoval } from '../src/rules';

@@ -1,4 +1,4 @@
-import type { Role } from '../../../lib/auth';
+import type { Role } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
 import { organizationStatus } from '../src/status';
 

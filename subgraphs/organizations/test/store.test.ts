@@ -1,5 +1,5 @@
-import type { Database } from '../../../lib/db';
-import type { Page } from '../../../lib/graphql/connections';
+import type { Database } from '../../../lib/runtime/db';
+import type { Page } from '../../../lib/runtime/connections';
 import { createTestDatabase, databaseKind, dropTestDatabase, openSecondConnection } from '../../../test/support/database';
 import type { Actor, NewOrganization, OrganizationModel } from '../src/models';
 import { createOrganizationsStore, type OrganizationsStore } from '../src/store';

@@ -1,7 +1,7 @@
-import type { Viewer } from '../../../lib/auth';
+import type { Viewer } from '../../../lib/kernel/auth';
 import type { TestSubgraph } from '../../../test/support/graph';
 import { viewer } from '../../../test/support/tokens';
-import { withCheckCharacter } from '../../../lib/credit-code';
+import { withCheckCharacter } from '../../../lib/kernel/credit-code';
 
 /** Callers and helpers the organizations executeOperation tests share. */
 

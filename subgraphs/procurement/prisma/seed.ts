@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Session } from '../../../lib/db';
+import type { Session } from '../../../lib/runtime/db';
 import { demoCity } from '../../../seed/demo-city';
 import { demoOrganizations, type DemoOrganization } from '../../../seed/demo-organizations';
 import { between, pick, seededRandom } from '../../../seed/random';

@@ -1,8 +1,8 @@
-import { actsWithin, hasRole, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/auth';
-import { forbidden, unauthenticated } from '../../../lib/errors';
+import { actsWithin, hasRole, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/kernel/auth';
+import { forbidden, unauthenticated } from '../../../lib/kernel/errors';
 import { PURCHASER_ROLES } from './workflows';
 
-/** Who may do what in procurement, in one place. Jurisdiction is always lib/auth's prefix check. */
+/** Who may do what in procurement, in one place. Jurisdiction is always lib/kernel/auth's prefix check. */
 
 export { PURCHASER_ROLES };
 

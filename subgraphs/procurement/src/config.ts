@@ -1,4 +1,4 @@
-import { ConfigError, integer, type Env } from '../../../lib/config';
+import { ConfigError, integer, type Env } from '../../../lib/runtime/config';
 import { CARDINAL_DEFAULTS, type RedFlagThresholds } from './red-flags/indicators';
 import { CARDINAL_PARTY_DEFAULTS, type PartyThresholds } from './red-flags/parties';
 

@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '../../../lib/subgraph';
+import type { SubgraphContext } from '../../../lib/runtime/subgraph-server';
 import type { ProcurementLoaders } from './loaders';
 import type { ProcurementStore } from './store/index';
 

@@ -1,4 +1,4 @@
-import { runSubgraph } from '../../../lib/run';
+import { runSubgraph } from '../../../lib/runtime/run-subgraph';
 import { subgraphDefaults } from '../..';
 import { createProcurementServer } from './server';
 

@@ -1,4 +1,4 @@
-import { fromFen, toFen } from '../../../lib/money';
+import { fromFen, toFen } from '../../../lib/kernel/money';
 import type { ProcurementConfig } from './config';
 import type { ProjectRecord } from './store/records';
 
@@ -28,7 +28,7 @@ const CRITERIA = { PRICE_ONLY: 'priceOnly', RATED: 'ratedCriteria' } as const;
 const CONTRACT_STATUS = { PENDING: 'pending', ACTIVE: 'active', COMPLETED: 'terminated', TERMINATED: 'terminated' } as const;
 
 /**
- * OCDS amounts are JSON numbers. The decimal string goes through lib/money's fen first; amounts
+ * OCDS amounts are JSON numbers. The decimal string goes through lib/kernel/money's fen first; amounts
  * up to 15 significant digits (below 10^13 yuan) print back exactly as the decimal they are.
  */
 export function ocdsValue(yuan: { toFixed(digits: number): string } | string): Json {

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { PeerClient } from '../../../lib/peers';
+import type { PeerClient } from '../../../lib/runtime/peers';
 import type { OrganizationKind, ServiceCategory } from './generated/graphql';
 
 /**

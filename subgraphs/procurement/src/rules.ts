@@ -1,6 +1,6 @@
-import { badInput, conflict } from '../../../lib/errors';
-import { parseYuan, toFen } from '../../../lib/money';
-import { readPage, type ConnectionArgs, type CursorKey, type Page } from '../../../lib/graphql/connections';
+import { badInput, conflict } from '../../../lib/kernel/errors';
+import { parseYuan, toFen } from '../../../lib/kernel/money';
+import { readPage, type ConnectionArgs, type CursorKey, type Page } from '../../../lib/runtime/connections';
 import type { GraphQLError } from 'graphql';
 import type { EvaluationGrade, OrganizationKind, ServiceCategory, TenderMethod } from './generated/graphql';
 import type { BidModel, TenderModel } from './models';
@@ -55,7 +55,7 @@ export function list<T>(values: readonly T[], field: string, min = 0, max = MAX_
   return values;
 }
 
-/** A positive amount in yuan (decimal string), validated through lib/money. */
+/** A positive amount in yuan (decimal string), validated through lib/kernel/money. */
 export function positiveYuan(value: string, field: string): string {
   const amount = parseYuan(value, field);
   if (toFen(amount) <= 0n) throw badInput(field, `${field} must be more than zero.`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { notFound } from '../../../lib/errors';
-import { jsonRoute } from '../../../lib/http';
-import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/subgraph';
+import { notFound } from '../../../lib/kernel/errors';
+import { jsonRoute } from '../../../lib/edge/http';
+import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/runtime/subgraph-server';
 import { loadProcurementConfig } from './config';
 import { createLoaders } from './loaders';
 import { releasePackage } from './ocds';

@@ -1,5 +1,5 @@
-import type { Role } from '../../../lib/auth';
-import { defineWorkflow, requireText } from '../../../lib/workflow';
+import type { Role } from '../../../lib/kernel/auth';
+import { defineWorkflow, requireText } from '../../../lib/kernel/workflow';
 import type { ContractStatus, TenderStatus } from './generated/prisma/enums';
 
 /** Purchasing officers: procurement officers of the agency and city administrators (jurisdiction checked by the caller). */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Role, Viewer } from '../../../lib/auth';
-import { ANONYMOUS } from '../../../lib/auth';
+import type { Role, Viewer } from '../../../lib/kernel/auth';
+import { ANONYMOUS } from '../../../lib/kernel/auth';
 import { DEMO_TODAY, demoProcurement, seedProcurement } from '../prisma/seed';
 import { buildTestSubgraph, type TestSubgraph } from '../../../test/support/graph';
 import { viewer } from '../../../test/support/tokens';

@@ -1,4 +1,4 @@
-import { ANONYMOUS } from '../../../lib/auth';
+import { ANONYMOUS } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
 import { actsFor, isReader, PURCHASER_ROLES, READER_ROLES, requireActsFor, requirePurchaser, requireReader, requireReaderOrOwn } from '../src/access';

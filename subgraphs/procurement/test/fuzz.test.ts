@@ -80,7 +80,7 @@ test.each(mutations.map((m) => m.name))('%s never answers generated input with a
 });
 
 // Long lists are tried with valid entries: graphql-js stops at 50 coercion errors with an error
-// lib/graphql/errors does not recognise (reported to the integrator), so invalid ones stay short.
+// lib/edge/error-masking does not recognise (reported to the integrator), so invalid ones stay short.
 test('lists longer than their cap are refused naming the field', async () => {
   const officer = callers[0]!;
   const scores = Array.from({ length: 201 }, () => ({ bidId: rows.bids[0]![0], qualified: true }));

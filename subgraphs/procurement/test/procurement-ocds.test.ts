@@ -152,7 +152,7 @@ test('every demo project exports a valid package, in GraphQL and over HTTP alike
   expect((await fetch(`${base}/ocds/releases/not-a-project`)).status).toBe(400);
 });
 
-test('amounts are exact decimals through lib/money and in CNY', async () => {
+test('amounts are exact decimals through lib/kernel/money and in CNY', async () => {
   const project = demoProcurement().demo.find((p) => p.stage === 'ACTIVE')!;
   const { body } = await graph.request(`query ($id: ID!) { ocdsReleasePackage(projectId: $id) procurementProject(id: $id) { budget { amount } } }`, { variables: { id: project.id } });
   const planning = body.data!.ocdsReleasePackage.releases[0].planning;

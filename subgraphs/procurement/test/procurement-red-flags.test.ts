@@ -1,4 +1,4 @@
-import { toFen } from '../../../lib/money';
+import { toFen } from '../../../lib/kernel/money';
 import {
   EVALUATE,
   WUHOU,

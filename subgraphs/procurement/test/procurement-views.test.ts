@@ -1,5 +1,5 @@
-import { significantPrefix } from '../../../lib/auth';
-import { fromFen, toFen } from '../../../lib/money';
+import { significantPrefix } from '../../../lib/kernel/auth';
+import { fromFen, toFen } from '../../../lib/kernel/money';
 import { demoOrganizations } from '../../../seed/demo-organizations';
 import { demoProcurement } from '../prisma/seed';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';

@@ -1,4 +1,4 @@
-import { encodeCursor } from '../../../lib/graphql/connections';
+import { encodeCursor } from '../../../lib/runtime/connections';
 import {
   addDays,
   addWorkingDays,

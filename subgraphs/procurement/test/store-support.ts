@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../../../lib/db';
+import type { Database } from '../../../lib/runtime/db';
 import { createTestDatabase, dropTestDatabase } from '../../../test/support/database';
 import { refusal } from '../../../test/support/refusal';
 import type { Actor, BidModel, TenderModel } from '../src/models';

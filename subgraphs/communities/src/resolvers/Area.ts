@@ -1,5 +1,5 @@
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
-import { levelOfCode, significantPrefix } from '../../../../lib/auth';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
+import { levelOfCode, significantPrefix } from '../../../../lib/kernel/auth';
 import type { AreaResolvers } from '../generated/graphql';
 
 /** The codes of every rung above `code`, from the top down, read off its prefix. */

@@ -1,5 +1,5 @@
-import { actsWithin, OFFICER_ROLES } from '../../../../lib/auth';
-import { forbidden, unauthenticated } from '../../../../lib/errors';
+import { actsWithin, OFFICER_ROLES } from '../../../../lib/kernel/auth';
+import { forbidden, unauthenticated } from '../../../../lib/kernel/errors';
 import type { CommunityResolvers } from '../generated/graphql';
 
 async function required<T>(value: Promise<T | null>, what: string): Promise<T> {

@@ -1,7 +1,7 @@
-import { requireJurisdiction, type Role } from '../../../../lib/auth';
+import { requireJurisdiction, type Role } from '../../../../lib/kernel/auth';
 import type { MutationResolvers } from '../generated/graphql';
 import { validateCommunityChanges, validateNewArea } from '../rules';
-import { requireVersion } from '../../../../lib/versions';
+import { requireVersion } from '../../../../lib/kernel/versions';
 
 const REGISTRARS: Role[] = ['CITY_ADMIN', 'DISTRICT_CIVIL_AFFAIRS'];
 const COMMUNITY_EDITORS: Role[] = ['CITY_ADMIN', 'DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER', 'COMMUNITY_WORKER'];

@@ -1,4 +1,4 @@
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import type { QueryResolvers } from '../generated/graphql';
 
 export const Query: QueryResolvers = {

@@ -1,6 +1,6 @@
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { Actor, AreaFilter, AreaModel, NewArea } from '../models';
 import { AREA_COLUMNS, audit, type StoreClient } from './client';

@@ -1,7 +1,7 @@
-import { likeLiteral, searchGrams } from '../../../../lib/db';
-import { conflict, notFound } from '../../../../lib/errors';
-import { codesWithPrefix, significantPrefix } from '../../../../lib/auth';
-import type { Page } from '../../../../lib/graphql/connections';
+import { likeLiteral, searchGrams } from '../../../../lib/runtime/db';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { Actor, AreaModel, CommunitiesWithAreas, CommunityChanges, CommunityFilter, CommunityModel } from '../models';
 import { checkFiguresAgree } from '../rules';

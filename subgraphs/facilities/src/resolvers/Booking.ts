@@ -1,5 +1,5 @@
-import { forbidden } from '../../../../lib/errors';
-import { money } from '../../../../lib/money';
+import { forbidden } from '../../../../lib/kernel/errors';
+import { money } from '../../../../lib/kernel/money';
 import { canManage, isBooker } from '../access';
 import type { BookingResolvers } from '../generated/graphql';
 import type { Context } from '../context';

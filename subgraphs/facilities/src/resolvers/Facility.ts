@@ -1,5 +1,5 @@
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
-import { money } from '../../../../lib/money';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
+import { money } from '../../../../lib/kernel/money';
 import { canSeeFacility, requireManager } from '../access';
 import { facilityFeedPath } from '../calendars';
 import type { FacilityResolvers } from '../generated/graphql';

@@ -1,4 +1,4 @@
-import { actsWithin, OFFICER_ROLES } from '../../../../lib/auth';
+import { actsWithin, OFFICER_ROLES } from '../../../../lib/kernel/auth';
 import type { FacilityEventResolvers } from '../generated/graphql';
 
 export const FacilityEvent: FacilityEventResolvers = {

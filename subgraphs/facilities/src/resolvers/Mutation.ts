@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
-import { hasRole, requireJurisdiction, requireRole, requireSignedIn, type SignedInViewer } from '../../../../lib/auth';
-import { conflict, forbidden, notFound } from '../../../../lib/errors';
+import { hasRole, requireJurisdiction, requireRole, requireSignedIn, type SignedInViewer } from '../../../../lib/kernel/auth';
+import { conflict, forbidden, notFound } from '../../../../lib/kernel/errors';
 import { canSeeFacility, isBooker, requireUnitAdmin } from '../access';
 import { bookerFeedPath, newCalendarSecret } from '../calendars';
 import type { Context } from '../context';
@@ -8,7 +8,7 @@ import type { MutationResolvers } from '../generated/graphql';
 import type { Actor, BookingModel, FacilityModel } from '../models';
 import { bookingRule, cancellableUntil, closureOf, optionalText, uuid, validateBooking, validateFacilityChanges, validateNewFacility } from '../rules';
 import { bookingWorkflow, BOOKERS, facilityWorkflow, REVIEWERS, UNIT } from '../workflows';
-import { requireVersion } from '../../../../lib/versions';
+import { requireVersion } from '../../../../lib/kernel/versions';
 
 const MAX_REASON = 500;
 

@@ -1,6 +1,6 @@
-import { actsWithin, covers, hasRole, OFFICER_ROLES, requireSignedIn, significantPrefix } from '../../../../lib/auth';
-import { badInput, forbidden, unauthenticated } from '../../../../lib/errors';
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { actsWithin, covers, hasRole, OFFICER_ROLES, requireSignedIn, significantPrefix } from '../../../../lib/kernel/auth';
+import { badInput, forbidden, unauthenticated } from '../../../../lib/kernel/errors';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import { canSeeBooking, canSeeFacility } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
 import { PUBLIC_STATUSES, type FacilityFilter } from '../models';

@@ -1,4 +1,4 @@
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import type { Context } from '../context';
 
 /** One page of public facilities per key: batched across the request, one statement for pages, one for counts. */

@@ -1,4 +1,4 @@
-import type { Page } from '../../../../lib/graphql/connections';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { FacilityKind } from '../generated/prisma/enums';
 import type { AvailableFacilityModel, SlotAvailabilityModel } from '../models';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { deadlinePassed, isConcurrencyConflict, remainingMs } from '../../../../lib/db';
-import { conflict, notFound } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
+import { deadlinePassed, isConcurrencyConflict, remainingMs } from '../../../../lib/runtime/db';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { FacilityStatus } from '../generated/prisma/enums';
 import type { Actor, BookingModel, BookingRule, BookingStep, FacilityModel, NewBooking } from '../models';

@@ -1,6 +1,6 @@
-import { codesWithPrefix } from '../../../../lib/auth';
-import { isConcurrencyConflict, remainingMs } from '../../../../lib/db';
-import { conflict, notFound } from '../../../../lib/errors';
+import { codesWithPrefix } from '../../../../lib/kernel/auth';
+import { isConcurrencyConflict, remainingMs } from '../../../../lib/runtime/db';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
 import type { FacilitiesConfig } from '../config';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { BookingStatus, FacilityStatus } from '../generated/prisma/enums';

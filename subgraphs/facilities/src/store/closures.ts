@@ -1,5 +1,5 @@
-import { fromDateColumn, toDateColumn } from '../../../../lib/dates';
-import { conflict } from '../../../../lib/errors';
+import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
+import { conflict } from '../../../../lib/kernel/errors';
 import { Prisma } from '../generated/prisma/client';
 import type { Actor, ClosureModel, FacilityModel, NewClosure } from '../models';
 import { isUuid } from '../rules';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { codesWithPrefix } from '../../../../lib/auth';
-import { toDateColumn } from '../../../../lib/dates';
-import { conflict, notFound } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
+import { codesWithPrefix } from '../../../../lib/kernel/auth';
+import { toDateColumn } from '../../../../lib/kernel/dates';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { FacilityStatus } from '../generated/prisma/enums';
 import type { Actor, FacilityChanges, FacilityEventModel, FacilityFilter, FacilityModel, NewFacility, OpeningHoursEntry } from '../models';

@@ -1,4 +1,4 @@
-import { scopedClient, type Database, type OnQuery } from '../../../../lib/db';
+import { scopedClient, type Database, type OnQuery } from '../../../../lib/runtime/db';
 import type { FacilitiesConfig } from '../config';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 import { availabilityStore } from './availability';
@@ -11,7 +11,7 @@ import { usageStore } from './usage';
 
 /** The one part of this subgraph that touches Prisma: one module per aggregate over one client. */
 export function createFacilitiesStore(database: Database, onQuery: OnQuery | undefined, config: FacilitiesConfig) {
-  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/db/scope.ts).
+  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/runtime/db/scope.ts).
   const prisma = scopedClient(
     new PrismaClient({
       adapter: database.adapter,

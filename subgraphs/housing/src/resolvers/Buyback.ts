@@ -1,4 +1,4 @@
-import { money } from '../../../../lib/money';
+import { money } from '../../../../lib/kernel/money';
 import type { BuybackResolvers } from '../generated/graphql';
 import { buyback } from '../workflow';
 

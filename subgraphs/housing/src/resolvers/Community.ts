@@ -1,6 +1,6 @@
-import { actsWithin } from '../../../../lib/auth';
-import { forbidden, unauthenticated } from '../../../../lib/errors';
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { actsWithin } from '../../../../lib/kernel/auth';
+import { forbidden, unauthenticated } from '../../../../lib/kernel/errors';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import { LEASE_ROLES } from '../access';
 import type { CommunityResolvers } from '../generated/graphql';
 import type { LeaseModel, PremisesModel } from '../models';

@@ -1,5 +1,5 @@
-import { levelOfCode, requireJurisdiction, type Viewer } from '../../../../lib/auth';
-import { badInput, conflict, forbidden, invalidTransition, notFound } from '../../../../lib/errors';
+import { levelOfCode, requireJurisdiction, type Viewer } from '../../../../lib/kernel/auth';
+import { badInput, conflict, forbidden, invalidTransition, notFound } from '../../../../lib/kernel/errors';
 import { actorOf, requireDeveloper, requireOffice, roleIn } from '../access';
 import type { Context } from '../context';
 import { registeredCommunity, registeredOrganization } from '../directory';
@@ -7,7 +7,7 @@ import type { MutationResolvers } from '../generated/graphql';
 import type { DevelopmentModel, PremisesModel } from '../models';
 import { addDays, area, buybackAmount, defectsOf, integerIn, longText, optionalText, text, validId, year, yuan } from '../rules';
 import { buyback, handover, SIGNERS } from '../workflow';
-import { requireVersion } from '../../../../lib/versions';
+import { requireVersion } from '../../../../lib/kernel/versions';
 
 async function existingPremises(id: string, { loaders }: Context): Promise<{ premises: PremisesModel; development: DevelopmentModel }> {
   validId(id, 'input.premisesId');

@@ -1,4 +1,4 @@
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import type { OrganizationResolvers } from '../generated/graphql';
 import type { DevelopmentModel } from '../models';
 import { asksTotalCount } from '../rules';

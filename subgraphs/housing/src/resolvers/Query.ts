@@ -1,6 +1,6 @@
-import { actsWithin, hasRole, levelOfCode, requireJurisdiction, requireSignedIn } from '../../../../lib/auth';
-import { badInput, notFound } from '../../../../lib/errors';
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { actsWithin, hasRole, levelOfCode, requireJurisdiction, requireSignedIn } from '../../../../lib/kernel/auth';
+import { badInput, notFound } from '../../../../lib/kernel/errors';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import { CLEARANCE_ROLES, LEASE_ROLES, actorOf } from '../access';
 import { REJECTION_STATES, clearanceOf } from '../clearance';
 import type { QueryResolvers } from '../generated/graphql';

@@ -1,4 +1,4 @@
-import { conflict } from '../../../../lib/errors';
+import { conflict } from '../../../../lib/kernel/errors';
 import type { Prisma } from '../generated/prisma/client';
 import type { Actor, BuybackChange, BuybackModel, PremisesModel } from '../models';
 import { isUuid } from '../rules';

@@ -1,11 +1,11 @@
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict } from '../../../../lib/errors';
-import { codesWithPrefix, significantPrefix } from '../../../../lib/auth';
-import { fromDateColumn } from '../../../../lib/dates';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict } from '../../../../lib/kernel/errors';
+import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
+import { fromDateColumn } from '../../../../lib/kernel/dates';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Actor, BuybackModel } from '../models';
 
-/** The request-scoped Prisma client every aggregate module is given (lib/db/scope.ts). */
+/** The request-scoped Prisma client every aggregate module is given (lib/runtime/db/scope.ts). */
 export type StoreClient = PrismaClient;
 export type Transaction = Prisma.TransactionClient;
 

@@ -1,4 +1,4 @@
-import type { Page } from '../../../../lib/graphql/connections';
+import type { Page } from '../../../../lib/runtime/connections';
 import type { HousingConfig } from '../config';
 import { Prisma } from '../generated/prisma/client';
 import type { PremisesComplianceModel } from '../models';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fromDateColumn, toDateColumn } from '../../../../lib/dates';
-import type { Page } from '../../../../lib/graphql/connections';
+import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { ClearanceStatus } from '../generated/graphql';
 import type { Actor, ClearanceQueryModel, DevelopmentModel, NewDevelopment } from '../models';

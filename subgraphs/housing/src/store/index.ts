@@ -1,5 +1,5 @@
-import type { Database, OnQuery } from '../../../../lib/db';
-import { scopedClient } from '../../../../lib/db';
+import type { Database, OnQuery } from '../../../../lib/runtime/db';
+import { scopedClient } from '../../../../lib/runtime/db';
 import type { HousingConfig } from '../config';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 import { buybacksStore } from './buybacks';
@@ -13,7 +13,7 @@ import { referencePricesStore } from './referencePrices';
 
 /** The one part of this subgraph that touches Prisma: one module per aggregate over one client. */
 export function createHousingStore(database: Database, onQuery: OnQuery | undefined, timeZone: string, config: HousingConfig) {
-  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/db/scope.ts).
+  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/runtime/db/scope.ts).
   const db = scopedClient(new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] }), 'housing');
   if (onQuery) db.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
   const today = () => todayIn(timeZone);

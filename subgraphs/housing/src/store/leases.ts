@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { fromDateColumn, toDateColumn } from '../../../../lib/dates';
-import { conflict } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
+import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
+import { conflict } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { Actor, LeaseModel, NewLease } from '../models';
 import { isUuid } from '../rules';

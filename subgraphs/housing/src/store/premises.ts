@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { fromDateColumn } from '../../../../lib/dates';
-import { conflict, notFound } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
+import { fromDateColumn } from '../../../../lib/kernel/dates';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { SignOffRole } from '../generated/prisma/enums';
 import type { Actor, AuditEntryModel, BuybackModel, NewPremises, PremisesChange, PremisesModel, SignOffModel } from '../models';

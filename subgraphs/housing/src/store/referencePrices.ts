@@ -1,6 +1,6 @@
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
 import type { Prisma } from '../generated/prisma/client';
 import type { PriceType, PriceZone } from '../generated/prisma/enums';
 import type { Actor, NewReferencePrice, ReferencePriceModel } from '../models';

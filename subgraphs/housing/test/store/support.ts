@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../../../../lib/db';
+import type { Database } from '../../../../lib/runtime/db';
 import pg from 'pg';
 import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../../../../test/support/database';
 import { loadHousingConfig } from '../../src/config';

@@ -1,4 +1,4 @@
-import { money } from '../../../../lib/money';
+import { money } from '../../../../lib/kernel/money';
 import type { AnnualReportResolvers } from '../generated/graphql';
 
 export const AnnualReport: AnnualReportResolvers = {

@@ -1,4 +1,4 @@
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import type { CommunityResolvers } from '../generated/graphql';
 import type { OrganizationModel } from '../models';
 

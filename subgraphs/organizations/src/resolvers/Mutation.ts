@@ -1,5 +1,5 @@
-import { requireJurisdiction } from '../../../../lib/auth';
-import { conflict, forbidden, notFound, unauthenticated } from '../../../../lib/errors';
+import { requireJurisdiction } from '../../../../lib/kernel/auth';
+import { conflict, forbidden, notFound, unauthenticated } from '../../../../lib/kernel/errors';
 import { AUTHORITY_ROLES, isAuthority, isOwnAdmin, requireAuthority, requireOwnAdmin } from '../access';
 import type { MutationResolvers } from '../generated/graphql';
 import type { Context } from '../context';
@@ -19,7 +19,7 @@ import {
 } from '../rules';
 import { checkRemoval } from '../standing';
 import { organizationStatus } from '../status';
-import { requireVersion } from '../../../../lib/versions';
+import { requireVersion } from '../../../../lib/kernel/versions';
 
 async function existing(id: string, { loaders }: Context, field: string): Promise<OrganizationModel> {
   const organization = await loaders.organization.load(id);

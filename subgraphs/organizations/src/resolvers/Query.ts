@@ -1,4 +1,4 @@
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import type { QueryResolvers } from '../generated/graphql';
 import { GRADE_VALUES } from '../rules';
 import type { OrganizationFilter } from '../models';

@@ -1,4 +1,4 @@
-import { actsWithin, OFFICER_ROLES } from '../../../../lib/auth';
+import { actsWithin, OFFICER_ROLES } from '../../../../lib/kernel/auth';
 import type { StatusChangeResolvers } from '../generated/graphql';
 
 export const StatusChange: StatusChangeResolvers = {

@@ -1,5 +1,5 @@
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict, notFound } from '../../../../lib/errors';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
 import type { Prisma } from '../generated/prisma/client';
 import type { Actor, AnnualReportModel, ReportFigures } from '../models';
 import { audit, isOrganizationId, type StoreClient } from './client';

@@ -1,11 +1,11 @@
-import { significantPrefix } from '../../../../lib/auth';
-import { conflict, notFound } from '../../../../lib/errors';
-import { fromDateColumn } from '../../../../lib/dates';
+import { significantPrefix } from '../../../../lib/kernel/auth';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { fromDateColumn } from '../../../../lib/kernel/dates';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { ServiceCategory } from '../generated/graphql';
 import type { Actor, OrganizationModel, TransitionCheck } from '../models';
 
-/** The request-scoped Prisma client every aggregate module is given (lib/db/scope.ts). */
+/** The request-scoped Prisma client every aggregate module is given (lib/runtime/db/scope.ts). */
 export type StoreClient = PrismaClient;
 export type Transaction = Prisma.TransactionClient;
 

@@ -1,4 +1,4 @@
-import { toDateColumn } from '../../../../lib/dates';
+import { toDateColumn } from '../../../../lib/kernel/dates';
 import type { Actor, GradeRecord, OrganizationModel, TransitionCheck } from '../models';
 import { audit, changeOrganization, type StoreClient } from './client';
 

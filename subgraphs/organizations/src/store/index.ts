@@ -1,5 +1,5 @@
-import type { Database, OnQuery } from '../../../../lib/db';
-import { scopedClient } from '../../../../lib/db';
+import type { Database, OnQuery } from '../../../../lib/runtime/db';
+import { scopedClient } from '../../../../lib/runtime/db';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 import { annualInspectionsStore } from './annual-inspections';
 import { annualReportsStore } from './annual-reports';
@@ -13,7 +13,7 @@ import { statusChangesStore } from './status-changes';
 
 /** The one part of this subgraph that touches Prisma: one module per aggregate over one client. */
 export function createOrganizationsStore(database: Database, onQuery: OnQuery | undefined, timeZone: string) {
-  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/db/scope.ts).
+  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/runtime/db/scope.ts).
   const prisma = scopedClient(
     new PrismaClient({
       adapter: database.adapter,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict, notFound } from '../../../../lib/errors';
-import { fromDateColumn, toDateColumn } from '../../../../lib/dates';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
 import type { Prisma } from '../generated/prisma/client';
 import type { Actor, ListEntryModel, NewListing, Removal } from '../models';
 import { audit, isOrganizationId, type CityCalendar, type StoreClient } from './client';

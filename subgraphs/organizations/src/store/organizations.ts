@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation, likeLiteral, searchGrams } from '../../../../lib/db';
-import { conflict } from '../../../../lib/errors';
-import { significantPrefix } from '../../../../lib/auth';
-import type { Page } from '../../../../lib/graphql/connections';
-import { toDateColumn } from '../../../../lib/dates';
+import { isUniqueViolation, likeLiteral, searchGrams } from '../../../../lib/runtime/db';
+import { conflict } from '../../../../lib/kernel/errors';
+import { significantPrefix } from '../../../../lib/kernel/auth';
+import type { Page } from '../../../../lib/runtime/connections';
+import { toDateColumn } from '../../../../lib/kernel/dates';
 import type { Prisma } from '../generated/prisma/client';
 import type { Actor, NewOrganization, OrganizationFilter, OrganizationModel, ProfileChanges, TransitionCheck } from '../models';
 import {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict } from '../../../../lib/errors';
-import { fromDateColumn, toDateColumn } from '../../../../lib/dates';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict } from '../../../../lib/kernel/errors';
+import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
 import type { Prisma } from '../generated/prisma/client';
 import type { Actor, NewPenalty, PenaltyModel } from '../models';
 import { audit, isOrganizationId, type StoreClient } from './client';

@@ -1,5 +1,5 @@
-import { significantPrefix } from '../../../../lib/auth';
-import type { Page } from '../../../../lib/graphql/connections';
+import { significantPrefix } from '../../../../lib/kernel/auth';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { ServiceCategory } from '../generated/graphql';
 import type { CategorySupplyRow } from '../models';

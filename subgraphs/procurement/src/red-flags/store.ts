@@ -1,4 +1,4 @@
-import { codesWithPrefix, significantPrefix } from '../../../../lib/auth';
+import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { TenderMethod, TenderStatus } from '../generated/prisma/enums';
 import type { DifferenceFences, ProcessFacts } from './indicators';

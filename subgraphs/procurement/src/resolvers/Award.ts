@@ -1,4 +1,4 @@
-import { money } from '../../../../lib/money';
+import { money } from '../../../../lib/kernel/money';
 import type { AwardResolvers } from '../generated/graphql';
 import { addDays, SIGN_WITHIN_DAYS } from '../rules';
 

@@ -1,5 +1,5 @@
-import { forbidden } from '../../../../lib/errors';
-import { money } from '../../../../lib/money';
+import { forbidden } from '../../../../lib/kernel/errors';
+import { money } from '../../../../lib/kernel/money';
 import { actsFor, requireReaderOrOwn } from '../access';
 import type { Context } from '../context';
 import type { BidResolvers } from '../generated/graphql';

@@ -1,4 +1,4 @@
-import { fromFen, money, toFen } from '../../../../lib/money';
+import { fromFen, money, toFen } from '../../../../lib/kernel/money';
 import type { BudgetLineResolvers } from '../generated/graphql';
 
 export const BudgetLine: BudgetLineResolvers = {

@@ -1,4 +1,4 @@
-import { toConnection } from '../../../../lib/graphql/connections';
+import { toConnection } from '../../../../lib/runtime/connections';
 import type { CommunityResolvers } from '../generated/graphql';
 import { present } from '../loaders';
 import { keyedPage } from '../rules';

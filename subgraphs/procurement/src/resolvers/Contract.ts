@@ -1,4 +1,4 @@
-import { money } from '../../../../lib/money';
+import { money } from '../../../../lib/kernel/money';
 import { actsFor, isReader, requireReaderOrOwn } from '../access';
 import type { ContractResolvers } from '../generated/graphql';
 

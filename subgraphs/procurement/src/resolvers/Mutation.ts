@@ -1,6 +1,6 @@
-import { covers, requireRole } from '../../../../lib/auth';
-import { badInput, conflict, forbidden, notFound } from '../../../../lib/errors';
-import { toFen } from '../../../../lib/money';
+import { covers, requireRole } from '../../../../lib/kernel/auth';
+import { badInput, conflict, forbidden, notFound } from '../../../../lib/kernel/errors';
+import { toFen } from '../../../../lib/kernel/money';
 import { actsFor, requireActsFor, requirePurchaser } from '../access';
 import type { Context } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
@@ -32,7 +32,7 @@ import {
   year,
 } from '../rules';
 import { contractWorkflow, tenderWorkflow } from '../workflows';
-import { requireVersion } from '../../../../lib/versions';
+import { requireVersion } from '../../../../lib/kernel/versions';
 
 const DAY_MS = 86_400_000;
 

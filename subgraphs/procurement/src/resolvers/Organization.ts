@@ -1,5 +1,5 @@
-import { forbidden } from '../../../../lib/errors';
-import { toConnection } from '../../../../lib/graphql/connections';
+import { forbidden } from '../../../../lib/kernel/errors';
+import { toConnection } from '../../../../lib/runtime/connections';
 import { actsFor } from '../access';
 import type { OrganizationResolvers } from '../generated/graphql';
 import { present } from '../loaders';

@@ -1,4 +1,4 @@
-import { money } from '../../../../lib/money';
+import { money } from '../../../../lib/kernel/money';
 import { isReader, requireReader } from '../access';
 import type { ProcurementProjectResolvers } from '../generated/graphql';
 

@@ -1,5 +1,5 @@
-import { notFound } from '../../../../lib/errors';
-import { readPage, toConnection } from '../../../../lib/graphql/connections';
+import { notFound } from '../../../../lib/kernel/errors';
+import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import { isReader, requireReader } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
 import { releasePackage } from '../ocds';

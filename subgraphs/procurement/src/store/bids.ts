@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict, notFound } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { Actor, BidModel, PartySnapshot, TenderModel } from '../models';
 import { isUuid, ruleBroken } from '../rules';

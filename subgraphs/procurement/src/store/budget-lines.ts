@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { codesWithPrefix, significantPrefix } from '../../../../lib/auth';
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict } from '../../../../lib/errors';
+import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict } from '../../../../lib/kernel/errors';
 import type { Prisma } from '../generated/prisma/client';
 import type { Actor, BudgetLineModel, CatalogueItemModel } from '../models';
 import { isUuid } from '../rules';

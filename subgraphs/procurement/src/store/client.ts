@@ -1,11 +1,11 @@
-import { notFound } from '../../../../lib/errors';
+import { notFound } from '../../../../lib/kernel/errors';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { OrganizationKind, ServiceCategory } from '../generated/graphql';
 import type { Actor, BidModel, ContractModel, MilestoneModel, ProcurementProjectModel, TenderModel } from '../models';
 
 /** What the aggregate modules share: the client, the audit writer, row locks and column mappers. */
 
-/** The subgraph's Prisma client, scoped to the request (lib/db/scope.ts). */
+/** The subgraph's Prisma client, scoped to the request (lib/runtime/db/scope.ts). */
 export type StoreClient = PrismaClient;
 export type Transaction = Prisma.TransactionClient;
 /** A page cursor's key: (text, uuid) or (date, uuid). */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { codesWithPrefix, significantPrefix } from '../../../../lib/auth';
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
+import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { ContractStatus, ProjectStatus } from '../generated/prisma/enums';
 import type { StatisticsGrouping } from '../generated/graphql';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict, notFound } from '../../../../lib/errors';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
 import type { Prisma } from '../generated/prisma/client';
 import type { PerformanceGrade } from '../generated/graphql';
 import type { Actor, ContractModel, PartySnapshot, PerformanceEvaluationModel } from '../models';

@@ -1,5 +1,5 @@
-import type { Database, OnQuery } from '../../../../lib/db';
-import { scopedClient } from '../../../../lib/db';
+import type { Database, OnQuery } from '../../../../lib/runtime/db';
+import { scopedClient } from '../../../../lib/runtime/db';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 import { createRedFlagStore } from '../red-flags/store';
 import { bidsStore } from './bids';
@@ -14,7 +14,7 @@ import { tendersStore } from './tenders';
 
 /** The one part of this subgraph that touches Prisma: one module per aggregate over one client. */
 export function createProcurementStore(database: Database, onQuery: OnQuery | undefined) {
-  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/db/scope.ts).
+  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/runtime/db/scope.ts).
   const prisma = scopedClient(new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] }), 'procurement');
   if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
   return {

@@ -1,6 +1,6 @@
-import { codesWithPrefix, significantPrefix } from '../../../../lib/auth';
-import { conflict, notFound } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
+import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
 import type { Prisma } from '../generated/prisma/client';
 import type { Actor, ContractModel, MilestoneModel } from '../models';
 import { isUuid } from '../rules';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { notFound } from '../../../../lib/errors';
-import { fromFen, toFen } from '../../../../lib/money';
+import { notFound } from '../../../../lib/kernel/errors';
+import { fromFen, toFen } from '../../../../lib/kernel/money';
 import { Prisma } from '../generated/prisma/client';
 import type { Actor, ContractModel, MilestoneModel, PaymentModel, SupplementaryAgreementModel } from '../models';
 import { ruleBroken } from '../rules';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { codesWithPrefix, significantPrefix } from '../../../../lib/auth';
-import { notFound } from '../../../../lib/errors';
-import type { Page } from '../../../../lib/graphql/connections';
-import { fromFen, toFen } from '../../../../lib/money';
+import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
+import { notFound } from '../../../../lib/kernel/errors';
+import type { Page } from '../../../../lib/runtime/connections';
+import { fromFen, toFen } from '../../../../lib/kernel/money';
 import { Prisma } from '../generated/prisma/client';
 import type { ProjectStatus } from '../generated/prisma/enums';
 import type { Actor, NewProject, ProcurementProjectModel } from '../models';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { codesWithPrefix, significantPrefix } from '../../../../lib/auth';
-import { isUniqueViolation } from '../../../../lib/db';
-import { conflict, notFound } from '../../../../lib/errors';
+import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
+import { conflict, notFound } from '../../../../lib/kernel/errors';
 import { Prisma } from '../generated/prisma/client';
 import type { ServiceCategory } from '../generated/graphql';
 import type { Actor, BidModel, NewTender, ObjectionModel, ProcurementProjectModel, TenderCandidate, TenderModel } from '../models';

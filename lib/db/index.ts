@@ -1,4 +1,0 @@
-export * from './database';
-export * from './migrate';
-export * from './prisma-errors';
-export * from './scope';
