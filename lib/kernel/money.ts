@@ -38,3 +38,13 @@ export function fromFen(fen: bigint): string {
 export function money(amount: string): { amount: string; currency: string } {
   return { amount, currency: CURRENCY };
 }
+
+/**
+ * A NUMERIC money or area column as Prisma reads it (a Decimal), as the decimal string with two
+ * places the graph answers: no float ever holds an amount.
+ */
+export function fromDecimalColumn(value: { toFixed(places: number): string }): string;
+export function fromDecimalColumn(value: { toFixed(places: number): string } | null): string | null;
+export function fromDecimalColumn(value: { toFixed(places: number): string } | null): string | null {
+  return value === null ? null : value.toFixed(2);
+}

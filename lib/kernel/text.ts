@@ -6,7 +6,6 @@ import { ruleBroken } from './errors';
  * Each refusal names the input field and the rule it broke.
  */
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Required text; `what` names it in the message ("The name"). */

@@ -3,6 +3,7 @@ import { actorOf } from '../kernel/actor';
 import type { SignedInViewer } from '../kernel/auth';
 import { ruleBroken } from '../kernel/errors';
 import { requireUuid } from '../kernel/ids';
+import { fromDecimalColumn } from '../kernel/money';
 import { optionalText, requiredText, textChange } from '../kernel/text';
 
 function refusal(run: () => unknown): Record<string, unknown> {
@@ -71,5 +72,12 @@ describe('the actor of a change', () => {
 
   test('narrows to the role a workflow step was taken in', () => {
     expect(actorOf({ ...viewer, org: 'o1' }, 'req-2', 'UNIT_ADMIN')).toMatchObject({ roles: ['UNIT_ADMIN'], org: 'o1' });
+  });
+});
+
+describe('decimal columns', () => {
+  test('read as two-place decimal strings, null kept', () => {
+    expect(fromDecimalColumn({ toFixed: (places: number) => (12.5).toFixed(places) })).toBe('12.50');
+    expect(fromDecimalColumn(null)).toBeNull();
   });
 });
