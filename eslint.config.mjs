@@ -19,7 +19,11 @@ const importZones = [
   // lib/ by layer: the kernel is the domain's vocabulary and depends on no other layer; the
   // build tools (composition, schema changes) run at build time only, so nothing that serves imports them.
   { target: './lib/kernel', from: ['./lib/runtime', './lib/edge', './lib/build'], message: 'The kernel imports no other layer of lib/.' },
-  { target: ['./lib/runtime', './lib/edge', './gateway', './subgraphs'], from: './lib/build', message: 'Build-time tools are imported by scripts only.' },
+  {
+    target: ['./lib/runtime', './lib/edge', './gateway', './subgraphs'],
+    from: './lib/build',
+    message: 'Build-time tools are imported by scripts only.',
+  },
   { target: './gateway', from: './subgraphs', except: ['./index.ts'], message: "The gateway imports no subgraph's code, only the list." },
   {
     target: './subgraphs/index.ts',

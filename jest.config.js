@@ -4,10 +4,7 @@
  * Types are checked by `tsc` in pretest, so ts-jest only transpiles.
  */
 const transform = {
-  '^.+\\.[tj]sx?$': [
-    'ts-jest',
-    { tsconfig: '<rootDir>/tsconfig.jest.json' },
-  ],
+  '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
 };
 
 const common = {
@@ -19,14 +16,41 @@ const common = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
-  roots: ['<rootDir>/lib', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/subgraphs', '<rootDir>/test', '<rootDir>/seed', '<rootDir>/scripts'],
+  roots: [
+    '<rootDir>/lib',
+    '<rootDir>/gateway',
+    '<rootDir>/schema',
+    '<rootDir>/subgraphs',
+    '<rootDir>/test',
+    '<rootDir>/seed',
+    '<rootDir>/scripts',
+  ],
 };
+
+/**
+ * Tests whose subject is not the database engine run once: on PostgreSQL when it is there (CI),
+ * otherwise on PGlite. The edge's tests (HTTP, cost, limits, logs, metrics, tracing, trusted
+ * documents, the explorer, error bodies) never take a path that differs by engine, and their
+ * PostgreSQL-only parts (shared rate limits, pool metrics) need PostgreSQL anyway. The stores'
+ * edge tests check SQL semantics, which PGlite (PostgreSQL itself, compiled to WebAssembly)
+ * shares, and their races need PostgreSQL. The embedded mode stays proven end to end: every
+ * other database test, each subgraph's gateway flows among them, runs on both.
+ */
+const ONE_ENGINE_TESTS = [
+  '/test/e2e/(cors-browser|cost|edge|error-bodies|explorer|logs|metrics|rate-limit|request-budget|tracing|trusted-documents)\\.test\\.ts$',
+  '/subgraphs/[^/]+/test/store(-[a-z-]+)?\\.test\\.ts$',
+  '/subgraphs/[^/]+/test/store/[^/]+\\.test\\.ts$',
+];
 
 const databaseProject = (kind) => ({
   ...common,
   displayName: kind,
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['\\.unit\\.test\\.ts$', '/node_modules/'],
+  testPathIgnorePatterns: [
+    '\\.unit\\.test\\.ts$',
+    '/node_modules/',
+    ...(kind === 'pglite' && process.env.TEST_DATABASE_URL ? ONE_ENGINE_TESTS : []),
+  ],
   globalSetup: `<rootDir>/test/support/global-setup-${kind}.ts`,
   globalTeardown: `<rootDir>/test/support/global-teardown-${kind}.ts`,
   setupFiles: [`<rootDir>/test/support/env-${kind}.ts`],

@@ -37,7 +37,15 @@ async function main() {
   if (!process.env.DATABASE_URL) throw new Error('Set DATABASE_URL to a PostgreSQL database the burst may migrate and write to.');
   const ports = Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_PORT`, '0']));
   const config = loadConfig(
-    { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: SECRET, GATEWAY_PORT: '0', RATE_LIMIT_POINTS: '0', ...ports },
+    {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: SECRET,
+      GATEWAY_PORT: '0',
+      RATE_LIMIT_POINTS: '0',
+      ...ports,
+    },
     subgraphDefaults(),
   );
   const database = await openConfiguredDatabase(config);
@@ -48,7 +56,11 @@ async function main() {
   const send = async (query: string, variables: object, bearer: string, headers: Record<string, string> = {}) => {
     const response = await client.request(
       graph.gatewayUrl,
-      { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...headers }, body: JSON.stringify({ query, variables }) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...headers },
+        body: JSON.stringify({ query, variables }),
+      },
       120_000,
     );
     return (await response.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string; rule?: string } }[] };
@@ -68,7 +80,15 @@ async function main() {
           capacity,
           openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' })),
           closures: [],
-          policy: { slotMinutes: 60, minSlots: 1, maxSlots: 4, advanceDays: 200, weeklyQuota: 3, approvalRequired: false, cancellationDeadlineHours: 2 },
+          policy: {
+            slotMinutes: 60,
+            minSlots: 1,
+            maxSlots: 4,
+            advanceDays: 200,
+            weeklyQuota: 3,
+            approvalRequired: false,
+            cancellationDeadlineHours: 2,
+          },
           pricePerSlot: null,
           accessibility: null,
         },
@@ -77,12 +97,18 @@ async function main() {
     );
     if (registered.errors) throw new Error(JSON.stringify(registered.errors));
     const facilityId = (registered.data as { registerFacility: { facility: { id: string } } }).registerFacility.facility.id;
-    const listed = await send(LIST, { input: { id: facilityId, to: 'LISTED' } }, await token({ sub: 'burst-worker', roles: ['COMMUNITY_WORKER'], area: AREA }));
+    const listed = await send(
+      LIST,
+      { input: { id: facilityId, to: 'LISTED' } },
+      await token({ sub: 'burst-worker', roles: ['COMMUNITY_WORKER'], area: AREA }),
+    );
     if (listed.errors) throw new Error(JSON.stringify(listed.errors));
 
     const day = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
     const input = { facilityId, startsAt: `${day}T10:00:00+08:00`, endsAt: `${day}T11:00:00+08:00` };
-    const residents = await Promise.all(Array.from({ length: requests }, (_, i) => token({ sub: `burst-${unit.slice(0, 8)}-${i}`, roles: ['RESIDENT'], area: AREA })));
+    const residents = await Promise.all(
+      Array.from({ length: requests }, (_, i) => token({ sub: `burst-${unit.slice(0, 8)}-${i}`, roles: ['RESIDENT'], area: AREA })),
+    );
 
     const started = performance.now();
     const answers: Answer[] = await Promise.all(
@@ -96,9 +122,15 @@ async function main() {
         }
       }),
     );
-    const losers = answers.filter((a) => a.code !== 'OK').map((a) => a.ms).sort((a, b) => a - b);
+    const losers = answers
+      .filter((a) => a.code !== 'OK')
+      .map((a) => a.ms)
+      .sort((a, b) => a - b);
     const byCode = answers.reduce<Record<string, number>>((tally, a) => ({ ...tally, [a.code]: (tally[a.code] ?? 0) + 1 }), {});
-    const [stored] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM facilities.booking WHERE facility_id = $1::uuid AND status IN ('PENDING', 'CONFIRMED', 'CHECKED_IN')", [facilityId]);
+    const [stored] = await database.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM facilities.booking WHERE facility_id = $1::uuid AND status IN ('PENDING', 'CONFIRMED', 'CHECKED_IN')",
+      [facilityId],
+    );
     const at = (q: number) => Math.round(losers[Math.min(losers.length - 1, Math.floor(q * losers.length))] ?? 0);
     console.log(
       JSON.stringify(

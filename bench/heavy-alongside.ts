@@ -41,7 +41,12 @@ function costliestAccepted(limits: { maxCost: number; maxAliases: number; maxDep
     const nested = `tenders { ${'bids { tender { '.repeat(levels - 1)}bids { id }${' } }'.repeat(levels - 1)} }`;
     for (let first = 1; first <= 100; first++) {
       const one = `projects(within: "${CITY}", first: ${first}) { edges { node { ${nested} } } }`;
-      const single = operationCost(schema, parse(`{ ${one.replace('projects', 'procurementProjects')} }`), {}, { maxFields: limits.maxFields, prices });
+      const single = operationCost(
+        schema,
+        parse(`{ ${one.replace('projects', 'procurementProjects')} }`),
+        {},
+        { maxFields: limits.maxFields, prices },
+      );
       const aliases = Math.min(limits.maxAliases, Math.floor(limits.maxCost / single));
       if (aliases < 1) continue;
       const query = `{ ${Array.from({ length: aliases }, (_, i) => `a${i}: ${one.replace('projects', 'procurementProjects')}`).join(' ')} }`;
@@ -58,11 +63,19 @@ async function send(url: string, query: string, token?: string): Promise<{ ms: n
   const started = performance.now();
   const response = await client.request(
     url,
-    { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) },
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query }),
+    },
     60_000,
   );
   const text = await response.text();
-  return { ms: performance.now() - started, ok: response.ok && !(JSON.parse(text) as { errors?: unknown }).errors, bytes: Buffer.byteLength(text) };
+  return {
+    ms: performance.now() - started,
+    ok: response.ok && !(JSON.parse(text) as { errors?: unknown }).errors,
+    bytes: Buffer.byteLength(text),
+  };
 }
 
 function percentiles(latencies: number[]) {
@@ -90,7 +103,9 @@ async function main(): Promise<void> {
     const heavy = costliestAccepted(config.limits);
     const admin = await signToken(BENCH_SECRET, { sub: 'bench-city-admin', roles: ['CITY_ADMIN'], area: CITY });
     const probe = await send(graph.gatewayUrl, heavy.query, admin);
-    console.log(`costliest accepted: ${heavy.aliases} aliases × procurementProjects(first: ${heavy.first}) with ${heavy.levels} level(s) of bids, cost ${heavy.cost} of ${config.limits.maxCost}; one run ${probe.ms.toFixed(0)} ms, ${probe.bytes} bytes, ${probe.ok ? 'ok' : 'errors'}`);
+    console.log(
+      `costliest accepted: ${heavy.aliases} aliases × procurementProjects(first: ${heavy.first}) with ${heavy.levels} level(s) of bids, cost ${heavy.cost} of ${config.limits.maxCost}; one run ${probe.ms.toFixed(0)} ms, ${probe.bytes} bytes, ${probe.ok ? 'ok' : 'errors'}`,
+    );
     // Warm-up, not recorded.
     await loop(graph.gatewayUrl, TRIVIAL, Date.now() + 1000);
     const alone = percentiles((await loop(graph.gatewayUrl, TRIVIAL, Date.now() + seconds * 1000)).map((r) => r.ms));

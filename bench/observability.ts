@@ -90,16 +90,29 @@ async function main(): Promise<void> {
   const env = benchEnvironment('observability');
   const log = createLogger('silent', 'bench');
   const database = await openConfiguredDatabase(loadConfig(env, subgraphDefaults()));
-  const totals = new Map<string, { requests: number; failures: number; perSecond: number[]; cpuMs: number[]; p50: number[]; p95: number[] }>();
+  const totals = new Map<
+    string,
+    { requests: number; failures: number; perSecond: number[]; cpuMs: number[]; p50: number[]; p95: number[] }
+  >();
   try {
     let scenarios: Scenario[] = [];
     for (let round = 0; round < rounds; round++) {
       for (const mode of round % 2 === 0 ? MODES : [...MODES].reverse()) {
         const config = loadConfig({ ...env, METRICS: String(mode.metrics) }, subgraphDefaults());
-        const graph = await launchGraph({ config, log, subgraphs, database, seed: round === 0 && mode === MODES[0], spanExporter: mode.tracing ? discard : undefined });
+        const graph = await launchGraph({
+          config,
+          log,
+          subgraphs,
+          database,
+          seed: round === 0 && mode === MODES[0],
+          spanExporter: mode.tracing ? discard : undefined,
+        });
         try {
           if (scenarios.length === 0) {
-            const context = { signToken: (claims: Parameters<typeof signToken>[1]) => signToken(BENCH_SECRET, claims), query: database.query.bind(database) };
+            const context = {
+              signToken: (claims: Parameters<typeof signToken>[1]) => signToken(BENCH_SECRET, claims),
+              query: database.query.bind(database),
+            };
             scenarios = [...(await communities(context)), ...(await housing(context))].filter((s) => wanted.includes(s.name));
             // An unrecorded pass first: the first mode measured on a cold process ran at half speed.
             for (const scenario of scenarios) await drive(graph.gatewayUrl, scenario, seconds, concurrency);
@@ -115,7 +128,9 @@ async function main(): Promise<void> {
             total.p50.push(result.p50);
             total.p95.push(result.p95);
             totals.set(key, total);
-            console.error(`round ${round + 1} ${mode.name.padEnd(15)} ${scenario.name.padEnd(22)} ${result.perSecond.toFixed(0).padStart(5)} req/s ${result.cpuMs.toFixed(2).padStart(7)} CPU ms/req`);
+            console.error(
+              `round ${round + 1} ${mode.name.padEnd(15)} ${scenario.name.padEnd(22)} ${result.perSecond.toFixed(0).padStart(5)} req/s ${result.cpuMs.toFixed(2).padStart(7)} CPU ms/req`,
+            );
           }
         } finally {
           await graph.stop();
@@ -124,8 +139,11 @@ async function main(): Promise<void> {
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(`\n${database.kind}, ${concurrency} clients, ${seconds}s × ${rounds} rounds per scenario and mode (means over rounds)\n`);
-    console.log('| Scenario | Mode | CPU ms/req | vs off | req/s | vs off | p50 ms | p95 ms | errors |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    const versus = (value: number, off: number, mode: string) => (mode === 'off' ? '' : `${value >= off ? '+' : ''}${(((value - off) / off) * 100).toFixed(1)}%`);
+    console.log(
+      '| Scenario | Mode | CPU ms/req | vs off | req/s | vs off | p50 ms | p95 ms | errors |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    const versus = (value: number, off: number, mode: string) =>
+      mode === 'off' ? '' : `${value >= off ? '+' : ''}${(((value - off) / off) * 100).toFixed(1)}%`;
     for (const scenario of scenarios) {
       const off = totals.get(`${scenario.name}\toff`)!;
       for (const mode of MODES) {

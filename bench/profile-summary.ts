@@ -46,4 +46,5 @@ const pct = (t: number) => `${((100 * t) / busy).toFixed(1)}%`.padStart(6);
 console.log(`busy ${(busy / 1e6).toFixed(1)} s of ${(total / 1e6).toFixed(1)} s sampled; self time by package (share of busy time):`);
 for (const [g, t] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, 20)) if (g !== '(idle)') console.log(`${pct(t)}  ${g}`);
 console.log('\ntop functions by self time:');
-for (const [f, t] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 25))) if (!f.startsWith('(idle)')) console.log(`${pct(t)}  ${f}`);
+for (const [f, t] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 25)))
+  if (!f.startsWith('(idle)')) console.log(`${pct(t)}  ${f}`);

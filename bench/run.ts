@@ -65,7 +65,10 @@ interface ScenarioResult {
 /** Every subgraph's scenarios, from the modules in bench/scenarios/. */
 async function loadScenarios(context: ScenarioContext): Promise<Scenario[]> {
   const dir = path.join(__dirname, 'scenarios');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'types.ts').sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && f !== 'types.ts')
+    .sort();
   const factories = await Promise.all(files.map(async (f) => ((await import(path.join(dir, f))) as { default: ScenarioFactory }).default));
   // Reads first: the writes change the data the reads are measured on.
   return (await Promise.all(factories.map((factory) => factory(context)))).flat().sort((a, b) => Number(!a.subgraph) - Number(!b.subgraph));
@@ -90,7 +93,12 @@ interface Sample {
  * Runs `send(i)` from `concurrency` clients for `seconds` after a short warm-up; i counts up
  * across all clients, so consecutive requests have different parameters.
  */
-async function sample(send: (i: number) => Promise<unknown>, seconds: number, options: Options, statements?: () => number): Promise<Sample> {
+async function sample(
+  send: (i: number) => Promise<unknown>,
+  seconds: number,
+  options: Options,
+  statements?: () => number,
+): Promise<Sample> {
   let counter = 0;
   const result: Sample = { latencies: [], errors: 0, statements: null, seconds: 0 };
   const run = async (deadline: number, record: boolean) => {
@@ -99,7 +107,8 @@ async function sample(send: (i: number) => Promise<unknown>, seconds: number, op
       let problem: unknown;
       try {
         const answer = await send(counter++);
-        if (answer && typeof answer === 'object' && 'errors' in answer && (answer as { errors?: unknown[] }).errors) problem = (answer as { errors: unknown[] }).errors[0];
+        if (answer && typeof answer === 'object' && 'errors' in answer && (answer as { errors?: unknown[] }).errors)
+          problem = (answer as { errors: unknown[] }).errors[0];
       } catch (error) {
         problem = error instanceof Error ? error.message : error;
       }
@@ -204,7 +213,11 @@ async function prepareDatabase(scale: number, options: Options): Promise<{ url?:
   if (exists && !options.reuse) await admin(`DROP DATABASE ${name} WITH (FORCE)`);
   if (!exists || !options.reuse) await admin(`CREATE DATABASE ${name}`);
   url.pathname = `/${name}`;
-  return { url: url.toString(), dataDir, drop: async () => void (options.reuse ? undefined : await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
+  return {
+    url: url.toString(),
+    dataDir,
+    drop: async () => void (options.reuse ? undefined : await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
 }
 
 /** One scale's seeded database and running graph, with its scenarios read from its data. */
@@ -222,7 +235,16 @@ async function openScale(scale: number, options: Options): Promise<ScaleRun> {
   const ports = Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_PORT`, '0']));
   const config = loadConfig(
     // The benchmark measures throughput, not the rate limiter's refusals.
-    { ...process.env, DATABASE_URL: target.url, LOG_LEVEL: 'silent', JWT_SECRET: SECRET, GATEWAY_PORT: '0', RATE_LIMIT_POINTS: '0', DATA_DIR: target.dataDir, ...ports },
+    {
+      ...process.env,
+      DATABASE_URL: target.url,
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: SECRET,
+      GATEWAY_PORT: '0',
+      RATE_LIMIT_POINTS: '0',
+      DATA_DIR: target.dataDir,
+      ...ports,
+    },
     subgraphDefaults(),
   );
   const database = await openConfiguredDatabase(config);
@@ -270,7 +292,9 @@ async function measure(runs: ScaleRun[], options: Options): Promise<ScenarioResu
     const mergedBefore = await Promise.all(runs.map((run) => mergedSoFar(run.graph.gatewayUrl)));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [k, run] of runs.entries()) {
-        samples[k]!.gateway.push(await sample((i) => post(run.graph.gatewayUrl, scenarios[k]!.request(i)), turn, options, run.graph.statements));
+        samples[k]!.gateway.push(
+          await sample((i) => post(run.graph.gatewayUrl, scenarios[k]!.request(i)), turn, options, run.graph.statements),
+        );
       }
     }
     const merged = await Promise.all(runs.map(async (run, k) => (await mergedSoFar(run.graph.gatewayUrl)) - mergedBefore[k]!));
@@ -290,7 +314,11 @@ async function measure(runs: ScaleRun[], options: Options): Promise<ScenarioResu
     }
     for (const [k, run] of runs.entries()) {
       const scenario = scenarios[k]!;
-      const result: ScenarioResult = { scenario: name, description: scenario.description, gateway: { ...summarize(samples[k]!.gateway), merged: merged[k]! } };
+      const result: ScenarioResult = {
+        scenario: name,
+        description: scenario.description,
+        gateway: { ...summarize(samples[k]!.gateway), merged: merged[k]! },
+      };
       if (scenario.subgraph) {
         const { name: subgraph, note } = scenario.subgraph;
         result.subgraph = { ...summarize(samples[k]!.subgraph), name: subgraph, ...(note ? { note } : {}) };
@@ -302,10 +330,17 @@ async function measure(runs: ScaleRun[], options: Options): Promise<ScenarioResu
       }
       results[k]!.push(result);
       const line = (label: string, m?: Measure) =>
-        m ? `${label.padEnd(8)} p50 ${String(m.p50ms).padStart(7)} p95 ${String(m.p95ms).padStart(7)} ${String(m.requestsPerSecond).padStart(5)}/s stmts ${m.statementsPerRequest ?? '–'} err ${m.errors}` : '';
+        m
+          ? `${label.padEnd(8)} p50 ${String(m.p50ms).padStart(7)} p95 ${String(m.p95ms).padStart(7)} ${String(m.requestsPerSecond).padStart(5)}/s stmts ${m.statementsPerRequest ?? '–'} err ${m.errors}`
+          : '';
       console.log(`${`${name} ${run.scale}×`.padEnd(36)} ${line('gateway', result.gateway)} merged ${result.gateway.merged}`);
-      for (const [label, m] of [['subgraph', result.subgraph], ['sql', result.sql]] as const) if (m) console.log(`${''.padEnd(36)} ${line(label, m)}`);
-      for (const m of [result.gateway, result.subgraph, result.sql]) if (m?.firstError !== undefined) console.log(`  first error: ${JSON.stringify(m.firstError).slice(0, 300)}`);
+      for (const [label, m] of [
+        ['subgraph', result.subgraph],
+        ['sql', result.sql],
+      ] as const)
+        if (m) console.log(`${''.padEnd(36)} ${line(label, m)}`);
+      for (const m of [result.gateway, result.subgraph, result.sql])
+        if (m?.firstError !== undefined) console.log(`  first error: ${JSON.stringify(m.firstError).slice(0, 300)}`);
     }
   }
   return results;
@@ -314,7 +349,13 @@ async function measure(runs: ScaleRun[], options: Options): Promise<ScenarioResu
 async function startInProcess(config: Config, database: Database): Promise<RunningBench> {
   let statements = 0;
   const graph = await launchGraph({ config, log: createLogger('silent', 'bench'), subgraphs, database, onQuery: () => void statements++ });
-  return { gatewayUrl: graph.gatewayUrl, subgraphUrls: graph.subgraphUrls, database, statements: () => statements, stop: () => graph.stop() };
+  return {
+    gatewayUrl: graph.gatewayUrl,
+    subgraphUrls: graph.subgraphUrls,
+    database,
+    statements: () => statements,
+    stop: () => graph.stop(),
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -328,7 +369,10 @@ async function freePort(): Promise<number> {
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
     if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -344,10 +388,19 @@ async function startProcesses(config: Config, database: Database): Promise<Runni
   // Node with tsx's loader, as the npm scripts run services (tsx's own CLI SIGKILLs a busy child on SIGTERM).
   const node = (entry: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', entry, ...args]] as const;
   const children: ChildProcess[] = [];
-  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, DATABASE_URL: config.databaseUrl, RATE_LIMIT_POINTS: '0' };
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: SECRET,
+    DATABASE_URL: config.databaseUrl,
+    RATE_LIMIT_POINTS: '0',
+  };
   const stop = async () => {
     await Promise.all(
-      children.map((child) => (child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')))),
+      children.map((child) =>
+        child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')),
+      ),
     );
   };
   try {
@@ -386,7 +439,11 @@ const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? 
 /** The short table: per scenario and scale, gateway p50, the ratios, statements; then N×/1×. */
 function table(runs: { scale: number; results: ScenarioResult[] }[]): string {
   const names = [...new Set(runs.flatMap((r) => r.results.map((s) => s.scenario)))];
-  const header = ['scenario', ...runs.flatMap((r) => [`${r.scale}× gw p50`, 'gw/sub', 'sub/sql', 'stmts', 'merged']), ...(runs.length > 1 ? [`${runs[1]!.scale}×/1× gw`, 'sub', 'sql'] : [])];
+  const header = [
+    'scenario',
+    ...runs.flatMap((r) => [`${r.scale}× gw p50`, 'gw/sub', 'sub/sql', 'stmts', 'merged']),
+    ...(runs.length > 1 ? [`${runs[1]!.scale}×/1× gw`, 'sub', 'sql'] : []),
+  ];
   const rows = names.map((name) => {
     const at = runs.map((r) => r.results.find((s) => s.scenario === name));
     // A failing scenario must not pass for a fast one: its errors stand next to its p50.
@@ -398,7 +455,12 @@ function table(runs: { scale: number; results: ScenarioResult[] }[]): string {
       s?.gateway.statementsPerRequest?.toString() ?? '–',
       s ? `${s.gateway.merged}` : '–',
     ]);
-    if (runs.length > 1) cells.push(ratio(at[1]?.gateway.p50ms, at[0]?.gateway.p50ms), ratio(at[1]?.subgraph?.p50ms, at[0]?.subgraph?.p50ms), ratio(at[1]?.sql?.p50ms, at[0]?.sql?.p50ms));
+    if (runs.length > 1)
+      cells.push(
+        ratio(at[1]?.gateway.p50ms, at[0]?.gateway.p50ms),
+        ratio(at[1]?.subgraph?.p50ms, at[0]?.subgraph?.p50ms),
+        ratio(at[1]?.sql?.p50ms, at[0]?.sql?.p50ms),
+      );
     return [name, ...cells];
   });
   return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');

@@ -21,8 +21,17 @@ function expand(pattern: string): string[] {
   const absolute = path.resolve(root, pattern);
   if (!absolute.includes('*')) return [absolute];
   const dir = path.dirname(absolute);
-  const matcher = new RegExp(`^${path.basename(absolute).split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return fs.readdirSync(dir).filter((f) => matcher.test(f)).map((f) => path.join(dir, f));
+  const matcher = new RegExp(
+    `^${path
+      .basename(absolute)
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return fs
+    .readdirSync(dir)
+    .filter((f) => matcher.test(f))
+    .map((f) => path.join(dir, f));
 }
 
 /**
@@ -35,10 +44,12 @@ export async function buildPortalManifest(patterns: readonly string[] = [PORTAL_
   for (const file of files) {
     const operations = parse(fs.readFileSync(file, 'utf8')).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
     if (operations.length !== 1 || !operations[0]!.name) {
-      throw new Error(`${path.relative(root, file)}: write one named operation per file (it has ${operations.length}${operations[0] && !operations[0].name ? ', unnamed' : ''}).`);
+      throw new Error(
+        `${path.relative(root, file)}: write one named operation per file (it has ${operations.length}${operations[0] && !operations[0].name ? ', unnamed' : ''}).`,
+      );
     }
   }
-  return (await generatePersistedQueryManifest({ documents: files }, undefined));
+  return await generatePersistedQueryManifest({ documents: files }, undefined);
 }
 
 /** What the supergraph no longer supports in the manifest, one line per operation and problem. */

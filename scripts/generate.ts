@@ -109,12 +109,10 @@ async function codegen(): Promise<void> {
     const sdlPath = path.join(dir, 'schema.graphql');
     if (!fs.existsSync(sdlPath)) continue;
     const filename = path.join(dir, 'src/generated/graphql.ts');
-    const print = fingerprint([sdlPath, path.join(dir, 'src/models.ts')], [
-      '@graphql-codegen/core',
-      '@graphql-codegen/typescript',
-      '@graphql-codegen/typescript-resolvers',
-      'graphql',
-    ]);
+    const print = fingerprint(
+      [sdlPath, path.join(dir, 'src/models.ts')],
+      ['@graphql-codegen/core', '@graphql-codegen/typescript', '@graphql-codegen/typescript-resolvers', 'graphql'],
+    );
     await unlessFresh(filename, print, () => codegenOne(dir, sdlPath, filename));
   }
 }

@@ -65,9 +65,21 @@ interface Container {
 }
 
 function deployment(name: string, port: number, main: Container, init: Container[]): IDeployment {
-  const probe = (route: string, period: number): IProbe => ({ httpGet: { path: route, port: 'http' }, periodSeconds: period, timeoutSeconds: 3 });
+  const probe = (route: string, period: number): IProbe => ({
+    httpGet: { path: route, port: 'http' },
+    periodSeconds: period,
+    timeoutSeconds: 3,
+  });
   const resources: IResourceRequirements = { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } };
-  const container = (c: Container): IContainer => ({ name: c.name, image: IMAGE, command: c.command, env: c.env, securityContext: containerSecurity, volumeMounts: [tmpMount], resources });
+  const container = (c: Container): IContainer => ({
+    name: c.name,
+    image: IMAGE,
+    command: c.command,
+    env: c.env,
+    securityContext: containerSecurity,
+    volumeMounts: [tmpMount],
+    resources,
+  });
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -76,7 +88,10 @@ function deployment(name: string, port: number, main: Container, init: Container
       replicas: 2,
       selector: { matchLabels: { app: name } },
       template: {
-        metadata: { labels: { app: name }, annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': String(port) } },
+        metadata: {
+          labels: { app: name },
+          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': String(port) },
+        },
         spec: {
           securityContext: podSecurity,
           // Longer than the service's own shutdown limit (lib/runtime/process.ts): it drains and exits itself.
@@ -154,7 +169,12 @@ export function manifests(): Record<string, object[]> {
   }
   files['gateway.yaml'] = [
     // The gateway has no database: nothing to wait for.
-    deployment('gateway', GATEWAY_PORT, { name: 'gateway', command: containerCommand.gateway(), env: [jwt, { name: 'GATEWAY_PORT', value: String(GATEWAY_PORT) }, ...urls] }, []),
+    deployment(
+      'gateway',
+      GATEWAY_PORT,
+      { name: 'gateway', command: containerCommand.gateway(), env: [jwt, { name: 'GATEWAY_PORT', value: String(GATEWAY_PORT) }, ...urls] },
+      [],
+    ),
     service('gateway', GATEWAY_PORT),
     autoscaler('gateway'),
     disruptionBudget('gateway'),

@@ -22,7 +22,9 @@ import { launchGraph } from './launch';
 Community Resource Graph is up on ${database}.
 
   Gateway:   ${graph.gatewayUrl}
-${Object.entries(graph.subgraphUrls).map(([name, url]) => `  ${name.padEnd(14)} ${url}`).join('\n')}
+${Object.entries(graph.subgraphUrls)
+  .map(([name, url]) => `  ${name.padEnd(14)} ${url}`)
+  .join('\n')}
 
 Mint a token (embedded secret) and ask the graph something:
   TOKEN=$(npm run -s token -- --role DISTRICT_CIVIL_AFFAIRS --area 510108000000)

@@ -51,7 +51,10 @@ function judge(mutant: Mutant): Outcome {
   const restore = () => fs.writeFileSync(file, original);
   process.once('SIGINT', restore);
   try {
-    fs.writeFileSync(file, original.replace(mutant.find, () => mutant.replace));
+    fs.writeFileSync(
+      file,
+      original.replace(mutant.find, () => mutant.replace),
+    );
     const run = runTests(mutant.tests, mutant.postgres === true);
     if (run.passed) return 'survived';
     return run.loadFailed ? 'broken' : 'killed';
@@ -74,7 +77,13 @@ function main(): void {
     const chosen = only === undefined ? mutants.map((m, i) => [i, m] as const) : [[only, mutants[only]!] as const];
     // A red baseline would count every mutant as killed.
     const baseline = [...new Set(chosen.flatMap(([, m]) => m.tests))];
-    if (!runTests(baseline, chosen.some(([, m]) => m.postgres === true)).passed) throw new Error(`${name}: the tests fail without any mutant`);
+    if (
+      !runTests(
+        baseline,
+        chosen.some(([, m]) => m.postgres === true),
+      ).passed
+    )
+      throw new Error(`${name}: the tests fail without any mutant`);
     for (const [index, mutant] of chosen) {
       const outcome = judge(mutant);
       console.log(`${outcome.padEnd(8)} ${name}#${index} ${path.basename(mutant.file)}: ${mutant.bug}`);

@@ -71,10 +71,57 @@ export function demoOrganizationId(key: string): string {
 const PHONE_PREFIX: Record<string, string> = { '51': '+8628', '11': '+8610', '42': '+8627' };
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '罗', '邓'];
-const GIVEN = ['芳', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '建华', '晓燕', '志刚', '海燕'];
+const GIVEN = [
+  '芳',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀英',
+  '建华',
+  '晓燕',
+  '志刚',
+  '海燕',
+];
 const WORDS = [
-  '阳光', '爱心', '春晖', '彩虹', '启明', '同行', '和美', '善邻', '长乐', '康乐', '乐龄', '夕阳红', '向日葵', '蒲公英',
-  '悦邻', '益友', '明德', '知行', '心桥', '暖阳', '新希望', '绿荫', '常青藤', '微光', '友邻', '安心', '惠民', '众爱',
+  '阳光',
+  '爱心',
+  '春晖',
+  '彩虹',
+  '启明',
+  '同行',
+  '和美',
+  '善邻',
+  '长乐',
+  '康乐',
+  '乐龄',
+  '夕阳红',
+  '向日葵',
+  '蒲公英',
+  '悦邻',
+  '益友',
+  '明德',
+  '知行',
+  '心桥',
+  '暖阳',
+  '新希望',
+  '绿荫',
+  '常青藤',
+  '微光',
+  '友邻',
+  '安心',
+  '惠民',
+  '众爱',
 ];
 const INCUBATORS = ['社会组织孵化园', '社会组织服务中心', '公益创投孵化基地'];
 const ROADS = ['路', '街', '巷', '大道'];
@@ -89,20 +136,60 @@ interface Template {
 
 const SOCIAL_TEMPLATES: Template[] = [
   { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'community', name: (p) => `${p}养老服务中心`, categories: ['ELDERLY_CARE', 'HEALTH'] },
-  { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'street', name: (p) => `${p}社会工作服务站`, categories: ['SOCIAL_WORK', 'COMMUNITY_GOVERNANCE'] },
-  { kind: 'SOCIAL_ASSOCIATION', scope: 'district', name: (p, w) => `${p}${w}志愿者协会`, categories: ['VOLUNTEERING', 'COMMUNITY_GOVERNANCE'] },
-  { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'district', name: (p, w) => `${p}${w}青少年发展中心`, categories: ['CHILD_AND_YOUTH', 'CULTURE_AND_SPORTS'] },
+  {
+    kind: 'SOCIAL_SERVICE_AGENCY',
+    scope: 'street',
+    name: (p) => `${p}社会工作服务站`,
+    categories: ['SOCIAL_WORK', 'COMMUNITY_GOVERNANCE'],
+  },
+  {
+    kind: 'SOCIAL_ASSOCIATION',
+    scope: 'district',
+    name: (p, w) => `${p}${w}志愿者协会`,
+    categories: ['VOLUNTEERING', 'COMMUNITY_GOVERNANCE'],
+  },
+  {
+    kind: 'SOCIAL_SERVICE_AGENCY',
+    scope: 'district',
+    name: (p, w) => `${p}${w}青少年发展中心`,
+    categories: ['CHILD_AND_YOUTH', 'CULTURE_AND_SPORTS'],
+  },
   { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'street', name: (p, w) => `${p}${w}助残服务中心`, categories: ['DISABILITY', 'SOCIAL_WORK'] },
   { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'district', name: (p, w) => `${p}${w}职业技能培训学校`, categories: ['TRAINING_AND_EMPLOYMENT'] },
   { kind: 'SOCIAL_ASSOCIATION', scope: 'district', name: (p, w) => `${p}${w}文体协会`, categories: ['CULTURE_AND_SPORTS'] },
   { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'community', name: (p) => `${p}居家养老服务站`, categories: ['ELDERLY_CARE'] },
-  { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'district', name: (p, w) => `${p}${w}社区法律服务中心`, categories: ['LEGAL_AID', 'COMMUNITY_GOVERNANCE'] },
-  { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'district', name: (p, w) => `${p}${w}环保公益服务中心`, categories: ['ENVIRONMENT', 'VOLUNTEERING'] },
-  { kind: 'FOUNDATION', scope: 'district', name: (p, w) => `${p}${w}慈善基金会`, categories: ['POVERTY_RELIEF', 'ELDERLY_CARE', 'CHILD_AND_YOUTH'] },
+  {
+    kind: 'SOCIAL_SERVICE_AGENCY',
+    scope: 'district',
+    name: (p, w) => `${p}${w}社区法律服务中心`,
+    categories: ['LEGAL_AID', 'COMMUNITY_GOVERNANCE'],
+  },
+  {
+    kind: 'SOCIAL_SERVICE_AGENCY',
+    scope: 'district',
+    name: (p, w) => `${p}${w}环保公益服务中心`,
+    categories: ['ENVIRONMENT', 'VOLUNTEERING'],
+  },
+  {
+    kind: 'FOUNDATION',
+    scope: 'district',
+    name: (p, w) => `${p}${w}慈善基金会`,
+    categories: ['POVERTY_RELIEF', 'ELDERLY_CARE', 'CHILD_AND_YOUTH'],
+  },
   { kind: 'SOCIAL_ASSOCIATION', scope: 'district', name: (p, w) => `${p}${w}健康促进会`, categories: ['HEALTH', 'ELDERLY_CARE'] },
   { kind: 'SOCIAL_ASSOCIATION', scope: 'street', name: (p) => `${p}社区发展促进会`, categories: ['COMMUNITY_GOVERNANCE'] },
-  { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'community', name: (p, w) => `${p}${w}儿童之家服务中心`, categories: ['CHILD_AND_YOUTH', 'SOCIAL_WORK'] },
-  { kind: 'SOCIAL_SERVICE_AGENCY', scope: 'street', name: (p, w) => `${p}${w}长者照护中心`, categories: ['ELDERLY_CARE', 'DISABILITY', 'HEALTH'] },
+  {
+    kind: 'SOCIAL_SERVICE_AGENCY',
+    scope: 'community',
+    name: (p, w) => `${p}${w}儿童之家服务中心`,
+    categories: ['CHILD_AND_YOUTH', 'SOCIAL_WORK'],
+  },
+  {
+    kind: 'SOCIAL_SERVICE_AGENCY',
+    scope: 'street',
+    name: (p, w) => `${p}${w}长者照护中心`,
+    categories: ['ELDERLY_CARE', 'DISABILITY', 'HEALTH'],
+  },
 ];
 
 const FILED_NAMES = ['老年协会', '志愿服务队', '舞蹈队', '读书会', '邻里互助会', '书画社', '居民议事会', '太极拳队'];
@@ -183,7 +270,9 @@ export function demoOrganizations(): DemoOrganization[] {
   };
   const uniqueName = (make: () => string): string => unique(() => ({ name: make() })).name;
 
-  const add = (organization: Omit<DemoOrganization, 'id' | 'contactPhone' | 'contactEmail' | 'legalRepresentative'> & { district: DemoArea }) => {
+  const add = (
+    organization: Omit<DemoOrganization, 'id' | 'contactPhone' | 'contactEmail' | 'legalRepresentative'> & { district: DemoArea },
+  ) => {
     const { district, ...rest } = organization;
     const index = organizations.length + 1;
     organizations.push({
@@ -332,7 +421,9 @@ export function demoOrganizations(): DemoOrganization[] {
         const graded = random() < 0.55;
         const gradeRoll = random();
         const grade = graded ? (gradeRoll < 0.05 ? 1 : gradeRoll < 0.2 ? 2 : gradeRoll < 0.65 ? 3 : gradeRoll < 0.9 ? 4 : 5) : null;
-        const awardedOn = graded ? dayBetween(random, registrationDate > '2019-01-01' ? registrationDate : '2019-01-01', '2025-12-31') : null;
+        const awardedOn = graded
+          ? dayBetween(random, registrationDate > '2019-01-01' ? registrationDate : '2019-01-01', '2025-12-31')
+          : null;
         const incubated = random() < 0.25;
         const firstYear = Math.max(Number(registrationDate.slice(0, 4)), 2023);
         const annualReports: DemoAnnualReport[] = [];
@@ -463,7 +554,9 @@ export function demoCreditRecords(organizations: readonly DemoOrganization[] = d
   const records: DemoCreditRecords = { listEntries: [], penalties: [], inspections: [] };
   const bureauOf = (o: DemoOrganization) => organizations.find((b) => b.key === `civil-affairs:${o.registrationArea.slice(0, 6)}`)?.name;
   const recordId = (key: string) => demoOrganizationId(`credit:${key}`);
-  const registered = organizations.filter((o) => o.role === 'SOCIAL_ORGANIZATION' && o.kind !== 'COMMUNITY_FILED' && bureauOf(o) !== undefined);
+  const registered = organizations.filter(
+    (o) => o.role === 'SOCIAL_ORGANIZATION' && o.kind !== 'COMMUNITY_FILED' && bureauOf(o) !== undefined,
+  );
   const short = (o: DemoOrganization) => o.registrationArea.slice(0, 6);
 
   for (const o of registered.filter((o) => o.status === 'ABNORMAL')) {
@@ -515,7 +608,13 @@ export function demoCreditRecords(organizations: readonly DemoOrganization[] = d
         inForceFrom: '2026-05-12',
         inForceUntil: '2027-05-11',
       });
-      records.inspections.push({ organizationId: warned.id, year: 2024, result: 'BASICALLY_QUALIFIED', concludedOn: '2025-05-30', authority: bureauOf(warned)! });
+      records.inspections.push({
+        organizationId: warned.id,
+        year: 2024,
+        result: 'BASICALLY_QUALIFIED',
+        concludedOn: '2025-05-30',
+        authority: bureauOf(warned)!,
+      });
     }
   }
   return records;

@@ -126,11 +126,13 @@ function keptFacilitySql(column: string): string {
  * different scale, so a benchmark never measures a city of unknown size.
  */
 export async function seedScale(database: Database, list: readonly Seedable[], scale: number): Promise<ScaleSummary> {
-  if (!Number.isInteger(scale) || scale < 1 || scale > MAX_SCALE) throw new Error(`--scale must be a whole number from 1 to ${MAX_SCALE}, got ${scale}.`);
+  if (!Number.isInteger(scale) || scale < 1 || scale > MAX_SCALE)
+    throw new Error(`--scale must be a whole number from 1 to ${MAX_SCALE}, got ${scale}.`);
   const started = Date.now();
   await seedDemoData(database, list);
   const present = await copiesPresent(database);
-  if (present !== 1 && present !== scale) throw new Error(`The database already holds the city at scale ${present}; seed scale ${scale} into a fresh database.`);
+  if (present !== 1 && present !== scale)
+    throw new Error(`The database already holds the city at scale ${present}; seed scale ${scale} into a fresh database.`);
   if (present === 1 && scale > 1) {
     await database.withSession(async (session) => {
       await session.exec('BEGIN');
@@ -150,7 +152,9 @@ export async function seedScale(database: Database, list: readonly Seedable[], s
 
 /** How many copies of the demo's districts the database holds (1: the demo city alone). */
 async function copiesPresent(session: Session): Promise<number> {
-  const [row] = await session.query<{ districts: number }>(`SELECT count(*)::int AS districts FROM communities.area WHERE level = 'DISTRICT'`);
+  const [row] = await session.query<{ districts: number }>(
+    `SELECT count(*)::int AS districts FROM communities.area WHERE level = 'DISTRICT'`,
+  );
   return Math.max(1, Math.round(Number(row?.districts ?? 0) / DEMO_DISTRICTS));
 }
 
@@ -174,11 +178,16 @@ async function counts(session: Session): Promise<Omit<ScaleSummary, 'scale' | 'm
 }
 
 async function cloneCopies(session: Session, scale: number): Promise<void> {
-  await session.exec(`CREATE TEMP TABLE scale_credit (old text NOT NULL, copy int NOT NULL, new text NOT NULL, PRIMARY KEY (old, copy)) ON COMMIT DROP`);
+  await session.exec(
+    `CREATE TEMP TABLE scale_credit (old text NOT NULL, copy int NOT NULL, new text NOT NULL, PRIMARY KEY (old, copy)) ON COMMIT DROP`,
+  );
   const codes = await session.query<{ code: string }>(
     `SELECT credit_code AS code FROM organizations.organization WHERE credit_code IS NOT NULL ORDER BY credit_code`,
   );
-  const credit = scaledCreditCodes(codes.map((c) => c.code), scale);
+  const credit = scaledCreditCodes(
+    codes.map((c) => c.code),
+    scale,
+  );
   await session.query(`INSERT INTO scale_credit (old, copy, new) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])`, [
     credit.map((c) => c.old),
     credit.map((c) => c.copy),
@@ -226,7 +235,8 @@ function columnSql(column: Column, plan: TablePlan): string {
   if (column.type === 'uuid') return idSql(value, salt);
   if (column.type === '_uuid') return `ARRAY(SELECT ${idSql('u', salt)} FROM unnest(${value}) AS u)`;
   if (column.type === 'bpchar' && column.length === 12) return areaCodeSql(value, 'c.copy');
-  if (column.type === 'bpchar' && column.length === 18) return `(SELECT s.new FROM scale_credit s WHERE s.old = ${value} AND s.copy = c.copy)`;
+  if (column.type === 'bpchar' && column.length === 18)
+    return `(SELECT s.new FROM scale_credit s WHERE s.old = ${value} AND s.copy = c.copy)`;
   // A new district is told apart by its number; streets and communities keep their names.
   if (plan.table === 'communities.area' && column.name === 'name') {
     return `CASE WHEN t.level = 'DISTRICT' AND c.copy > 0 THEN left(${value}, -1) || c.copy || right(${value}, 1) ELSE ${value} END`;

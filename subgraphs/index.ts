@@ -17,7 +17,12 @@ export interface SubgraphDefinition {
 
 function subgraph(name: string, port: number): SubgraphDefinition {
   const folder = path.join(__dirname, name);
-  return { name, port, sdlPath: path.join(folder, 'schema.graphql'), migrations: { dir: path.join(folder, 'prisma/migrations'), schema: name } };
+  return {
+    name,
+    port,
+    sdlPath: path.join(folder, 'schema.graphql'),
+    migrations: { dir: path.join(folder, 'prisma/migrations'), schema: name },
+  };
 }
 
 export const subgraphs: SubgraphDefinition[] = [

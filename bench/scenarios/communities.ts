@@ -7,19 +7,43 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
   const communities = areas.filter((a) => a.level === 'COMMUNITY').map((a) => a.code);
   // updateCommunity requires the version it changes: the seeded ones, then one more per update.
   const versions = new Map(
-    (await query<{ code: string; version: number }>(`SELECT code, version FROM communities.community`)).map((row) => [row.code, row.version] as const),
+    (await query<{ code: string; version: number }>(`SELECT code, version FROM communities.community`)).map(
+      (row) => [row.code, row.version] as const,
+    ),
   );
   const districts = areas.filter((a) => a.level === 'DISTRICT').map((a) => a.code);
   // A page of 50 over every kind of area, so the parameters keep changing: the city, its districts and streets.
   const scopes: (string | null)[] = [null, ...areas.filter((a) => a.level !== 'COMMUNITY').map((a) => a.code)];
-  const officerTokens = await Promise.all(districts.map((area) => signToken({ sub: `bench-${area}`, roles: ['DISTRICT_CIVIL_AFFAIRS'], area })));
+  const officerTokens = await Promise.all(
+    districts.map((area) => signToken({ sub: `bench-${area}`, roles: ['DISTRICT_CIVIL_AFFAIRS'], area })),
+  );
   const cityOf = (code: string) => code.slice(0, 4).padEnd(12, '0');
   const cityAdmins = new Map<string, string>();
   for (const city of new Set(communities.map(cityOf))) {
     cityAdmins.set(city, await signToken({ sub: `bench-admin-${city}`, roles: ['CITY_ADMIN'], area: city }));
   }
   // More needles than clients, so two clients rarely send the same search at once.
-  const NEEDLES = ['清波', '福', '锦绣', '和平', '幸福', '长青', '文化', '建设', '东风', '望江', '玉带', '桂花', '芙蓉', '金沙', '青龙', '红星', '友谊', '春晓', '同心'];
+  const NEEDLES = [
+    '清波',
+    '福',
+    '锦绣',
+    '和平',
+    '幸福',
+    '长青',
+    '文化',
+    '建设',
+    '东风',
+    '望江',
+    '玉带',
+    '桂花',
+    '芙蓉',
+    '金沙',
+    '青龙',
+    '红星',
+    '友谊',
+    '春晓',
+    '同心',
+  ];
   // Page sizes times districts make more variants than clients (the demo has 7 districts).
   const CONTACT_PAGES = [20, 10, 30];
   const scope = (i: number) => scopes[spread(i, scopes.length)]!;
@@ -71,7 +95,8 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
     },
     {
       name: 'communities-page-50-orgs',
-      description: 'anonymous: the same page with the first 5 organisations serving each community and their count (communities + organizations)',
+      description:
+        'anonymous: the same page with the first 5 organisations serving each community and their count (communities + organizations)',
       request: (i) => ({
         query: `query ($w: AreaCode) { communities(filter: { within: $w }, first: 50) { totalCount edges { node { code name households street { name } district { name } area { ancestors { code } }
           organizations(first: 5) { totalCount edges { node { name } } } } } } }`,
@@ -97,7 +122,8 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
       name: 'officer-contacts',
       description: "district officer: the district's communities with contacts (auth + jurisdiction on every row)",
       request: (i) => ({
-        query: 'query ($w: AreaCode, $n: Int) { communities(filter: { within: $w }, first: $n) { edges { node { name contacts { committeePhone } } } } }',
+        query:
+          'query ($w: AreaCode, $n: Int) { communities(filter: { within: $w }, first: $n) { edges { node { name contacts { committeePhone } } } } }',
         variables: { w: districts[i % districts.length], n: CONTACT_PAGES[i % CONTACT_PAGES.length] },
         token: officerTokens[i % districts.length],
       }),
@@ -121,8 +147,14 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
         const needle = NEEDLES[i % NEEDLES.length]!;
         const params = [searchGrams(needle), `%${needle}%`];
         return Promise.all([
-          query(`SELECT code, name FROM communities.area WHERE level = 'COMMUNITY' AND name_grams @> $1::text[] AND name LIKE $2 ORDER BY code LIMIT 10`, params),
-          query(`SELECT count(*)::int AS total FROM communities.area WHERE level = 'COMMUNITY' AND name_grams @> $1::text[] AND name LIKE $2`, params),
+          query(
+            `SELECT code, name FROM communities.area WHERE level = 'COMMUNITY' AND name_grams @> $1::text[] AND name LIKE $2 ORDER BY code LIMIT 10`,
+            params,
+          ),
+          query(
+            `SELECT count(*)::int AS total FROM communities.area WHERE level = 'COMMUNITY' AND name_grams @> $1::text[] AND name LIKE $2`,
+            params,
+          ),
         ]);
       },
     },
@@ -136,7 +168,8 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
         const version = versions.get(code)!;
         versions.set(code, version + 1);
         return {
-          query: 'mutation ($c: AreaCode!, $v: Int, $h: NonNegativeInt) { updateCommunity(input: { code: $c, expectedVersion: $v, households: $h }) { community { version } } }',
+          query:
+            'mutation ($c: AreaCode!, $v: Int, $h: NonNegativeInt) { updateCommunity(input: { code: $c, expectedVersion: $v, households: $h }) { community { version } } }',
           variables: { c: code, v: version, h: 1000 + (i % 5000) },
           token: cityAdmins.get(cityOf(code)),
         };

@@ -46,12 +46,18 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
   // earlier runs' bookings), one per booking request in turn.
   const run = Date.now().toString(36);
   const residents = await Promise.all(
-    Array.from({ length: 1000 }, (_, i) => signToken({ sub: `bench-resident-${run}-${i}`, roles: ['RESIDENT'], area: communities[i % communities.length]! })),
+    Array.from({ length: 1000 }, (_, i) =>
+      signToken({ sub: `bench-resident-${run}-${i}`, roles: ['RESIDENT'], area: communities[i % communities.length]! }),
+    ),
   );
   let bookings = 0;
   const week = (i: number) => {
     const start = midnight(localDay(i % 14));
-    return { id: listed[spread(i, listed.length)]!.id, from: new Date(start).toISOString(), to: new Date(start + 7 * DAY_MS).toISOString() };
+    return {
+      id: listed[spread(i, listed.length)]!.id,
+      from: new Date(start).toISOString(),
+      to: new Date(start + 7 * DAY_MS).toISOString(),
+    };
   };
 
   return [
@@ -94,7 +100,13 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
         return {
           query: `query ($k: FacilityKind!, $n: AreaCode!, $f: DateTime!, $t: DateTime!, $m: Int) { findAvailable(kind: $k, near: $n, from: $f, to: $t, minCapacity: $m, first: 10) {
             totalCount edges { node { nearness freeSlots firstFreeSlot { startsAt free } facility { name address capacity } } } } }`,
-          variables: { k: KINDS[i % KINDS.length], n: near, f: new Date(start).toISOString(), t: new Date(start + 7 * DAY_MS).toISOString(), m: 1 + (i % 2) },
+          variables: {
+            k: KINDS[i % KINDS.length],
+            n: near,
+            f: new Date(start).toISOString(),
+            t: new Date(start + 7 * DAY_MS).toISOString(),
+            m: 1 + (i % 2),
+          },
         };
       },
       subgraph: { name: 'facilities' },
@@ -115,7 +127,13 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
           const startsAt = midnight(day) + start * 60_000;
           return {
             query: 'mutation ($input: BookFacilityInput!) { bookFacility(input: $input) { booking { id status } } }',
-            variables: { input: { facilityId: interval.id, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + interval.slot * 60_000).toISOString() } },
+            variables: {
+              input: {
+                facilityId: interval.id,
+                startsAt: new Date(startsAt).toISOString(),
+                endsAt: new Date(startsAt + interval.slot * 60_000).toISOString(),
+              },
+            },
             token: residents[bookings++ % residents.length],
           };
         }

@@ -6,12 +6,16 @@ const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
   const developments = await query<{ id: string; city: string }>(
     `SELECT id::text AS id, substr(community_code, 1, 4) || '00000000' AS city FROM housing.development ORDER BY id`,
   );
-  const districts = (await query<{ code: string }>(`SELECT DISTINCT substr(community_code, 1, 6) || '000000' AS code FROM housing.development ORDER BY 1`)).map((r) => r.code);
+  const districts = (
+    await query<{ code: string }>(`SELECT DISTINCT substr(community_code, 1, 6) || '000000' AS code FROM housing.development ORDER BY 1`)
+  ).map((r) => r.code);
   const authority = new Map<string, string>();
   for (const city of new Set(developments.map((d) => d.city))) {
     authority.set(city, await signToken({ sub: `bench-housing-authority-${city}`, roles: ['HOUSING_AUTHORITY'], area: city }));
   }
-  const officers = await Promise.all(districts.map((area) => signToken({ sub: `bench-civil-affairs-${area}`, roles: ['DISTRICT_CIVIL_AFFAIRS'], area })));
+  const officers = await Promise.all(
+    districts.map((area) => signToken({ sub: `bench-civil-affairs-${area}`, roles: ['DISTRICT_CIVIL_AFFAIRS'], area })),
+  );
   return [
     {
       name: 'sales-permit-clearance',
@@ -19,7 +23,8 @@ const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
       request: (i) => {
         const development = developments[spread(i, developments.length)]!;
         return {
-          query: 'query ($d: ID!) { salesPermitClearance(developmentId: $d) { status reasons { missingStep message premises { id state building } } } }',
+          query:
+            'query ($d: ID!) { salesPermitClearance(developmentId: $d) { status reasons { missingStep message premises { id state building } } } }',
           variables: { d: development.id },
           token: authority.get(development.city),
         };
@@ -39,9 +44,11 @@ const housingScenarios: ScenarioFactory = async ({ signToken, query }) => {
     },
     {
       name: 'premises-shortfall',
-      description: 'district officer: communities below the premises standard in a district (households from communities, one SQL statement)',
+      description:
+        'district officer: communities below the premises standard in a district (households from communities, one SQL statement)',
       request: (i) => ({
-        query: 'query ($w: AreaCode!, $n: Int) { premisesShortfall(within: $w, first: $n) { totalCount edges { node { community { code } shortfall requiredArea ownedArea leasedArea } } } }',
+        query:
+          'query ($w: AreaCode!, $n: Int) { premisesShortfall(within: $w, first: $n) { totalCount edges { node { community { code } shortfall requiredArea ownedArea leasedArea } } } }',
         // Page sizes times districts make more variants than clients (the demo has 7 districts).
         variables: { w: districts[i % districts.length], n: [20, 10, 30][i % 3] },
         token: officers[i % districts.length],

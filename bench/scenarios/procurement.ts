@@ -3,12 +3,23 @@ import { under, type BenchRequest, type ScenarioFactory } from './types';
 /** Procurement officers' main reads: contracts with overdue milestones, and tenders at risk. */
 const procurementScenarios: ScenarioFactory = async ({ signToken, query }) => {
   // Districts with contracts, and the statuses present, read from the seeded data.
-  const districts = (await query<{ area: string }>(`SELECT DISTINCT substr(area_code, 1, 6) || '000000' AS area FROM procurement.contract ORDER BY 1`)).map((r) => r.area);
-  const tenderAreas = (await query<{ area: string }>(`SELECT DISTINCT substr(p.area_code, 1, 6) || '000000' AS area FROM procurement.tender t JOIN procurement.project p ON p.id = t.project_id WHERE t.status = 'ACTIVE' ORDER BY 1`)).map((r) => r.area);
+  const districts = (
+    await query<{ area: string }>(`SELECT DISTINCT substr(area_code, 1, 6) || '000000' AS area FROM procurement.contract ORDER BY 1`)
+  ).map((r) => r.area);
+  const tenderAreas = (
+    await query<{ area: string }>(
+      `SELECT DISTINCT substr(p.area_code, 1, 6) || '000000' AS area FROM procurement.tender t JOIN procurement.project p ON p.id = t.project_id WHERE t.status = 'ACTIVE' ORDER BY 1`,
+    )
+  ).map((r) => r.area);
   const cities = [...new Set(districts.map((d) => d.slice(0, 4).padEnd(12, '0')))];
   const tokens = new Map<string, string>();
-  for (const area of new Set([...districts, ...tenderAreas, ...cities])) tokens.set(area, await signToken({ sub: `bench-procurement-${area}`, roles: ['PROCUREMENT_OFFICER'], area }));
-  const filters = [{ hasOverdueMilestones: true }, { status: ['ACTIVE'], hasOverdueMilestones: true }, { hasOverdueMilestones: true, expiringBefore: '2027-12-31' }];
+  for (const area of new Set([...districts, ...tenderAreas, ...cities]))
+    tokens.set(area, await signToken({ sub: `bench-procurement-${area}`, roles: ['PROCUREMENT_OFFICER'], area }));
+  const filters = [
+    { hasOverdueMilestones: true },
+    { status: ['ACTIVE'], hasOverdueMilestones: true },
+    { hasOverdueMilestones: true, expiringBefore: '2027-12-31' },
+  ];
   const contracts = (i: number, supplier: string): BenchRequest => {
     const areas = i % 4 === 3 ? cities : districts;
     const within = areas[i % areas.length]!;
@@ -21,7 +32,8 @@ const procurementScenarios: ScenarioFactory = async ({ signToken, query }) => {
   return [
     {
       name: 'procurement-contracts-overdue',
-      description: "procurement officer: a page of the district's (or city's) contracts with overdue milestones, with payments and supplier (procurement + organizations)",
+      description:
+        "procurement officer: a page of the district's (or city's) contracts with overdue milestones, with payments and supplier (procurement + organizations)",
       request: (i) => contracts(i, 'id name'),
       subgraph: { name: 'procurement', request: (i) => contracts(i, 'id'), note: 'supplier id only' },
       // The page with milestones and the supplier's name, and the count.

@@ -31,7 +31,10 @@ interface Shared {
 export function mergeInflight(fetcher: Fetcher, subgraph: string, stats: InflightStats, counter: Counter<'subgraph'> | undefined): Fetcher {
   const inflight = new Map<string, Promise<Shared>>();
   return async (url, init) => {
-    const key = typeof init?.body === 'string' && isQuery(init.body) ? `${url}\n${header(init.headers, 'authorization') ?? ''}\n${init.body}` : undefined;
+    const key =
+      typeof init?.body === 'string' && isQuery(init.body)
+        ? `${url}\n${header(init.headers, 'authorization') ?? ''}\n${init.body}`
+        : undefined;
     if (key === undefined) {
       stats.sent++;
       return fetcher(url, init);

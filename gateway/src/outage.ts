@@ -31,7 +31,8 @@ export class OutageReportingDataSource<C extends Record<string, any>> extends Re
       return await super.process(options);
     } catch (error) {
       // Health checks and schema loading report to the gateway itself: they keep the thrown error.
-      if (!('incomingRequestContext' in options) || !(error instanceof GraphQLError) || typeof options.request.query !== 'string') throw error;
+      if (!('incomingRequestContext' in options) || !(error instanceof GraphQLError) || typeof options.request.query !== 'string')
+        throw error;
       const document = options.document ?? parse(options.request.query);
       const paths = nulledPaths(document, options.request.variables);
       return { errors: paths.map((path) => ({ message: error.message, path, extensions: { ...error.extensions } })) };
@@ -78,7 +79,11 @@ export function nulledPaths(document: DocumentNode, variables: Record<string, un
 }
 
 /** The response names a selection set gives an object of `typename` (all of them when unknown), without __typename. */
-function responseNames(selectionSet: SelectionSetNode, typename: string | undefined, fragments: Map<string, FragmentDefinitionNode>): string[] {
+function responseNames(
+  selectionSet: SelectionSetNode,
+  typename: string | undefined,
+  fragments: Map<string, FragmentDefinitionNode>,
+): string[] {
   const names = new Set<string>();
   const visit = (set: SelectionSetNode) => {
     for (const selection of set.selections) {

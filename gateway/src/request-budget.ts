@@ -67,9 +67,10 @@ export function currentBudget(): RequestBudget | undefined {
  * lib/edge/http.ts answers) when the subgraphs' answers outgrew MAX_RESPONSE_BYTES. The errors of the
  * fetches aborted on the way are dropped: they are consequences, not what the caller needs to know.
  */
-export function requestBudgetPlugin<C extends BaseContext & { budget: RequestBudget; requestId: string }>(
-  limits: { requestTimeoutMs: number; maxResponseBytes: number },
-): ApolloServerPlugin<C> {
+export function requestBudgetPlugin<C extends BaseContext & { budget: RequestBudget; requestId: string }>(limits: {
+  requestTimeoutMs: number;
+  maxResponseBytes: number;
+}): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {

@@ -69,7 +69,11 @@ function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number
         signal: budget?.signal,
         onData: budget ? (bytes: number) => budget.count(bytes) : undefined,
       };
-      const response = (await client.request(url, request, Math.min(timeoutMs, budget?.remainingMs() ?? timeoutMs))) as unknown as FetcherResponse;
+      const response = (await client.request(
+        url,
+        request,
+        Math.min(timeoutMs, budget?.remainingMs() ?? timeoutMs),
+      )) as unknown as FetcherResponse;
       metrics?.observeSubgraphFetch(name, response.ok ? 'ok' : 'error', (performance.now() - started) / 1000);
       return response;
     } catch (error) {
@@ -79,7 +83,9 @@ function fetcherWithDeadline(client: HttpClient, name: string, timeoutMs: number
       else log.error({ err: error, subgraph: name, url, timeoutMs }, 'subgraph unreachable');
       const timedOut = (error as Error).name === 'TimeoutError';
       throw new GraphQLError(
-        timedOut ? `Part of the graph (${name}) did not answer within ${timeoutMs} ms; try again.` : `Part of the graph (${name}) is unavailable; try again.`,
+        timedOut
+          ? `Part of the graph (${name}) did not answer within ${timeoutMs} ms; try again.`
+          : `Part of the graph (${name}) is unavailable; try again.`,
         { extensions: { code: 'SERVICE_UNAVAILABLE' } },
       );
     }
@@ -148,7 +154,10 @@ export async function createGatewayServer(deps: GatewayDependencies) {
       const target = deps.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}.`);
       const fetcher = fetcherWithDeadline(subgraphClient, name, config.subgraphTimeoutMs, log, metrics);
-      return new SubgraphDataSource({ url: target, fetcher: mergeInflight(fetcher, name, inflight, merged), subgraph: name, log }, config.subgraphTimeoutMs);
+      return new SubgraphDataSource(
+        { url: target, fetcher: mergeInflight(fetcher, name, inflight, merged), subgraph: name, log },
+        config.subgraphTimeoutMs,
+      );
     },
   });
 

@@ -22,7 +22,11 @@ export interface ForwardedContext {
  * stops and rolls back its work when the caller has been answered, and a retried mutation is
  * done once.
  */
-export function forwardToSubgraph(headers: { set(name: string, value: string): void }, context: ForwardedContext, fetchTimeoutMs: number): void {
+export function forwardToSubgraph(
+  headers: { set(name: string, value: string): void },
+  context: ForwardedContext,
+  fetchTimeoutMs: number,
+): void {
   const fetchDeadline = Date.now() + fetchTimeoutMs;
   const deadline = context.deadline === undefined ? fetchDeadline : Math.min(context.deadline, fetchDeadline);
   headers.set('x-request-deadline', String(deadline - ANSWER_MARGIN_MS));

@@ -112,7 +112,11 @@ export function costEstimator(prices: FieldPrices): ComplexityEstimator {
  * than declared, say) is cut there and logged, never returned larger than it was priced.
  * Wraps the resolvers of the built schema, so every list of a subgraph is covered in one place.
  */
-export function enforceListSizes(schema: GraphQLSchema, prices: FieldPrices, onCut: (field: string, rows: number, size: number) => void): GraphQLSchema {
+export function enforceListSizes(
+  schema: GraphQLSchema,
+  prices: FieldPrices,
+  onCut: (field: string, rows: number, size: number) => void,
+): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || !isObjectType(type)) continue;
     for (const field of Object.values(type.getFields())) {

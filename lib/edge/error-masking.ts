@@ -65,10 +65,18 @@ function classify(formatted: GraphQLFormattedError, error: unknown): GraphQLForm
     return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT', field: 'variables' } };
   }
   if (isDatabaseUnavailable(original)) {
-    return { message: 'The database is unavailable; try again shortly.', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    return {
+      message: 'The database is unavailable; try again shortly.',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
   }
   if (isDataException(original)) {
-    return { message: 'A value is outside what can be stored; check the input.', path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+    return {
+      message: 'A value is outside what can be stored; check the input.',
+      path: formatted.path,
+      extensions: { code: 'BAD_USER_INPUT' },
+    };
   }
   return formatted;
 }

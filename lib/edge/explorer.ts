@@ -81,7 +81,8 @@ export function explorerAnswer(
   accept: string | undefined,
   enabled: boolean,
 ): { type: string; cacheControl?: string; body: string | fs.ReadStream } | undefined {
-  if (LANDING_PATHS.includes(pathname) && accept?.includes('text/html')) return { type: 'text/html; charset=utf-8', body: enabled ? PAGE : PLAIN_PAGE };
+  if (LANDING_PATHS.includes(pathname) && accept?.includes('text/html'))
+    return { type: 'text/html; charset=utf-8', body: enabled ? PAGE : PLAIN_PAGE };
   if (!enabled || !pathname.startsWith('/explorer/')) return undefined;
   const name = pathname.slice('/explorer/'.length);
   if (name === 'start.js') return { type: 'text/javascript; charset=utf-8', body: START };

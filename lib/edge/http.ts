@@ -168,7 +168,13 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
         const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
         req[REQUEST_ID] = requestId;
         if (!tracingOn()) return handler(req, res);
-        const request = { method: req.method ?? 'GET', route: routeOf(pathOf(req.url ?? '/')), headers: req.headers, requestId, service: options.service };
+        const request = {
+          method: req.method ?? 'GET',
+          route: routeOf(pathOf(req.url ?? '/')),
+          headers: req.headers,
+          requestId,
+          service: options.service,
+        };
         void withServerSpan(request, (finish) => {
           const done = new Promise<void>((resolve) => res.once('close', () => resolve(finish(res.statusCode))));
           handler(req, res);
@@ -214,21 +220,31 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
   // bearer tokens travel in Authorization). Only a real preflight (it names the method it wants)
   // is answered here; any other OPTIONS reaches Apollo, which refuses it as before.
   const cors = {
-    origin: (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) => callback(null, originAllowed(origin, allowed)),
+    origin: (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) =>
+      callback(null, originAllowed(origin, allowed)),
     methods: 'GET, POST, OPTIONS',
     allowedHeaders: 'authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name, idempotency-key',
     exposedHeaders: 'x-request-id',
     maxAge: 600,
   };
   await app.register(fastifyCors, {
-    delegator: (request, callback) => callback(null, { ...cors, preflight: request.headers['access-control-request-method'] !== undefined }),
+    delegator: (request, callback) =>
+      callback(null, { ...cors, preflight: request.headers['access-control-request-method'] !== undefined }),
   });
 
   app.addHook('onResponse', async (request, reply) => {
     const path = pathOf(request.url);
     options.metrics?.observeRequest(request.method, routeOf(path), reply.statusCode, reply.elapsedTime / 1000);
     if (path !== '/health') {
-      log.info({ requestId: request.id, operationName: operationNames.get(request) ?? operationNameOf(contexts.get(request)), status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      log.info(
+        {
+          requestId: request.id,
+          operationName: operationNames.get(request) ?? operationNameOf(contexts.get(request)),
+          status: reply.statusCode,
+          durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request',
+      );
     }
   });
 
@@ -242,7 +258,8 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
     if (error instanceof InvalidJson) return reply.code(400).send(errorBody(error.message, 'BAD_REQUEST', request.id));
     // Fastify's own refusals of a malformed request (a bad URL, say): the client's fault, in our shape.
     const status = (error as { statusCode?: number }).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send(errorBody((error as Error).message, 'BAD_REQUEST', request.id));
+    if (status !== undefined && status >= 400 && status < 500)
+      return reply.code(status).send(errorBody((error as Error).message, 'BAD_REQUEST', request.id));
     log.error({ err: error, requestId: request.id }, 'request failed');
     return reply.code(500).send(errorBody('Internal server error.', 'INTERNAL_SERVER_ERROR', request.id));
   });
@@ -256,7 +273,8 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
     return reply.code(check.ready ? 200 : 503).send({ status: check.ready ? 'ready' : 'not ready', ...check.detail });
   });
   const metrics = options.metrics;
-  if (metrics) app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  if (metrics)
+    app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   if (options.explorer) {
     app.get('/explorer/*', async (request, reply) => {
       const answer = explorerAnswer(pathOf(request.url), request.headers.accept, true);
@@ -301,12 +319,17 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
     }
     if (options.documents && options.documents.mode !== 'off') {
       try {
-        if (request.method !== 'POST') throw new GraphQLError('Registered operations are sent with POST.', { extensions: { code: 'OPERATION_NOT_REGISTERED' } });
+        if (request.method !== 'POST')
+          throw new GraphQLError('Registered operations are sent with POST.', { extensions: { code: 'OPERATION_NOT_REGISTERED' } });
         const body = request.body;
         if (body && typeof body === 'object' && !Array.isArray(body)) {
           const resolved = options.documents.resolve(body as Record<string, unknown>);
           request.body = resolved.body;
-          if (resolved.unregistered) log.info({ requestId: request.id, operationName: operationNames.get(request), documentHash: resolved.unregistered }, 'unregistered operation');
+          if (resolved.unregistered)
+            log.info(
+              { requestId: request.id, operationName: operationNames.get(request), documentHash: resolved.unregistered },
+              'unregistered operation',
+            );
         }
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
@@ -317,26 +340,50 @@ export async function createGraphQLHttpServer<C extends BaseContext>(options: Gr
     // planning, with the request id like every other error.
     try {
       if (headerCount(request.raw, 'authorization') > 1) {
-        throw new GraphQLError('Send one Authorization header, not several.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        throw new GraphQLError('Send one Authorization header, not several.', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
       }
-      contexts.set(request, withOperationSlot(await options.context({ headers: request.headers, body: request.body, requestId: request.id, clientAddress: request.socket.remoteAddress })));
+      contexts.set(
+        request,
+        withOperationSlot(
+          await options.context({
+            headers: request.headers,
+            body: request.body,
+            requestId: request.id,
+            clientAddress: request.socket.remoteAddress,
+          }),
+        ),
+      );
     } catch (error) {
       const status = httpStatusOf(error);
       if (status === undefined) throw error;
-      return reply.code(status).send(errorBody((error as GraphQLError).message, String((error as GraphQLError).extensions.code), request.id));
+      return reply
+        .code(status)
+        .send(errorBody((error as GraphQLError).message, String((error as GraphQLError).extensions.code), request.id));
     }
-    const execute = async () => executeGraphQL.call(app, request as Parameters<typeof executeGraphQL>[0], reply as Parameters<typeof executeGraphQL>[1]);
+    const execute = async () =>
+      executeGraphQL.call(app, request as Parameters<typeof executeGraphQL>[0], reply as Parameters<typeof executeGraphQL>[1]);
     const answer: unknown = await (options.around ? options.around(contexts.get(request)!, execute) : execute());
     if (typeof answer === 'string' && reply.statusCode >= 400 && !answer.includes('"requestId"')) {
       if (!String(reply.getHeader('content-type') ?? '').includes('json')) reply.type(JSON_TYPE);
       return withRequestId(answer, request.id);
     }
     if (typeof answer === 'string' && Buffer.byteLength(answer) > options.maxResponseBytes) {
-      log.warn({ requestId: request.id, operationName: operationNames.get(request), bytes: Buffer.byteLength(answer) }, 'response over the size ceiling');
+      log.warn(
+        { requestId: request.id, operationName: operationNames.get(request), bytes: Buffer.byteLength(answer) },
+        'response over the size ceiling',
+      );
       return reply
         .code(400)
         .type(JSON_TYPE)
-        .send(errorBody(`The response would exceed ${options.maxResponseBytes} bytes; ask for fewer rows or fields.`, 'RESPONSE_TOO_LARGE', request.id));
+        .send(
+          errorBody(
+            `The response would exceed ${options.maxResponseBytes} bytes; ask for fewer rows or fields.`,
+            'RESPONSE_TOO_LARGE',
+            request.id,
+          ),
+        );
     }
     return answer;
   };
@@ -371,7 +418,8 @@ function routeOf(pathname: string): string {
 export function isAllowedOrigin(origin: string, allowed: readonly string[]): boolean {
   return allowed.some((entry) => {
     if (entry === '*') return true;
-    if (LOOPBACK_ORIGINS.includes(entry)) return origin === entry || new RegExp(`^${entry.replace(/[.[\]]/g, '\\$&')}:\\d{1,5}$`).test(origin);
+    if (LOOPBACK_ORIGINS.includes(entry))
+      return origin === entry || new RegExp(`^${entry.replace(/[.[\]]/g, '\\$&')}:\\d{1,5}$`).test(origin);
     return origin === entry.replace(/\/$/, '');
   });
 }
@@ -396,7 +444,11 @@ function headerValue(value: string | string[] | undefined, pattern = /^[\w.:-]{1
 }
 
 export class PortInUseError extends Error {
-  constructor(readonly port: number, readonly host: string, readonly service: string) {
+  constructor(
+    readonly port: number,
+    readonly host: string,
+    readonly service: string,
+  ) {
     super(`${service}: port ${port} on ${host} is already in use. Stop what uses it or set another port.`);
     this.name = 'PortInUseError';
   }

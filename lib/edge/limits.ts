@@ -1,13 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
-import {
-  GraphQLError,
-  type DocumentNode,
-  type GraphQLSchema,
-  type ParseOptions,
-  type ValidationRule,
-} from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import { costEstimator, type FieldPrices } from './cost';
 import { fieldOfVariableError } from '../runtime/input';
@@ -26,7 +20,14 @@ export interface QueryLimits {
 }
 
 /** The codes a refused operation carries (HTTP 400, before planning or execution). */
-export const LIMIT_CODES = ['QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY', 'TOO_MANY_ALIASES', 'TOO_MANY_DIRECTIVES', 'TOO_MANY_TOKENS', 'TOO_MANY_FIELDS'] as const;
+export const LIMIT_CODES = [
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COSTLY',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_DIRECTIVES',
+  'TOO_MANY_TOKENS',
+  'TOO_MANY_FIELDS',
+] as const;
 export type LimitCode = (typeof LIMIT_CODES)[number];
 
 function refusal(code: LimitCode, message: string, extensions: Record<string, unknown>): GraphQLError {
@@ -39,7 +40,11 @@ function found(error: GraphQLError): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function reportAs(code: LimitCode, describe: (found: number | undefined) => string, limit: Record<string, number>): GraphQLArmorRejectCallback[] {
+function reportAs(
+  code: LimitCode,
+  describe: (found: number | undefined) => string,
+  limit: Record<string, number>,
+): GraphQLArmorRejectCallback[] {
   return [(context, error) => context?.reportError(refusal(code, describe(found(error)), { ...limit, found: found(error) }))];
 }
 
@@ -74,9 +79,13 @@ function costPlugin<C extends BaseContext>(limits: QueryLimits, prices: FieldPri
             cost = operationCost(schema, document, request.variables ?? {}, { operationName, maxFields: limits.maxFields, prices });
           } catch (error) {
             if (error instanceof GraphQLError && TOO_MANY_NODES.test(error.message)) {
-              throw refusal('TOO_MANY_FIELDS', `The query selects more than ${limits.maxFields} fields (fragments expanded); ask for less.`, {
-                maxFields: limits.maxFields,
-              });
+              throw refusal(
+                'TOO_MANY_FIELDS',
+                `The query selects more than ${limits.maxFields} fields (fragments expanded); ask for less.`,
+                {
+                  maxFields: limits.maxFields,
+                },
+              );
             }
             // A variable the executor would refuse: refuse it here the same way, before planning,
             // keeping what the scalar added (a credit code's expected check character).

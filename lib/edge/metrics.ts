@@ -120,7 +120,10 @@ export function createMetrics(service: string, pool?: () => { max: number; total
               const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
               const codes = (body?.errors ?? []).map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN'));
               operations.inc({ graphql_operation_name: name, graphql_operation_type: type, outcome: codes.length ? 'error' : 'success' });
-              operationDuration.observe({ graphql_operation_name: name, graphql_operation_type: type }, Number(process.hrtime.bigint() - started) / 1e9);
+              operationDuration.observe(
+                { graphql_operation_name: name, graphql_operation_type: type },
+                Number(process.hrtime.bigint() - started) / 1e9,
+              );
               for (const code of codes) errors.inc({ error_type: code });
             },
           };

@@ -73,13 +73,16 @@ export async function createRateLimiter(config: RateLimitConfig, limits: QueryLi
             } catch (rejection) {
               if (!(rejection instanceof RateLimiterRes)) throw rejection;
               const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-              throw new GraphQLError(`Rate limit reached: ${points} cost points per ${config.windowSeconds} s. Retry after ${retryAfter} s.`, {
-                extensions: {
-                  code: 'RATE_LIMITED',
-                  retryAfterSeconds: retryAfter,
-                  http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+              throw new GraphQLError(
+                `Rate limit reached: ${points} cost points per ${config.windowSeconds} s. Retry after ${retryAfter} s.`,
+                {
+                  extensions: {
+                    code: 'RATE_LIMITED',
+                    retryAfterSeconds: retryAfter,
+                    http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+                  },
                 },
-              });
+              );
             }
           };
           return {
@@ -95,7 +98,11 @@ export async function createRateLimiter(config: RateLimitConfig, limits: QueryLi
               } catch {
                 cost = Number.POSITIVE_INFINITY;
               }
-              await charge(contextValue.viewer, contextValue.clientAddress, cost > limits.maxCost ? REFUSED_OPERATION_POINTS : Math.max(1, cost));
+              await charge(
+                contextValue.viewer,
+                contextValue.clientAddress,
+                cost > limits.maxCost ? REFUSED_OPERATION_POINTS : Math.max(1, cost),
+              );
             },
             // Refused while parsing or validating (too deep, too many aliases or tokens, invalid):
             // never priced above, and charged the same fixed amount.

@@ -1,6 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { context, createContextKey, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  createContextKey,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 
 /**
@@ -48,15 +58,21 @@ export async function startTracing(options: {
   if ((!options.endpoint && !options.exporter) || active) return undefined;
   // Claimed before the imports below, so two graphs starting at once do not both register.
   active = true;
-  const [{ OTLPTraceExporter }, { registerInstrumentations }, { resourceFromAttributes }, { BatchSpanProcessor, NodeTracerProvider }, { ATTR_SERVICE_NAME }, { PrismaInstrumentation }] =
-    await Promise.all([
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/instrumentation'),
-      import('@opentelemetry/resources'),
-      import('@opentelemetry/sdk-trace-node'),
-      import('@opentelemetry/semantic-conventions'),
-      import('@prisma/instrumentation'),
-    ]);
+  const [
+    { OTLPTraceExporter },
+    { registerInstrumentations },
+    { resourceFromAttributes },
+    { BatchSpanProcessor, NodeTracerProvider },
+    { ATTR_SERVICE_NAME },
+    { PrismaInstrumentation },
+  ] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/semantic-conventions'),
+    import('@prisma/instrumentation'),
+  ]);
   const exporter = options.exporter ?? new OTLPTraceExporter({ url: new URL('v1/traces', options.endpoint!.replace(/\/?$/, '/')).href });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),

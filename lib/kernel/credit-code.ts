@@ -38,7 +38,8 @@ export function withCheckCharacter(first17: string): string {
  */
 export function validateCreditCode(code: string): CreditCodeCheck {
   const first17 = code.slice(0, 17);
-  const expectedCheck = first17.length === 17 && Array.from(first17).every((char) => CREDIT_CODE_CHARSET.includes(char)) ? checkCharacter(first17) : undefined;
+  const expectedCheck =
+    first17.length === 17 && Array.from(first17).every((char) => CREDIT_CODE_CHARSET.includes(char)) ? checkCharacter(first17) : undefined;
   const problem = creditCodeShapeProblem(code);
   if (problem) return expectedCheck ? { ok: false, reason: problem, expectedCheck } : { ok: false, reason: problem };
   if (code[17] !== expectedCheck) {

@@ -1,13 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** The error codes every subgraph uses (DESIGN.md, GraphQL conventions). */
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'INVALID_TRANSITION';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'INVALID_TRANSITION';
 
 /** A field or action that needs a signed-in caller; the rest of the response still stands. */
 export function unauthenticated(message = 'Sign in to see this.'): GraphQLError {

@@ -60,10 +60,7 @@ const projectScalars: Record<string, GraphQLScalarType> = { AreaCode, PhoneNumbe
  * The scalar implementations a subgraph's SDL declares: its own domain scalars first, then the
  * project's shared ones, then graphql-scalars.
  */
-export function scalarsFor(
-  typeDefs: DocumentNode,
-  own: Record<string, GraphQLScalarType> = {},
-): Record<string, GraphQLScalarType> {
+export function scalarsFor(typeDefs: DocumentNode, own: Record<string, GraphQLScalarType> = {}): Record<string, GraphQLScalarType> {
   const picked: Record<string, GraphQLScalarType> = {};
   for (const definition of typeDefs.definitions) {
     if (definition.kind !== Kind.SCALAR_TYPE_DEFINITION) continue;

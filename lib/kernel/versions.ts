@@ -9,7 +9,10 @@ import { badInput } from './errors';
  */
 export function requireVersion(value: number | null | undefined, field = 'input.expectedVersion'): number {
   if (value === undefined || value === null) {
-    throw badInput(field, `${field} is required: pass the version you read, so that a change made meanwhile is refused with CONFLICT instead of overwritten.`);
+    throw badInput(
+      field,
+      `${field} is required: pass the version you read, so that a change made meanwhile is refused with CONFLICT instead of overwritten.`,
+    );
   }
   if (!Number.isInteger(value) || value < 1) throw badInput(field, `${field} is a version read from the record: a whole number from 1.`);
   return value;

@@ -55,7 +55,6 @@ export interface Config {
   env: Env;
 }
 
-
 /** Cost points each caller may spend per window (lib/edge/rate-limit.ts); 0 points turns limits off. */
 export interface RateLimitConfig {
   points: number;
@@ -154,7 +153,10 @@ export const LOOPBACK_ORIGINS = ['http://localhost', 'http://127.0.0.1', 'http:/
 function origins(env: Env, name: string, fallback: string[]): string[] {
   const raw = env[name];
   if (raw === undefined) return fallback;
-  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of list) {
     if (origin === '*') continue;
     let parsed: URL | undefined;

@@ -90,7 +90,8 @@ export function createHttpClient(): HttpClient {
         settled = true;
         clearTimeout(deadline);
         init.signal?.removeEventListener('abort', abort);
-        if (retry && !init.signal?.aborted && closedWhileIdle(error, call.reusedSocket, answered)) resolve(attempt(url, init, timeoutMs, false));
+        if (retry && !init.signal?.aborted && closedWhileIdle(error, call.reusedSocket, answered))
+          resolve(attempt(url, init, timeoutMs, false));
         else reject(error);
       };
       const call = (secure ? https : http).request(
@@ -112,7 +113,9 @@ export function createHttpClient(): HttpClient {
             init.signal?.removeEventListener('abort', abort);
             const pairs: [string, string][] = [];
             for (let i = 0; i < response.rawHeaders.length; i += 2) pairs.push([response.rawHeaders[i]!, response.rawHeaders[i + 1]!]);
-            resolve(new TextResponse(url, response.statusCode ?? 0, response.statusMessage ?? '', pairs, Buffer.concat(chunks).toString('utf8')));
+            resolve(
+              new TextResponse(url, response.statusCode ?? 0, response.statusMessage ?? '', pairs, Buffer.concat(chunks).toString('utf8')),
+            );
           });
         },
       );

@@ -56,14 +56,23 @@ export function idempotencyClaim(
     });
   }
   if (!isMutation(request.body)) return undefined;
-  return { caller: request.caller, key, requestHash: createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('hex'), ttlSeconds };
+  return {
+    caller: request.caller,
+    key,
+    requestHash: createHash('sha256')
+      .update(JSON.stringify(request.body ?? null))
+      .digest('hex'),
+    ttlSeconds,
+  };
 }
 
 function isMutation(body: unknown): boolean {
   const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
   if (typeof query !== 'string') return false;
   try {
-    return getOperationAST(parse(query), typeof operationName === 'string' ? operationName : undefined)?.operation === OperationTypeNode.MUTATION;
+    return (
+      getOperationAST(parse(query), typeof operationName === 'string' ? operationName : undefined)?.operation === OperationTypeNode.MUTATION
+    );
   } catch {
     // A document that does not parse is refused by Apollo a moment later; it claims nothing.
     return false;
@@ -102,10 +111,19 @@ export async function once<T>(tx: RawTransaction, schema: string, claim: Idempot
       claim.key,
       n,
     );
-    return replay<T>(recorded && { requestHash: recorded.request_hash, result: recorded.result === null ? null : revive(recorded.result) }, claim);
+    return replay<T>(
+      recorded && { requestHash: recorded.request_hash, result: recorded.result === null ? null : revive(recorded.result) },
+      claim,
+    );
   }
   const result = await work();
-  await tx.$queryRawUnsafe(`UPDATE ${table} SET result = $4::jsonb WHERE caller = $1 AND key = $2 AND seq = $3`, claim.caller, claim.key, n, preserve(result));
+  await tx.$queryRawUnsafe(
+    `UPDATE ${table} SET result = $4::jsonb WHERE caller = $1 AND key = $2 AND seq = $3`,
+    claim.caller,
+    claim.key,
+    n,
+    preserve(result),
+  );
   return result;
 }
 

@@ -113,7 +113,8 @@ export function inputPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
           let literal: string | undefined;
           visit(document, {
             StringValue(node) {
-              if (literal === undefined && node.value.includes(NUL)) literal = pathTo(document, (candidate) => candidate === node) ?? 'query';
+              if (literal === undefined && node.value.includes(NUL))
+                literal = pathTo(document, (candidate) => candidate === node) ?? 'query';
             },
           });
           if (literal) throw nulRefusal(literal);

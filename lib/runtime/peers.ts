@@ -18,7 +18,12 @@ export type PeerClient = <T = Record<string, unknown>>(
 export function createPeerClient(urlOf: (subgraph: string) => string | undefined, timeoutMs: number): PeerClient {
   // Idle kept-alive connections do not hold the process open (node:http's agent unrefs them).
   const client = createHttpClient();
-  return <T,>(subgraph: string, query: string, variables?: Record<string, unknown>, options: { requestId?: string; authorization?: string } = {}) =>
+  return <T>(
+    subgraph: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    options: { requestId?: string; authorization?: string } = {},
+  ) =>
     withClientSpan(`peer ${subgraph}`, { 'peer.service': subgraph }, async () => {
       const url = urlOf(subgraph);
       const unavailable = (detail: string) =>
@@ -33,7 +38,11 @@ export function createPeerClient(urlOf: (subgraph: string) => string | undefined
       injectTraceContext(headers);
       let response: TextResponse;
       try {
-        response = await client.request(url, { method: 'POST', headers: Object.fromEntries(headers), body: JSON.stringify({ query, variables }) }, timeoutMs);
+        response = await client.request(
+          url,
+          { method: 'POST', headers: Object.fromEntries(headers), body: JSON.stringify({ query, variables }) },
+          timeoutMs,
+        );
       } catch (error) {
         throw unavailable(error instanceof Error ? error.message : String(error));
       }

@@ -56,6 +56,6 @@ export function onShutdown(log: Logger, stop: () => Promise<void>, graceMs = 10_
 /** Prints a start-up failure as one clear line (configuration, port in use) instead of a stack. */
 export function failStartup(error: unknown): never {
   const known = error instanceof Error && ['ConfigError', 'PortInUseError', 'MigrationError'].includes(error.name);
-  console.error(known ? `Cannot start: ${(error).message}` : error);
+  console.error(known ? `Cannot start: ${error.message}` : error);
   process.exit(1);
 }

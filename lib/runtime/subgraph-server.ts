@@ -96,7 +96,9 @@ export async function buildSubgraphServer<Store extends ClosableStore, Loaders>(
   const prices = fieldPrices(typeDefs);
   // Every list is held to the size its @listSize declares, the size it is priced at.
   const schema = enforceListSizes(
-    buildSubgraphSchema([{ typeDefs, resolvers: { ...scalarsFor(typeDefs, module.scalars), ...module.resolvers } as GraphQLResolverMap<unknown> }]),
+    buildSubgraphSchema([
+      { typeDefs, resolvers: { ...scalarsFor(typeDefs, module.scalars), ...module.resolvers } as GraphQLResolverMap<unknown> },
+    ]),
     prices,
     (field, rows, size) => log.warn({ field, rows, size }, 'list cut at its declared size'),
   );

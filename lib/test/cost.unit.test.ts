@@ -20,7 +20,8 @@ const sdl = `
 `;
 const schema = buildSchema(sdl);
 const prices = fieldPrices(sdl);
-const cost = (source: string, variables: Record<string, unknown> = {}) => operationCost(schema, parse(source), variables, { maxFields: 1000, prices });
+const cost = (source: string, variables: Record<string, unknown> = {}) =>
+  operationCost(schema, parse(source), variables, { maxFields: 1000, prices });
 
 describe('pricing from @listSize and @cost', () => {
   test('the directives are read by Type.field', () => {

@@ -72,7 +72,12 @@ async function run(query: string, requestId = 'req-1') {
 describe('errors through Apollo', () => {
   test('a domain error reaches the client with its code and the request id, and is not logged as unexpected', async () => {
     expect((await run('query Probe { denied }', 'req-7')).errors).toEqual([
-      { message: 'Not yours.', locations: [{ line: 1, column: 15 }], path: ['denied'], extensions: { code: 'FORBIDDEN', requestId: 'req-7' } },
+      {
+        message: 'Not yours.',
+        locations: [{ line: 1, column: 15 }],
+        path: ['denied'],
+        extensions: { code: 'FORBIDDEN', requestId: 'req-7' },
+      },
     ]);
     expect(logged).toEqual([]);
   });
@@ -93,18 +98,35 @@ describe('errors through Apollo', () => {
         requestId: 'req-8',
         operationName: 'Probe',
         path: ['broken'],
-        err: expect.objectContaining({ type: 'Error', message: 'relation "secret_table" does not exist', stack: expect.stringContaining('errors.unit.test.ts') }),
+        err: expect.objectContaining({
+          type: 'Error',
+          message: 'relation "secret_table" does not exist',
+          stack: expect.stringContaining('errors.unit.test.ts'),
+        }),
       }),
     ]);
   });
 
   test('a lost database is SERVICE_UNAVAILABLE (retry), logged; a value the database refused is BAD_USER_INPUT', async () => {
     expect((await run('query Probe { lost }')).errors).toEqual([
-      { message: 'The database is unavailable; try again shortly.', path: ['lost'], extensions: { code: 'SERVICE_UNAVAILABLE', requestId: 'req-1' } },
+      {
+        message: 'The database is unavailable; try again shortly.',
+        path: ['lost'],
+        extensions: { code: 'SERVICE_UNAVAILABLE', requestId: 'req-1' },
+      },
     ]);
-    expect(logged).toEqual([expect.objectContaining({ msg: 'unexpected error', err: expect.objectContaining({ message: expect.stringMatching(/^Driver adapter error: connect ECONNREFUSED/) }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        msg: 'unexpected error',
+        err: expect.objectContaining({ message: expect.stringMatching(/^Driver adapter error: connect ECONNREFUSED/) }),
+      }),
+    ]);
     expect((await run('query Probe { outOfRange }')).errors).toEqual([
-      { message: 'A value is outside what can be stored; check the input.', path: ['outOfRange'], extensions: { code: 'BAD_USER_INPUT', requestId: 'req-1' } },
+      {
+        message: 'A value is outside what can be stored; check the input.',
+        path: ['outOfRange'],
+        extensions: { code: 'BAD_USER_INPUT', requestId: 'req-1' },
+      },
     ]);
   });
 
@@ -121,14 +143,23 @@ describe('errors through Apollo', () => {
 
   test('a syntax error stays GRAPHQL_PARSE_FAILED with its own message (only the token limit is renamed)', async () => {
     expect((await run('query Probe { ok')).errors).toEqual([
-      { message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 17 }], extensions: { code: 'GRAPHQL_PARSE_FAILED', requestId: 'req-1' } },
+      {
+        message: 'Syntax Error: Expected Name, found <EOF>.',
+        locations: [{ line: 1, column: 17 }],
+        extensions: { code: 'GRAPHQL_PARSE_FAILED', requestId: 'req-1' },
+      },
     ]);
   });
 });
 
 describe('formatError edges', () => {
   test('a validation error about an inline input value is BAD_USER_INPUT naming the field; the marker stays private', () => {
-    expect(formatError({ message: 'Expected 12 digits.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', inputError: true, field: 'input.code' } })).toEqual({
+    expect(
+      formatError({
+        message: 'Expected 12 digits.',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', inputError: true, field: 'input.code' },
+      }),
+    ).toEqual({
       message: 'Expected 12 digits.',
       extensions: { code: 'BAD_USER_INPUT', field: 'input.code' },
     });
@@ -139,7 +170,10 @@ describe('formatError edges', () => {
   });
 
   test('the input marker and a limit cause are read on validation errors only', () => {
-    expect(formatError({ message: 'No.', extensions: { code: 'FORBIDDEN', inputError: true } })).toEqual({ message: 'No.', extensions: { code: 'FORBIDDEN' } });
+    expect(formatError({ message: 'No.', extensions: { code: 'FORBIDDEN', inputError: true } })).toEqual({
+      message: 'No.',
+      extensions: { code: 'FORBIDDEN' },
+    });
     const limit = new GraphQLError('The query could cost 9.', { extensions: { code: 'QUERY_TOO_COSTLY', cost: 9 } });
     const wrapped = new GraphQLError('Unexpected.', { originalError: limit });
     expect(formatError({ message: 'Unexpected.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, wrapped)).toEqual({
@@ -148,21 +182,29 @@ describe('formatError edges', () => {
     });
   });
 
-  test('the token-limit wording is renamed on a parse failure only, and only bad input is given a variable\'s field', () => {
+  test("the token-limit wording is renamed on a parse failure only, and only bad input is given a variable's field", () => {
     const tokens = 'Syntax Error: Document contains more that 20 tokens. Parsing aborted.';
-    expect(formatError({ message: tokens, extensions: { code: 'BAD_REQUEST' } })).toEqual({ message: tokens, extensions: { code: 'BAD_REQUEST' } });
+    expect(formatError({ message: tokens, extensions: { code: 'BAD_REQUEST' } })).toEqual({
+      message: tokens,
+      extensions: { code: 'BAD_REQUEST' },
+    });
     const variable = 'Variable "$input" got invalid value 1 at "input.code"; Expected 12 digits.';
-    expect(formatError({ message: variable, extensions: { code: 'FORBIDDEN' } })).toEqual({ message: variable, extensions: { code: 'FORBIDDEN' } });
+    expect(formatError({ message: variable, extensions: { code: 'FORBIDDEN' } })).toEqual({
+      message: variable,
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 
-  test('only graphql-js\'s own variable-limit message is bad input; the phrase inside another message is not', () => {
+  test("only graphql-js's own variable-limit message is bad input; the phrase inside another message is not", () => {
     expect(formatError({ message: 'Too many errors processing variables, error limit reached. Execution aborted.' })).toEqual({
       message: 'Too many errors processing variables, error limit reached. Execution aborted.',
       extensions: { code: 'BAD_USER_INPUT', field: 'variables' },
     });
     expect(formatError({ message: 'Wrapped: Too many errors processing variables' }).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     // An exposed error is kept as it is, whatever its message reads like.
-    expect(formatError({ message: 'Too many errors processing variables.', extensions: { code: 'BAD_USER_INPUT', field: 'input.tags' } })).toEqual({
+    expect(
+      formatError({ message: 'Too many errors processing variables.', extensions: { code: 'BAD_USER_INPUT', field: 'input.tags' } }),
+    ).toEqual({
       message: 'Too many errors processing variables.',
       extensions: { code: 'BAD_USER_INPUT', field: 'input.tags' },
     });

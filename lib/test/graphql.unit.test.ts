@@ -69,8 +69,12 @@ describe('connections', () => {
   });
 
   test('a foreign cursor or an out-of-range page is BAD_USER_INPUT naming the argument', () => {
-    expect(() => decodeCursor(Buffer.from('["x"]').toString('base64url'))).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }));
-    expect(() => readPage({ first: 101 }, ['text'])).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } }));
+    expect(() => decodeCursor(Buffer.from('["x"]').toString('base64url'))).toThrow(
+      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }),
+    );
+    expect(() => readPage({ first: 101 }, ['text'])).toThrow(
+      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } }),
+    );
     expect(() => readPage({ first: -1 }, ['text'])).toThrow(/between 0 and 100/);
   });
 
@@ -92,7 +96,8 @@ describe('connections', () => {
 
   describe('each kind of key holds exactly its values', () => {
     const refused = expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
-    const read = (key: string | number, kind: 'text' | 'uuid' | 'areaCode' | 'timestamp') => () => readPage({ after: encodeCursor([key]) }, [kind]).after;
+    const read = (key: string | number, kind: 'text' | 'uuid' | 'areaCode' | 'timestamp') => () =>
+      readPage({ after: encodeCursor([key]) }, [kind]).after;
     const id = '0b6f3c1e-1c1a-4d6f-9a53-3c1f4b2a9d10';
 
     test('a text key is at most 1000 characters', () => {
@@ -118,44 +123,108 @@ describe('connections', () => {
     });
   });
 
-  test('a cursor with more keys than the list sorts by is refused, saying it is not this list\'s', () => {
+  test("a cursor with more keys than the list sorts by is refused, saying it is not this list's", () => {
     const id = '0b6f3c1e-1c1a-4d6f-9a53-3c1f4b2a9d10';
-    expect(() => readPage({ after: encodeCursor(['和平', id, 'extra']) }, ['text', 'uuid'])).toThrow('This cursor was not issued by this list.');
+    expect(() => readPage({ after: encodeCursor(['和平', id, 'extra']) }, ['text', 'uuid'])).toThrow(
+      'This cursor was not issued by this list.',
+    );
   });
 
   test('the end cursor is the last edge of the page, whatever its length', () => {
     const page = readPage({ first: 3 }, ['text']);
-    expect(toConnection(['a', 'b', 'c', 'd'], page, (row) => [row], async () => 4).pageInfo.endCursor).toBe(encodeCursor(['c']));
+    expect(
+      toConnection(
+        ['a', 'b', 'c', 'd'],
+        page,
+        (row) => [row],
+        async () => 4,
+      ).pageInfo.endCursor,
+    ).toBe(encodeCursor(['c']));
   });
 
   test('one extra row tells whether there is a next page', async () => {
     const page = readPage({ first: 2 }, ['text']);
-    const connection = toConnection(['a', 'b', 'c'], page, (row) => [row], async () => 3);
+    const connection = toConnection(
+      ['a', 'b', 'c'],
+      page,
+      (row) => [row],
+      async () => 3,
+    );
     expect(connection.edges.map((e) => e.node)).toEqual(['a', 'b']);
-    expect(connection.pageInfo).toEqual({ hasPreviousPage: false, hasNextPage: true, startCursor: encodeCursor(['a']), endCursor: encodeCursor(['b']) });
+    expect(connection.pageInfo).toEqual({
+      hasPreviousPage: false,
+      hasNextPage: true,
+      startCursor: encodeCursor(['a']),
+      endCursor: encodeCursor(['b']),
+    });
     expect(await connection.totalCount()).toBe(3);
-    expect(toConnection(['a'], page, (row) => [row], async () => 1).pageInfo.hasNextPage).toBe(false);
+    expect(
+      toConnection(
+        ['a'],
+        page,
+        (row) => [row],
+        async () => 1,
+      ).pageInfo.hasNextPage,
+    ).toBe(false);
   });
 
   test('a page read after a cursor has a previous page; the first page has none', () => {
     const first = readPage({ first: 2 }, ['text']);
-    expect(toConnection(['a', 'b', 'c'], first, (row) => [row], async () => 3).pageInfo.hasPreviousPage).toBe(false);
+    expect(
+      toConnection(
+        ['a', 'b', 'c'],
+        first,
+        (row) => [row],
+        async () => 3,
+      ).pageInfo.hasPreviousPage,
+    ).toBe(false);
     const second = readPage({ first: 2, after: encodeCursor(['b']) }, ['text']);
-    const connection = toConnection(['c'], second, (row) => [row], async () => 3);
-    expect(connection.pageInfo).toEqual({ hasPreviousPage: true, hasNextPage: false, startCursor: encodeCursor(['c']), endCursor: encodeCursor(['c']) });
+    const connection = toConnection(
+      ['c'],
+      second,
+      (row) => [row],
+      async () => 3,
+    );
+    expect(connection.pageInfo).toEqual({
+      hasPreviousPage: true,
+      hasNextPage: false,
+      startCursor: encodeCursor(['c']),
+      endCursor: encodeCursor(['c']),
+    });
     // An empty string is no cursor: the list is read from its start.
-    expect(toConnection(['a'], readPage({ first: 2, after: '' }, ['text']), (row) => [row], async () => 1).pageInfo.hasPreviousPage).toBe(false);
+    expect(
+      toConnection(
+        ['a'],
+        readPage({ first: 2, after: '' }, ['text']),
+        (row) => [row],
+        async () => 1,
+      ).pageInfo.hasPreviousPage,
+    ).toBe(false);
   });
 
   test('an empty page has no start or end cursor, even after a cursor', () => {
     const page = readPage({ first: 2, after: encodeCursor(['z']) }, ['text']);
-    expect(toConnection([], page, (row: string) => [row], async () => 3).pageInfo).toEqual({
+    expect(
+      toConnection(
+        [],
+        page,
+        (row: string) => [row],
+        async () => 3,
+      ).pageInfo,
+    ).toEqual({
       hasPreviousPage: true,
       hasNextPage: false,
       startCursor: null,
       endCursor: null,
     });
-    expect(toConnection(['a'], readPage({ first: 0 }, ['text']), (row) => [row], async () => 1).pageInfo).toEqual({
+    expect(
+      toConnection(
+        ['a'],
+        readPage({ first: 0 }, ['text']),
+        (row) => [row],
+        async () => 1,
+      ).pageInfo,
+    ).toEqual({
       hasPreviousPage: false,
       hasNextPage: true,
       startCursor: null,
@@ -184,7 +253,10 @@ describe('error formatting', () => {
   });
 
   test('anything unexpected is masked', () => {
-    const formatted = formatError({ message: 'relation "x" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at db.ts:1'] } });
+    const formatted = formatError({
+      message: 'relation "x" does not exist',
+      extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at db.ts:1'] },
+    });
     expect(formatted.message).toMatch(/^Internal server error/);
     expect(JSON.stringify(formatted)).not.toMatch(/relation|db\.ts/);
   });
@@ -203,7 +275,8 @@ describe('scalars', () => {
 
   test('Date stays a YYYY-MM-DD string and must be a real day', () => {
     expect(CalendarDate.parseValue('2024-02-29')).toBe('2024-02-29');
-    for (const bad of ['2023-02-29', '2024-13-01', '2024-1-1', '2024-01-01T00:00:00Z']) expect(() => CalendarDate.parseValue(bad)).toThrow();
+    for (const bad of ['2023-02-29', '2024-13-01', '2024-1-1', '2024-01-01T00:00:00Z'])
+      expect(() => CalendarDate.parseValue(bad)).toThrow();
   });
 });
 
@@ -217,6 +290,8 @@ describe('money', () => {
   });
 
   test.each(['-1', '1.234', '1e5', '123456789012345', 'abc', ''])('%j is refused naming the field', (value) => {
-    expect(() => parseYuan(value, 'input.amount')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.amount' }) }));
+    expect(() => parseYuan(value, 'input.amount')).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.amount' }) }),
+    );
   });
 });

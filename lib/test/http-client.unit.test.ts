@@ -33,7 +33,10 @@ beforeAll(async () => {
         setTimeout(() => request.socket.resetAndDestroy(), 20);
         return;
       }
-      response.writeHead(request.url === '/refused' ? 400 : 200, 'Custom Reason', { 'content-type': 'application/json; charset=utf-8', 'x-extra': 'yes' });
+      response.writeHead(request.url === '/refused' ? 400 : 200, 'Custom Reason', {
+        'content-type': 'application/json; charset=utf-8',
+        'x-extra': 'yes',
+      });
       response.end(JSON.stringify({ echo: body, 名: '社区' }));
     });
   });
@@ -48,8 +51,16 @@ afterAll(async () => {
 });
 
 test('posts the body with its length and headers, and answers with status, headers, text and JSON', async () => {
-  const response = await client.request(`${base}/graphql`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"q":"吉福"}' }, 1000);
-  expect(seen.at(-1)).toMatchObject({ method: 'POST', body: '{"q":"吉福"}', headers: { authorization: 'Bearer t', 'content-length': String(Buffer.byteLength('{"q":"吉福"}')) } });
+  const response = await client.request(
+    `${base}/graphql`,
+    { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"q":"吉福"}' },
+    1000,
+  );
+  expect(seen.at(-1)).toMatchObject({
+    method: 'POST',
+    body: '{"q":"吉福"}',
+    headers: { authorization: 'Bearer t', 'content-length': String(Buffer.byteLength('{"q":"吉福"}')) },
+  });
   expect([response.ok, response.status, response.statusText, response.url]).toEqual([true, 200, 'Custom Reason', `${base}/graphql`]);
   expect(response.headers.get('Content-Type')).toBe('application/json; charset=utf-8');
   expect(response.headers.get('x-extra')).toBe('yes');
@@ -106,5 +117,7 @@ test('nobody listening fails at once', async () => {
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const port = (closed.address() as AddressInfo).port;
   await new Promise((resolve) => closed.close(resolve));
-  await expect(client.request(`http://127.0.0.1:${port}/graphql`, { method: 'POST', body: '{}' }, 1000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  await expect(client.request(`http://127.0.0.1:${port}/graphql`, { method: 'POST', body: '{}' }, 1000)).rejects.toMatchObject({
+    code: 'ECONNREFUSED',
+  });
 });

@@ -31,7 +31,9 @@ test('a port in use is a PortInUseError naming the service and port', async () =
   const first = http.createServer();
   const port = await listen(first, 0, '127.0.0.1', 'first');
   try {
-    await expect(listen(http.createServer(), port, '127.0.0.1', 'gateway')).rejects.toEqual(new PortInUseError(port, '127.0.0.1', 'gateway'));
+    await expect(listen(http.createServer(), port, '127.0.0.1', 'gateway')).rejects.toEqual(
+      new PortInUseError(port, '127.0.0.1', 'gateway'),
+    );
   } finally {
     await closeServer(first);
   }

@@ -1,7 +1,14 @@
 import { codesWithPrefix, covers, isAreaCode, levelOfCode, significantPrefix } from '../kernel/auth/jurisdiction';
 import { actsWithin, ANONYMOUS, requireJurisdiction, type SignedInViewer } from '../kernel/auth/viewer';
 
-const officer = (roles: SignedInViewer['roles'], area: string): SignedInViewer => ({ anonymous: false, id: 'x', name: 'x', roles, area, org: undefined });
+const officer = (roles: SignedInViewer['roles'], area: string): SignedInViewer => ({
+  anonymous: false,
+  id: 'x',
+  name: 'x',
+  roles,
+  area,
+  org: undefined,
+});
 
 test.each([
   ['510000000000', 'PROVINCE', '51'],
@@ -41,7 +48,9 @@ test('the jurisdiction gate needs both the role and the coverage', () => {
   expect(actsWithin(district, ['CITY_ADMIN'], '510108003002')).toBe(false);
   expect(actsWithin(ANONYMOUS, ['DISTRICT_CIVIL_AFFAIRS'], '510108003002')).toBe(false);
   expect(() => requireJurisdiction(district, ['DISTRICT_CIVIL_AFFAIRS'], '510107001001', 'Reading')).toThrow(/outside your jurisdiction/);
-  expect(() => requireJurisdiction(ANONYMOUS, ['DISTRICT_CIVIL_AFFAIRS'], '510108001001', 'Reading')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }));
+  expect(() => requireJurisdiction(ANONYMOUS, ['DISTRICT_CIVIL_AFFAIRS'], '510108001001', 'Reading')).toThrow(
+    expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }),
+  );
   expect(requireJurisdiction(district, ['DISTRICT_CIVIL_AFFAIRS'], '510108001001', 'Reading')).toBe(district);
 });
 

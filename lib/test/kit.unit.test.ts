@@ -59,15 +59,32 @@ describe('free text', () => {
 describe('ids', () => {
   test('a UUID is lowercased; anything else is refused naming the field', () => {
     expect(requireUuid('6F9619FF-8B86-D011-B42D-00C04FC964FF', 'id')).toBe('6f9619ff-8b86-d011-b42d-00c04fc964ff');
-    expect(refusal(() => requireUuid('42', 'input.facilityId'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.facilityId', rule: 'NOT_AN_ID' });
+    expect(refusal(() => requireUuid('42', 'input.facilityId'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.facilityId',
+      rule: 'NOT_AN_ID',
+    });
   });
 });
 
 describe('the actor of a change', () => {
-  const viewer: SignedInViewer = { anonymous: false, id: 'u1', name: 'Li', roles: ['UNIT_ADMIN', 'RESIDENT'], area: '510107001000', org: undefined };
+  const viewer: SignedInViewer = {
+    anonymous: false,
+    id: 'u1',
+    name: 'Li',
+    roles: ['UNIT_ADMIN', 'RESIDENT'],
+    area: '510107001000',
+    org: undefined,
+  };
 
   test('carries the caller, all their roles, no organisation as null, the jurisdiction and the request', () => {
-    expect(actorOf(viewer, 'req-1')).toEqual({ id: 'u1', roles: ['UNIT_ADMIN', 'RESIDENT'], org: null, area: '510107001000', requestId: 'req-1' });
+    expect(actorOf(viewer, 'req-1')).toEqual({
+      id: 'u1',
+      roles: ['UNIT_ADMIN', 'RESIDENT'],
+      org: null,
+      area: '510107001000',
+      requestId: 'req-1',
+    });
   });
 
   test('narrows to the role a workflow step was taken in', () => {

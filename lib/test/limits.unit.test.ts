@@ -65,7 +65,9 @@ describe('depth', () => {
     expect(await run({}, nested(6))).toEqual(accepted);
     expect(await run({}, nested(7))).toEqual({
       status: 400,
-      errors: [{ message: 'The query is 7 levels deep; at most 6 are allowed.', extensions: { code: 'QUERY_TOO_DEEP', maxDepth: 6, found: 7 } }],
+      errors: [
+        { message: 'The query is 7 levels deep; at most 6 are allowed.', extensions: { code: 'QUERY_TOO_DEEP', maxDepth: 6, found: 7 } },
+      ],
     });
   });
 
@@ -78,9 +80,9 @@ describe('depth', () => {
   test('fragments add no level of their own: the fields they hold are counted', async () => {
     expect(await run({}, '{ one { child { child { child { ... on Thing { child { id } } } } } } }')).toEqual(accepted);
     expect(await run({}, '{ one { child { child { child { ...F } } } } } fragment F on Thing { child { id } }')).toEqual(accepted);
-    expect((await run({}, '{ one { child { child { child { ...F } } } } } fragment F on Thing { child { child { id } } }')).errors).toEqual([
-      { message: 'The query is 7 levels deep; at most 6 are allowed.', extensions: { code: 'QUERY_TOO_DEEP', maxDepth: 6, found: 7 } },
-    ]);
+    expect((await run({}, '{ one { child { child { child { ...F } } } } } fragment F on Thing { child { child { id } } }')).errors).toEqual(
+      [{ message: 'The query is 7 levels deep; at most 6 are allowed.', extensions: { code: 'QUERY_TOO_DEEP', maxDepth: 6, found: 7 } }],
+    );
   });
 });
 
@@ -89,14 +91,22 @@ describe('aliases', () => {
     expect(await run({}, aliases(12))).toEqual(accepted);
     expect(await run({}, aliases(13))).toEqual({
       status: 400,
-      errors: [{ message: 'The query uses 13 aliases; at most 12 are allowed.', extensions: { code: 'TOO_MANY_ALIASES', maxAliases: 12, found: 13 } }],
+      errors: [
+        {
+          message: 'The query uses 13 aliases; at most 12 are allowed.',
+          extensions: { code: 'TOO_MANY_ALIASES', maxAliases: 12, found: 13 },
+        },
+      ],
     });
   });
 
   test('aliased __typename counts like any alias', async () => {
     const typenames = `{ one { ${Array.from({ length: 13 }, (_, i) => `t${i}: __typename`).join(' ')} } }`;
     expect((await run({}, typenames)).errors).toEqual([
-      { message: 'The query uses 13 aliases; at most 12 are allowed.', extensions: { code: 'TOO_MANY_ALIASES', maxAliases: 12, found: 13 } },
+      {
+        message: 'The query uses 13 aliases; at most 12 are allowed.',
+        extensions: { code: 'TOO_MANY_ALIASES', maxAliases: 12, found: 13 },
+      },
     ]);
   });
 });
@@ -108,7 +118,12 @@ describe('directives', () => {
     expect(await run({ maxAliases: 100 }, directives(12))).toEqual(accepted);
     expect(await run({ maxAliases: 100 }, directives(13))).toEqual({
       status: 400,
-      errors: [{ message: 'The query uses 13 directives; at most 12 are allowed.', extensions: { code: 'TOO_MANY_DIRECTIVES', maxDirectives: 12, found: 13 } }],
+      errors: [
+        {
+          message: 'The query uses 13 directives; at most 12 are allowed.',
+          extensions: { code: 'TOO_MANY_DIRECTIVES', maxDirectives: 12, found: 13 },
+        },
+      ],
     });
   });
 });
@@ -120,7 +135,9 @@ describe('tokens', () => {
     expect(await run({ maxTokens: 20 }, values(11))).toEqual(accepted);
     expect(await run({ maxTokens: 20 }, values(12))).toEqual({
       status: 400,
-      errors: [{ message: 'The query has more than 20 tokens; send a smaller document.', extensions: { code: 'TOO_MANY_TOKENS', maxTokens: 20 } }],
+      errors: [
+        { message: 'The query has more than 20 tokens; send a smaller document.', extensions: { code: 'TOO_MANY_TOKENS', maxTokens: 20 } },
+      ],
     });
   });
 });
@@ -135,7 +152,8 @@ describe('cost', () => {
       status: 400,
       errors: [
         {
-          message: 'The query could cost 205 (fields × the rows each list can return); at most 201 is allowed. Ask for fewer rows with first, fewer nested lists, or fewer fields.',
+          message:
+            'The query could cost 205 (fields × the rows each list can return); at most 201 is allowed. Ask for fewer rows with first, fewer nested lists, or fewer fields.',
           extensions: { code: 'QUERY_TOO_COSTLY', cost: 205, maxCost: 201 },
         },
       ],
@@ -145,16 +163,29 @@ describe('cost', () => {
   test('the operation priced is the one that runs', async () => {
     const document = `query Cheap { one { id } } query Dear ${page(100)}`;
     expect(await run({ maxCost: 100 }, document, undefined, 'Cheap')).toEqual(accepted);
-    expect((await run({ maxCost: 100 }, document, undefined, 'Dear')).errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COSTLY', cost: 401, maxCost: 100 });
+    expect((await run({ maxCost: 100 }, document, undefined, 'Dear')).errors?.[0]?.extensions).toEqual({
+      code: 'QUERY_TOO_COSTLY',
+      cost: 401,
+      maxCost: 100,
+    });
   });
 
   test('variables are priced as given, and a bad one is BAD_USER_INPUT naming the argument before anything runs', async () => {
     const query = 'query ($n: Int) { list(first: $n) { edges { node { id name } } } }';
     expect(await run({ maxCost: 100 }, query, { n: 20 })).toEqual(accepted);
-    expect((await run({ maxCost: 100 }, query, { n: 30 })).errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COSTLY', cost: 121, maxCost: 100 });
+    expect((await run({ maxCost: 100 }, query, { n: 30 })).errors?.[0]?.extensions).toEqual({
+      code: 'QUERY_TOO_COSTLY',
+      cost: 121,
+      maxCost: 100,
+    });
     expect(await run({ maxCost: 100 }, query, { n: 'x' })).toEqual({
       status: 400,
-      errors: [{ message: 'Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"', extensions: { code: 'BAD_USER_INPUT', field: 'first' } }],
+      errors: [
+        {
+          message: 'Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"',
+          extensions: { code: 'BAD_USER_INPUT', field: 'first' },
+        },
+      ],
     });
   });
 
@@ -163,7 +194,12 @@ describe('cost', () => {
     const fragments = '{ one { ...F child { ...F child { ...F } } } } fragment F on Thing { id name child { id } }';
     expect(await run({ maxFields: 10 }, fragments)).toEqual({
       status: 400,
-      errors: [{ message: 'The query selects more than 10 fields (fragments expanded); ask for less.', extensions: { code: 'TOO_MANY_FIELDS', maxFields: 10 } }],
+      errors: [
+        {
+          message: 'The query selects more than 10 fields (fragments expanded); ask for less.',
+          extensions: { code: 'TOO_MANY_FIELDS', maxFields: 10 },
+        },
+      ],
     });
   });
 });
@@ -175,7 +211,7 @@ describe("Armor's own limits stay off: ours price and count", () => {
     expect(await run({}, query)).toEqual(accepted);
   });
 
-  test('a document over Armor\'s default 1000 tokens passes within our token limit', async () => {
+  test("a document over Armor's default 1000 tokens passes within our token limit", async () => {
     const query = `{ echo(values: [${Array.from({ length: 1500 }, () => '"v"').join(' ')}]) }`;
     expect(await run({}, query)).toEqual(accepted);
   });
@@ -195,7 +231,8 @@ describe("Armor's own limits stay off: ours price and count", () => {
 });
 
 describe('operationCost', () => {
-  const cost = (source: string, operationName?: string) => operationCost(schema, parse(source), {}, { operationName, maxFields: 1000, prices });
+  const cost = (source: string, operationName?: string) =>
+    operationCost(schema, parse(source), {}, { operationName, maxFields: 1000, prices });
 
   test('_entities is priced by the representations sent', () => {
     expect(cost('{ _entities(representations: ["a", "b", "c"]) { id name } }')).toBe(1 + 3 * 2);

@@ -30,7 +30,13 @@ describe('database error codes', () => {
 describe('hasNextPage', () => {
   const page = (first: number) => ({ first, after: undefined });
   const rows = (n: number) => Array.from({ length: n }, (_, i) => String(i));
-  const connection = (n: number, first: number) => toConnection(rows(n), page(first), (row) => [row], async () => n);
+  const connection = (n: number, first: number) =>
+    toConnection(
+      rows(n),
+      page(first),
+      (row) => [row],
+      async () => n,
+    );
 
   test('a page exactly full (no extra row fetched) has no next page; one extra row means there is one', () => {
     expect(connection(3, 3).pageInfo.hasNextPage).toBe(false);
@@ -48,7 +54,15 @@ describe('hasNextPage', () => {
 describe('token claims', () => {
   const secret = 'c'.repeat(40);
   const key = new TextEncoder().encode(secret);
-  const jwt = { secret, publicKeyPem: undefined, jwksUrl: undefined, issuer: 'https://idp.example', audience: undefined, maxTtlSeconds: 3600, clockToleranceSeconds: 60 };
+  const jwt = {
+    secret,
+    publicKeyPem: undefined,
+    jwksUrl: undefined,
+    issuer: 'https://idp.example',
+    audience: undefined,
+    maxTtlSeconds: 3600,
+    clockToleranceSeconds: 60,
+  };
   const sign = (claims: Record<string, unknown>, issuer?: string) => {
     const builder = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('5m');
     return (issuer ? builder.setIssuer(issuer) : builder).sign(key);

@@ -1,5 +1,14 @@
 import { levelOfCode, parentLevel, prefixLength, isAreaCode, covers } from '../kernel/auth/jurisdiction';
-import { ANONYMOUS, hasRole, OFFICER_ROLES, ORGANIZATION_ROLES, requireRole, requireSignedIn, ROLES, type SignedInViewer } from '../kernel/auth/viewer';
+import {
+  ANONYMOUS,
+  hasRole,
+  OFFICER_ROLES,
+  ORGANIZATION_ROLES,
+  requireRole,
+  requireSignedIn,
+  ROLES,
+  type SignedInViewer,
+} from '../kernel/auth/viewer';
 import { badInput, conflict, forbidden, invalidTransition, notFound, rejectedToken, unauthenticated } from '../kernel/errors';
 import { formatError } from '../edge/error-masking';
 import { decodeCursor, DEFAULT_PAGE_SIZE, readPage } from '../runtime/connections';
@@ -9,7 +18,14 @@ import { refusal } from '../../test/support/refusal';
 
 /** The shared rule modules, edge by edge, so that mutation testing finds each rule asserted. */
 
-const signedIn = (roles: SignedInViewer['roles'], area = '510108000000'): SignedInViewer => ({ anonymous: false, id: 'u', name: 'U', roles, area, org: undefined });
+const signedIn = (roles: SignedInViewer['roles'], area = '510108000000'): SignedInViewer => ({
+  anonymous: false,
+  id: 'u',
+  name: 'U',
+  roles,
+  area,
+  org: undefined,
+});
 
 describe('jurisdiction', () => {
   test('levels, prefixes and the rung above', () => {
@@ -99,7 +115,11 @@ describe('errors', () => {
     'QUERY_TOO_COSTLY',
     'SERVICE_UNAVAILABLE',
   ])('%s reaches the client with its message; its stack and exception do not', (code) => {
-    const formatted = formatError({ message: 'Said so.', path: ['a'], extensions: { code, stacktrace: ['at x'], exception: { y: 1 }, detail: 2 } });
+    const formatted = formatError({
+      message: 'Said so.',
+      path: ['a'],
+      extensions: { code, stacktrace: ['at x'], exception: { y: 1 }, detail: 2 },
+    });
     expect(formatted).toEqual({ message: 'Said so.', path: ['a'], extensions: { code, detail: 2 } });
   });
 
@@ -111,7 +131,9 @@ describe('errors', () => {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
     expect(formatError({ message: 'secret', locations: [{ line: 1, column: 2 }], path: ['a'] })).toEqual(masked);
-    expect(formatError({ message: 'secret', locations: [{ line: 1, column: 2 }], path: ['a'], extensions: { code: 'DOWNSTREAM' } })).toEqual(masked);
+    expect(
+      formatError({ message: 'secret', locations: [{ line: 1, column: 2 }], path: ['a'], extensions: { code: 'DOWNSTREAM' } }),
+    ).toEqual(masked);
     expect(formatError({ message: 'secret', locations: [{ line: 1, column: 2 }], path: ['a'], extensions: { code: 7 } })).toEqual(masked);
   });
 
@@ -146,7 +168,14 @@ describe('pages', () => {
     const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     expect(decodeCursor(encode(['c1', 'a', 2]))).toEqual(['a', 2]);
     expect(decodeCursor(encode(['c1']))).toEqual([]);
-    for (const forged of [encode(['c2', 'a']), encode(['c1', { a: 1 }]), encode(['c1', null]), encode({ 0: 'c1' }), encode('c1'), 'not base64 json']) {
+    for (const forged of [
+      encode(['c2', 'a']),
+      encode(['c1', { a: 1 }]),
+      encode(['c1', null]),
+      encode({ 0: 'c1' }),
+      encode('c1'),
+      'not base64 json',
+    ]) {
       expect(refusal(() => decodeCursor(forged, 'page.after'))).toEqual({
         message: 'This cursor was not issued by this list.',
         code: 'BAD_USER_INPUT',
@@ -174,12 +203,15 @@ describe('money', () => {
 
   test('parseYuan takes at most 14 integer digits', () => {
     expect(parseYuan('99999999999999', 'f')).toBe('99999999999999');
-    expect(() => parseYuan('100000000000000', 'f')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ field: 'f' }) }));
+    expect(() => parseYuan('100000000000000', 'f')).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ field: 'f' }) }),
+    );
   });
 
   test('parseYuan takes one or two decimals after a point, nothing else', () => {
     expect(parseYuan('1.5', 'f')).toBe('1.5');
-    for (const bad of ['1.505', '1x5', '1,50']) expect(() => parseYuan(bad, 'f')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ field: 'f' }) }));
+    for (const bad of ['1.505', '1x5', '1,50'])
+      expect(() => parseYuan(bad, 'f')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ field: 'f' }) }));
   });
 
   test('fen conversion is exact both ways, with signs and short fractions', () => {
@@ -231,7 +263,9 @@ describe('workflow', () => {
       message: 'A notice: DRAFT → OPEN is for PROCUREMENT_OFFICER.',
       code: 'FORBIDDEN',
     });
-    expect(refusal(() => flow.check(signedIn(['RESIDENT']), 'OPEN', 'CLOSED', {})).message).toBe('A notice: OPEN → CLOSED is for PROCUREMENT_OFFICER, CITY_ADMIN.');
+    expect(refusal(() => flow.check(signedIn(['RESIDENT']), 'OPEN', 'CLOSED', {})).message).toBe(
+      'A notice: OPEN → CLOSED is for PROCUREMENT_OFFICER, CITY_ADMIN.',
+    );
     for (const note of [undefined, null, '', '  ']) {
       expect(refusal(() => flow.check(officer, 'DRAFT', 'OPEN', { note }))).toEqual({
         message: 'A note is required for this step.',

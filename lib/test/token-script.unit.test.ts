@@ -38,11 +38,13 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 test('npm run token runs the plain script with node, not the TypeScript toolchain', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   expect(manifest.scripts.token).toBe('node scripts/token.mjs');
 });
 
-test('a token for every role, on the embedded secret it creates, passes the verifier with signToken\'s claims', async () => {
+test("a token for every role, on the embedded secret it creates, passes the verifier with signToken's claims", async () => {
   for (const role of ROLES) {
     const run = await runScript(['--role', role, '--area', '510108000000', '--org', 'org-1'], { DATA_DIR: dataDir });
     expect(run).toMatchObject({ code: 0, stderr: '' });
@@ -51,7 +53,14 @@ test('a token for every role, on the embedded secret it creates, passes the veri
     const jwt = resolveJwtConfig(loadConfig({ DATA_DIR: dataDir }).jwt, path.resolve(dataDir));
     const verify = await createTokenVerifier(jwt);
     const sub = `demo-${role.toLowerCase()}-510108000000`;
-    expect(await verify(`Bearer ${token}`)).toEqual({ anonymous: false, id: sub, name: sub, roles: [role], area: '510108000000', org: 'org-1' });
+    expect(await verify(`Bearer ${token}`)).toEqual({
+      anonymous: false,
+      id: sub,
+      name: sub,
+      roles: [role],
+      area: '510108000000',
+      org: 'org-1',
+    });
     const expected = await signToken(jwt.secret!, { sub, name: sub, roles: [role], area: '510108000000', org: 'org-1' });
     const { iat, exp, ...claims } = decodeJwt(token);
     const { iat: expectedIat, exp: expectedExp, ...expectedClaims } = decodeJwt(expected);
@@ -70,7 +79,12 @@ test('JWT_SECRET, several roles, --sub, --name and --ttl as the TypeScript comma
   expect(run.code).toBe(0);
   const verify = await createTokenVerifier(loadConfig({ JWT_SECRET: secret }).jwt);
   expect(await verify(`Bearer ${run.stdout.trim()}`)).toEqual({
-    anonymous: false, id: 'u-7', name: '王芳', roles: ['ORG_ADMIN', 'EVALUATOR'], area: '510107001001', org: undefined,
+    anonymous: false,
+    id: 'u-7',
+    name: '王芳',
+    roles: ['ORG_ADMIN', 'EVALUATOR'],
+    area: '510107001001',
+    org: undefined,
   });
   const { iat, exp, org } = decodeJwt(run.stdout.trim());
   expect(exp! - iat!).toBe(1800);
@@ -95,7 +109,11 @@ test('the usage lists exactly the roles the services know; bad arguments exit 2 
     [['--role', 'RESIDENT', '--area', '510108000000', '--ttl', '2h'], { ...env, JWT_MAX_TTL: '1h' }, 'at most 3600 s (JWT_MAX_TTL)'],
     [['--role', 'RESIDENT', '--area', '510108000000'], { ...env, JWT_MAX_TTL: '5s' }, 'Invalid JWT_MAX_TTL="5s"'],
     [['--role', 'RESIDENT', '--area', '510108000000'], { ...env, JWT_SECRET: 'short' }, 'Invalid JWT_SECRET'],
-    [['--role', 'RESIDENT', '--area', '510108000000'], { ...env, JWT_JWKS_URL: 'https://idp.example/jwks' }, 'only be minted for an HS256 secret'],
+    [
+      ['--role', 'RESIDENT', '--area', '510108000000'],
+      { ...env, JWT_JWKS_URL: 'https://idp.example/jwks' },
+      'only be minted for an HS256 secret',
+    ],
     [['--role', 'RESIDENT', '--area', '510108000000', '--bogus'], env, "Unknown option '--bogus'"],
   ];
   for (const [args, runEnv, message] of refusals) {

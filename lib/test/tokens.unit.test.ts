@@ -7,14 +7,29 @@ import { decodeJwt, decodeProtectedHeader, exportJWK, exportSPKI, generateKeyPai
 import { createTokenVerifier, embeddedSecret, resolveJwtConfig, signToken } from '../kernel/auth/tokens';
 
 const claims = { roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510108000000', name: '王芳' };
-const jwt = { secret: undefined, publicKeyPem: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, maxTtlSeconds: 12 * 3600, clockToleranceSeconds: 60 };
+const jwt = {
+  secret: undefined,
+  publicKeyPem: undefined,
+  jwksUrl: undefined,
+  issuer: undefined,
+  audience: undefined,
+  maxTtlSeconds: 12 * 3600,
+  clockToleranceSeconds: 60,
+};
 
 test('HS256: no header is anonymous, a good token is the caller, a bad one is 401', async () => {
   const secret = 'a'.repeat(40);
   const verify = await createTokenVerifier({ ...jwt, secret });
   expect(await verify(undefined)).toEqual({ anonymous: true });
   const token = await signToken(secret, { sub: 'u1', ...claims, roles: ['DISTRICT_CIVIL_AFFAIRS'], org: 'org-1' });
-  expect(await verify(`Bearer ${token}`)).toEqual({ anonymous: false, id: 'u1', name: '王芳', roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510108000000', org: 'org-1' });
+  expect(await verify(`Bearer ${token}`)).toEqual({
+    anonymous: false,
+    id: 'u1',
+    name: '王芳',
+    roles: ['DISTRICT_CIVIL_AFFAIRS'],
+    area: '510108000000',
+    org: 'org-1',
+  });
   await expect(verify(`Bearer ${token}x`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 });
 
@@ -22,9 +37,21 @@ test('issuer and audience are enforced when configured', async () => {
   const secret = 'b'.repeat(40);
   const verify = await createTokenVerifier({ ...jwt, secret, issuer: 'https://idp.example', audience: 'crg' });
   const key = new TextEncoder().encode(secret);
-  const good = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer('https://idp.example').setAudience('crg').setExpirationTime('5m').sign(key);
+  const good = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('u')
+    .setIssuer('https://idp.example')
+    .setAudience('crg')
+    .setExpirationTime('5m')
+    .sign(key);
   expect((await verify(`Bearer ${good}`)).anonymous).toBe(false);
-  const wrongAudience = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer('https://idp.example').setAudience('other').setExpirationTime('5m').sign(key);
+  const wrongAudience = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('u')
+    .setIssuer('https://idp.example')
+    .setAudience('other')
+    .setExpirationTime('5m')
+    .sign(key);
   await expect(verify(`Bearer ${wrongAudience}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
 });
 
@@ -45,7 +72,11 @@ test('RS256 from a JWKS endpoint', async () => {
   try {
     const { port } = server.address() as AddressInfo;
     const verify = await createTokenVerifier({ ...jwt, jwksUrl: `http://127.0.0.1:${port}/jwks.json` });
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('u3').setExpirationTime('5m').sign(privateKey);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('u3')
+      .setExpirationTime('5m')
+      .sign(privateKey);
     expect(await verify(`Bearer ${token}`)).toMatchObject({ id: 'u3' });
   } finally {
     server.close();
@@ -56,7 +87,8 @@ describe('lifetimes', () => {
   const secret = 'd'.repeat(40);
   const key = new TextEncoder().encode(secret);
   const now = () => Math.floor(Date.now() / 1000);
-  const sign = (build: (jwt: SignJWT) => SignJWT) => build(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u')).sign(key);
+  const sign = (build: (jwt: SignJWT) => SignJWT) =>
+    build(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u')).sign(key);
 
   test('a token without exp is refused: it would be valid forever', async () => {
     const verify = await createTokenVerifier({ ...jwt, secret });
@@ -89,13 +121,26 @@ describe('lifetimes', () => {
     // Only Date is faked: jose's crypto and Jest's own timers keep running.
     jest.useFakeTimers({
       now: new Date('2026-11-26T10:00:00Z'),
-      doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
     });
     try {
       const verify = await createTokenVerifier({ ...jwt, secret, clockToleranceSeconds: 60 });
       const edge = now() + 60;
       expect((await verify(`Bearer ${await sign((t) => t.setIssuedAt(edge).setExpirationTime(edge + 600))}`)).anonymous).toBe(false);
-      await expect(verify(`Bearer ${await sign((t) => t.setIssuedAt(edge + 1).setExpirationTime(edge + 601))}`)).rejects.toThrow(/issued in the future/);
+      await expect(verify(`Bearer ${await sign((t) => t.setIssuedAt(edge + 1).setExpirationTime(edge + 601))}`)).rejects.toThrow(
+        /issued in the future/,
+      );
     } finally {
       jest.useRealTimers();
     }
@@ -107,7 +152,12 @@ describe('lifetimes', () => {
     await expect(verify(`Bearer ${yearAhead}`)).rejects.toThrow(/issued in the future/);
     const slightlyAhead = await sign((t) => t.setIssuedAt(now() + 30).setExpirationTime(now() + 600));
     expect((await verify(`Bearer ${slightlyAhead}`)).anonymous).toBe(false);
-    const notYet = await sign((t) => t.setIssuedAt(now()).setNotBefore(now() + 600).setExpirationTime(now() + 1200));
+    const notYet = await sign((t) =>
+      t
+        .setIssuedAt(now())
+        .setNotBefore(now() + 600)
+        .setExpirationTime(now() + 1200),
+    );
     await expect(verify(`Bearer ${notYet}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 });
@@ -139,9 +189,18 @@ describe('the Authorization header', () => {
     const verify = await createTokenVerifier({ ...jwt, secret, clockToleranceSeconds: 0 });
     const key = new TextEncoder().encode(secret);
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(now - 600).setExpirationTime(now - 300).sign(key);
+    const expired = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setIssuedAt(now - 600)
+      .setExpirationTime(now - 300)
+      .sign(key);
     await expect(verify(`Bearer ${expired}`)).rejects.toThrow('The bearer token has expired.');
-    const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('5m').sign(new TextEncoder().encode('f'.repeat(40)));
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('f'.repeat(40)));
     await expect(verify(`Bearer ${forged}`)).rejects.toThrow('The bearer token is not valid.');
   });
 });
@@ -173,7 +232,9 @@ describe('claims', () => {
       area: '510108001001',
       org: undefined,
     });
-    expect(await verify(`Bearer ${await sign({ roles: ['RESIDENT'], area: '510108001001', name: 7 }, 'u7')}`)).toMatchObject({ name: 'u7' });
+    expect(await verify(`Bearer ${await sign({ roles: ['RESIDENT'], area: '510108001001', name: 7 }, 'u7')}`)).toMatchObject({
+      name: 'u7',
+    });
   });
 
   test.each([
@@ -251,7 +312,11 @@ describe('keys', () => {
   test('resolveJwtConfig keeps a configured key and falls back to the embedded secret only without one', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'crg-secret-'));
     try {
-      for (const configured of [{ ...jwt, secret: 's'.repeat(40) }, { ...jwt, publicKeyPem: 'PEM' }, { ...jwt, jwksUrl: 'https://idp.example/jwks' }]) {
+      for (const configured of [
+        { ...jwt, secret: 's'.repeat(40) },
+        { ...jwt, publicKeyPem: 'PEM' },
+        { ...jwt, jwksUrl: 'https://idp.example/jwks' },
+      ]) {
         expect(resolveJwtConfig(configured, root)).toBe(configured);
       }
       expect(fs.existsSync(path.join(root, 'jwt-secret'))).toBe(false);

@@ -42,7 +42,8 @@ function listFields() {
     if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
     for (const field of Object.values(type.getFields())) {
       const key = `${type.name}.${field.name}`;
-      if (!FEDERATION.has(key) && getNullableType(field.type) instanceof GraphQLList) lists.push({ key, returns: getNamedType(field.type).name });
+      if (!FEDERATION.has(key) && getNullableType(field.type) instanceof GraphQLList)
+        lists.push({ key, returns: getNamedType(field.type).name });
     }
   }
   return lists;
@@ -72,7 +73,9 @@ test('every list field takes first as a slicing argument, declares an assumedSiz
   const sized = sizedByParent();
   const lists = listFields();
   // The walk really reaches the lists the probe nested, and the connections' edges.
-  expect(lists.map((l) => l.key)).toEqual(expect.arrayContaining(['Tender.bids', 'ProcurementProject.tenders', 'Premises.auditTrail', 'ProjectConnection.edges']));
+  expect(lists.map((l) => l.key)).toEqual(
+    expect.arrayContaining(['Tender.bids', 'ProcurementProject.tenders', 'Premises.auditTrail', 'ProjectConnection.edges']),
+  );
   const unsized = lists.filter(({ key }) => {
     const price = prices.get(key);
     return price?.assumedSize === undefined && !price?.slicingArguments?.length && !sized.has(key);
@@ -87,7 +90,8 @@ test('every field returning a connection slices it by first and sizes its edges'
     for (const field of Object.values(type.getFields())) {
       if (!getNamedType(field.type).name.endsWith('Connection')) continue;
       const price = prices.get(`${type.name}.${field.name}`);
-      if (!(price?.slicingArguments?.includes('first') && price.sizedFields?.includes('edges'))) connections.push(`${type.name}.${field.name}`);
+      if (!(price?.slicingArguments?.includes('first') && price.sizedFields?.includes('edges')))
+        connections.push(`${type.name}.${field.name}`);
     }
   }
   expect(connections).toEqual([]);
@@ -97,14 +101,27 @@ describe('what the graph ships stays under the default cost limit, priced as the
   const root = path.join(__dirname, '../..');
   const apiSchema = buildSchema(apiSchemaSdl(sdl));
   const maxCost = loadConfig({}).limits.maxCost;
-  const SAMPLES: Record<string, unknown> = { AreaCode: '510108000000', ID: '00000000-0000-4000-8000-000000000000', DateTime: '2026-12-01T00:00:00+08:00', Date: '2026-12-01', Int: 1, Float: 1, String: 'x', Boolean: true };
+  const SAMPLES: Record<string, unknown> = {
+    AreaCode: '510108000000',
+    ID: '00000000-0000-4000-8000-000000000000',
+    DateTime: '2026-12-01T00:00:00+08:00',
+    Date: '2026-12-01',
+    Int: 1,
+    Float: 1,
+    String: 'x',
+    Boolean: true,
+  };
   // A value for a required variable (its price does not depend on it unless it is a slicing argument: those have defaults).
   const sample = (type: GraphQLInputType): unknown => {
     const inner = getNullableType(type);
     if (inner instanceof GraphQLList) return [sample(inner.ofType)];
     if (isEnumType(inner)) return inner.getValues()[0]!.name;
     if (isInputObjectType(inner)) {
-      return Object.fromEntries(Object.values(inner.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => [f.name, sample(f.type)]));
+      return Object.fromEntries(
+        Object.values(inner.getFields())
+          .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
+          .map((f) => [f.name, sample(f.type)]),
+      );
     }
     return SAMPLES[inner.name] ?? 'x';
   };
@@ -128,7 +145,7 @@ describe('what the graph ships stays under the default cost limit, priced as the
     expect(over).toEqual([]);
   });
 
-  test("every example query of the README", () => {
+  test('every example query of the README', () => {
     // A shell splice ('"$VERSION"', '"$(date +%Y)"') stands for a value the example computes: 1 is a valid Int, ID or string body.
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8').replace(/'"\$(?:\([^)]*\)|\w+)"'/g, '1');
     const examples = [...readme.matchAll(/"query":"((?:[^"\\]|\\.)*)"/g)].map((match) => JSON.parse(`"${match[1]}"`) as string);

@@ -28,7 +28,15 @@ describe('the check itself', () => {
     const approvals = check.unapproved.map((c) => ({ path: c.path!, message: c.message, reason: 'agreed with the portals' }));
     expect((await checkSchema(before, after, approvals)).unapproved).toEqual([]);
     // An approval without a reason approves nothing.
-    expect((await checkSchema(before, after, approvals.map((a) => ({ ...a, reason: ' ' })))).unapproved).toHaveLength(3);
+    expect(
+      (
+        await checkSchema(
+          before,
+          after,
+          approvals.map((a) => ({ ...a, reason: ' ' })),
+        )
+      ).unapproved,
+    ).toHaveLength(3);
   });
 
   test('adding is not breaking, and an approval for a change that no longer happens is reported stale', async () => {

@@ -239,8 +239,7 @@ const COMPATIBLE_TYPES: Record<string, string[]> = {
 /** The format_type() a `@db.X(args)` native type produces, or undefined when not checked. */
 function nativeSqlType([name, args]: [string, string[]]): string | undefined {
   const withArgs = (base: string) => (args.length > 0 ? `${base}(${args.join(',')})` : base);
-  const withPrecision = (base: string, suffix: string) =>
-    args.length > 0 ? `${base}(${args[0]}) ${suffix}` : `${base} ${suffix}`;
+  const withPrecision = (base: string, suffix: string) => (args.length > 0 ? `${base}(${args[0]}) ${suffix}` : `${base} ${suffix}`);
   switch (name) {
     case 'Text':
       return 'text';
@@ -351,10 +350,14 @@ function compareSubgraph(subgraph: SubgraphModel, catalog: Catalog): string[] {
         continue;
       }
       if (field.isList !== column.isArray) {
-        problems.push(`${at}: ${field.isList ? 'a list' : 'not a list'} in Prisma but the column is ${column.isArray ? 'an array' : 'not an array'}`);
+        problems.push(
+          `${at}: ${field.isList ? 'a list' : 'not a list'} in Prisma but the column is ${column.isArray ? 'an array' : 'not an array'}`,
+        );
       }
       if (field.isRequired !== column.notNull) {
-        problems.push(`${at}: ${field.isRequired ? 'required' : 'optional'} in Prisma but the column is ${column.notNull ? 'NOT NULL' : 'nullable'}`);
+        problems.push(
+          `${at}: ${field.isRequired ? 'required' : 'optional'} in Prisma but the column is ${column.notNull ? 'NOT NULL' : 'nullable'}`,
+        );
       }
       const typeText = `${column.sqlType}${column.isArray ? '[]' : ''}`;
       if (field.kind === 'enum') {
@@ -371,7 +374,9 @@ function compareSubgraph(subgraph: SubgraphModel, catalog: Catalog): string[] {
         } else if (field.nativeType) {
           const expected = nativeSqlType(field.nativeType);
           if (expected !== undefined && normalizeSqlType(expected) !== normalizeSqlType(column.sqlType)) {
-            problems.push(`${at}: @db.${field.nativeType[0]}${field.nativeType[1].length ? `(${field.nativeType[1].join(', ')})` : ''} in Prisma but the column is ${typeText}`);
+            problems.push(
+              `${at}: @db.${field.nativeType[0]}${field.nativeType[1].length ? `(${field.nativeType[1].join(', ')})` : ''} in Prisma but the column is ${typeText}`,
+            );
           }
         }
       }
@@ -390,10 +395,7 @@ function compareSubgraph(subgraph: SubgraphModel, catalog: Catalog): string[] {
         problems.push(`model ${model.name}: the id is ${list(expected)} but the primary key of ${tableKey} is ${list(table.primaryKey)}`);
       }
     }
-    const uniques = [
-      ...model.fields.filter((f) => f.isUnique).map((f) => [f.name]),
-      ...model.uniqueIndexes.map((u) => u.fields),
-    ];
+    const uniques = [...model.fields.filter((f) => f.isUnique).map((f) => [f.name]), ...model.uniqueIndexes.map((u) => u.fields)];
     for (const fields of uniques) {
       const expected = columnsOf(fields);
       if (!table.uniques.some((u) => !u.partial && sameSet(u.columns, expected))) {
@@ -414,7 +416,8 @@ function compareSubgraph(subgraph: SubgraphModel, catalog: Catalog): string[] {
       const to = (field.relationToFields ?? []).map((n) => targetColumns.get(n) ?? `?${n}`);
       const relation = `${model.name}.${field.name}: foreign key ${list(from)} → ${targetWhere.schema}.${targetWhere.name}${list(to)}`;
       const fk = table.foreignKeys.find(
-        (k) => sameList(k.columns, from) && k.refSchema === targetWhere.schema && k.refTable === targetWhere.name && sameList(k.refColumns, to),
+        (k) =>
+          sameList(k.columns, from) && k.refSchema === targetWhere.schema && k.refTable === targetWhere.name && sameList(k.refColumns, to),
       );
       if (!fk) problems.push(`${relation} does not exist`);
       else if (field.relationOnDelete && ON_DELETE[field.relationOnDelete] !== fk.onDelete) {
@@ -547,14 +550,22 @@ describe('Prisma schemas match the migrated database', () => {
   test('drift in a real model is reported: a field without a column, a changed nullability and type', () => {
     const [first] = subgraphs.values();
     const drifted = structuredClone(first!);
-    const model = drifted.models.find((m) => m.fields.some((f) => f.kind === 'scalar' && f.isRequired && !f.isList && f.type === 'String'))!;
+    const model = drifted.models.find((m) =>
+      m.fields.some((f) => f.kind === 'scalar' && f.isRequired && !f.isList && f.type === 'String'),
+    )!;
     const table = model.dbName ?? model.name;
     const requiredString = model.fields.find((f) => f.kind === 'scalar' && f.isRequired && !f.isList && f.type === 'String')!;
     requiredString.isRequired = false;
     const other = model.fields.find((f) => f.kind === 'scalar' && f !== requiredString && !f.isList && f.type !== 'Boolean')!;
     other.type = 'Boolean';
     other.nativeType = null;
-    model.fields.push({ ...requiredString, name: 'addedWithoutMigration', dbName: 'added_without_migration', isId: false, isUnique: false });
+    model.fields.push({
+      ...requiredString,
+      name: 'addedWithoutMigration',
+      dbName: 'added_without_migration',
+      isId: false,
+      isUnique: false,
+    });
 
     const problems = compareSubgraph(drifted, catalog);
     const at = (field: DmmfField) => `${model.name}.${field.name} (`;
@@ -565,7 +576,9 @@ describe('Prisma schemas match the migrated database', () => {
         expect.stringContaining(`${model.name}.addedWithoutMigration (`),
       ]),
     );
-    expect(problems.find((p) => p.includes('addedWithoutMigration'))).toMatch(new RegExp(`${table}\\.added_without_migration\\): column does not exist`));
+    expect(problems.find((p) => p.includes('addedWithoutMigration'))).toMatch(
+      new RegExp(`${table}\\.added_without_migration\\): column does not exist`),
+    );
     expect(problems).toHaveLength(3);
   });
 });
@@ -657,7 +670,13 @@ describe('compareSubgraph on a fabricated model', () => {
     const fields = matching().filter((f) => f.name !== 'note');
     fields.find((f) => f.name === 'kind')!.type = 'Other';
     const model = subgraph(fields);
-    model.enums.push({ name: 'Other', values: [{ name: 'A', dbName: null }, { name: 'B', dbName: null }] });
+    model.enums.push({
+      name: 'Other',
+      values: [
+        { name: 'A', dbName: null },
+        { name: 'B', dbName: null },
+      ],
+    });
     model.enumSchemas.Other = 'fab';
     model.models.push({
       name: 'Child',

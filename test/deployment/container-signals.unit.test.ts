@@ -33,7 +33,15 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 /** The environment a container of the image gets (Dockerfile ENV, compose/manifest env), on free ports. */
 function containerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const { NODE_OPTIONS: _jestFlags, ...host } = process.env;
-  return { ...host, NODE_ENV: 'production', DATA_DIR: dataDir, HOST: '127.0.0.1', JWT_SECRET: 'container-signals-test-secret-0123456789', LOG_LEVEL: 'info', ...extra };
+  return {
+    ...host,
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    JWT_SECRET: 'container-signals-test-secret-0123456789',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
 }
 
 function executable(file: string): string {
@@ -70,7 +78,9 @@ async function runAndStop(command: string[], env: NodeJS.ProcessEnv): Promise<St
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const look = () => {
       const listening = /"url":"http:\/\/[^"]*:(\d+)\/graphql"/.exec(output);

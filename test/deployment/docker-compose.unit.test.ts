@@ -113,7 +113,9 @@ describe('docker-compose.yml', () => {
       const waitsFor = Object.entries(dependsOn(service(name))).filter(([n]) => n !== 'migrate');
       expect(Object.fromEntries(waitsFor)).toEqual(Object.fromEntries(calls.map((peer) => [peer, 'service_healthy'])));
       for (const peer of calls) {
-        expect(env(service(name))[`${peer.toUpperCase()}_URL`]).toBe(`http://${peer}:${subgraphs.find((s) => s.name === peer)!.port}/graphql`);
+        expect(env(service(name))[`${peer.toUpperCase()}_URL`]).toBe(
+          `http://${peer}:${subgraphs.find((s) => s.name === peer)!.port}/graphql`,
+        );
       }
     });
 

@@ -84,5 +84,6 @@ test('.dockerignore keeps host installs, generated code, history and tests out o
     .filter((line) => line && !line.startsWith('#'));
   expect(ignored).toEqual(expect.arrayContaining(['node_modules', '**/src/generated', '.git', '.data', 'test', 'bench']));
   // What the image runs must not be ignored.
-  for (const needed of ['deploy', HEALTHCHECK_SCRIPT, 'gateway', 'lib', 'subgraphs', 'scripts', 'prisma', 'schema', 'documents']) expect(ignored).not.toContain(needed);
+  for (const needed of ['deploy', HEALTHCHECK_SCRIPT, 'gateway', 'lib', 'subgraphs', 'scripts', 'prisma', 'schema', 'documents'])
+    expect(ignored).not.toContain(needed);
 });

@@ -34,12 +34,17 @@ describe('every object is valid against the Kubernetes schemas (kubernetes-model
   const objects = documents.filter((d) => d.kind !== 'Kustomization');
 
   test('there are objects of every kind the graph needs', () => {
-    expect(new Set(objects.map((d) => d.kind))).toEqual(new Set(['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']));
+    expect(new Set(objects.map((d) => d.kind))).toEqual(
+      new Set(['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']),
+    );
   });
 
   test.each(objects.map((d) => [`${d.kind} ${d.metadata.name}`, d] as const))('%s', (_name, object) => {
     // kubernetes-models/<group>/<version>/<Kind>; the core group ("v1") has no group folder.
-    const model = load(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<string, new (data: unknown) => { validate(): void }>;
+    const model = load(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<
+      string,
+      new (data: unknown) => { validate(): void }
+    >;
     const Model = model[object.kind]!;
     expect(() => new Model(object).validate()).not.toThrow();
   });
@@ -78,7 +83,8 @@ function restrictedViolations(pod: any): string[] {
     if ((sc.runAsUser ?? pss.runAsUser) === 0) violations.push(`${where}: runAsUser 0`);
     if (sc.allowPrivilegeEscalation !== false) violations.push(`${where}: allowPrivilegeEscalation is not false`);
     if (sc.privileged) violations.push(`${where}: privileged`);
-    if (!['RuntimeDefault', 'Localhost'].includes((sc.seccompProfile ?? pss.seccompProfile)?.type)) violations.push(`${where}: seccomp is not RuntimeDefault`);
+    if (!['RuntimeDefault', 'Localhost'].includes((sc.seccompProfile ?? pss.seccompProfile)?.type))
+      violations.push(`${where}: seccomp is not RuntimeDefault`);
     if (!sc.capabilities?.drop?.includes('ALL')) violations.push(`${where}: capabilities not dropped`);
     for (const added of sc.capabilities?.add ?? []) if (added !== 'NET_BIND_SERVICE') violations.push(`${where}: adds ${added}`);
     if (sc.readOnlyRootFilesystem !== true) violations.push(`${where}: root filesystem writable`);
@@ -100,7 +106,9 @@ describe.each(deployments.map((d) => [d.metadata.name, d] as const))('Deployment
   });
 
   test('has a PodDisruptionBudget over its pods that lets a drain take one at a time', () => {
-    const budgets = documents.filter((d) => d.kind === 'PodDisruptionBudget' && matches(d.spec.selector.matchLabels, deployment.spec.template.metadata.labels));
+    const budgets = documents.filter(
+      (d) => d.kind === 'PodDisruptionBudget' && matches(d.spec.selector.matchLabels, deployment.spec.template.metadata.labels),
+    );
     expect(budgets).toHaveLength(1);
     expect(budgets[0]!.spec.maxUnavailable).toBe(1);
     expect(find('HorizontalPodAutoscaler', name)?.spec.minReplicas).toBeGreaterThan(1);

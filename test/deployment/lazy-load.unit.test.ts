@@ -34,7 +34,9 @@ test("the launcher loading one subgraph loads its own code and seed, the shared 
   const loaded = modulesLoadedBy(`
     require('./scripts/subgraph-code').loadSubgraph('organizations').then(() => console.log(JSON.stringify(Object.keys(require.cache))));
   `);
-  expect(subgraphCode(loaded)).toEqual(expect.arrayContaining(['subgraphs/organizations/src/server.ts', 'subgraphs/organizations/prisma/seed.ts']));
+  expect(subgraphCode(loaded)).toEqual(
+    expect.arrayContaining(['subgraphs/organizations/src/server.ts', 'subgraphs/organizations/prisma/seed.ts']),
+  );
   const foreign = subgraphCode(loaded).filter((file) => !file.startsWith('subgraphs/organizations/'));
   // The demo city's shape is shared data, not another subgraph's code.
   expect(foreign.sort()).toEqual(['seed/demo-city.ts', 'seed/demo-organizations.ts', 'seed/random.ts']);

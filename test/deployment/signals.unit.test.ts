@@ -24,7 +24,10 @@ function runnerOf(name: string): string[] {
 
 function runAndSignal(command: string[], signal: NodeJS.Signals): Promise<{ code: number | null; output: string }> {
   const [file, ...args] = command;
-  const child = spawn(file === 'node' ? process.execPath : path.join(root, 'node_modules/.bin', file!), args, { cwd: root, detached: true });
+  const child = spawn(file === 'node' ? process.execPath : path.join(root, 'node_modules/.bin', file!), args, {
+    cwd: root,
+    detached: true,
+  });
   let output = '';
   let sent = false;
   return new Promise((resolve) => {
@@ -45,8 +48,12 @@ test.each([
   ['start', 'SIGINT'],
   ['start:subgraph', 'SIGTERM'],
   ['start:gateway', 'SIGTERM'],
-] as const)('npm run %s lets a busy service stop cleanly on %s', async (name, signal) => {
-  const { code, output } = await runAndSignal(runnerOf(name), signal);
-  expect(output).toContain(`stopped cleanly on ${signal}`);
-  expect(code).toBe(0);
-}, 30_000);
+] as const)(
+  'npm run %s lets a busy service stop cleanly on %s',
+  async (name, signal) => {
+    const { code, output } = await runAndSignal(runnerOf(name), signal);
+    expect(output).toContain(`stopped cleanly on ${signal}`);
+    expect(code).toBe(0);
+  },
+  30_000,
+);

@@ -98,8 +98,11 @@ describe('conditional writes check the version themselves, not only the read bef
       expect((await communities.execute(REGISTER, { input }, cityAdmin)).errors).toBeUndefined();
     }
     const row = () =>
-      database.query<{ households: number; version: number }>(`SELECT households, version FROM communities.community WHERE code = '510108001001'`);
-    const audits = () => database.query<{ n: number }>(`SELECT count(*)::int AS n FROM communities.audit_event WHERE entity_type = 'Community'`);
+      database.query<{ households: number; version: number }>(
+        `SELECT households, version FROM communities.community WHERE code = '510108001001'`,
+      );
+    const audits = () =>
+      database.query<{ n: number }>(`SELECT count(*)::int AS n FROM communities.audit_event WHERE entity_type = 'Community'`);
     expect(await row()).toEqual([{ households: 900, version: 1 }]);
 
     communityTable.arm(`UPDATE communities.community SET version = version + 1 WHERE code = '510108001001'`);
@@ -120,15 +123,25 @@ describe('conditional writes check the version themselves, not only the read bef
 
   test('organisation changes: a version bumped between read and write is a CONFLICT, and nothing is written', async () => {
     const authority = viewer({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510104000000', id: 'civil-affairs-jinjiang' });
-    const registered = await organizations.execute(REGISTER_ORGANIZATION, { input: registration({ name: '锦江区并发测试服务中心' }) }, authority);
+    const registered = await organizations.execute(
+      REGISTER_ORGANIZATION,
+      { input: registration({ name: '锦江区并发测试服务中心' }) },
+      authority,
+    );
     expect(registered.errors).toBeUndefined();
     const id = registered.data?.registerOrganization.organization.id as string;
-    const row = () => database.query<{ status: string; version: number }>('SELECT status::text AS status, version FROM organizations.organization WHERE id = $1', [id]);
-    const changes = () => database.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations.status_change WHERE organization_id = $1', [id]);
+    const row = () =>
+      database.query<{ status: string; version: number }>(
+        'SELECT status::text AS status, version FROM organizations.organization WHERE id = $1',
+        [id],
+      );
+    const changes = () =>
+      database.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations.status_change WHERE organization_id = $1', [id]);
     expect(await row()).toEqual([{ status: 'ACTIVE', version: 1 }]);
 
     organizationTable.arm(`UPDATE organizations.organization SET version = version + 1 WHERE id = '${id}'`);
-    const CHANGE = 'mutation ($input: ChangeOrganizationStatusInput!) { changeOrganizationStatus(input: $input) { organization { status version } } }';
+    const CHANGE =
+      'mutation ($input: ChangeOrganizationStatusInput!) { changeOrganizationStatus(input: $input) { organization { status version } } }';
     const input = { id, to: 'ABNORMAL', reason: '未按时报送年报', expectedVersion: 1 };
     const result = await organizations.execute(CHANGE, { input }, authority);
     expect(organizationTable.fired()).toBe(true);
@@ -176,7 +189,11 @@ onPostgres('races (PostgreSQL: real overlapping transactions)', () => {
    * until they are all blocked behind it, then lets go: every contender has read the row
    * before any of them writes (PostgreSQL: real overlapping transactions).
    */
-  async function race<T = GraphResponse<Record<string, any>>>(lock: string, params: unknown[], contenders: (() => Promise<T>)[]): Promise<T[]> {
+  async function race<T = GraphResponse<Record<string, any>>>(
+    lock: string,
+    params: unknown[],
+    contenders: (() => Promise<T>)[],
+  ): Promise<T[]> {
     return blocker.withSession(async (session) => {
       await session.exec('BEGIN');
       let started: Promise<T[]> | undefined;
@@ -194,14 +211,22 @@ onPostgres('races (PostgreSQL: real overlapping transactions)', () => {
   test('concurrent updates of a community at one version: exactly one wins (PostgreSQL: real overlapping transactions)', async () => {
     const code = '510108002003';
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
-    const read = () => graph.database.query<{ version: number; households: number }>('SELECT version, households FROM communities.community WHERE code = $1', [code]);
+    const read = () =>
+      graph.database.query<{ version: number; households: number }>(
+        'SELECT version, households FROM communities.community WHERE code = $1',
+        [code],
+      );
     const version = (await read())[0]!.version;
     const UPDATE = 'mutation ($input: UpdateCommunityInput!) { updateCommunity(input: $input) { community { households version } } }';
-    const results: GraphResponse<Record<string, any>>[] = await race('SELECT 1 FROM communities.community WHERE code = $1 FOR UPDATE', [code], [
-      () => graph.request(UPDATE, { token, variables: { input: { code, expectedVersion: version, households: 301 } } }),
-      () => graph.request(UPDATE, { token, variables: { input: { code, expectedVersion: version, households: 302 } } }),
-      () => graph.request(UPDATE, { token, variables: { input: { code, expectedVersion: version, households: 303 } } }),
-    ]);
+    const results: GraphResponse<Record<string, any>>[] = await race(
+      'SELECT 1 FROM communities.community WHERE code = $1 FOR UPDATE',
+      [code],
+      [
+        () => graph.request(UPDATE, { token, variables: { input: { code, expectedVersion: version, households: 301 } } }),
+        () => graph.request(UPDATE, { token, variables: { input: { code, expectedVersion: version, households: 302 } } }),
+        () => graph.request(UPDATE, { token, variables: { input: { code, expectedVersion: version, households: 303 } } }),
+      ],
+    );
     const winners = results.filter((r) => !r.body.errors);
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(2);
@@ -215,17 +240,28 @@ onPostgres('races (PostgreSQL: real overlapping transactions)', () => {
 
   test('concurrent changes of an organisation at one version: exactly one wins (PostgreSQL: real overlapping transactions)', async () => {
     const authority = await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510104000000' });
-    const registered = await graph.request(REGISTER_ORGANIZATION, { token: authority, variables: { input: registration({ name: '锦江区竞争测试服务中心' }) } });
+    const registered = await graph.request(REGISTER_ORGANIZATION, {
+      token: authority,
+      variables: { input: registration({ name: '锦江区竞争测试服务中心' }) },
+    });
     expect(registered.body.errors).toBeUndefined();
     const id = registered.body.data?.registerOrganization.organization.id as string;
-    const CHANGE = 'mutation ($input: ChangeOrganizationStatusInput!) { changeOrganizationStatus(input: $input) { organization { status version } } }';
-    const results: GraphResponse<Record<string, any>>[] = await race('SELECT 1 FROM organizations.organization WHERE id = $1 FOR UPDATE', [id], [
-      () => graph.request(CHANGE, { token: authority, variables: { input: { id, to: 'ABNORMAL', reason: '甲', expectedVersion: 1 } } }),
-      () => graph.request(CHANGE, { token: authority, variables: { input: { id, to: 'REVOKED', reason: '乙', expectedVersion: 1 } } }),
-    ]);
+    const CHANGE =
+      'mutation ($input: ChangeOrganizationStatusInput!) { changeOrganizationStatus(input: $input) { organization { status version } } }';
+    const results: GraphResponse<Record<string, any>>[] = await race(
+      'SELECT 1 FROM organizations.organization WHERE id = $1 FOR UPDATE',
+      [id],
+      [
+        () => graph.request(CHANGE, { token: authority, variables: { input: { id, to: 'ABNORMAL', reason: '甲', expectedVersion: 1 } } }),
+        () => graph.request(CHANGE, { token: authority, variables: { input: { id, to: 'REVOKED', reason: '乙', expectedVersion: 1 } } }),
+      ],
+    );
     expect(results.filter((r) => !r.body.errors)).toHaveLength(1);
     expect(results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(1);
-    const history = await graph.database.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations.status_change WHERE organization_id = $1', [id]);
+    const history = await graph.database.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM organizations.status_change WHERE organization_id = $1',
+      [id],
+    );
     expect(history).toEqual([{ n: 2 }]);
   });
 
@@ -253,7 +289,8 @@ onPostgres('races (PostgreSQL: real overlapping transactions)', () => {
   test('concurrent registrations of one credit code: one registers, the other gets CONFLICT (PostgreSQL: real overlapping transactions)', async () => {
     const authority = await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510104000000' });
     const input = registration({ name: '锦江区重复信用代码测试中心' });
-    const register = (name: string) => () => graph.request(REGISTER_ORGANIZATION, { token: authority, variables: { input: { ...input, name } } });
+    const register = (name: string) => () =>
+      graph.request(REGISTER_ORGANIZATION, { token: authority, variables: { input: { ...input, name } } });
     // Both pass the read-time duplicate check; the unique index decides.
     const results: GraphResponse<Record<string, any>>[] = await race(
       `INSERT INTO organizations.organization (id, name, kind, credit_code, registration_area, registration_date, status)
@@ -263,9 +300,10 @@ onPostgres('races (PostgreSQL: real overlapping transactions)', () => {
     );
     expect(results.filter((r) => !r.body.errors)).toHaveLength(1);
     expect(results.find((r) => r.body.errors)?.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.creditCode' });
-    const [row] = await graph.database.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations.organization WHERE credit_code = $1', [
-      input.creditCode,
-    ]);
+    const [row] = await graph.database.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM organizations.organization WHERE credit_code = $1',
+      [input.creditCode],
+    );
     expect(row).toEqual({ n: 1 });
   });
 });
@@ -298,7 +336,9 @@ onPostgres('migration runners (PostgreSQL: two connections)', () => {
     // One runner applied everything; the other waited for the lock and found nothing left to do.
     expect(results.map((r) => r.applied).sort((a, b) => b.length - a.length)).toEqual([names, []]);
     expect(
-      await first.query(`SELECT migration_name, count(*)::int AS n FROM "_prisma_migrations" GROUP BY migration_name ORDER BY migration_name`),
+      await first.query(
+        `SELECT migration_name, count(*)::int AS n FROM "_prisma_migrations" GROUP BY migration_name ORDER BY migration_name`,
+      ),
     ).toEqual(names.map((migration_name) => ({ migration_name, n: 1 })));
   });
 });

@@ -11,9 +11,10 @@ import { tokenFor } from '../support/tokens';
  * the browser because the gateway does not allow it.
  */
 
-
 function servePage(): Promise<{ server: http.Server; origin: string }> {
-  const server = http.createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>portal</title>'));
+  const server = http.createServer((_, res) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>portal</title>'),
+  );
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
   );
@@ -63,7 +64,10 @@ async function queryFrom(origin: string, token: string): Promise<unknown> {
 
 browserTest('a page from an allowed origin queries the gateway with a token and gets data', async () => {
   const token = await tokenFor({ sub: 'portal-user', roles: ['RESIDENT'], area: '510108001001' });
-  expect(await queryFrom(allowed.origin, token)).toEqual({ status: 200, body: { data: { me: { id: 'portal-user', roles: ['RESIDENT'] } } } });
+  expect(await queryFrom(allowed.origin, token)).toEqual({
+    status: 200,
+    body: { data: { me: { id: 'portal-user', roles: ['RESIDENT'] } } },
+  });
 });
 
 browserTest('a page from an origin not allowed is refused by the browser', async () => {

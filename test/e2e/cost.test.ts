@@ -33,14 +33,18 @@ test("the probe's nested bids query is refused as QUERY_TOO_COSTLY for a city ad
     expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', maxCost: 20000 });
   }
   // One tender's bids, a page of projects deep, still fits.
-  const modest = await graph.request('{ procurementProjects(within: "510100000000", first: 5) { edges { node { tenders { bids { id } } } } } }', { token });
+  const modest = await graph.request(
+    '{ procurementProjects(within: "510100000000", first: 5) { edges { node { tenders { bids { id } } } } } }',
+    { token },
+  );
   expect(modest.body.errors).toBeUndefined();
 });
 
 test('refused anonymous queries are charged 10 points each, not their estimate: the address keeps its budget', async () => {
   // Priced over the limit by every estimator, old and new: 1 + 100 × (2 + 1 + 100 × 3).
   const tooCostly = '{ areas(first: 100) { edges { node { children(first: 100) { edges { node { code } } } } } } }';
-  for (const query of [tooCostly, tooCostly, tooCostly]) expect((await graph.request(query)).body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+  for (const query of [tooCostly, tooCostly, tooCostly])
+    expect((await graph.request(query)).body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
   // Refused while validating (13 levels deep) costs the same fixed 10 points.
   const deep = `{ __type(name: "Query") { fields { type { ${'ofType { '.repeat(9)}name${' }'.repeat(9)} } } } }`;
   expect((await graph.request(deep)).body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');

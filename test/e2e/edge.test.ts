@@ -26,7 +26,11 @@ afterAll(async () => {
 const codeOf = (response: GraphResponse) => response.body.errors?.[0]?.extensions?.code;
 
 async function postTo(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphResponse> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, headers: response.headers, body: (await response.json()) as GraphResponse['body'] };
 }
 
@@ -72,7 +76,8 @@ describe('denial of service through the cost limit', () => {
   test('introspection-only operations are bounded too', async () => {
     const deep = `{ __typename a0: __typename ${Array.from({ length: 60 }, (_, i) => `x${i}: __typename`).join(' ')} }`;
     expect(codeOf(await graph.request(deep))).toBe('TOO_MANY_ALIASES');
-    const nested = '{ __type(name: "Area") { fields { type { fields { type { fields { type { fields { type { fields { type { fields { name } } } } } } } } } } } } }';
+    const nested =
+      '{ __type(name: "Area") { fields { type { fields { type { fields { type { fields { type { fields { type { fields { name } } } } } } } } } } } } }';
     expect(codeOf(await graph.request(nested))).toBe('QUERY_TOO_DEEP');
   });
 
@@ -97,23 +102,29 @@ describe('denial of service through the cost limit', () => {
 });
 
 describe('bad input is never an internal error', () => {
-  test('a URL that cannot be decoded is BAD_REQUEST (400) in the graph\'s error shape, with the request id', async () => {
+  test("a URL that cannot be decoded is BAD_REQUEST (400) in the graph's error shape, with the request id", async () => {
     const response = await fetch(graph.gatewayUrl.replace(/graphql$/, '%zz'), { headers: { 'x-request-id': 'probe-bad-url' } });
     expect(response.status).toBe(400);
     expect(response.headers.get('x-request-id')).toBe('probe-bad-url');
-    expect(await response.json()).toEqual({ errors: [{ message: expect.stringContaining('%zz'), extensions: { code: 'BAD_REQUEST', requestId: 'probe-bad-url' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: expect.stringContaining('%zz'), extensions: { code: 'BAD_REQUEST', requestId: 'probe-bad-url' } }],
+    });
   });
 
-  test("a cursor that decodes but does not belong to the list is BAD_USER_INPUT on after", async () => {
+  test('a cursor that decodes but does not belong to the list is BAD_USER_INPUT on after', async () => {
     const { body } = await graph.request('{ organizations(after: "WyJjMSJd") { totalCount } }');
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-    const other = await graph.request(`{ communities(after: "${Buffer.from(JSON.stringify(['c1', 'x', 'y'])).toString('base64url')}") { totalCount } }`);
+    const other = await graph.request(
+      `{ communities(after: "${Buffer.from(JSON.stringify(['c1', 'x', 'y'])).toString('base64url')}") { totalCount } }`,
+    );
     expect(other.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
   test('a NUL character is refused at the edge, inline or as a variable, naming the argument', async () => {
     graph.statements.length = 0;
-    const asVariable = await graph.request('query ($q: String) { communities(filter: { nameContains: $q }) { totalCount } }', { variables: { q: '清\u0000波' } });
+    const asVariable = await graph.request('query ($q: String) { communities(filter: { nameContains: $q }) { totalCount } }', {
+      variables: { q: '清\u0000波' },
+    });
     expect(asVariable.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.nameContains' });
     const inline = await graph.request('{ communities(filter: { nameContains: "清\\u0000波" }) { totalCount } }');
     expect(inline.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.nameContains' });
@@ -121,7 +132,9 @@ describe('bad input is never an internal error', () => {
   });
 
   test('a year beyond what the column holds is BAD_USER_INPUT on input.year', async () => {
-    const page = await graph.request('{ organizations(first: 1, filter: { kind: SOCIAL_SERVICE_AGENCY }) { edges { node { id registrationAreaCode } } } }');
+    const page = await graph.request(
+      '{ organizations(first: 1, filter: { kind: SOCIAL_SERVICE_AGENCY }) { edges { node { id registrationAreaCode } } } }',
+    );
     const organization = page.body.data!.organizations.edges[0].node;
     const token = await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: `${organization.registrationAreaCode.slice(0, 6)}000000` });
     const { body } = await graph.request(
@@ -138,15 +151,24 @@ describe('bad input is never an internal error', () => {
     for (const response of [inlineCode, variableCode]) {
       expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
     }
-    const inlineInput = await graph.request(`mutation { updateCommunity(input: { code: "${COMMUNITY}", households: -1 }) { community { code } } }`, { token });
-    const variableInput = await graph.request('mutation ($i: UpdateCommunityInput!) { updateCommunity(input: $i) { community { code } } }', {
-      variables: { i: { code: COMMUNITY, households: -1 } },
-      token,
-    });
-    const inlineField = await graph.request('mutation ($h: NonNegativeInt) { updateCommunity(input: { code: "510108001001", households: $h }) { community { code } } }', {
-      variables: { h: -1 },
-      token,
-    });
+    const inlineInput = await graph.request(
+      `mutation { updateCommunity(input: { code: "${COMMUNITY}", households: -1 }) { community { code } } }`,
+      { token },
+    );
+    const variableInput = await graph.request(
+      'mutation ($i: UpdateCommunityInput!) { updateCommunity(input: $i) { community { code } } }',
+      {
+        variables: { i: { code: COMMUNITY, households: -1 } },
+        token,
+      },
+    );
+    const inlineField = await graph.request(
+      'mutation ($h: NonNegativeInt) { updateCommunity(input: { code: "510108001001", households: $h }) { community { code } } }',
+      {
+        variables: { h: -1 },
+        token,
+      },
+    );
     for (const response of [inlineInput, variableInput, inlineField]) {
       expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.households' });
     }
@@ -166,7 +188,12 @@ describe('tokens and identities', () => {
 
   test('an iat a year ahead is 401', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const ahead = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuedAt(now + 365 * 86400).setExpirationTime(now + 365 * 86400 + 600).sign(key);
+    const ahead = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuedAt(now + 365 * 86400)
+      .setExpirationTime(now + 365 * 86400 + 600)
+      .sign(key);
     expect((await graph.request('{ me { id } }', { token: ahead })).status).toBe(401);
   });
 
@@ -204,13 +231,16 @@ describe('tokens and identities', () => {
   });
 
   test("the public sees an actor's roles and organisation; the subject only callers whose jurisdiction covers the record", async () => {
-    const page = await graph.request('{ organizations(first: 1, filter: { kind: SOCIAL_ASSOCIATION }) { edges { node { id registrationAreaCode version } } } }');
+    const page = await graph.request(
+      '{ organizations(first: 1, filter: { kind: SOCIAL_ASSOCIATION }) { edges { node { id registrationAreaCode version } } } }',
+    );
     const organization = page.body.data!.organizations.edges[0].node;
     const district = `${organization.registrationAreaCode.slice(0, 6)}000000`;
     const officer = await tokenFor({ sub: 'officer-wang', roles: ['DISTRICT_CIVIL_AFFAIRS'], area: district });
-    const [{ version }] = (await graph.database.query<{ version: number }>('SELECT version FROM organizations.organization WHERE id = $1::uuid', [
-      organization.id,
-    ])) as [{ version: number }];
+    const [{ version }] = (await graph.database.query<{ version: number }>(
+      'SELECT version FROM organizations.organization WHERE id = $1::uuid',
+      [organization.id],
+    )) as [{ version: number }];
     const changed = await graph.request(
       'mutation ($id: ID!, $v: Int) { changeOrganizationStatus(input: { id: $id, expectedVersion: $v, to: ABNORMAL, reason: "未按时报送年报" }) { organization { id } } }',
       { variables: { id: organization.id, v: version }, token: officer },
@@ -218,8 +248,15 @@ describe('tokens and identities', () => {
     expect(changed.body.errors).toBeUndefined();
     const history = 'query ($id: ID!) { organization(id: $id) { statusHistory { to actor actorRoles } } }';
     const asPublic = await graph.request(history, { variables: { id: organization.id } });
-    expect(asPublic.body.data!.organization.statusHistory.at(-1)).toEqual({ to: 'ABNORMAL', actor: null, actorRoles: ['DISTRICT_CIVIL_AFFAIRS'] });
-    const otherDistrict = await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: district === '510107000000' ? '510108000000' : '510107000000' });
+    expect(asPublic.body.data!.organization.statusHistory.at(-1)).toEqual({
+      to: 'ABNORMAL',
+      actor: null,
+      actorRoles: ['DISTRICT_CIVIL_AFFAIRS'],
+    });
+    const otherDistrict = await tokenFor({
+      roles: ['DISTRICT_CIVIL_AFFAIRS'],
+      area: district === '510107000000' ? '510108000000' : '510107000000',
+    });
     const asOutsider = await graph.request(history, { variables: { id: organization.id }, token: otherDistrict });
     expect(asOutsider.body.data!.organization.statusHistory.at(-1).actor).toBeNull();
     const asOfficer = await graph.request(history, { variables: { id: organization.id }, token: officer });
@@ -229,7 +266,9 @@ describe('tokens and identities', () => {
 
 describe('faults', () => {
   test('clients never see which subgraph answered', async () => {
-    const { body } = await graph.request(`mutation { updateCommunity(input: { code: "${COMMUNITY}", households: 1 }) { community { code } } }`);
+    const { body } = await graph.request(
+      `mutation { updateCommunity(input: { code: "${COMMUNITY}", households: 1 }) { community { code } } }`,
+    );
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(body.errors?.[0]?.extensions).not.toHaveProperty('serviceName');
   });
@@ -285,7 +324,9 @@ describe('faults', () => {
   if (databaseKind() === 'postgres') {
     test('losing the database (PostgreSQL: connections terminated) is SERVICE_UNAVAILABLE, then the graph recovers', async () => {
       const name = new URL(testDatabaseUrl(graph.database)!).pathname.slice(1);
-      await withAdmin((admin) => admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]));
+      await withAdmin((admin) =>
+        admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]),
+      );
       const codes = new Set<unknown>();
       for (let i = 0; i < 5; i++) {
         const { body } = await graph.request(`{ community(code: "${COMMUNITY}") { name } }`);
@@ -302,7 +343,10 @@ describe('domain figures that contradict the rules', () => {
   test('a population below the households is refused, naming the field, and nothing changes', async () => {
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
     const before = (await graph.request(`{ community(code: "${COMMUNITY}") { households population version } }`)).body.data!.community;
-    const { body } = await graph.request(`mutation { updateCommunity(input: { code: "${COMMUNITY}", expectedVersion: ${before.version}, population: 1 }) { community { code } } }`, { token });
+    const { body } = await graph.request(
+      `mutation { updateCommunity(input: { code: "${COMMUNITY}", expectedVersion: ${before.version}, population: 1 }) { community { code } } }`,
+      { token },
+    );
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.population' });
     const lowerHouseholds = await graph.request(
       `mutation { updateCommunity(input: { code: "${COMMUNITY}", expectedVersion: ${before.version}, households: ${before.population + 1} }) { community { code } } }`,
@@ -313,7 +357,7 @@ describe('domain figures that contradict the rules', () => {
     expect(after).toEqual(before);
   });
 
-  test("a civil-affairs credit code from another region than the registration area is refused", async () => {
+  test('a civil-affairs credit code from another region than the registration area is refused', async () => {
     const token = await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510108000000' });
     const { body } = await graph.request(
       `mutation { registerOrganization(input: { name: "锦城互助服务中心", kind: SOCIAL_SERVICE_AGENCY, creditCode: "52110108MJ7654321G", registrationAreaCode: "510108000000", registrationDate: "2020-01-01" }) { organization { id } } }`,

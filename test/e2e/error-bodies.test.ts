@@ -21,7 +21,12 @@ afterAll(async () => {
 const origin = (url: string) => url.replace(/\/graphql$/, '');
 
 /** The body is exactly the graph's error shape, and its request id is the response's x-request-id. */
-function expectGraphError(answer: { status: number; requestId: string | null; body: unknown }, status: number, code: string, extensions: Record<string, unknown> = {}) {
+function expectGraphError(
+  answer: { status: number; requestId: string | null; body: unknown },
+  status: number,
+  code: string,
+  extensions: Record<string, unknown> = {},
+) {
   expect(answer).toEqual({
     status,
     requestId: expect.stringMatching(/^[\w.:-]+$/),
@@ -32,7 +37,7 @@ function expectGraphError(answer: { status: number; requestId: string | null; bo
 async function get(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers });
   expect(response.headers.get('content-type')).toMatch(/json/);
-  return { status: response.status, requestId: response.headers.get('x-request-id'), body: (await response.json()) };
+  return { status: response.status, requestId: response.headers.get('x-request-id'), body: await response.json() };
 }
 
 /** A request written on a socket as is (fetch would refuse or rewrite it), and the answer parsed. */
@@ -55,7 +60,7 @@ function raw(url: string, request: string): Promise<{ status: number; requestId:
 }
 
 describe('refusals before any route runs', () => {
-  test.each(['gateway', 'procurement'])('oversized headers at the %s: 431 in the graph shape, not Node\'s own body', async (service) => {
+  test.each(['gateway', 'procurement'])("oversized headers at the %s: 431 in the graph shape, not Node's own body", async (service) => {
     const url = service === 'gateway' ? graph.gatewayUrl : graph.subgraphUrls[service]!;
     const answer = await raw(url, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`);
     expectGraphError(answer, 431, 'HEADERS_TOO_LARGE');
@@ -67,7 +72,11 @@ describe('refusals before any route runs', () => {
       headers: { 'content-type': 'application/json', 'x-request-id': 'probe-batch' },
       body: JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]),
     });
-    expectGraphError({ status: response.status, requestId: response.headers.get('x-request-id'), body: await response.json() }, 400, 'BAD_REQUEST');
+    expectGraphError(
+      { status: response.status, requestId: response.headers.get('x-request-id'), body: await response.json() },
+      400,
+      'BAD_REQUEST',
+    );
     expect(response.headers.get('x-request-id')).toBe('probe-batch');
   });
 
@@ -77,7 +86,11 @@ describe('refusals before any route runs', () => {
       headers: { origin: 'https://portal.elsewhere.example', 'access-control-request-method': 'POST' },
     });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    expectGraphError({ status: response.status, requestId: response.headers.get('x-request-id'), body: await response.json() }, 403, 'FORBIDDEN');
+    expectGraphError(
+      { status: response.status, requestId: response.headers.get('x-request-id'), body: await response.json() },
+      403,
+      'FORBIDDEN',
+    );
   });
 });
 

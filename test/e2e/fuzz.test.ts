@@ -99,8 +99,13 @@ function mutations(type: GraphQLInputType, path: string[] = [], depth = 0): { pa
     out.push({ path, value: null }, { path, value: 'not an object' });
     return out;
   }
-  if (isEnumType(named)) return [{ path, value: 'NOT_A_VALUE' }, { path, value: null }];
-  if (isListType(isNonNullType(type) ? type.ofType : type)) out.push({ path, value: [] }, { path, value: Array.from({ length: 200 }, () => plausibleValue(named)) });
+  if (isEnumType(named))
+    return [
+      { path, value: 'NOT_A_VALUE' },
+      { path, value: null },
+    ];
+  if (isListType(isNonNullType(type) ? type.ofType : type))
+    out.push({ path, value: [] }, { path, value: Array.from({ length: 200 }, () => plausibleValue(named)) });
   for (const value of badValues(named.name)) out.push({ path, value });
   return out;
 }

@@ -29,7 +29,9 @@ test('/health answers while alive and /ready once the supergraph is loaded and e
 
 test('a too-deep query is refused before planning, with a clear message and no SQL run', async () => {
   graph.statements.length = 0;
-  const { status, body } = await graph.request('{ area(code: "510108001001") { parent { parent { parent { parent { parent { parent { code } } } } } } } }');
+  const { status, body } = await graph.request(
+    '{ area(code: "510108001001") { parent { parent { parent { parent { parent { parent { code } } } } } } } }',
+  );
   expect(status).toBe(400);
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', maxDepth: 7 });
   expect(body.errors?.[0]?.message).toMatch(/levels deep; at most 7/);
@@ -55,9 +57,15 @@ test('a query that could return too many rows is refused by its cost, counting v
 test('CSRF prevention refuses simple requests that a browser could forge', async () => {
   const get = await fetch(`${graph.gatewayUrl}?query=${encodeURIComponent('{ me { id } }')}`);
   expect(get.status).toBe(400);
-  const textPlain = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ me { id } }"}' });
+  const textPlain = await fetch(graph.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: '{"query":"{ me { id } }"}',
+  });
   expect(textPlain.status).toBe(400);
-  const preflighted = await fetch(`${graph.gatewayUrl}?query=${encodeURIComponent('{ me { id } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+  const preflighted = await fetch(`${graph.gatewayUrl}?query=${encodeURIComponent('{ me { id } }')}`, {
+    headers: { 'apollo-require-preflight': 'true' },
+  });
   expect(preflighted.status).toBe(200);
 });
 
@@ -81,7 +89,9 @@ test('a request id is generated when absent and forwarded to the subgraphs when 
   expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
   const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
-  const [{ version }] = (await graph.database.query<{ version: number }>(`SELECT version FROM communities.community WHERE code = '510104001001'`)) as [{ version: number }];
+  const [{ version }] = (await graph.database.query<{ version: number }>(
+    `SELECT version FROM communities.community WHERE code = '510104001001'`,
+  )) as [{ version: number }];
   const response = await graph.request(
     'mutation ($v: Int) { updateCommunity(input: { code: "510104001001", expectedVersion: $v, households: 2024, reason: "trace" }) { community { households } } }',
     { token, variables: { v: version }, headers: { 'x-request-id': 'trace-abc-123' } },

@@ -31,7 +31,9 @@ afterAll(async () => {
 });
 
 const post = (body: Record<string, unknown>) =>
-  fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+  fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) =>
+    r.json(),
+  );
 
 test('every line carries the service key once; the gateway and each subgraph name themselves', async () => {
   await post({ query: 'query CommunityName { community(code: "510108001001") { name } }' });
@@ -44,6 +46,8 @@ test('every line carries the service key once; the gateway and each subgraph nam
 test("the request line names the document's operation when the client sent no operationName, and the one sent otherwise", async () => {
   await post({ query: 'query FromTheDocument { community(code: "510108001001") { name } }' });
   await post({ query: 'query A { community(code: "510108001001") { name } } query B { me { id } }', operationName: 'B' });
-  const requests = lines.map((line) => JSON.parse(line) as { service: string; msg: string; operationName?: string }).filter((l) => l.service === 'gateway' && l.msg === 'request');
+  const requests = lines
+    .map((line) => JSON.parse(line) as { service: string; msg: string; operationName?: string })
+    .filter((l) => l.service === 'gateway' && l.msg === 'request');
   expect(requests.map((r) => r.operationName)).toEqual(expect.arrayContaining(['FromTheDocument', 'B']));
 });

@@ -42,23 +42,41 @@ test('operations by name and outcome, errors by code, latencies and subgraph fet
   expect(forbiddenCode).toMatch(/^(UNAUTHENTICATED|FORBIDDEN)$/);
 
   const gateway = growth(gatewayBefore, await scrape(graph.gatewayUrl));
-  expect(gateway('graphql_server_operations_total', { graphql_operation_name: 'MetricsProbe', outcome: 'success', service: 'gateway' })).toBe(3);
+  expect(
+    gateway('graphql_server_operations_total', { graphql_operation_name: 'MetricsProbe', outcome: 'success', service: 'gateway' }),
+  ).toBe(3);
   expect(gateway('graphql_server_operations_total', { graphql_operation_name: 'MetricsBad', outcome: 'error' })).toBe(1);
   expect(gateway('graphql_server_operations_total', { graphql_operation_name: 'MetricsLeases', outcome: 'error' })).toBe(1);
   expect(gateway('graphql_server_errors_total', { error_type: 'BAD_USER_INPUT' })).toBe(1);
   expect(gateway('graphql_server_errors_total', { error_type: forbiddenCode })).toBe(1);
   expect(gateway('graphql_server_operation_duration_seconds_count', { graphql_operation_name: 'MetricsProbe' })).toBe(3);
-  expect(gateway('http_server_request_duration_seconds_count', { http_route: '/graphql', http_request_method: 'POST', http_response_status_code: String(bad.status) })).toBe(
-    bad.status === 200 ? 5 : 4,
-  );
+  expect(
+    gateway('http_server_request_duration_seconds_count', {
+      http_route: '/graphql',
+      http_request_method: 'POST',
+      http_response_status_code: String(bad.status),
+    }),
+  ).toBe(bad.status === 200 ? 5 : 4);
   // One fetch to communities per probe; the bad code is refused by the gateway before planning.
   expect(gateway('graphql_gateway_subgraph_fetch_duration_seconds_count', { subgraph_name: 'communities', outcome: 'ok' })).toBe(3);
   expect(gateway('graphql_gateway_subgraph_fetch_duration_seconds_count', { subgraph_name: 'housing', outcome: 'ok' })).toBe(1);
 
   // The subgraphs count the operations the gateway planned onto them.
   const communities = growth(communitiesBefore, await scrape(graph.subgraphUrls.communities!));
-  expect(communities('graphql_server_operations_total', { service: 'communities', graphql_operation_name: 'MetricsProbe__communities__0', outcome: 'success' })).toBe(3);
-  expect(communities('http_server_request_duration_seconds_count', { service: 'communities', http_route: '/graphql', http_response_status_code: '200' })).toBe(3);
+  expect(
+    communities('graphql_server_operations_total', {
+      service: 'communities',
+      graphql_operation_name: 'MetricsProbe__communities__0',
+      outcome: 'success',
+    }),
+  ).toBe(3);
+  expect(
+    communities('http_server_request_duration_seconds_count', {
+      service: 'communities',
+      http_route: '/graphql',
+      http_response_status_code: '200',
+    }),
+  ).toBe(3);
 });
 
 test('event-loop lag and, on PostgreSQL, the connection pool are exposed', async () => {

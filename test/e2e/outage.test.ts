@@ -26,7 +26,9 @@ afterAll(async () => {
 });
 
 const errorsOf = (response: GraphResponse) =>
-  (response.body.errors ?? []).map((e) => ({ code: e.extensions?.code, path: e.path })).sort((a, b) => JSON.stringify(a.path).localeCompare(JSON.stringify(b.path)));
+  (response.body.errors ?? [])
+    .map((e) => ({ code: e.extensions?.code, path: e.path }))
+    .sort((a, b) => JSON.stringify(a.path).localeCompare(JSON.stringify(b.path)));
 
 /** Runs `during` with the named subgraph stopped, then starts it again on its port. */
 async function withStopped(name: string, during: () => Promise<void>) {
@@ -69,7 +71,10 @@ test('a stopped subgraph: SERVICE_UNAVAILABLE with the path of each field it nul
 test('a stopped subgraph owning a root mutation: the mutation field carries the path', async () => {
   const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
   await withStopped('communities', async () => {
-    const response = await graph.request(`mutation { updateCommunity(input: { code: "${COMMUNITY}", households: 1 }) { community { code } } }`, { token });
+    const response = await graph.request(
+      `mutation { updateCommunity(input: { code: "${COMMUNITY}", households: 1 }) { community { code } } }`,
+      { token },
+    );
     expect(errorsOf(response)).toEqual([{ code: 'SERVICE_UNAVAILABLE', path: ['updateCommunity'] }]);
   });
 });
@@ -84,7 +89,9 @@ describe('a subgraph that refuses the tokens the gateway accepts (another JWT se
     // The facilities subgraph as a misconfigured replica: the same database, another key.
     const definition = subgraphs.find((s) => s.name === 'facilities')!;
     const strayConfig = testConfig({ JWT_SECRET: 'another-secret-a-stray-replica-was-given-0002' });
-    stray = await (await loadSubgraph(definition.name)).createServer({
+    stray = await (
+      await loadSubgraph(definition.name)
+    ).createServer({
       config: strayConfig,
       database: graph.database,
       verifyToken: await createVerifier(strayConfig),
@@ -112,7 +119,9 @@ describe('a subgraph that refuses the tokens the gateway accepts (another JWT se
     const response = await fetch(gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: `{ community(code: "${COMMUNITY}") { name sharedFacilities(first: 1) { totalCount } } facilities(first: 1) { totalCount } }` }),
+      body: JSON.stringify({
+        query: `{ community(code: "${COMMUNITY}") { name sharedFacilities(first: 1) { totalCount } } facilities(first: 1) { totalCount } }`,
+      }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as GraphResponse['body'];
@@ -132,7 +141,11 @@ describe('draining after SIGTERM (closeServer, which the signal handler runs)', 
   function heldRequest(url: string) {
     const body = JSON.stringify({ query: QUERY });
     const half = Math.floor(body.length / 2);
-    const request = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    const request = http.request(url, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
     const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
       request.on('response', (response) => {
         let text = '';
@@ -152,7 +165,14 @@ describe('draining after SIGTERM (closeServer, which the signal handler runs)', 
       const request = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (response) => {
         let text = '';
         response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, reused: request.reusedSocket, connection: response.headers.connection, body: JSON.parse(text) }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode!,
+            reused: request.reusedSocket,
+            connection: response.headers.connection,
+            body: JSON.parse(text),
+          }),
+        );
       });
       request.on('error', reject);
       request.end(body);
@@ -196,7 +216,9 @@ describe('draining after SIGTERM (closeServer, which the signal handler runs)', 
         expect(ready).toMatchObject({ status: 503, reused: true, connection: 'close' });
         const kept = await send(url, other, 'POST', JSON.stringify({ query: QUERY }));
         expect(kept).toMatchObject({ status: 503, reused: true, connection: 'close' });
-        expect(kept.body).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'SERVICE_UNAVAILABLE', requestId: expect.any(String) } }] });
+        expect(kept.body).toEqual({
+          errors: [{ message: expect.any(String), extensions: { code: 'SERVICE_UNAVAILABLE', requestId: expect.any(String) } }],
+        });
 
         const fresh = await send(url, new http.Agent(), 'POST', JSON.stringify({ query: QUERY }));
         expect(fresh.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
@@ -219,7 +241,10 @@ describe('draining after SIGTERM (closeServer, which the signal handler runs)', 
       const server = graph.subgraphs.find((s) => s.name === 'facilities')!.http;
       // Warm the gateway's kept-alive connections to the subgraph.
       await Promise.all(Array.from({ length: 8 }, () => graph.request(`{ facilities(first: 2) { totalCount } }`)));
-      const ask = (n: number) => graph.request(`query ($n: Int) { community(code: "${COMMUNITY}") { name } facilities(first: $n) { totalCount } }`, { variables: { n } });
+      const ask = (n: number) =>
+        graph.request(`query ($n: Int) { community(code: "${COMMUNITY}") { name } facilities(first: $n) { totalCount } }`, {
+          variables: { n },
+        });
       // The held request must be in flight before the drain (a fixed sleep lost that race on a
       // loaded machine: the connection was still in the listen backlog and was reset).
       let received = 0;
@@ -239,7 +264,10 @@ describe('draining after SIGTERM (closeServer, which the signal handler runs)', 
         expect(status).toBe(200);
         expect((body.data as any).community.name).toBeTruthy();
         if (body.errors === undefined) expect((body.data as any).facilities.totalCount).toBeGreaterThan(0);
-        else expect(body.errors.map((e) => ({ code: e.extensions?.code, path: e.path }))).toEqual([{ code: 'SERVICE_UNAVAILABLE', path: ['facilities'] }]);
+        else
+          expect(body.errors.map((e) => ({ code: e.extensions?.code, path: e.path }))).toEqual([
+            { code: 'SERVICE_UNAVAILABLE', path: ['facilities'] },
+          ]);
       }
       expect(answered.every((response) => response.body.errors?.[0]?.extensions?.code === 'SERVICE_UNAVAILABLE')).toBe(true);
       expect((await held.answer).status).toBe(200);

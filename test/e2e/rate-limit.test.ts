@@ -8,7 +8,12 @@ import { tokenFor } from '../support/tokens';
 
 /** Rate limits by operation cost, per caller and per role, refused with 429 and Retry-After. */
 
-const LIMITS = { RATE_LIMIT_POINTS: '100', RATE_LIMIT_ANONYMOUS_POINTS: '30', RATE_LIMIT_ROLES: 'CITY_ADMIN=1000', RATE_LIMIT_WINDOW: '60s' };
+const LIMITS = {
+  RATE_LIMIT_POINTS: '100',
+  RATE_LIMIT_ANONYMOUS_POINTS: '30',
+  RATE_LIMIT_ROLES: 'CITY_ADMIN=1000',
+  RATE_LIMIT_WINDOW: '60s',
+};
 // Costs 2: the field and its one leaf.
 const CHEAP = '{ community(code: "510108001001") { name } }';
 
@@ -63,14 +68,23 @@ if (databaseKind() === 'postgres') {
     try {
       const urls: string[] = [];
       for (let i = 0; i < 2; i++) {
-        const gateway = await createGatewayServer({ config, verifyToken: await createVerifier(config), log: createLogger('silent', 'gw'), subgraphUrls: graph.subgraphUrls });
+        const gateway = await createGatewayServer({
+          config,
+          verifyToken: await createVerifier(config),
+          log: createLogger('silent', 'gw'),
+          subgraphUrls: graph.subgraphUrls,
+        });
         replicas.push(gateway);
         urls.push(`http://127.0.0.1:${await listen(gateway.http, 0, '127.0.0.1', `gateway-${i}`)}/graphql`);
       }
       const token = await tokenFor({ sub: 'shared-resident', roles: ['RESIDENT'], area: '510108001001' });
       const statuses: number[] = [];
       for (let i = 0; i < 60; i++) {
-        const response = await fetch(urls[i % 2]!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: CHEAP }) });
+        const response = await fetch(urls[i % 2]!, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: CHEAP }),
+        });
         statuses.push(response.status);
       }
       // 100 points at 2 a request, across both replicas together.

@@ -63,7 +63,11 @@ async function run(block: string): Promise<{ code: number; output: string; calls
       .filter((name) => name.endsWith('.args'))
       .map((name) => {
         const base = path.join(out, name.slice(0, -'.args'.length));
-        return { args: fs.readFileSync(`${base}.args`, 'utf8'), status: fs.readFileSync(`${base}.status`, 'utf8'), body: fs.readFileSync(`${base}.body`, 'utf8') };
+        return {
+          args: fs.readFileSync(`${base}.args`, 'utf8'),
+          status: fs.readFileSync(`${base}.status`, 'utf8'),
+          body: fs.readFileSync(`${base}.body`, 'utf8'),
+        };
       });
     return { ...result, calls };
   } finally {
@@ -75,7 +79,15 @@ test('the README has its curl examples', () => {
   expect(blocks.length).toBeGreaterThanOrEqual(6);
 });
 
-test.each(blocks.map((block) => [block.split('\n').find((line) => line.trim() !== '')!.slice(0, 90), block]))('%s', async (_, block) => {
+test.each(
+  blocks.map((block) => [
+    block
+      .split('\n')
+      .find((line) => line.trim() !== '')!
+      .slice(0, 90),
+    block,
+  ]),
+)('%s', async (_, block) => {
   const { code, output, calls } = await run(block);
   expect({ code, output }).toEqual({ code: 0, output: expect.any(String) });
   // Every curl line of the block ran (a line may hold a curl inside $(…)).
@@ -93,7 +105,7 @@ test.each(blocks.map((block) => [block.split('\n').find((line) => line.trim() !=
   }
 });
 
-test('the facility count the README gives is the demo city\'s', async () => {
+test("the facility count the README gives is the demo city's", async () => {
   const [{ n }] = (await graph.database.query<{ n: number }>('SELECT count(*)::int AS n FROM facilities.facility')) as [{ n: number }];
   expect(readme).toContain(`The demo city has ${n} facilities`);
 });

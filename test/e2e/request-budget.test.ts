@@ -59,13 +59,22 @@ async function ask(url: string) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: '{ community(code: "510108001001") { name } }' }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string; path?: unknown; extensions: Record<string, unknown> }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      data?: unknown;
+      errors?: { message: string; path?: unknown; extensions: Record<string, unknown> }[];
+    },
+  };
 }
 
 test('past REQUEST_TIMEOUT_MS the request as a whole is answered REQUEST_TIMEOUT (504, no path) and the subgraph fetch is aborted', async () => {
   // The subgraph would answer well within its own timeout, but after the request's deadline.
   const slow = await subgraphDouble((res) => {
-    const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"community":{"name":"late"}}}'), 3000);
+    const timer = setTimeout(
+      () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"community":{"name":"late"}}}'),
+      3000,
+    );
     res.on('close', () => clearTimeout(timer));
   });
   const { gateway, url } = await gatewayOver(slow, { REQUEST_TIMEOUT_MS: '300', SUBGRAPH_TIMEOUT_MS: '10000' });
@@ -74,7 +83,10 @@ test('past REQUEST_TIMEOUT_MS the request as a whole is answered REQUEST_TIMEOUT
     expect(status).toBe(504);
     expect(body.data).toBeUndefined();
     expect(body.errors).toEqual([
-      { message: 'The request did not complete within 300 ms; ask for less or try again.', extensions: { code: 'REQUEST_TIMEOUT', requestId: expect.any(String) } },
+      {
+        message: 'The request did not complete within 300 ms; ask for less or try again.',
+        extensions: { code: 'REQUEST_TIMEOUT', requestId: expect.any(String) },
+      },
     ]);
     expect(await slow.finished()).toBe(0);
   } finally {
@@ -98,7 +110,10 @@ test('subgraph answers growing past MAX_RESPONSE_BYTES are refused as they arriv
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
     expect(body.errors).toEqual([
-      { message: 'The response would exceed 2048 bytes; ask for fewer rows or fields.', extensions: { code: 'RESPONSE_TOO_LARGE', requestId: expect.any(String) } },
+      {
+        message: 'The response would exceed 2048 bytes; ask for fewer rows or fields.',
+        extensions: { code: 'RESPONSE_TOO_LARGE', requestId: expect.any(String) },
+      },
     ]);
     expect(await large.finished()).toBe(0);
   } finally {

@@ -68,7 +68,10 @@ describe('updating a community', () => {
 
   test("a district officer cannot update another district's community, and the row is unchanged", async () => {
     const readRow = () =>
-      graph.database.query<{ households: number; version: number }>('SELECT households, version FROM communities.community WHERE code = $1', [WUHOU_COMMUNITY]);
+      graph.database.query<{ households: number; version: number }>(
+        'SELECT households, version FROM communities.community WHERE code = $1',
+        [WUHOU_COMMUNITY],
+      );
     const before = await readRow();
     const chenghua = await officer('DISTRICT_CIVIL_AFFAIRS', CHENGHUA);
     const { body } = await graph.request(UPDATE, { token: chenghua, variables: { input: { code: WUHOU_COMMUNITY, households: 7 } } });
@@ -159,7 +162,9 @@ describe('organisations', () => {
     const elsewhere = await graph.request('query ($c: AreaCode!) { supplyByCategory(within: $c) { category activeOrganizations } }', {
       variables: { c: '320100000000' },
     });
-    expect(elsewhere.body.data?.supplyByCategory.find((row: { category: string }) => row.category === 'LEGAL_AID').activeOrganizations).toBe(0);
+    expect(
+      elsewhere.body.data?.supplyByCategory.find((row: { category: string }) => row.category === 'LEGAL_AID').activeOrganizations,
+    ).toBe(0);
     expect(withIt).toBeGreaterThanOrEqual(1);
   });
 });

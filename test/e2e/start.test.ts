@@ -33,7 +33,15 @@ afterAll(async () => {
 });
 
 function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, GATEWAY_PORT: '0', ...subgraphPorts, ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    GATEWAY_PORT: '0',
+    ...subgraphPorts,
+    ...extra,
+  };
   delete env.NODE_OPTIONS;
   delete env.JWT_SECRET;
   delete env.DATABASE_URL;
@@ -103,14 +111,25 @@ test('boots from nothing with the demo city, mints a working token, and a second
   const first = await npmStart();
   let stopped = false;
   try {
-    const demo = await ask(first.url, '{ communities(filter: { within: "510105000000" }) { totalCount } area(code: "510105001001") { name } }');
+    const demo = await ask(
+      first.url,
+      '{ communities(filter: { within: "510105000000" }) { totalCount } area(code: "510105001001") { name } }',
+    );
     expect(demo.errors).toBeUndefined();
     expect(demo.data).toEqual({ communities: { totalCount: 20 }, area: { name: '清波社区' } });
 
-    const minted = spawnSync('npm', ['run', '-s', 'token', '--', '--role', 'CITY_ADMIN', '--area', '510100000000'], { cwd: root, env: environment(), encoding: 'utf8' });
+    const minted = spawnSync('npm', ['run', '-s', 'token', '--', '--role', 'CITY_ADMIN', '--area', '510100000000'], {
+      cwd: root,
+      env: environment(),
+      encoding: 'utf8',
+    });
     expect(minted.status).toBe(0);
     const token = minted.stdout.trim();
-    const update = await ask(first.url, 'mutation { updateCommunity(input: { code: "510105001001", expectedVersion: 1, households: 2345 }) { community { households } } }', token);
+    const update = await ask(
+      first.url,
+      'mutation { updateCommunity(input: { code: "510105001001", expectedVersion: 1, households: 2345 }) { community { households } } }',
+      token,
+    );
     expect(update.errors).toBeUndefined();
     expect(update.data.updateCommunity.community.households).toBe(2345);
 

@@ -23,7 +23,8 @@ async function startCollector() {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
           resourceSpans: { scopeSpans: { spans: { traceId: string }[] }[] }[];
         };
-        for (const resource of body.resourceSpans) for (const scope of resource.scopeSpans) for (const span of scope.spans) traceIds.add(span.traceId);
+        for (const resource of body.resourceSpans)
+          for (const scope of resource.scopeSpans) for (const span of scope.spans) traceIds.add(span.traceId);
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -62,7 +63,11 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 
   beforeAll(async () => {
     collector = await startCollector();
-    graph = await startTestGraph({ seed: true, config: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }, spanProcessors: [new SimpleSpanProcessor(memory)] });
+    graph = await startTestGraph({
+      seed: true,
+      config: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url },
+      spanProcessors: [new SimpleSpanProcessor(memory)],
+    });
   });
   afterAll(async () => {
     await graph?.stop();
@@ -72,10 +77,13 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   test('one cross-subgraph request makes one trace, from the gateway through each subgraph fetch down to every SQL statement', async () => {
     memory.reset();
     const statementsBefore = graph!.statements.length;
-    const response = await graph!.request('query TraceProbe($c: AreaCode!) { community(code: $c) { name premisesCompliance { shortfall } } }', {
-      variables: { c: '510104001001' },
-      headers: { 'x-request-id': 'trace-probe-1' },
-    });
+    const response = await graph!.request(
+      'query TraceProbe($c: AreaCode!) { community(code: $c) { name premisesCompliance { shortfall } } }',
+      {
+        variables: { c: '510104001001' },
+        headers: { 'x-request-id': 'trace-probe-1' },
+      },
+    );
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data?.community).toBeTruthy();
     const spans = await spansOf(memory, 'trace-probe-1');
@@ -138,7 +146,10 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       'housing:peer communities',
       'housing:POST /graphql',
       'gateway:gateway.fetch',
-      ...ancestry(spans.find((s) => s.name === 'gateway.fetch')!, spans).slice(1),
+      ...ancestry(
+        spans.find((s) => s.name === 'gateway.fetch')!,
+        spans,
+      ).slice(1),
     ]);
     const sql = spans.filter((s) => s.name === 'prisma:client:db_query' && s.attributes[ATTR_GRAPH_SERVICE] === 'communities');
     expect(sql.length).toBeGreaterThan(0);

@@ -29,14 +29,18 @@ interface Case {
 }
 
 // One organisation per case: a status change would leave the next case's organisation not active.
-const wuhouSocial = demoOrganizations().filter((o) => o.status === 'ACTIVE' && o.role === 'SOCIAL_ORGANIZATION' && o.registrationArea.startsWith('510107'));
+const wuhouSocial = demoOrganizations().filter(
+  (o) => o.status === 'ACTIVE' && o.role === 'SOCIAL_ORGANIZATION' && o.registrationArea.startsWith('510107'),
+);
 const [profiled, changed, graded] = [wuhouSocial[0]!, wuhouSocial[1]!, wuhouSocial[2]!];
 const authority = () => tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510107000000', sub: 'civil-affairs-wuhou' });
 let facility: { id: string; unit_id: string } | undefined;
 const listedFacility = async () =>
-  (facility ??= (await graph.database.query<{ id: string; unit_id: string }>(
-    `SELECT id::text AS id, unit_id::text AS unit_id FROM facilities.facility WHERE status = 'LISTED' AND community_code LIKE '510107%' ORDER BY id LIMIT 1`,
-  ))[0]!);
+  (facility ??= (
+    await graph.database.query<{ id: string; unit_id: string }>(
+      `SELECT id::text AS id, unit_id::text AS unit_id FROM facilities.facility WHERE status = 'LISTED' AND community_code LIKE '510107%' ORDER BY id LIMIT 1`,
+    )
+  )[0]!);
 let tender: string | undefined;
 const closedTender = async () => {
   if (tender) return tender;
@@ -48,7 +52,11 @@ const closedTender = async () => {
 let contract: string | undefined;
 const signedContract = async () => (contract ??= (await activeContract(graph)).contractId);
 const bidsOf = async (tenderId: string) =>
-  (await graph.database.query<{ id: string }>(`SELECT id::text AS id FROM procurement.bid WHERE tender_id = $1::uuid ORDER BY id`, [tenderId])).map((b) => ({ bidId: b.id, qualified: true }));
+  (
+    await graph.database.query<{ id: string }>(`SELECT id::text AS id FROM procurement.bid WHERE tender_id = $1::uuid ORDER BY id`, [
+      tenderId,
+    ])
+  ).map((b) => ({ bidId: b.id, qualified: true }));
 
 const CASES: Record<string, Case> = {
   updateCommunity: {
@@ -59,7 +67,8 @@ const CASES: Record<string, Case> = {
     key: async () => ['code', '510108001001'],
   },
   updateOrganizationProfile: {
-    mutation: 'mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { version } } }',
+    mutation:
+      'mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { version } } }',
     input: async () => ({ id: profiled.id, volunteerCount: 321 }),
     token: authority,
     table: 'organizations.organization',
@@ -104,7 +113,10 @@ const CASES: Record<string, Case> = {
 
 async function stored(c: Case): Promise<Record<string, unknown>> {
   const [column, value] = await c.key();
-  const [row] = await graph.database.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(t) AS row FROM ${c.table} t WHERE t.${column}::text = $1`, [value]);
+  const [row] = await graph.database.query<{ row: Record<string, unknown> }>(
+    `SELECT to_jsonb(t) AS row FROM ${c.table} t WHERE t.${column}::text = $1`,
+    [value],
+  );
   return row!.row;
 }
 
@@ -126,12 +138,17 @@ describe.each(Object.entries(CASES))('%s', (name, c) => {
     // Another officer's change lands after this caller read the record.
     await graph.database.query(`UPDATE ${c.table} SET version = version + 1 WHERE ${column}::text = $1`, [value]);
     const before = await stored(c);
-    const stale = await graph.request(c.mutation, { token: await c.token(), variables: { input: { ...(await c.input()), expectedVersion: read } } });
+    const stale = await graph.request(c.mutation, {
+      token: await c.token(),
+      variables: { input: { ...(await c.input()), expectedVersion: read } },
+    });
     expect(stale.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await stored(c)).toEqual(before);
-    const current = await graph.request(c.mutation, { token: await c.token(), variables: { input: { ...(await c.input()), expectedVersion: read + 1 } } });
+    const current = await graph.request(c.mutation, {
+      token: await c.token(),
+      variables: { input: { ...(await c.input()), expectedVersion: read + 1 } },
+    });
     expect(current.body.errors).toBeUndefined();
     expect(current.body.data?.[name]).toBeTruthy();
   });
 });
-

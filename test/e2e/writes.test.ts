@@ -24,10 +24,15 @@ afterAll(async () => {
 });
 
 async function bookingsOf(database: Database, facilityId: string): Promise<{ id: string; booker: string }[]> {
-  return database.query<{ id: string; booker: string }>('SELECT id::text, booker FROM facilities.booking WHERE facility_id = $1::uuid ORDER BY booker', [facilityId]);
+  return database.query<{ id: string; booker: string }>(
+    'SELECT id::text, booker FROM facilities.booking WHERE facility_id = $1::uuid ORDER BY booker',
+    [facilityId],
+  );
 }
 
-async function facility(capacity: number): Promise<{ facilityId: string; input: { facilityId: string; startsAt: string; endsAt: string } }> {
+async function facility(
+  capacity: number,
+): Promise<{ facilityId: string; input: { facilityId: string; startsAt: string; endsAt: string } }> {
   const facilityId = await listedFacility(graph, await newUnit(), { capacity, kind: capacity === 1 ? 'MEETING_ROOM' : 'PARKING' });
   const day = nextWeekday(4);
   return { facilityId, input: { facilityId, startsAt: at(day, '10:00'), endsAt: at(day, '11:00') } };
@@ -41,7 +46,9 @@ test('a retry with the same Idempotency-Key gets the first answer and writes onc
   expect(first.body.errors).toBeUndefined();
   const again = await graph.request(BOOK, { token: booker, variables: { input }, headers });
   expect(again.body).toEqual(first.body);
-  expect(await bookingsOf(graph.database, facilityId)).toEqual([{ id: first.body.data!.bookFacility.booking.id, booker: expect.any(String) }]);
+  expect(await bookingsOf(graph.database, facilityId)).toEqual([
+    { id: first.body.data!.bookFacility.booking.id, booker: expect.any(String) },
+  ]);
 
   const other = await graph.request(BOOK, { token: booker, variables: { input: { ...input, quantity: 2 } }, headers });
   expect(codeOf(other.body)).toBe('IDEMPOTENCY_KEY_REUSED');
@@ -58,7 +65,9 @@ test('the same key sent ten times at once writes once, and every answer is the f
   const { facilityId, input } = await facility(5);
   const booker = await resident();
   const headers = { 'idempotency-key': randomUUID() };
-  const answers = await Promise.all(Array.from({ length: 10 }, () => graph.request(BOOK, { token: booker, variables: { input }, headers })));
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, () => graph.request(BOOK, { token: booker, variables: { input }, headers })),
+  );
   const rows = await bookingsOf(graph.database, facilityId);
   expect(rows).toHaveLength(1);
   for (const answer of answers) {
@@ -69,7 +78,11 @@ test('the same key sent ten times at once writes once, and every answer is the f
 
 test('a malformed Idempotency-Key is refused before anything is written', async () => {
   const { facilityId, input } = await facility(5);
-  const answer = await graph.request(BOOK, { token: await resident(), variables: { input }, headers: { 'idempotency-key': 'x'.repeat(201) } });
+  const answer = await graph.request(BOOK, {
+    token: await resident(),
+    variables: { input },
+    headers: { 'idempotency-key': 'x'.repeat(201) },
+  });
   expect(codeOf(answer.body)).toBe('BAD_USER_INPUT');
   expect(await bookingsOf(graph.database, facilityId)).toHaveLength(0);
 });
@@ -111,7 +124,8 @@ test('a malformed Idempotency-Key is refused before anything is written', async 
     const killer = (await openSecondConnection(graph.database))!;
     try {
       const callers = await Promise.all(Array.from({ length: 60 }, async () => ({ token: await resident(), key: randomUUID() })));
-      const book = (caller: { token: string; key: string }) => graph.request(BOOK, { token: caller.token, variables: { input }, headers: { 'idempotency-key': caller.key } });
+      const book = (caller: { token: string; key: string }) =>
+        graph.request(BOOK, { token: caller.token, variables: { input }, headers: { 'idempotency-key': caller.key } });
       let stop = false;
       const terminations = (async () => {
         while (!stop) {

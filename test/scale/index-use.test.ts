@@ -64,10 +64,12 @@ onPostgres('every main read and write is served by indexes (PostgreSQL: enable_s
   test('no table is scanned whole by any scenario of the benchmark', async () => {
     const context = {
       signToken: (claims: Parameters<typeof tokenFor>[0]) => tokenFor(claims),
-      query: <T,>(sql: string, params?: unknown[]) => graph.database.query<T>(sql, params),
+      query: <T>(sql: string, params?: unknown[]) => graph.database.query<T>(sql, params),
     };
     const scenarios: Scenario[] = (
-      await Promise.all([communitiesScenarios, facilitiesScenarios, housingScenarios, procurementScenarios].map((factory) => factory(context)))
+      await Promise.all(
+        [communitiesScenarios, facilitiesScenarios, housingScenarios, procurementScenarios].map((factory) => factory(context)),
+      )
     ).flat();
     expect(scenarios.length).toBeGreaterThanOrEqual(13);
 
@@ -88,9 +90,18 @@ onPostgres('every main read and write is served by indexes (PostgreSQL: enable_s
       .map(({ table, seqScans }) => `${table}: ${seqScans - (before.get(table)?.seqScans ?? 0)} whole-table scans`);
     expect(scanned).toEqual([]);
     // The counters did move: the scenarios' statements reached these tables through their indexes.
-    const indexed = [...after.values()].filter(({ table, indexScans }) => indexScans > (before.get(table)?.indexScans ?? 0)).map((t) => t.table);
+    const indexed = [...after.values()]
+      .filter(({ table, indexScans }) => indexScans > (before.get(table)?.indexScans ?? 0))
+      .map((t) => t.table);
     expect(indexed).toEqual(
-      expect.arrayContaining(['communities.area', 'organizations.organization', 'facilities.facility', 'facilities.booking', 'housing.development', 'procurement.contract']),
+      expect.arrayContaining([
+        'communities.area',
+        'organizations.organization',
+        'facilities.facility',
+        'facilities.booking',
+        'housing.development',
+        'procurement.contract',
+      ]),
     );
   }, 240_000);
 });

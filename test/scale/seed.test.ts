@@ -100,7 +100,7 @@ describe('the city at scale 2', () => {
     await expect(seedScale(database, await loadSubgraphs(), 3)).rejects.toThrow(/already holds the city at scale 2/);
   });
 
-  test('a copy\'s district answers the main reads like the demo\'s, with the same number of statements', async () => {
+  test("a copy's district answers the main reads like the demo's, with the same number of statements", async () => {
     const district = '510107000000';
     const copy = scaledAreaCode(district, 1);
     expect(copy).toBe('510117000000');
@@ -108,10 +108,26 @@ describe('the city at scale 2', () => {
       const officer = await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area, sub: `officer-${area}` });
       const buyer = await tokenFor({ roles: ['PROCUREMENT_OFFICER'], area, sub: `buyer-${area}` });
       const requests: [string, Record<string, unknown>, string | undefined][] = [
-        ['query ($w: AreaCode) { communities(filter: { within: $w }, first: 50) { totalCount edges { node { households organizations(first: 5) { totalCount edges { node { kind } } } } } } }', { w: area }, undefined],
-        ['query ($w: AreaCode!) { premisesShortfall(within: $w, first: 20) { totalCount edges { node { shortfall } } } }', { w: area }, officer],
-        ['query ($w: AreaCode!) { contracts(filter: { within: $w }, first: 20) { totalCount edges { node { value { amount } supplier { kind } milestones { dueOn } } } } }', { w: area }, buyer],
-        ['query ($w: AreaCode!) { developments(within: $w, first: 20) { totalCount edges { node { acquisition premises { state } } } } }', { w: area }, undefined],
+        [
+          'query ($w: AreaCode) { communities(filter: { within: $w }, first: 50) { totalCount edges { node { households organizations(first: 5) { totalCount edges { node { kind } } } } } } }',
+          { w: area },
+          undefined,
+        ],
+        [
+          'query ($w: AreaCode!) { premisesShortfall(within: $w, first: 20) { totalCount edges { node { shortfall } } } }',
+          { w: area },
+          officer,
+        ],
+        [
+          'query ($w: AreaCode!) { contracts(filter: { within: $w }, first: 20) { totalCount edges { node { value { amount } supplier { kind } milestones { dueOn } } } } }',
+          { w: area },
+          buyer,
+        ],
+        [
+          'query ($w: AreaCode!) { developments(within: $w, first: 20) { totalCount edges { node { acquisition premises { state } } } } }',
+          { w: area },
+          undefined,
+        ],
       ];
       const answers = [];
       for (const [query, variables, token] of requests) {

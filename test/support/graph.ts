@@ -100,7 +100,10 @@ export interface TestSubgraph {
     query: string,
     variables?: Record<string, unknown>,
     caller?: Viewer,
-  ): Promise<{ data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown>; path?: readonly (string | number)[] }[] }>;
+  ): Promise<{
+    data?: T | null;
+    errors?: readonly { message: string; extensions?: Record<string, unknown>; path?: readonly (string | number)[] }[];
+  }>;
   close(): Promise<void>;
 }
 
@@ -114,7 +117,9 @@ export async function buildTestSubgraph(
   const database = options.database ?? (await createTestDatabase());
   const statements: string[] = [];
   const config = testConfig();
-  const server = await (await loadSubgraph(definition.name)).createServer({
+  const server = await (
+    await loadSubgraph(definition.name)
+  ).createServer({
     config,
     database,
     verifyToken: await createVerifier(config),
@@ -127,10 +132,7 @@ export async function buildTestSubgraph(
     database,
     statements,
     async execute(query, variables, caller = ANONYMOUS) {
-      const response = await server.apollo.executeOperation(
-        { query, variables },
-        { contextValue: server.context(caller) as never },
-      );
+      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.context(caller) as never });
       if (response.body.kind !== 'single') throw new Error('Expected a single result.');
       return response.body.singleResult as never;
     },

@@ -66,7 +66,7 @@ export async function createTokenVerifier(jwt: JwtConfig): Promise<VerifyToken> 
     }
     const now = Math.floor(Date.now() / 1000);
     if (typeof payload.iat === 'number' && payload.iat > now + jwt.clockToleranceSeconds) {
-      throw rejectedToken('The bearer token was issued in the future; check the issuer\'s clock.');
+      throw rejectedToken("The bearer token was issued in the future; check the issuer's clock.");
     }
     // A lifetime longer than allowed is refused even while young: a stolen token must not live long.
     if (payload.exp! - (typeof payload.iat === 'number' ? payload.iat : now) > jwt.maxTtlSeconds) {

@@ -142,7 +142,11 @@ async function migrateTimeline(session: Session, timeline: MigrationTimeline): P
   const migrations = readMigrations(timeline.dir);
   const table = migrationsTable(timeline.schema);
   await session.exec(createMigrationsTable(timeline.schema));
-  await adoptEarlierRecords(session, timeline, migrations.map((m) => m.name));
+  await adoptEarlierRecords(
+    session,
+    timeline,
+    migrations.map((m) => m.name),
+  );
   const rows = await session.query<AppliedRow>(
     `SELECT migration_name, checksum, finished_at, rolled_back_at FROM ${table} ORDER BY started_at`,
   );
@@ -181,15 +185,13 @@ async function applyOne(session: Session, table: string, migration: MigrationFil
   const id = randomUUID();
   await session.exec('BEGIN');
   try {
-    await session.query(
-      `INSERT INTO ${table} (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
-      [id, migration.checksum, migration.name],
-    );
+    await session.query(`INSERT INTO ${table} (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`, [
+      id,
+      migration.checksum,
+      migration.name,
+    ]);
     await session.exec(migration.script);
-    await session.query(
-      `UPDATE ${table} SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
-      [id],
-    );
+    await session.query(`UPDATE ${table} SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`, [id]);
     await session.exec('COMMIT');
   } catch (error) {
     await session.exec('ROLLBACK');

@@ -42,7 +42,12 @@ function chain(error: unknown): Record<string, unknown>[] {
     const item = next as Record<string, unknown>;
     seen.push(item);
     const meta = item.meta as Record<string, unknown> | undefined;
-    queue.push(item.cause, item.originalError, meta?.driverAdapterError, (meta?.driverAdapterError as Record<string, unknown> | undefined)?.cause);
+    queue.push(
+      item.cause,
+      item.originalError,
+      meta?.driverAdapterError,
+      (meta?.driverAdapterError as Record<string, unknown> | undefined)?.cause,
+    );
   }
   return seen;
 }
@@ -59,9 +64,25 @@ function codesIn(error: unknown): string[] {
  * 57014 cancelled by a statement timeout).
  */
 const UNREACHABLE_CODES = new Set([
-  'P1001', 'P1002', 'P1008', 'P1017', 'P2024',
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH',
-  'DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TlsConnectionError', 'TooManyConnections', '53300',
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TlsConnectionError',
+  'TooManyConnections',
+  '53300',
 ]);
 /**
  * The forms that carry no code at all: node-postgres's client after its socket failed ("Client
@@ -95,7 +116,9 @@ export function isConcurrencyConflict(error: unknown): boolean {
   if (codesIn(error).some((code) => CONFLICT_CODES.has(code))) return true;
   // Some adapters report the constraint only by name in the message.
   return chain(error).some(
-    (e) => typeof e.message === 'string' && /_no_overlap|lock timeout|could not obtain lock|Transaction already closed|Unable to start a transaction/i.test(e.message),
+    (e) =>
+      typeof e.message === 'string' &&
+      /_no_overlap|lock timeout|could not obtain lock|Transaction already closed|Unable to start a transaction/i.test(e.message),
   );
 }
 
@@ -104,5 +127,7 @@ export function isConcurrencyConflict(error: unknown): boolean {
  * text): input a rule should have caught, so it is the caller's mistake, not an internal error.
  */
 export function isDataException(error: unknown): boolean {
-  return codesIn(error).some((code) => /^22[0-9A-Z]{3}$/.test(code) || code === 'P2000' || code === 'P2006' || code === 'P2020' || code === 'P2033');
+  return codesIn(error).some(
+    (code) => /^22[0-9A-Z]{3}$/.test(code) || code === 'P2000' || code === 'P2006' || code === 'P2020' || code === 'P2033',
+  );
 }

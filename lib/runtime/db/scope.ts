@@ -30,9 +30,12 @@ export function remainingMs(): number {
 
 /** The request's deadline passed before its write could finish: it was rolled back. */
 export function deadlinePassed(): GraphQLError {
-  return new GraphQLError('The request ran out of time before its change could be saved; nothing was written. Try again (with the same Idempotency-Key).', {
-    extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DEADLINE' },
-  });
+  return new GraphQLError(
+    'The request ran out of time before its change could be saved; nothing was written. Try again (with the same Idempotency-Key).',
+    {
+      extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DEADLINE' },
+    },
+  );
 }
 
 /** Prisma's defaults for an interactive transaction, used when a store passes none. */

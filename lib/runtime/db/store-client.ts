@@ -24,7 +24,10 @@ export function openStoreClient<C extends QueryEvents & { $transaction(...args: 
   schema: string,
   onQuery?: OnQuery,
 ): C {
-  const client = scopedClient(new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] }), schema);
+  const client = scopedClient(
+    new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] }),
+    schema,
+  );
   if (onQuery) client.$on('query' as never, (event) => onQuery(event.query, event.params));
   return client;
 }

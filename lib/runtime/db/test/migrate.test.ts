@@ -42,11 +42,7 @@ async function emptyPGlite(): Promise<Database> {
       WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'`,
   );
   await db.exec(
-    [
-      'SELECT pg_advisory_unlock_all();',
-      ...schemas.map((s) => `DROP SCHEMA "${s.nspname}" CASCADE;`),
-      'CREATE SCHEMA public;',
-    ].join('\n'),
+    ['SELECT pg_advisory_unlock_all();', ...schemas.map((s) => `DROP SCHEMA "${s.nspname}" CASCADE;`), 'CREATE SCHEMA public;'].join('\n'),
   );
   return db;
 }
@@ -184,7 +180,7 @@ describe('migrate: the real migrations', () => {
     for (const { migrations } of expected) expect(migrations.length).toBeGreaterThan(0);
   });
 
-  test('a fresh apply runs every timeline in order and records each migration as Prisma does, in its timeline\'s schema', async () => {
+  test("a fresh apply runs every timeline in order and records each migration as Prisma does, in its timeline's schema", async () => {
     const { db } = empty;
     const result = await migrate(db, TIMELINES);
     expect(result.applied).toEqual(expected.flatMap(({ migrations }) => migrations.map((m) => m.name)));
@@ -208,9 +204,7 @@ describe('migrate: the real migrations', () => {
       for (const match of sql.matchAll(/CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)"?/gi)) schemas.add(match[1]!);
     }
     expect(sortedCopy([...schemas])).toEqual(sortedCopy(subgraphs.map((s) => s.name)));
-    const present = await db.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])', [
-      [...schemas],
-    ]);
+    const present = await db.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])', [[...schemas]]);
     expect(sortedCopy(present.map((r) => r.nspname))).toEqual(sortedCopy([...schemas]));
     await expect(db.query('SELECT count(*)::int AS n FROM communities.area')).resolves.toEqual([{ n: 0 }]);
   });

@@ -39,7 +39,10 @@ describe('a lost database is SERVICE_UNAVAILABLE', () => {
     ['ECONNREFUSED', errno('ECONNREFUSED')],
     ['EPIPE', errno('EPIPE')],
     ['ETIMEDOUT', errno('ETIMEDOUT')],
-    ['57P01 terminated by an administrator (pg_terminate_backend)', pgError('57P01', 'terminating connection due to administrator command')],
+    [
+      '57P01 terminated by an administrator (pg_terminate_backend)',
+      pgError('57P01', 'terminating connection due to administrator command'),
+    ],
     ['57P02 crash shutdown', pgError('57P02', 'terminating connection because of crash of another server process')],
     ['57P03 not accepting connections yet', pgError('57P03', 'the database system is starting up')],
     ['57014 cancelled by statement_timeout', pgError('57014', 'canceling statement due to statement timeout')],
@@ -48,20 +51,48 @@ describe('a lost database is SERVICE_UNAVAILABLE', () => {
     ['08P01 protocol violation', pgError('08P01', 'protocol violation')],
     ['57P01 through the driver adapter and Prisma', throughPrisma('57P01', 'terminating connection due to administrator command')],
     ['08006 through the driver adapter and Prisma', throughPrisma('08006', 'connection failure')],
-    ['Prisma P1001 (cannot reach the server)', Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' })],
+    [
+      'Prisma P1001 (cannot reach the server)',
+      Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' }),
+    ],
     ['Prisma P1017 (the server closed the connection)', Object.assign(new Error('Server has closed the connection.'), { code: 'P1017' })],
-    ['Prisma P2024 (no pool connection in time)', Object.assign(new Error('Timed out fetching a new connection from the connection pool.'), { code: 'P2024' })],
-    ['the driver adapter: DatabaseNotReachable', Object.assign(new Error('Driver adapter error'), { name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 } })],
-    ['the driver adapter: ConnectionClosed', Object.assign(new Error('Driver adapter error'), { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } })],
-    ['the driver adapter: SocketTimeout', Object.assign(new Error('Driver adapter error'), { name: 'DriverAdapterError', cause: { kind: 'SocketTimeout' } })],
-    ['the driver adapter: TooManyConnections', Object.assign(new Error('Driver adapter error'), { name: 'DriverAdapterError', cause: { kind: 'TooManyConnections', cause: 'sorry, too many clients already' } })],
-    ['a Prisma error whose cause is a driver error with no code', Object.assign(new Error('Invalid invocation'), { cause: new Error('Client has encountered a connection error and is not queryable') })],
+    [
+      'Prisma P2024 (no pool connection in time)',
+      Object.assign(new Error('Timed out fetching a new connection from the connection pool.'), { code: 'P2024' }),
+    ],
+    [
+      'the driver adapter: DatabaseNotReachable',
+      Object.assign(new Error('Driver adapter error'), {
+        name: 'DriverAdapterError',
+        cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 },
+      }),
+    ],
+    [
+      'the driver adapter: ConnectionClosed',
+      Object.assign(new Error('Driver adapter error'), { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } }),
+    ],
+    [
+      'the driver adapter: SocketTimeout',
+      Object.assign(new Error('Driver adapter error'), { name: 'DriverAdapterError', cause: { kind: 'SocketTimeout' } }),
+    ],
+    [
+      'the driver adapter: TooManyConnections',
+      Object.assign(new Error('Driver adapter error'), {
+        name: 'DriverAdapterError',
+        cause: { kind: 'TooManyConnections', cause: 'sorry, too many clients already' },
+      }),
+    ],
+    [
+      'a Prisma error whose cause is a driver error with no code',
+      Object.assign(new Error('Invalid invocation'), {
+        cause: new Error('Client has encountered a connection error and is not queryable'),
+      }),
+    ],
     ['a PGlite that was closed', new Error('PGlite is closed')],
   ])('%s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
     expect(isConcurrencyConflict(error)).toBe(false);
   });
-
 });
 
 describe('racing writers are CONFLICT, not a lost database', () => {
@@ -70,8 +101,14 @@ describe('racing writers are CONFLICT, not a lost database', () => {
     ['55P03 lock_timeout', pgError('55P03', 'canceling statement due to lock timeout')],
     ['40P01 deadlock', pgError('40P01', 'deadlock detected')],
     ['40001 serialization failure', pgError('40001', 'could not serialize access')],
-    ['Prisma P2034 write conflict', Object.assign(new Error('Transaction failed due to a write conflict or a deadlock'), { code: 'P2034' })],
-    ['23P01 through the driver adapter and Prisma', throughPrisma('23P01', 'conflicting key value violates exclusion constraint "lease_no_overlap"')],
+    [
+      'Prisma P2034 write conflict',
+      Object.assign(new Error('Transaction failed due to a write conflict or a deadlock'), { code: 'P2034' }),
+    ],
+    [
+      '23P01 through the driver adapter and Prisma',
+      throughPrisma('23P01', 'conflicting key value violates exclusion constraint "lease_no_overlap"'),
+    ],
     ['the exclusion constraint named only in the message', new Error('violates exclusion constraint "booking_no_overlap"')],
   ])('%s', (_name, error) => {
     expect(isConcurrencyConflict(error)).toBe(true);
@@ -80,7 +117,14 @@ describe('racing writers are CONFLICT, not a lost database', () => {
 });
 
 test('a bug is neither', () => {
-  for (const error of [new TypeError("Cannot read properties of undefined (reading 'id')"), pgError('42703', 'column "nope" does not exist'), pgError('23505', 'duplicate key'), undefined, null, 'text']) {
+  for (const error of [
+    new TypeError("Cannot read properties of undefined (reading 'id')"),
+    pgError('42703', 'column "nope" does not exist'),
+    pgError('23505', 'duplicate key'),
+    undefined,
+    null,
+    'text',
+  ]) {
     expect(isDatabaseUnavailable(error)).toBe(false);
     expect(isConcurrencyConflict(error)).toBe(false);
   }
