@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { addDays } from '../../../lib/kernel/dates';
+import { fromFen } from '../../../lib/kernel/money';
 import type { Session } from '../../../lib/runtime/db';
 import { demoCity } from '../../../seed/demo-city';
 import { demoOrganizations, type DemoOrganization } from '../../../seed/demo-organizations';
@@ -52,8 +54,7 @@ export function demoProcurementId(key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+const yuan = (fen: number) => fromFen(BigInt(fen));
 
 export interface DemoProject {
   id: string;

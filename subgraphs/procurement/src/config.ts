@@ -1,3 +1,4 @@
+import { fromDateColumn, toDateColumn } from '../../../lib/kernel/dates';
 import { ConfigError, integer, type Env } from '../../../lib/runtime/config';
 import { CARDINAL_DEFAULTS, type RedFlagThresholds } from './red-flags/indicators';
 import { CARDINAL_PARTY_DEFAULTS, type PartyThresholds } from './red-flags/parties';
@@ -35,7 +36,9 @@ const DEFAULT_HOLIDAYS = [
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function isCalendarDate(value: string): boolean {
-  return DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  const date = toDateColumn(value);
+  // An impossible month is an invalid Date (not a RangeError here), a 30 February another day.
+  return DATE.test(value) && !Number.isNaN(date.getTime()) && fromDateColumn(date) === value;
 }
 
 export function loadProcurementConfig(env: Env, timeZone: string): ProcurementConfig {

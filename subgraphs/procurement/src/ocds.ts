@@ -1,4 +1,5 @@
-import { fromFen, toFen } from '../../../lib/kernel/money';
+import { fromDateColumn } from '../../../lib/kernel/dates';
+import { fromDecimalColumn, fromFen, toFen } from '../../../lib/kernel/money';
 import type { ProcurementConfig } from './config';
 import type { ProjectRecord } from './store/records';
 
@@ -32,7 +33,7 @@ const CONTRACT_STATUS = { PENDING: 'pending', ACTIVE: 'active', COMPLETED: 'term
  * up to 15 significant digits (below 10^13 yuan) print back exactly as the decimal they are.
  */
 export function ocdsValue(yuan: { toFixed(digits: number): string } | string): Json {
-  const text = typeof yuan === 'string' ? yuan : yuan.toFixed(2);
+  const text = typeof yuan === 'string' ? yuan : fromDecimalColumn(yuan);
   return { amount: Number(fromFen(toFen(text))), currency: 'CNY' };
 }
 
@@ -161,24 +162,24 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
           title: contract.title,
           status: CONTRACT_STATUS[contract.status],
           value: ocdsValue(contract.value),
-          period: { startDate: `${contract.startsOn.toISOString().slice(0, 10)}T00:00:00+08:00`, endDate: `${contract.endsOn.toISOString().slice(0, 10)}T23:59:59+08:00` },
-          ...(contract.signedOn ? { dateSigned: `${contract.signedOn.toISOString().slice(0, 10)}T00:00:00+08:00` } : {}),
+          period: { startDate: `${fromDateColumn(contract.startsOn)}T00:00:00+08:00`, endDate: `${fromDateColumn(contract.endsOn)}T23:59:59+08:00` },
+          ...(contract.signedOn ? { dateSigned: `${fromDateColumn(contract.signedOn)}T00:00:00+08:00` } : {}),
           milestones: contract.milestones.map((m) => ({
             id: m.id,
             title: m.title,
             description: m.deliverable,
             type: 'delivery',
-            dueDate: `${m.dueOn.toISOString().slice(0, 10)}T23:59:59+08:00`,
+            dueDate: `${fromDateColumn(m.dueOn)}T23:59:59+08:00`,
             status: m.completedOn ? 'met' : 'scheduled',
-            ...(m.completedOn ? { dateMet: `${m.completedOn.toISOString().slice(0, 10)}T00:00:00+08:00` } : {}),
+            ...(m.completedOn ? { dateMet: `${fromDateColumn(m.completedOn)}T00:00:00+08:00` } : {}),
           })),
           ...(contract.supplementaryAgreements.length
             ? {
                 amendments: contract.supplementaryAgreements.map((a) => ({
                   id: a.id,
-                  date: `${a.signedOn.toISOString().slice(0, 10)}T00:00:00+08:00`,
+                  date: `${fromDateColumn(a.signedOn)}T00:00:00+08:00`,
                   rationale: a.reason,
-                  description: `补充协议 +${a.amount.toFixed(2)} CNY`,
+                  description: `补充协议 +${fromDecimalColumn(a.amount)} CNY`,
                 })),
               }
             : {}),
@@ -193,7 +194,7 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
           const implementation: Json = {
             transactions: contract.payments.map((p) => ({
               id: p.id,
-              date: `${p.paidOn.toISOString().slice(0, 10)}T00:00:00+08:00`,
+              date: `${fromDateColumn(p.paidOn)}T00:00:00+08:00`,
               payer,
               payee,
               value: ocdsValue(p.amount),
@@ -204,8 +205,8 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
                     {
                       id: contract.evaluation.id,
                       documentType: 'finalAudit',
-                      title: `绩效评价 ${contract.evaluation.grade} (${contract.evaluation.overallScore?.toFixed(2)})`,
-                      description: `Third-party evaluation by ${contract.evaluation.evaluatorName}; resident satisfaction ${contract.evaluation.satisfaction?.toFixed(2)}.`,
+                      title: `绩效评价 ${contract.evaluation.grade} (${fromDecimalColumn(contract.evaluation.overallScore)})`,
+                      description: `Third-party evaluation by ${contract.evaluation.evaluatorName}; resident satisfaction ${fromDecimalColumn(contract.evaluation.satisfaction)}.`,
                     },
                   ],
                 }

@@ -84,7 +84,10 @@ function incoherence(pkg: Json, supplements: Map<string, number>): string[] {
       const transactions = contract.implementation?.transactions ?? [];
       unique(`${release.id} transactions`, transactions);
       unique(`${release.id} documents`, contract.implementation?.documents);
-      for (const transaction of transactions) (refer('payer', transaction.payer), refer('payee', transaction.payee));
+      for (const transaction of transactions) {
+        refer('payer', transaction.payer);
+        refer('payee', transaction.payee);
+      }
       const paid = transactions.reduce((sum: number, t: Json) => sum + Math.round(t.value.amount * 100), 0);
       const contracted = pkg.releases.flatMap((r: Json) => r.contracts ?? []).find((c: Json) => c.id === contract.id && c.value)?.value.amount;
       if (contracted !== undefined && paid > Math.round(contracted * 100)) problems.push(`${release.id}: payments ${paid / 100} above the contract ${contracted}`);

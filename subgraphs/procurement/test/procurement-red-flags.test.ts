@@ -295,8 +295,14 @@ describe('buyer and supplier flags (R025, R038, R048)', () => {
         const r = tenderers.get(b.bidder.id) ?? { submitted: 0, valid: 0, disqualified: 0, won: 0, categories: new Set<string>() };
         r.submitted++;
         if (b.qualified === true) r.valid++;
-        if (b.qualified === false) (r.disqualified++, buyer.disqualified++);
-        if (t.award?.bid.id === b.id) (r.won++, r.categories.add(t.category));
+        if (b.qualified === false) {
+          r.disqualified++;
+          buyer.disqualified++;
+        }
+        if (t.award?.bid.id === b.id) {
+          r.won++;
+          r.categories.add(t.category);
+        }
         buyer.received++;
         tenderers.set(b.bidder.id, r);
       }

@@ -1,6 +1,9 @@
 import { encodeCursor } from '../../../lib/runtime/connections';
+import { addDays, daysBetween, todayIn } from '../../../lib/kernel/dates';
+import { ruleBroken } from '../../../lib/kernel/errors';
+import { isUuid, requireUuid } from '../../../lib/kernel/ids';
+import { optionalText, requiredText } from '../../../lib/kernel/text';
 import {
-  addDays,
   addWorkingDays,
   byPrice,
   byScore,
@@ -8,29 +11,25 @@ import {
   checkEligibility,
   checkOpen,
   DEFAULT_TERM_MONTHS,
-  daysBetween,
   GRADES,
   gradeName,
   gradeNumber,
   ineligibility,
-  isUuid,
   keyedPage,
   list,
+  MAX_CODE,
+  MAX_NAME,
+  MAX_TEXT,
   MAX_TERM_MONTHS,
   MIN_INVITED,
   MIN_QUALIFIED_BIDS,
   OBJECTION_WORKING_DAYS,
   OPEN_TENDER_MIN_DAYS,
-  optionalText,
   positiveYuan,
-  requireUuid,
-  ruleBroken,
   score,
   SIGN_WITHIN_DAYS,
   SUPPLEMENT_CAP_DIVISOR,
   term,
-  text,
-  todayIn,
   year,
 } from '../src/rules';
 import { refusal } from '../../../test/support/refusal';
@@ -70,25 +69,38 @@ describe('ids, text and lists', () => {
   test('ids are UUIDs in any case, kept in lower case', () => {
     expect(isUuid(ID.toUpperCase())).toBe(true);
     expect(requireUuid(ID.toUpperCase(), 'input.tenderId')).toBe(ID);
-    expect(refusal(() => requireUuid(`${ID}0`, 'input.tenderId'))).toEqual(badInput('input.tenderId', 'input.tenderId is not a valid id.'));
+    expect(refusal(() => requireUuid(`${ID}0`, 'input.tenderId'))).toEqual({ ...badInput('input.tenderId', `"${ID}0" is not an id (a UUID).`), rule: 'NOT_AN_ID' });
   });
 
-  test('text is trimmed, not blank, without NUL, at most 2000 characters by default', () => {
-    expect(text(' 社区养老服务 ', 'input.title')).toBe('社区养老服务');
-    expect(text('x'.repeat(2000), 'input.title')).toHaveLength(2000);
-    expect(refusal(() => text('  ', 'input.title'))).toEqual(badInput('input.title', 'input.title must not be blank.'));
-    expect(refusal(() => text('x'.repeat(2001), 'input.title'))).toEqual(badInput('input.title', 'input.title is longer than 2000 characters.'));
-    expect(refusal(() => text('xyz', 'input.title', 2))).toEqual(badInput('input.title', 'input.title is longer than 2 characters.'));
-    expect(refusal(() => text(`a\u0000${'x'.repeat(2001)}`, 'input.title'))).toEqual(badInput('input.title', 'input.title must not contain NUL characters.'));
+  test('text limits: 2000 characters for long text, 200 for names, 32 for catalogue codes', () => {
+    expect({ MAX_TEXT, MAX_NAME, MAX_CODE }).toEqual({ MAX_TEXT: 2000, MAX_NAME: 200, MAX_CODE: 32 });
   });
 
-  test('optional text: absent or blank is undefined, otherwise checked', () => {
-    expect(optionalText(undefined, 'input.note')).toBeUndefined();
-    expect(optionalText(null, 'input.note')).toBeUndefined();
-    expect(optionalText(' ', 'input.note')).toBeUndefined();
-    expect(optionalText(' 说明 ', 'input.note')).toBe('说明');
-    expect(refusal(() => optionalText('x'.repeat(2001), 'input.note'))).toEqual(badInput('input.note', 'input.note is longer than 2000 characters.'));
-    expect(refusal(() => optionalText('xyz', 'input.note', 2))).toEqual(badInput('input.note', 'input.note is longer than 2 characters.'));
+  test('text is trimmed, not blank, without NUL, at most its limit', () => {
+    const tooLong = (field: string, max: number) => ({ ...badInput(field, `The title must be at most ${max} characters.`), rule: 'TEXT_TOO_LONG' });
+    expect(requiredText(' 社区养老服务 ', 'input.title', MAX_TEXT, 'The title')).toBe('社区养老服务');
+    expect(requiredText('x'.repeat(2000), 'input.title', MAX_TEXT, 'The title')).toHaveLength(2000);
+    expect(refusal(() => requiredText('  ', 'input.title', MAX_TEXT, 'The title'))).toEqual({
+      ...badInput('input.title', 'The title must not be empty.'),
+      rule: 'REQUIRED_TEXT',
+    });
+    expect(refusal(() => requiredText('x'.repeat(2001), 'input.title', MAX_TEXT, 'The title'))).toEqual(tooLong('input.title', 2000));
+    expect(refusal(() => requiredText('x'.repeat(201), 'input.title', MAX_NAME, 'The title'))).toEqual(tooLong('input.title', 200));
+    expect(refusal(() => requiredText('a\u0000b', 'input.title', MAX_TEXT, 'The title'))).toEqual({
+      ...badInput('input.title', 'The title must not contain control characters.'),
+      rule: 'CONTROL_CHARACTERS',
+    });
+  });
+
+  test('optional text: absent or blank is null, otherwise checked', () => {
+    expect(optionalText(undefined, 'input.note', MAX_TEXT)).toBeNull();
+    expect(optionalText(null, 'input.note', MAX_TEXT)).toBeNull();
+    expect(optionalText(' ', 'input.note', MAX_TEXT)).toBeNull();
+    expect(optionalText(' 说明 ', 'input.note', MAX_TEXT)).toBe('说明');
+    expect(refusal(() => optionalText('x'.repeat(2001), 'input.note', MAX_TEXT, 'The note'))).toEqual({
+      ...badInput('input.note', 'The note must be at most 2000 characters.'),
+      rule: 'TEXT_TOO_LONG',
+    });
   });
 
   test('lists: from min (0 by default) to max (50 by default) entries', () => {
@@ -132,10 +144,10 @@ describe('numbers and codes', () => {
 
 describe('contract terms', () => {
   test('twelve months by default, one year without a justification', () => {
-    expect(term(undefined, undefined)).toEqual({ months: 12, justification: undefined });
-    expect(term(null, null)).toEqual({ months: 12, justification: undefined });
-    expect(term(1, undefined)).toEqual({ months: 1, justification: undefined });
-    expect(term(12, '  ')).toEqual({ months: 12, justification: undefined });
+    expect(term(undefined, undefined)).toEqual({ months: 12, justification: null });
+    expect(term(null, null)).toEqual({ months: 12, justification: null });
+    expect(term(1, undefined)).toEqual({ months: 1, justification: null });
+    expect(term(12, '  ')).toEqual({ months: 12, justification: null });
   });
 
   test('longer terms, up to 36 months, need a recorded justification', () => {
@@ -149,7 +161,10 @@ describe('contract terms', () => {
         message: 'A term longer than one year needs a recorded justification (secured funding, a stable service).',
       });
     }
-    expect(refusal(() => term(24, 'x'.repeat(2001)))).toEqual(badInput('input.termJustification', 'input.termJustification is longer than 2000 characters.'));
+    expect(refusal(() => term(24, 'x'.repeat(2001)))).toEqual({
+      ...badInput('input.termJustification', 'The justification must be at most 2000 characters.'),
+      rule: 'TEXT_TOO_LONG',
+    });
   });
 
   test('a term is 1 to 36 whole months', () => {
@@ -236,7 +251,7 @@ describe('ineligibility: the one test of who may bid', () => {
   const bidder = { id: 'org', name: '府河养老服务站', kind: 'SOCIAL_SERVICE_AGENCY', status: 'ACTIVE', categories: ['ELDERLY_CARE'], currentGrade: 3 } as const;
   const terms = { method: 'OPEN', eligibleKinds: ['SOCIAL_SERVICE_AGENCY', 'FOUNDATION'], minGrade: 3, invitedIds: [], category: 'ELDERLY_CARE', purchaserId: 'bureau' } as const;
   const rule = (overrides: Record<string, unknown>, termOverrides: Record<string, unknown> = {}) =>
-    ineligibility({ ...bidder, ...overrides } as never, { ...terms, ...termOverrides } as never)?.rule ?? null;
+    ineligibility({ ...bidder, ...overrides } as never, { ...terms, ...termOverrides })?.rule ?? null;
 
   test('each condition excludes on its own, by its rule', () => {
     expect(rule({})).toBeNull();

@@ -14,7 +14,7 @@ const nothing = () => undefined;
 const TODAY = '2027-03-01';
 
 async function setStatus(contractId: string, to: 'ACTIVE' | 'COMPLETED' | 'TERMINATED', day = '2026-12-05') {
-  return fx.store.contracts.changeStatus(contractId, to, await fx.version('contract', contractId), to === 'TERMINATED' ? '服务中止' : undefined, day, ACTOR, nothing);
+  return fx.store.contracts.changeStatus(contractId, to, await fx.version('contract', contractId), to === 'TERMINATED' ? '服务中止' : null, day, ACTOR, nothing);
 }
 
 describe('changing a contract', () => {
@@ -32,7 +32,7 @@ describe('changing a contract', () => {
     const { contractId } = await fx.pendingContract();
     const version = await fx.version('contract', contractId);
     for (const stale of [version - 1, version + 1]) {
-      expect(await refusalOf(fx.store.contracts.changeStatus(contractId, 'ACTIVE', stale, undefined, TODAY, ACTOR, nothing))).toEqual({
+      expect(await refusalOf(fx.store.contracts.changeStatus(contractId, 'ACTIVE', stale, null, TODAY, ACTOR, nothing))).toEqual({
         code: 'CONFLICT',
         field: 'input.expectedVersion',
         message: `Contract ${contractId} changed meanwhile (now version ${version}).`,
@@ -42,7 +42,7 @@ describe('changing a contract', () => {
 
   test('an unknown contract is NOT_FOUND; a second contract on a tender is a CONFLICT', async () => {
     const id = randomUUID();
-    expect(await refusalOf(fx.store.contracts.changeStatus(id, 'ACTIVE', 1, undefined, TODAY, ACTOR, nothing))).toMatchObject({ code: 'NOT_FOUND', message: `No contract ${id}.` });
+    expect(await refusalOf(fx.store.contracts.changeStatus(id, 'ACTIVE', 1, null, TODAY, ACTOR, nothing))).toMatchObject({ code: 'NOT_FOUND', message: `No contract ${id}.` });
     const { tenderId } = await fx.pendingContract();
     expect(await refusalOf(fx.store.contracts.create(tenderId, { value: '1.00', startsOn: '2027-01-01', endsOn: '2027-02-01', milestones: [] }, ACTOR, nothing))).toEqual({
       code: 'CONFLICT',

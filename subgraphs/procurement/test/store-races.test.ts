@@ -33,7 +33,7 @@ test('two evaluations of one tender at the same version: one awards, the other i
 test('two status changes of one contract at the same version: one signs, the other is a CONFLICT', async () => {
   const { contractId } = await fx.pendingContract();
   const version = await fx.version('contract', contractId);
-  const change = (to: 'ACTIVE' | 'TERMINATED') => fx.store.contracts.changeStatus(contractId, to, version, to === 'TERMINATED' ? '放弃' : undefined, '2026-12-05', ACTOR, nothing);
+  const change = (to: 'ACTIVE' | 'TERMINATED') => fx.store.contracts.changeStatus(contractId, to, version, to === 'TERMINATED' ? '放弃' : null, '2026-12-05', ACTOR, nothing);
   expect(outcomes(await Promise.allSettled([change('ACTIVE'), change('TERMINATED')]))).toEqual(['CONFLICT', 'done']);
   expect(await fx.version('contract', contractId)).toBe(version + 1);
 });

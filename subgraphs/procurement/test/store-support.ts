@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../lib/runtime/db';
 import { createTestDatabase, dropTestDatabase } from '../../../test/support/database';
 import { refusal } from '../../../test/support/refusal';
-import type { Actor, BidModel, TenderModel } from '../src/models';
+import type { Actor } from '../../../lib/kernel/actor';
+import type { BidModel, TenderModel } from '../src/models';
 import { createProcurementStore, type ProcurementStore } from '../src/store/index';
 
 /** A procurement store on a fresh migrated database, and records made through it, for the store's own tests. */
@@ -10,7 +11,7 @@ import { createProcurementStore, type ProcurementStore } from '../src/store/inde
 export const WUHOU = '510107000000';
 export const JINJIANG = '510104000000';
 export const JIFU = '510107001001';
-export const ACTOR: Actor = { id: 'store-test', org: undefined, requestId: 'store-test' };
+export const ACTOR: Actor = { id: 'store-test', roles: ['PROCUREMENT_OFFICER'], org: null, area: WUHOU, requestId: 'store-test' };
 export const CATALOGUE_CODE = 'A01.01';
 
 const DAY_MS = 86_400_000;
@@ -22,7 +23,8 @@ export async function refusalOf(work: Promise<unknown>): Promise<Record<string, 
     () => null,
     (thrown: unknown) => thrown,
   );
-  if (!error) throw new Error('Expected a refusal.');
+  // Refusals are GraphQLErrors: anything else thrown (or nothing) is not one.
+  if (!(error instanceof Error)) throw new Error('Expected a refusal.');
   return refusal(() => {
     throw error;
   });
@@ -76,7 +78,7 @@ export async function openStore(): Promise<StoreFixture> {
           serviceContent: '上门助洁、助浴、助医',
           budget,
           termMonths: 12,
-          termJustification: undefined,
+          termJustification: null,
           targets: targets.map((indicator, i) => ({ indicator, targetValue: String(100 * (i + 1)) })),
         },
         ACTOR,
@@ -85,7 +87,7 @@ export async function openStore(): Promise<StoreFixture> {
     },
     async tender(projectId, { method = 'OPEN', opensAt = new Date(Date.now() - DAY_MS), closesAt = new Date(Date.now() + 21 * DAY_MS) } = {}) {
       return store.tenders.publish(
-        { projectId, method, methodChangeReason: undefined, awardCriteria: 'PRICE_ONLY', eligibleKinds: ['SOCIAL_SERVICE_AGENCY'], minGrade: undefined, invitedIds: [], opensAt, closesAt },
+        { projectId, method, methodChangeReason: null, awardCriteria: 'PRICE_ONLY', eligibleKinds: ['SOCIAL_SERVICE_AGENCY'], minGrade: undefined, invitedIds: [], opensAt, closesAt },
         ACTOR,
         nothing,
       );
@@ -118,7 +120,7 @@ export async function openStore(): Promise<StoreFixture> {
     },
     async activeContract({ value, signedOn = '2026-12-05', milestones, areaCode } = {}) {
       const made = await fixture.pendingContract({ value, milestones, areaCode });
-      await store.contracts.changeStatus(made.contractId, 'ACTIVE', await fixture.version('contract', made.contractId), undefined, signedOn, ACTOR, nothing);
+      await store.contracts.changeStatus(made.contractId, 'ACTIVE', await fixture.version('contract', made.contractId), null, signedOn, ACTOR, nothing);
       return made;
     },
     async version(table, id) {

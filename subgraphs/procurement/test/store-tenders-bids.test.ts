@@ -163,7 +163,7 @@ describe('publishing and cancelling', () => {
     await fx.award(second, null);
     let previous: string[] = [];
     await fx.store.tenders.publish(
-      { projectId, method: 'OPEN', methodChangeReason: undefined, awardCriteria: 'PRICE_ONLY', eligibleKinds: ['SOCIAL_SERVICE_AGENCY'], minGrade: undefined, invitedIds: [], opensAt: new Date(), closesAt: new Date(Date.now() + 30 * 86_400_000) },
+      { projectId, method: 'OPEN', methodChangeReason: null, awardCriteria: 'PRICE_ONLY', eligibleKinds: ['SOCIAL_SERVICE_AGENCY'], minGrade: undefined, invitedIds: [], opensAt: new Date(), closesAt: new Date(Date.now() + 30 * 86_400_000) },
       ACTOR,
       (_, tenders) => void (previous = tenders.map((t) => t.id)),
     );

@@ -1,3 +1,4 @@
+import { dayIn } from '../../../../lib/kernel/dates';
 import type { TenderMethod, TenderStatus } from '../generated/prisma/enums';
 import type { ProcessIndicator, RedFlagModel } from '../models';
 
@@ -108,7 +109,7 @@ export function penalisedSupplier(
 ): RedFlagModel | undefined {
   const winner = awardedBid(facts);
   if (!winner || !facts.awardedAt) return undefined;
-  const bidDay = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(winner.submittedAt);
+  const bidDay = dayIn(timeZone, winner.submittedAt);
   const from = `${Number(bidDay.slice(0, 4)) - thresholds.penaltyYears}${bidDay.slice(4)}`;
   const recent = penalties.filter((penalty) => penalty.decidedOn >= from && penalty.decidedOn <= bidDay);
   if (recent.length === 0) return undefined;

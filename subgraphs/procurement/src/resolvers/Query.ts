@@ -1,4 +1,6 @@
+import { todayIn } from '../../../../lib/kernel/dates';
 import { notFound } from '../../../../lib/kernel/errors';
+import { requireUuid } from '../../../../lib/kernel/ids';
 import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import { isReader, requireReader } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
@@ -6,7 +8,7 @@ import { releasePackage } from '../ocds';
 import { flagsOf } from '../red-flags/evaluate';
 import { PROCESS_INDICATORS } from '../models';
 import { candidatesKey, type RegistryOrganization } from '../registry';
-import { MIN_QUALIFIED_BIDS, ineligibility, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
+import { MIN_QUALIFIED_BIDS, ineligibility, keyedPage, calendarDate, year } from '../rules';
 import type { ContractFilter, RedFlagModel, TenderRiskModel } from '../models';
 
 const DAY_MS = 86_400_000;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../../../lib/runtime/db';
-import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { conflict, notFound, ruleBroken } from '../../../../lib/kernel/errors';
 import type { Page } from '../../../../lib/runtime/connections';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
-import type { Actor, BidModel, PartySnapshot, TenderModel } from '../models';
-import { isUuid, ruleBroken } from '../rules';
+import type { BidModel, PartySnapshot, TenderModel } from '../models';
 import { audit, lockedTender, TENDER_SELECT, toBid, toTender, type Key, type StoreClient } from './client';
 
 /** Sealed bids on a tender: submitted while it is open, withdrawn by their bidder. */

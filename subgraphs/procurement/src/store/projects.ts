@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
-import { notFound } from '../../../../lib/kernel/errors';
+import { notFound, ruleBroken } from '../../../../lib/kernel/errors';
 import type { Page } from '../../../../lib/runtime/connections';
-import { fromFen, toFen } from '../../../../lib/kernel/money';
+import { fromFen, toFen, fromDecimalColumn } from '../../../../lib/kernel/money';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
 import type { ProjectStatus } from '../generated/prisma/enums';
-import type { Actor, NewProject, ProcurementProjectModel } from '../models';
-import { isUuid, ruleBroken } from '../rules';
-import { afterKey, audit, dec, toProject, type Key, type StoreClient } from './client';
+import type { NewProject, ProcurementProjectModel } from '../models';
+import { afterKey, audit, toProject, type Key, type StoreClient } from './client';
 
 /** Purchase projects: created inside the catalogue and a budget line, listed by area and by community. */
 
@@ -90,7 +91,7 @@ export function projectsStore(prisma: StoreClient) {
           const fresh = await tx.budgetLine.findUniqueOrThrow({ where: { id: project.budgetLineId } });
           throw ruleBroken(
             'WITHIN_BUDGET_LINE',
-            `The budget ${project.budget} exceeds the budget line's remaining ${fromFen(toFen(dec(fresh.amount)) - toFen(dec(fresh.committed)))} yuan.`,
+            `The budget ${project.budget} exceeds the budget line's remaining ${fromFen(toFen(fromDecimalColumn(fresh.amount)) - toFen(fromDecimalColumn(fresh.committed)))} yuan.`,
             'input.budget',
           );
         }

@@ -1,6 +1,6 @@
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
-import { contractWorkflow, PURCHASER_ROLES, tenderWorkflow } from '../src/workflows';
+import { contractWorkflow, PURCHASER_ROLES, tenderWorkflow } from '../src/workflow';
 
 /** A tender's and a contract's tables: each step, who may take it and what it needs. */
 
