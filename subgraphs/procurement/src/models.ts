@@ -1,12 +1,5 @@
 import type { Connection } from '../../../lib/runtime/connections';
-import type {
-  AwardCriteria,
-  ContractStatus,
-  EvaluationStatus,
-  ProjectStatus,
-  TenderMethod,
-  TenderStatus,
-} from './generated/prisma/enums';
+import type { AwardCriteria, ContractStatus, EvaluationStatus, ProjectStatus, TenderMethod, TenderStatus } from './generated/prisma/enums';
 import type { OrganizationKind, PerformanceGrade, ServiceCategory } from './generated/graphql';
 
 /** Rows as the store returns them: amounts as exact decimal strings, dates as YYYY-MM-DD. */

@@ -15,7 +15,13 @@ type Json = Record<string, unknown>;
 /** The OCDS bids extension (bids.details, awards[].relatedBid), named as publishers name it. */
 const BID_EXTENSION = 'https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json';
 
-const METHOD = { OPEN: 'open', INVITED: 'selective', COMPETITIVE_NEGOTIATION: 'limited', COMPETITIVE_CONSULTATION: 'limited', SINGLE_SOURCE: 'direct' } as const;
+const METHOD = {
+  OPEN: 'open',
+  INVITED: 'selective',
+  COMPETITIVE_NEGOTIATION: 'limited',
+  COMPETITIVE_CONSULTATION: 'limited',
+  SINGLE_SOURCE: 'direct',
+} as const;
 const METHOD_DETAILS = {
   OPEN: '公开招标',
   INVITED: '邀请招标',
@@ -61,7 +67,13 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
     entry.roles.add(role);
     return { id, name };
   };
-  const partiesJson = () => [...parties.values()].map((p) => ({ id: p.id, name: p.name, ...(p.identifier ? { identifier: p.identifier } : {}), roles: [...p.roles] }));
+  const partiesJson = () =>
+    [...parties.values()].map((p) => ({
+      id: p.id,
+      name: p.name,
+      ...(p.identifier ? { identifier: p.identifier } : {}),
+      roles: [...p.roles],
+    }));
   const buyer = party(record.purchaserId, record.purchaserName, record.purchaserCreditCode, 'buyer');
   party(record.purchaserId, record.purchaserName, record.purchaserCreditCode, 'procuringEntity');
   const release = (stage: string, date: Date, tag: string[], body: Json): Json => ({
@@ -162,7 +174,10 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
           title: contract.title,
           status: CONTRACT_STATUS[contract.status],
           value: ocdsValue(contract.value),
-          period: { startDate: `${fromDateColumn(contract.startsOn)}T00:00:00+08:00`, endDate: `${fromDateColumn(contract.endsOn)}T23:59:59+08:00` },
+          period: {
+            startDate: `${fromDateColumn(contract.startsOn)}T00:00:00+08:00`,
+            endDate: `${fromDateColumn(contract.endsOn)}T23:59:59+08:00`,
+          },
           ...(contract.signedOn ? { dateSigned: `${fromDateColumn(contract.signedOn)}T00:00:00+08:00` } : {}),
           milestones: contract.milestones.map((m) => ({
             id: m.id,
@@ -190,7 +205,11 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
         if (contract.payments.length > 0 || contract.evaluation?.status === 'COMPLETED' || contract.milestones.some((m) => m.completedOn)) {
           const payer = buyer;
           const payee = supplier;
-          const last = [contract.createdAt, ...contract.payments.map((p) => p.recordedAt), ...(contract.evaluation?.completedAt ? [contract.evaluation.completedAt] : [])];
+          const last = [
+            contract.createdAt,
+            ...contract.payments.map((p) => p.recordedAt),
+            ...(contract.evaluation?.completedAt ? [contract.evaluation.completedAt] : []),
+          ];
           const implementation: Json = {
             transactions: contract.payments.map((p) => ({
               id: p.id,

@@ -48,7 +48,10 @@ export function score(value: number, field: string): number {
 }
 
 /** Term in months: 12 by default, up to 36 with a recorded justification. */
-export function term(months: number | null | undefined, justification: string | null | undefined): { months: number; justification: string | null } {
+export function term(
+  months: number | null | undefined,
+  justification: string | null | undefined,
+): { months: number; justification: string | null } {
   const value = months ?? DEFAULT_TERM_MONTHS;
   if (!Number.isInteger(value) || value < 1 || value > MAX_TERM_MONTHS) {
     throw ruleBroken('TERM_AT_MOST_THREE_YEARS', `A contract term is 1 to ${MAX_TERM_MONTHS} months.`, 'input.termMonths');
@@ -84,17 +87,23 @@ export interface BiddingTerms {
  * the organisations that break none (so "supply" is who can actually bid).
  */
 export function ineligibility(bidder: Bidder, terms: BiddingTerms): { rule: string; message: string } | null {
-  if (bidder.status !== 'ACTIVE') return { rule: 'BIDDER_ACTIVE', message: `${bidder.name} is ${bidder.status} in the registry; only active organisations may bid.` };
+  if (bidder.status !== 'ACTIVE')
+    return { rule: 'BIDDER_ACTIVE', message: `${bidder.name} is ${bidder.status} in the registry; only active organisations may bid.` };
   // Own staffing may not be bought as a service: no agency undertakes it, the purchaser least of all.
-  if (bidder.kind === 'GOVERNMENT_AGENCY') return { rule: 'BIDDER_NOT_AGENCY', message: `${bidder.name} is a government agency; agencies cannot undertake purchased services.` };
+  if (bidder.kind === 'GOVERNMENT_AGENCY')
+    return { rule: 'BIDDER_NOT_AGENCY', message: `${bidder.name} is a government agency; agencies cannot undertake purchased services.` };
   if (bidder.id === terms.purchaserId) return { rule: 'BIDDER_NOT_PURCHASER', message: `${bidder.name} is the purchaser of this project.` };
   if (!terms.eligibleKinds.includes(bidder.kind)) {
-    return { rule: 'BIDDER_KIND_ELIGIBLE', message: `This tender accepts ${terms.eligibleKinds.join(', ')}; ${bidder.name} is ${bidder.kind}.` };
+    return {
+      rule: 'BIDDER_KIND_ELIGIBLE',
+      message: `This tender accepts ${terms.eligibleKinds.join(', ')}; ${bidder.name} is ${bidder.kind}.`,
+    };
   }
   if (terms.minGrade !== null && (bidder.currentGrade ?? 0) < terms.minGrade) {
     return { rule: 'BIDDER_MIN_GRADE', message: `This tender needs a current evaluation grade of at least ${terms.minGrade}A.` };
   }
-  if (!bidder.categories.includes(terms.category)) return { rule: 'BIDDER_SERVES_CATEGORY', message: `${bidder.name} is not registered for ${terms.category}.` };
+  if (!bidder.categories.includes(terms.category))
+    return { rule: 'BIDDER_SERVES_CATEGORY', message: `${bidder.name} is not registered for ${terms.category}.` };
   if ((terms.method === 'INVITED' || terms.method === 'SINGLE_SOURCE') && !terms.invitedIds.includes(bidder.id)) {
     return { rule: 'BIDDER_INVITED', message: `This ${terms.method} tender is for invited suppliers only.` };
   }
@@ -170,7 +179,10 @@ const LIB_KEY: Record<KeyPart, CursorKey> = { date: 'timestamp', uuid: 'uuid', t
  * held to YYYY-MM-DD: another list's cursor is refused, never run.
  */
 export function keyedPage(args: ConnectionArgs, shape: KeyPart[]): Page<(string | number)[]> {
-  const page = readPage(args, shape.map((part) => LIB_KEY[part]));
+  const page = readPage(
+    args,
+    shape.map((part) => LIB_KEY[part]),
+  );
   if (page.after && !shape.every((part, i) => part !== 'date' || /^\d{4}-\d{2}-\d{2}$/.test(String(page.after![i])))) {
     throw badInput('after', 'This cursor was not issued by this list.');
   }

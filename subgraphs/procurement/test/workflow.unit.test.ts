@@ -21,7 +21,9 @@ describe('a tender', () => {
       code: 'FORBIDDEN',
       message: 'A tender: ACTIVE → AWARDED is for PROCUREMENT_OFFICER, CITY_ADMIN.',
     });
-    expect(refusal(() => tenderWorkflow.check(officer, 'AWARDED', 'CANCELLED', { reason: 'r' }))).toMatchObject({ code: 'INVALID_TRANSITION' });
+    expect(refusal(() => tenderWorkflow.check(officer, 'AWARDED', 'CANCELLED', { reason: 'r' }))).toMatchObject({
+      code: 'INVALID_TRANSITION',
+    });
   });
 
   test('a cancellation needs a reason', () => {

@@ -9,7 +9,6 @@ import type { ProcessIndicator, RedFlagModel } from '../models';
  * store gathers the facts and the population fences (in SQL), these decide.
  */
 
-
 /** A live (not withdrawn) bid; the price in fen, so equal prices compare exactly. */
 export interface ProcessBid {
   id: string;
@@ -75,7 +74,6 @@ export const CARDINAL_DEFAULTS: RedFlagThresholds = {
   penaltyYears: 3,
 };
 
-
 const DAY_MS = 86_400_000;
 
 /** The bid period in days, as Cardinal measures it (tenderPeriod end − start). */
@@ -133,7 +131,12 @@ export function awardee(facts: ProcessFacts): string | undefined {
 }
 
 /** Every flag the process raises, in indicator order. */
-export function processFlags(facts: ProcessFacts, fences: DifferenceFences | undefined, thresholds: RedFlagThresholds, now: Date): RedFlagModel[] {
+export function processFlags(
+  facts: ProcessFacts,
+  fences: DifferenceFences | undefined,
+  thresholds: RedFlagThresholds,
+  now: Date,
+): RedFlagModel[] {
   const flags: RedFlagModel[] = [];
   const flag = (indicator: ProcessIndicator, value: number, threshold: number, raisedAt: Date, bids: ProcessBid[] = []) =>
     flags.push({

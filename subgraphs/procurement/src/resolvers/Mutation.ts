@@ -70,9 +70,13 @@ async function checkNotListed(context: Context, organization: RegistryOrganizati
 export const Mutation: MutationResolvers = {
   addCatalogueItem: async (_, { input }, context) => {
     const admin = requireRole(context.viewer, ['CITY_ADMIN'], 'Adding to the guiding catalogue');
-    if (!/^[A-Z][0-9A-Z.-]{1,31}$/.test(input.code)) throw badInput('input.code', 'A catalogue code is a capital letter then up to 31 of A–Z, 0–9, dot or hyphen, e.g. A05.01.');
+    if (!/^[A-Z][0-9A-Z.-]{1,31}$/.test(input.code))
+      throw badInput('input.code', 'A catalogue code is a capital letter then up to 31 of A–Z, 0–9, dot or hyphen, e.g. A05.01.');
     const name = requiredText(input.name, 'input.name', MAX_NAME, 'The name');
-    const item = await context.store.budgetLines.addCatalogueItem({ code: input.code, name, category: input.category }, actorOf(admin, context.requestId));
+    const item = await context.store.budgetLines.addCatalogueItem(
+      { code: input.code, name, category: input.category },
+      actorOf(admin, context.requestId),
+    );
     return { item };
   },
 
@@ -81,7 +85,8 @@ export const Mutation: MutationResolvers = {
     const officer = requirePurchaser(context.viewer, area, 'Creating a budget line');
     const agencyId = requireUuid(input.agencyId, 'input.agencyId');
     const agency = await fromRegistry(context, agencyId, 'input.agencyId');
-    if (agency.kind !== 'GOVERNMENT_AGENCY') throw ruleBroken('PURCHASER_IS_AGENCY', `${agency.name} is not a government agency.`, 'input.agencyId');
+    if (agency.kind !== 'GOVERNMENT_AGENCY')
+      throw ruleBroken('PURCHASER_IS_AGENCY', `${agency.name} is not a government agency.`, 'input.agencyId');
     const budgetLine = await context.store.budgetLines.create(
       {
         agencyId,
@@ -99,7 +104,11 @@ export const Mutation: MutationResolvers = {
     const area = input.areaCode;
     const officer = requirePurchaser(context.viewer, area, 'Creating a purchase project');
     if (input.kind !== 'SERVICES') {
-      throw ruleBroken('SERVICES_ONLY', `${input.kind} may not be bought as government purchase of services (goods, works, financing and own staffing are excluded).`, 'input.kind');
+      throw ruleBroken(
+        'SERVICES_ONLY',
+        `${input.kind} may not be bought as government purchase of services (goods, works, financing and own staffing are excluded).`,
+        'input.kind',
+      );
     }
     const communityCodes = [...new Set(list(input.communityCodes ?? [], 'input.communityCodes'))];
     for (const code of communityCodes) {
@@ -119,7 +128,8 @@ export const Mutation: MutationResolvers = {
     const serviceContent = requiredText(input.serviceContent, 'input.serviceContent', MAX_TEXT, 'The service content');
     const catalogueCode = requiredText(input.catalogueCode, 'input.catalogueCode', MAX_CODE, 'The catalogue code');
     const purchaser = await fromRegistry(context, purchaserId, 'input.purchaserId');
-    if (purchaser.kind !== 'GOVERNMENT_AGENCY') throw ruleBroken('PURCHASER_IS_AGENCY', `${purchaser.name} is not a government agency.`, 'input.purchaserId');
+    if (purchaser.kind !== 'GOVERNMENT_AGENCY')
+      throw ruleBroken('PURCHASER_IS_AGENCY', `${purchaser.name} is not a government agency.`, 'input.purchaserId');
     const project = await context.store.projects.create(
       {
         title,
@@ -155,7 +165,9 @@ export const Mutation: MutationResolvers = {
     if (eligibleKinds.includes('GOVERNMENT_AGENCY')) {
       throw ruleBroken('NO_OWN_STAFFING', 'Government agencies cannot undertake purchased services.', 'input.eligibleKinds');
     }
-    const invitedIds = [...new Set(list(input.invitedSupplierIds ?? [], 'input.invitedSupplierIds').map((id) => requireUuid(id, 'input.invitedSupplierIds')))];
+    const invitedIds = [
+      ...new Set(list(input.invitedSupplierIds ?? [], 'input.invitedSupplierIds').map((id) => requireUuid(id, 'input.invitedSupplierIds'))),
+    ];
     if (input.method === 'INVITED' && invitedIds.length < MIN_INVITED) {
       throw ruleBroken('INVITE_AT_LEAST_3', `An invited tender invites at least ${MIN_INVITED} suppliers.`, 'input.invitedSupplierIds');
     }
@@ -183,7 +195,11 @@ export const Mutation: MutationResolvers = {
         const last = previous.at(-1);
         // After a failed tender the project is re-tendered the same way, or changes method with a recorded reason.
         if (last?.status === 'UNSUCCESSFUL' && last.method !== input.method && !methodChangeReason) {
-          throw ruleBroken('METHOD_CHANGE_RECORDED', `The previous ${last.method} tender failed; changing the method needs a recorded reason.`, 'input.methodChangeReason');
+          throw ruleBroken(
+            'METHOD_CHANGE_RECORDED',
+            `The previous ${last.method} tender failed; changing the method needs a recorded reason.`,
+            'input.methodChangeReason',
+          );
         }
       },
     );
@@ -239,8 +255,12 @@ export const Mutation: MutationResolvers = {
     // Standing again as of the award: a bidder listed since its bid is refused the award
     // (BIDDER_LISTED_AT_AWARD), its bid disqualified, and the award goes down the ranking.
     const awardAt = new Date();
-    const candidates = (await context.loaders.tenderBids.load(tender.id)).filter((bid) => !bid.withdrawnAt && scores.get(bid.id)?.qualified);
-    const standings = await Promise.all(candidates.map((bid) => context.loaders.registry.listings.load({ id: bid.organizationId, asOf: awardAt })));
+    const candidates = (await context.loaders.tenderBids.load(tender.id)).filter(
+      (bid) => !bid.withdrawnAt && scores.get(bid.id)?.qualified,
+    );
+    const standings = await Promise.all(
+      candidates.map((bid) => context.loaders.registry.listings.load({ id: bid.organizationId, asOf: awardAt })),
+    );
     const refusals = candidates.flatMap((bid, i) => {
       const [listing] = standings[i] ?? [];
       return listing ? [{ bid, rule: 'BIDDER_LISTED_AT_AWARD', listing }] : [];
@@ -248,20 +268,33 @@ export const Mutation: MutationResolvers = {
     for (const { bid } of refusals) scores.set(bid.id, { ...scores.get(bid.id)!, qualified: false });
     const { holidays } = context.loaders.settings;
     const noticeDate = today(context);
-    const updated = await context.store.tenders.evaluate(tender.id, requireVersion(input.expectedVersion), scores, actorOf(officer, context.requestId), (fresh, bids) => {
-      if (new Date() < fresh.closesAt) throw ruleBroken('AFTER_DEADLINE', `Tender ${fresh.id} is evaluated after it closes at ${fresh.closesAt.toISOString()}.`);
-      const qualified = bids.filter((bid) => bid.qualified);
-      const to = qualified.length === 0 || (fresh.method === 'OPEN' && qualified.length < MIN_QUALIFIED_BIDS) ? 'UNSUCCESSFUL' : 'AWARDED';
-      tenderWorkflow.check(context.viewer, fresh.status, to, {});
-      if (to === 'UNSUCCESSFUL') return null;
-      const winner = [...qualified].sort(fresh.awardCriteria === 'RATED' ? byScore : byPrice)[0]!;
-      return { winner, noticeDate, objectionDeadline: addWorkingDays(noticeDate, OBJECTION_WORKING_DAYS, holidays) };
-    });
+    const updated = await context.store.tenders.evaluate(
+      tender.id,
+      requireVersion(input.expectedVersion),
+      scores,
+      actorOf(officer, context.requestId),
+      (fresh, bids) => {
+        if (new Date() < fresh.closesAt)
+          throw ruleBroken('AFTER_DEADLINE', `Tender ${fresh.id} is evaluated after it closes at ${fresh.closesAt.toISOString()}.`);
+        const qualified = bids.filter((bid) => bid.qualified);
+        const to =
+          qualified.length === 0 || (fresh.method === 'OPEN' && qualified.length < MIN_QUALIFIED_BIDS) ? 'UNSUCCESSFUL' : 'AWARDED';
+        tenderWorkflow.check(context.viewer, fresh.status, to, {});
+        if (to === 'UNSUCCESSFUL') return null;
+        const winner = [...qualified].sort(fresh.awardCriteria === 'RATED' ? byScore : byPrice)[0]!;
+        return { winner, noticeDate, objectionDeadline: addWorkingDays(noticeDate, OBJECTION_WORKING_DAYS, holidays) };
+      },
+    );
     // The bids were read before the evaluation was written: the payload reads them afresh.
     context.loaders.tenderBids.clear(tender.id);
     return {
       tender: updated,
-      refusals: refusals.map(({ bid, rule, listing }) => ({ bid, rule, message: `${bid.organizationName} is on ${describeListing(listing)} at the award.`, listing })),
+      refusals: refusals.map(({ bid, rule, listing }) => ({
+        bid,
+        rule,
+        message: `${bid.organizationName} is on ${describeListing(listing)} at the award.`,
+        listing,
+      })),
     };
   },
 
@@ -269,7 +302,12 @@ export const Mutation: MutationResolvers = {
     const tender = await existingTender(context, input.tenderId, 'input.tenderId');
     const officer = requirePurchaser(context.viewer, tender.areaCode, 'Cancelling a tender');
     const reason = requiredText(input.reason, 'input.reason', MAX_TEXT, 'The reason');
-    const updated = await context.store.tenders.cancel(tender.id, reason, actorOf(officer, context.requestId), (fresh) => void tenderWorkflow.check(context.viewer, fresh.status, 'CANCELLED', { reason }));
+    const updated = await context.store.tenders.cancel(
+      tender.id,
+      reason,
+      actorOf(officer, context.requestId),
+      (fresh) => void tenderWorkflow.check(context.viewer, fresh.status, 'CANCELLED', { reason }),
+    );
     return { tender: updated };
   },
 
@@ -278,13 +316,23 @@ export const Mutation: MutationResolvers = {
     const tender = await existingTender(context, input.tenderId, 'input.tenderId');
     const reason = requiredText(input.reason, 'input.reason', MAX_TEXT, 'The reason');
     const day = today(context);
-    const objection = await context.store.tenders.fileObjection(tender.id, viewer.org, reason, actorOf(viewer, context.requestId), (fresh, bids) => {
-      if (bids.length === 0) throw forbidden('Only organisations that bid on the tender may object to its award.');
-      if (fresh.status !== 'AWARDED') throw ruleBroken('OBJECT_TO_AN_AWARD', `Tender ${fresh.id} is ${fresh.status}; objections are against an award.`);
-      if (day > fresh.objectionDeadline!) {
-        throw ruleBroken('OBJECTION_WITHIN_7_WORKING_DAYS', `Objections closed on ${fresh.objectionDeadline} (7 working days after the notice of ${fresh.awardNoticeDate}).`);
-      }
-    });
+    const objection = await context.store.tenders.fileObjection(
+      tender.id,
+      viewer.org,
+      reason,
+      actorOf(viewer, context.requestId),
+      (fresh, bids) => {
+        if (bids.length === 0) throw forbidden('Only organisations that bid on the tender may object to its award.');
+        if (fresh.status !== 'AWARDED')
+          throw ruleBroken('OBJECT_TO_AN_AWARD', `Tender ${fresh.id} is ${fresh.status}; objections are against an award.`);
+        if (day > fresh.objectionDeadline!) {
+          throw ruleBroken(
+            'OBJECTION_WITHIN_7_WORKING_DAYS',
+            `Objections closed on ${fresh.objectionDeadline} (7 working days after the notice of ${fresh.awardNoticeDate}).`,
+          );
+        }
+      },
+    );
     return { objection };
   },
 
@@ -304,12 +352,18 @@ export const Mutation: MutationResolvers = {
       deliverable: requiredText(m.deliverable, `input.milestones.${i}.deliverable`, MAX_TEXT, 'The deliverable'),
       dueOn: calendarDate(m.dueOn, `input.milestones.${i}.dueOn`),
     }));
-    const contract = await context.store.contracts.create(tender.id, { value, startsOn, endsOn, milestones }, actorOf(officer, context.requestId), (fresh) => {
-      if (fresh.status !== 'AWARDED') throw ruleBroken('CONTRACT_AFTER_AWARD', `Tender ${fresh.id} is ${fresh.status}; a contract follows an award.`);
-      if (toFen(value) > toFen(fresh.awardAmount!)) {
-        throw ruleBroken('VALUE_NOT_ABOVE_AWARD', `The contract value ${value} is above the award ${fresh.awardAmount}.`, 'input.value');
-      }
-    });
+    const contract = await context.store.contracts.create(
+      tender.id,
+      { value, startsOn, endsOn, milestones },
+      actorOf(officer, context.requestId),
+      (fresh) => {
+        if (fresh.status !== 'AWARDED')
+          throw ruleBroken('CONTRACT_AFTER_AWARD', `Tender ${fresh.id} is ${fresh.status}; a contract follows an award.`);
+        if (toFen(value) > toFen(fresh.awardAmount!)) {
+          throw ruleBroken('VALUE_NOT_ABOVE_AWARD', `The contract value ${value} is above the award ${fresh.awardAmount}.`, 'input.value');
+        }
+      },
+    );
     return { contract };
   },
 
@@ -320,12 +374,23 @@ export const Mutation: MutationResolvers = {
     const officer = requirePurchaser(context.viewer, current.areaCode, 'Changing a contract');
     const reason = optionalText(input.reason, 'input.reason', MAX_TEXT, 'The reason');
     const day = today(context);
-    const contract = await context.store.contracts.changeStatus(contractId, input.to, requireVersion(input.expectedVersion), reason, day, actorOf(officer, context.requestId), (fresh, tender) => {
-      contractWorkflow.check(context.viewer, fresh.status, input.to, { reason });
-      if (input.to === 'ACTIVE' && day > addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)) {
-        throw ruleBroken('SIGN_WITHIN_30_DAYS', `The contract had to be signed by ${addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)}, 30 days after the award notice.`);
-      }
-    });
+    const contract = await context.store.contracts.changeStatus(
+      contractId,
+      input.to,
+      requireVersion(input.expectedVersion),
+      reason,
+      day,
+      actorOf(officer, context.requestId),
+      (fresh, tender) => {
+        contractWorkflow.check(context.viewer, fresh.status, input.to, { reason });
+        if (input.to === 'ACTIVE' && day > addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)) {
+          throw ruleBroken(
+            'SIGN_WITHIN_30_DAYS',
+            `The contract had to be signed by ${addDays(tender.awardNoticeDate!, SIGN_WITHIN_DAYS)}, 30 days after the award notice.`,
+          );
+        }
+      },
+    );
     return { contract };
   },
 
@@ -333,10 +398,15 @@ export const Mutation: MutationResolvers = {
     const milestoneId = requireUuid(input.milestoneId, 'input.milestoneId');
     const completedOn = calendarDate(input.completedOn, 'input.completedOn');
     if (completedOn > today(context)) throw badInput('input.completedOn', 'A milestone cannot be completed in the future.');
-    const milestone = await context.store.milestones.complete(milestoneId, completedOn, actorOf(requireSignedIn(context.viewer), context.requestId), (contract) => {
-      requirePurchaser(context.viewer, contract.areaCode, 'Accepting a milestone');
-      if (contract.status !== 'ACTIVE') throw ruleBroken('CONTRACT_ACTIVE', `Contract ${contract.id} is ${contract.status}.`);
-    });
+    const milestone = await context.store.milestones.complete(
+      milestoneId,
+      completedOn,
+      actorOf(requireSignedIn(context.viewer), context.requestId),
+      (contract) => {
+        requirePurchaser(context.viewer, contract.areaCode, 'Accepting a milestone');
+        if (contract.status !== 'ACTIVE') throw ruleBroken('CONTRACT_ACTIVE', `Contract ${contract.id} is ${contract.status}.`);
+      },
+    );
     return { milestone };
   },
 
@@ -345,10 +415,16 @@ export const Mutation: MutationResolvers = {
     const amount = positiveYuan(input.amount, 'input.amount');
     const paidOn = calendarDate(input.paidOn, 'input.paidOn');
     const milestoneId = input.milestoneId ? requireUuid(input.milestoneId, 'input.milestoneId') : undefined;
-    const result = await context.store.payments.record(contractId, { amount, paidOn, milestoneId }, actorOf(requireSignedIn(context.viewer), context.requestId), (contract, milestone) => {
-      requirePurchaser(context.viewer, contract.areaCode, 'Recording a payment');
-      if (milestoneId && milestone?.contractId !== contract.id) throw badInput('input.milestoneId', 'The milestone belongs to another contract.');
-    });
+    const result = await context.store.payments.record(
+      contractId,
+      { amount, paidOn, milestoneId },
+      actorOf(requireSignedIn(context.viewer), context.requestId),
+      (contract, milestone) => {
+        requirePurchaser(context.viewer, contract.areaCode, 'Recording a payment');
+        if (milestoneId && milestone?.contractId !== contract.id)
+          throw badInput('input.milestoneId', 'The milestone belongs to another contract.');
+      },
+    );
     return result;
   },
 
@@ -356,8 +432,13 @@ export const Mutation: MutationResolvers = {
     const contractId = requireUuid(input.contractId, 'input.contractId');
     const amount = positiveYuan(input.amount, 'input.amount');
     const reason = requiredText(input.reason, 'input.reason', MAX_TEXT, 'The reason');
-    return context.store.payments.addSupplement(contractId, amount, reason, today(context), actorOf(requireSignedIn(context.viewer), context.requestId), (contract) =>
-      void requirePurchaser(context.viewer, contract.areaCode, 'Adding a supplementary agreement'),
+    return context.store.payments.addSupplement(
+      contractId,
+      amount,
+      reason,
+      today(context),
+      actorOf(requireSignedIn(context.viewer), context.requestId),
+      (contract) => void requirePurchaser(context.viewer, contract.areaCode, 'Adding a supplementary agreement'),
     );
   },
 
@@ -371,11 +452,20 @@ export const Mutation: MutationResolvers = {
     }
     const evaluatorId = requireUuid(input.evaluatorId, 'input.evaluatorId');
     if (evaluatorId === contract.supplierId || evaluatorId === contract.purchaserId) {
-      throw ruleBroken('THIRD_PARTY_EVALUATOR', 'The evaluator is a third party: neither the supplier nor the purchaser.', 'input.evaluatorId');
+      throw ruleBroken(
+        'THIRD_PARTY_EVALUATOR',
+        'The evaluator is a third party: neither the supplier nor the purchaser.',
+        'input.evaluatorId',
+      );
     }
     const evaluator = await fromRegistry(context, evaluatorId, 'input.evaluatorId');
-    if (evaluator.status !== 'ACTIVE') throw ruleBroken('EVALUATOR_ACTIVE', `${evaluator.name} is ${evaluator.status} in the registry.`, 'input.evaluatorId');
-    const evaluation = await context.store.evaluations.assign(contract, { id: evaluator.id, name: evaluator.name, creditCode: evaluator.creditCode }, actorOf(officer, context.requestId));
+    if (evaluator.status !== 'ACTIVE')
+      throw ruleBroken('EVALUATOR_ACTIVE', `${evaluator.name} is ${evaluator.status} in the registry.`, 'input.evaluatorId');
+    const evaluation = await context.store.evaluations.assign(
+      contract,
+      { id: evaluator.id, name: evaluator.name, creditCode: evaluator.creditCode },
+      actorOf(officer, context.requestId),
+    );
     return { evaluation };
   },
 
@@ -388,10 +478,14 @@ export const Mutation: MutationResolvers = {
     }));
     const satisfaction = score(input.residentSatisfaction, 'input.residentSatisfaction');
     const overall = Math.round((scores.reduce((sum, entry) => sum + entry.score, 0) / scores.length) * 100) / 100;
-    const evaluation = await context.store.evaluations.submit(id, { scores, satisfaction, overall, grade: input.grade }, actorOf(viewer, context.requestId), (current) => {
-      if (current.evaluatorId !== viewer.org) throw forbidden('Only the assigned evaluator submits this evaluation.');
-    });
+    const evaluation = await context.store.evaluations.submit(
+      id,
+      { scores, satisfaction, overall, grade: input.grade },
+      actorOf(viewer, context.requestId),
+      (current) => {
+        if (current.evaluatorId !== viewer.org) throw forbidden('Only the assigned evaluator submits this evaluation.');
+      },
+    );
     return { evaluation };
   },
 };
-

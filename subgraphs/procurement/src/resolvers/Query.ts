@@ -29,7 +29,12 @@ export const Query: QueryResolvers = {
     const page = keyedPage(args, ['uuid', 'uuid']);
     const rows = await store.projects.page(within, args.status ?? undefined, page);
     for (const row of rows) loaders.project.prime(row.id, row);
-    return toConnection(rows, page, (project) => [project.id, project.id], () => store.projects.count(within, args.status ?? undefined));
+    return toConnection(
+      rows,
+      page,
+      (project) => [project.id, project.id],
+      () => store.projects.count(within, args.status ?? undefined),
+    );
   },
 
   contract: (_, { id }, { loaders }) => loaders.contract.load(requireUuid(id, 'id')),
@@ -49,7 +54,12 @@ export const Query: QueryResolvers = {
     const today = todayIn(loaders.settings.timeZone);
     const rows = await store.contracts.page(criteria, today, page);
     for (const row of rows) loaders.contract.prime(row.id, row);
-    return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => store.contracts.count(criteria, today));
+    return toConnection(
+      rows,
+      page,
+      (contract) => [contract.endsOn, contract.id],
+      () => store.contracts.count(criteria, today),
+    );
   },
 
   overdueMilestones: async (_, args, { viewer, store, loaders }) => {
@@ -59,7 +69,12 @@ export const Query: QueryResolvers = {
     const today = todayIn(loaders.settings.timeZone);
     const rows = await store.milestones.overduePage(within, today, page);
     for (const row of rows) loaders.milestone.prime(row.id, row);
-    return toConnection(rows, page, (milestone) => [milestone.dueOn, milestone.id], () => store.milestones.countOverdue(within, today));
+    return toConnection(
+      rows,
+      page,
+      (milestone) => [milestone.dueOn, milestone.id],
+      () => store.milestones.countOverdue(within, today),
+    );
   },
 
   /**
@@ -104,13 +119,29 @@ export const Query: QueryResolvers = {
     const page = readPage(args, ['timestamp', 'uuid', 'text']);
     const { redFlags: thresholds, timeZone } = loaders.settings;
     const processes = await store.redFlags.jurisdictionProcesses(within, year(args.year, 'year'), timeZone);
-    const all = await flagsOf(processes, store.redFlags, (orgs) => loaders.registry.penalties.loadMany(orgs), thresholds, timeZone, new Date());
+    const all = await flagsOf(
+      processes,
+      store.redFlags,
+      (orgs) => loaders.registry.penalties.loadMany(orgs),
+      thresholds,
+      timeZone,
+      new Date(),
+    );
     const visible = all.filter((flag) => flag.decided || isReader(viewer, flag.areaCode));
-    const countsByIndicator = PROCESS_INDICATORS.map((indicator) => ({ indicator, count: visible.filter((flag) => flag.indicator === indicator).length }));
+    const countsByIndicator = PROCESS_INDICATORS.map((indicator) => ({
+      indicator,
+      count: visible.filter((flag) => flag.indicator === indicator).length,
+    }));
     const key = (flag: RedFlagModel): (string | number)[] => [flag.raisedAt.toISOString(), flag.tenderId, flag.indicator];
-    const listed = visible.filter((flag) => !args.indicator || flag.indicator === args.indicator).sort((a, b) => compareKeys(key(b), key(a)));
+    const listed = visible
+      .filter((flag) => !args.indicator || flag.indicator === args.indicator)
+      .sort((a, b) => compareKeys(key(b), key(a)));
     const rest = page.after ? listed.filter((flag) => compareKeys(key(flag), page.after!) < 0) : listed;
-    for (const process of processes) loaders.projectRedFlags.prime(process.projectId, all.filter((flag) => flag.projectId === process.projectId));
+    for (const process of processes)
+      loaders.projectRedFlags.prime(
+        process.projectId,
+        all.filter((flag) => flag.projectId === process.projectId),
+      );
     return { ...toConnection(rest.slice(0, page.first + 1), page, key, async () => listed.length), countsByIndicator };
   },
 

@@ -39,12 +39,19 @@ export function bidsStore(prisma: StoreClient) {
     },
 
     async byTender(tenderIds: readonly string[]): Promise<BidModel[]> {
-      const rows = await prisma.bid.findMany({ where: { tenderId: { in: [...tenderIds] } }, orderBy: [{ tenderId: 'asc' }, { submittedAt: 'asc' }, { id: 'asc' }] });
+      const rows = await prisma.bid.findMany({
+        where: { tenderId: { in: [...tenderIds] } },
+        orderBy: [{ tenderId: 'asc' }, { submittedAt: 'asc' }, { id: 'asc' }],
+      });
       return rows.map(toBid);
     },
 
     async liveCounts(tenderIds: readonly string[]): Promise<{ tenderId: string; count: number }[]> {
-      const rows = await prisma.bid.groupBy({ by: ['tenderId'], where: { tenderId: { in: [...tenderIds] }, withdrawnAt: null }, _count: { _all: true } });
+      const rows = await prisma.bid.groupBy({
+        by: ['tenderId'],
+        where: { tenderId: { in: [...tenderIds] }, withdrawnAt: null },
+        _count: { _all: true },
+      });
       return rows.map((row) => ({ tenderId: row.tenderId, count: row._count._all }));
     },
 
@@ -57,20 +64,36 @@ export function bidsStore(prisma: StoreClient) {
     },
 
     /** A bid; a second live bid by the same organisation (even at the same instant) is a CONFLICT. */
-    async submit(tenderId: string, bidder: PartySnapshot, price: string, proposal: string, actor: Actor, check: (tender: TenderModel) => void): Promise<BidModel> {
+    async submit(
+      tenderId: string,
+      bidder: PartySnapshot,
+      price: string,
+      proposal: string,
+      actor: Actor,
+      check: (tender: TenderModel) => void,
+    ): Promise<BidModel> {
       try {
         return await prisma.$transaction(async (tx) => {
           const tender = toTender(await tx.tender.findUniqueOrThrow({ where: { id: tenderId }, select: TENDER_SELECT }));
           check(tender);
           const row = await tx.bid.create({
-            data: { id: randomUUID(), tenderId, organizationId: bidder.id, organizationName: bidder.name, creditCode: bidder.creditCode, price, proposal },
+            data: {
+              id: randomUUID(),
+              tenderId,
+              organizationId: bidder.id,
+              organizationName: bidder.name,
+              creditCode: bidder.creditCode,
+              price,
+              proposal,
+            },
           });
           // The price is sealed: the audit event records the bid, not its amount.
           await audit(tx, 'Bid', row.id, 'SUBMIT', actor, { tenderId, organizationId: bidder.id });
           return toBid(row);
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw ruleBroken('ONE_BID_PER_ORGANIZATION', `Organisation ${bidder.id} already has a bid on tender ${tenderId}.`);
+        if (isUniqueViolation(error))
+          throw ruleBroken('ONE_BID_PER_ORGANIZATION', `Organisation ${bidder.id} already has a bid on tender ${tenderId}.`);
         throw error;
       }
     },

@@ -18,7 +18,15 @@ export type Key = (string | number)[];
  * Writes one audit event in the caller's transaction. Not lib's writeAudit: procurement's trail
  * records the organisation the actor acted for (actor_org), which the common audit_event lacks.
  */
-export async function audit(tx: Transaction, entityType: string, entityId: string, action: string, actor: Actor, after?: object, reason?: string | null) {
+export async function audit(
+  tx: Transaction,
+  entityType: string,
+  entityId: string,
+  action: string,
+  actor: Actor,
+  after?: object,
+  reason?: string | null,
+) {
   await tx.auditEvent.create({
     data: { entityType, entityId, action, actor: actor.id, actorOrg: actor.org, reason, requestId: actor.requestId, after },
   });

@@ -17,7 +17,9 @@ import { afterKey, audit, lockedContract, lockedTender, TENDER_SELECT, toContrac
 
 /** One page of contracts per supplier (by end date, then id), for every supplier asked at once. */
 const SUPPLIER_CONTRACT_PAGE = (supplierIds: string[], page: Page<Key>) => {
-  const after = page.after ? Prisma.sql`AND (c.ends_on, c.id) > (${String(page.after[0])}::date, ${String(page.after[1])}::uuid)` : Prisma.empty;
+  const after = page.after
+    ? Prisma.sql`AND (c.ends_on, c.id) > (${String(page.after[0])}::date, ${String(page.after[1])}::uuid)`
+    : Prisma.empty;
   return Prisma.sql`
     SELECT s.id::text AS "supplierId", c.id::text AS id
       FROM unnest(${supplierIds}::uuid[]) AS s(id)
@@ -95,7 +97,9 @@ export function contractsStore(prisma: StoreClient) {
 
     /** Contracts signed in the year within the area, grouped by district or category: one statement. */
     async statistics(year: number, within: string, groupBy: StatisticsGrouping): Promise<ProcurementStatisticsRowModel[]> {
-      const rows = await prisma.$queryRaw<{ key: string; contracts: number; amount: string }[]>(SIGNED_IN_YEAR(year, codesWithPrefix(significantPrefix(within)), groupBy));
+      const rows = await prisma.$queryRaw<{ key: string; contracts: number; amount: string }[]>(
+        SIGNED_IN_YEAR(year, codesWithPrefix(significantPrefix(within)), groupBy),
+      );
       return rows.map((row) => ({ key: row.key, contracts: row.contracts, amount: fromDecimalColumn(new Prisma.Decimal(row.amount)) }));
     },
 
@@ -126,7 +130,14 @@ export function contractsStore(prisma: StoreClient) {
               value: contract.value,
               startsOn: toDateColumn(contract.startsOn),
               endsOn: toDateColumn(contract.endsOn),
-              milestones: { create: contract.milestones.map((m) => ({ id: randomUUID(), title: m.title, deliverable: m.deliverable, dueOn: toDateColumn(m.dueOn) })) },
+              milestones: {
+                create: contract.milestones.map((m) => ({
+                  id: randomUUID(),
+                  title: m.title,
+                  deliverable: m.deliverable,
+                  dueOn: toDateColumn(m.dueOn),
+                })),
+              },
             },
           });
           await audit(tx, 'Contract', id, 'CREATE', actor, { tenderId, value: contract.value });
@@ -164,7 +175,10 @@ export function contractsStore(prisma: StoreClient) {
           },
         });
         if (PROJECT_STATUS_ON[to]) {
-          await tx.project.update({ where: { id: contract.projectId }, data: { status: PROJECT_STATUS_ON[to], version: { increment: 1 }, updatedAt: new Date() } });
+          await tx.project.update({
+            where: { id: contract.projectId },
+            data: { status: PROJECT_STATUS_ON[to], version: { increment: 1 }, updatedAt: new Date() },
+          });
         }
         await audit(tx, 'Contract', contractId, `STATUS_${to}`, actor, { from: contract.status, to }, reason);
         return toContract(await tx.contract.findUniqueOrThrow({ where: { id: contractId } }));

@@ -49,7 +49,13 @@ export function evaluationsStore(prisma: StoreClient) {
       try {
         return await prisma.$transaction(async (tx) => {
           const row = await tx.performanceEvaluation.create({
-            data: { id: randomUUID(), contractId: contract.id, supplierId: contract.supplierId, evaluatorId: evaluator.id, evaluatorName: evaluator.name },
+            data: {
+              id: randomUUID(),
+              contractId: contract.id,
+              supplierId: contract.supplierId,
+              evaluatorId: evaluator.id,
+              evaluatorName: evaluator.name,
+            },
           });
           await audit(tx, 'PerformanceEvaluation', row.id, 'ASSIGN', actor, { contractId: contract.id, evaluatorId: evaluator.id });
           return toEvaluation(row);

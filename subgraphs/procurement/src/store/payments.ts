@@ -27,12 +27,24 @@ const ADD_SUPPLEMENT = (contractId: string, amount: string) => Prisma.sql`
 export function paymentsStore(prisma: StoreClient) {
   return {
     async byContract(contractIds: readonly string[]): Promise<PaymentModel[]> {
-      const rows = await prisma.payment.findMany({ where: { contractId: { in: [...contractIds] } }, orderBy: [{ contractId: 'asc' }, { paidOn: 'asc' }, { id: 'asc' }] });
-      return rows.map((row) => ({ id: row.id, contractId: row.contractId, milestoneId: row.milestoneId, amount: fromDecimalColumn(row.amount), paidOn: fromDateColumn(row.paidOn) }));
+      const rows = await prisma.payment.findMany({
+        where: { contractId: { in: [...contractIds] } },
+        orderBy: [{ contractId: 'asc' }, { paidOn: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map((row) => ({
+        id: row.id,
+        contractId: row.contractId,
+        milestoneId: row.milestoneId,
+        amount: fromDecimalColumn(row.amount),
+        paidOn: fromDateColumn(row.paidOn),
+      }));
     },
 
     async supplementsByContract(contractIds: readonly string[]): Promise<SupplementaryAgreementModel[]> {
-      const rows = await prisma.supplementaryAgreement.findMany({ where: { contractId: { in: [...contractIds] } }, orderBy: [{ contractId: 'asc' }, { signedOn: 'asc' }] });
+      const rows = await prisma.supplementaryAgreement.findMany({
+        where: { contractId: { in: [...contractIds] } },
+        orderBy: [{ contractId: 'asc' }, { signedOn: 'asc' }],
+      });
       return rows.map((row) => ({ ...row, amount: fromDecimalColumn(row.amount), signedOn: fromDateColumn(row.signedOn) }));
     },
 
@@ -50,7 +62,8 @@ export function paymentsStore(prisma: StoreClient) {
         const raised = await tx.$executeRaw(RAISE_PAID(contractId, payment.amount));
         if (raised !== 1) {
           const now = toContract(await tx.contract.findUniqueOrThrow({ where: { id: contractId } }));
-          if (now.status !== 'ACTIVE') throw ruleBroken('PAY_ACTIVE_CONTRACTS', `Contract ${contractId} is ${now.status}; payments are made on active contracts.`);
+          if (now.status !== 'ACTIVE')
+            throw ruleBroken('PAY_ACTIVE_CONTRACTS', `Contract ${contractId} is ${now.status}; payments are made on active contracts.`);
           throw ruleBroken(
             'PAYMENTS_WITHIN_VALUE',
             `Paying ${payment.amount} would exceed the contract value ${now.value} (paid so far ${now.paid}).`,
@@ -58,11 +71,23 @@ export function paymentsStore(prisma: StoreClient) {
           );
         }
         const row = await tx.payment.create({
-          data: { id: randomUUID(), contractId, milestoneId: payment.milestoneId ?? null, amount: payment.amount, paidOn: toDateColumn(payment.paidOn) },
+          data: {
+            id: randomUUID(),
+            contractId,
+            milestoneId: payment.milestoneId ?? null,
+            amount: payment.amount,
+            paidOn: toDateColumn(payment.paidOn),
+          },
         });
         await audit(tx, 'Payment', row.id, 'RECORD', actor, { contractId, amount: payment.amount });
         return {
-          payment: { id: row.id, contractId, milestoneId: row.milestoneId, amount: fromDecimalColumn(row.amount), paidOn: fromDateColumn(row.paidOn) },
+          payment: {
+            id: row.id,
+            contractId,
+            milestoneId: row.milestoneId,
+            amount: fromDecimalColumn(row.amount),
+            paidOn: fromDateColumn(row.paidOn),
+          },
           contract: toContract(await tx.contract.findUniqueOrThrow({ where: { id: contractId } })),
         };
       });
@@ -90,7 +115,9 @@ export function paymentsStore(prisma: StoreClient) {
             'input.amount',
           );
         }
-        const row = await tx.supplementaryAgreement.create({ data: { id: randomUUID(), contractId, amount, reason, signedOn: toDateColumn(today) } });
+        const row = await tx.supplementaryAgreement.create({
+          data: { id: randomUUID(), contractId, amount, reason, signedOn: toDateColumn(today) },
+        });
         await audit(tx, 'SupplementaryAgreement', row.id, 'ADD', actor, { contractId, amount }, reason);
         return {
           agreement: { ...row, amount: fromDecimalColumn(row.amount), signedOn: fromDateColumn(row.signedOn) },

@@ -48,7 +48,11 @@ export function projectsStore(prisma: StoreClient) {
     async page(within: string, status: ProjectStatus | undefined, page: Page<Key>): Promise<ProcurementProjectModel[]> {
       const where = projectWhere(within, status);
       const after = afterKey(page.after, (_, id) => ({ id: { gt: id } }));
-      const rows = await prisma.project.findMany({ where: after ? { AND: [where, after] } : where, orderBy: { id: 'asc' }, take: page.first + 1 });
+      const rows = await prisma.project.findMany({
+        where: after ? { AND: [where, after] } : where,
+        orderBy: { id: 'asc' },
+        take: page.first + 1,
+      });
       return rows.map(toProject);
     },
 
@@ -57,11 +61,17 @@ export function projectsStore(prisma: StoreClient) {
     },
 
     async communities(ids: readonly string[]) {
-      return prisma.projectCommunity.findMany({ where: { projectId: { in: [...ids] } }, orderBy: [{ projectId: 'asc' }, { communityCode: 'asc' }] });
+      return prisma.projectCommunity.findMany({
+        where: { projectId: { in: [...ids] } },
+        orderBy: [{ projectId: 'asc' }, { communityCode: 'asc' }],
+      });
     },
 
     async targets(ids: readonly string[]) {
-      return prisma.performanceTarget.findMany({ where: { projectId: { in: [...ids] } }, orderBy: [{ projectId: 'asc' }, { position: 'asc' }] });
+      return prisma.performanceTarget.findMany({
+        where: { projectId: { in: [...ids] } },
+        orderBy: [{ projectId: 'asc' }, { position: 'asc' }],
+      });
     },
 
     /** One page of project ids per community, for all the communities at once (one statement). */
@@ -80,7 +90,12 @@ export function projectsStore(prisma: StoreClient) {
     async create(project: NewProject, actor: Actor): Promise<ProcurementProjectModel> {
       return prisma.$transaction(async (tx) => {
         const item = await tx.catalogueItem.findUnique({ where: { code: project.catalogueCode } });
-        if (!item) throw ruleBroken('IN_CATALOGUE', `${project.catalogueCode} is not in the guiding catalogue of purchasable services.`, 'input.catalogueCode');
+        if (!item)
+          throw ruleBroken(
+            'IN_CATALOGUE',
+            `${project.catalogueCode} is not in the guiding catalogue of purchasable services.`,
+            'input.catalogueCode',
+          );
         const line = await tx.budgetLine.findUnique({ where: { id: project.budgetLineId } });
         if (!line) throw notFound(`No budget line ${project.budgetLineId}.`);
         if (line.agencyId !== project.purchaser.id) {

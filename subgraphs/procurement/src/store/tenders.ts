@@ -67,18 +67,25 @@ export function tendersStore(prisma: StoreClient) {
     },
 
     /** Publishes a tender: the project moves PLANNED → TENDERING (version-checked). */
-    async publish(tender: NewTender, actor: Actor, check: (project: ProcurementProjectModel, previous: TenderModel[]) => void): Promise<TenderModel> {
+    async publish(
+      tender: NewTender,
+      actor: Actor,
+      check: (project: ProcurementProjectModel, previous: TenderModel[]) => void,
+    ): Promise<TenderModel> {
       try {
         return await prisma.$transaction(async (tx) => {
           const project = await tx.project.findUnique({ where: { id: tender.projectId } });
           if (!project) throw notFound(`No project ${tender.projectId}.`);
-          const previous = (await tx.tender.findMany({ where: { projectId: project.id }, select: TENDER_SELECT, orderBy: { publishedAt: 'asc' } })).map(toTender);
+          const previous = (
+            await tx.tender.findMany({ where: { projectId: project.id }, select: TENDER_SELECT, orderBy: { publishedAt: 'asc' } })
+          ).map(toTender);
           check(toProject(project), previous);
           const moved = await tx.project.updateMany({
             where: { id: project.id, version: project.version, status: 'PLANNED' },
             data: { status: 'TENDERING', version: { increment: 1 }, updatedAt: new Date() },
           });
-          if (moved.count !== 1) throw conflict(`Project ${project.id} is ${project.status} or was changed meanwhile; only a planned project is tendered.`);
+          if (moved.count !== 1)
+            throw conflict(`Project ${project.id} is ${project.status} or was changed meanwhile; only a planned project is tendered.`);
           const id = randomUUID();
           await tx.tender.create({ data: { ...tender, id } });
           await audit(tx, 'Tender', id, 'PUBLISH', actor, tender);
@@ -149,13 +156,22 @@ export function tendersStore(prisma: StoreClient) {
         const tender = await lockedTender(tx, tenderId);
         check(tender);
         await tx.tender.update({ where: { id: tenderId }, data: { status: 'CANCELLED', version: { increment: 1 } } });
-        await tx.project.update({ where: { id: tender.projectId }, data: { status: 'PLANNED', version: { increment: 1 }, updatedAt: new Date() } });
+        await tx.project.update({
+          where: { id: tender.projectId },
+          data: { status: 'PLANNED', version: { increment: 1 }, updatedAt: new Date() },
+        });
         await audit(tx, 'Tender', tenderId, 'CANCEL', actor, undefined, reason);
         return toTender(await tx.tender.findUniqueOrThrow({ where: { id: tenderId }, select: TENDER_SELECT }));
       });
     },
 
-    async fileObjection(tenderId: string, organizationId: string, reason: string, actor: Actor, check: (tender: TenderModel, bids: BidModel[]) => void): Promise<ObjectionModel> {
+    async fileObjection(
+      tenderId: string,
+      organizationId: string,
+      reason: string,
+      actor: Actor,
+      check: (tender: TenderModel, bids: BidModel[]) => void,
+    ): Promise<ObjectionModel> {
       return prisma.$transaction(async (tx) => {
         const tender = await lockedTender(tx, tenderId);
         check(tender, (await tx.bid.findMany({ where: { tenderId, organizationId } })).map(toBid));
