@@ -1,6 +1,6 @@
 import { actsWithin, hasRole, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/kernel/auth';
 import { forbidden, unauthenticated } from '../../../lib/kernel/errors';
-import { PURCHASER_ROLES } from './workflows';
+import { PURCHASER_ROLES } from './workflow';
 
 /** Who may do what in procurement, in one place. Jurisdiction is always lib/kernel/auth's prefix check. */
 

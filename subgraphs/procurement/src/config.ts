@@ -1,3 +1,4 @@
+import { fromDateColumn, toDateColumn } from '../../../lib/kernel/dates';
 import { ConfigError, integer, type Env } from '../../../lib/runtime/config';
 import { CARDINAL_DEFAULTS, type RedFlagThresholds } from './red-flags/indicators';
 import { CARDINAL_PARTY_DEFAULTS, type PartyThresholds } from './red-flags/parties';
@@ -22,20 +23,22 @@ export interface ProcurementConfig {
 
 /** China's statutory public holidays (国务院办公厅 notices) for the demo years; weekends are skipped anyway. */
 const DEFAULT_HOLIDAYS = [
-  '2026-01-01', '2026-01-02', '2026-01-03',
-  '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
-  '2026-04-04', '2026-04-05', '2026-04-06',
-  '2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05',
-  '2026-06-19', '2026-06-20', '2026-06-21',
-  '2026-09-25', '2026-09-26', '2026-09-27',
-  '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07',
-  '2027-01-01', '2027-01-02', '2027-01-03',
-];
+  ['2026-01-01', '2026-01-02', '2026-01-03'], // New Year
+  ['2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23'], // Spring Festival
+  ['2026-04-04', '2026-04-05', '2026-04-06'], // Qingming
+  ['2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05'], // Labour Day
+  ['2026-06-19', '2026-06-20', '2026-06-21'], // Dragon Boat
+  ['2026-09-25', '2026-09-26', '2026-09-27'], // Mid-Autumn
+  ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'], // National Day
+  ['2027-01-01', '2027-01-02', '2027-01-03'], // New Year
+].flat();
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function isCalendarDate(value: string): boolean {
-  return DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  const date = toDateColumn(value);
+  // An impossible month is an invalid Date (not a RangeError here), a 30 February another day.
+  return DATE.test(value) && !Number.isNaN(date.getTime()) && fromDateColumn(date) === value;
 }
 
 export function loadProcurementConfig(env: Env, timeZone: string): ProcurementConfig {
@@ -45,7 +48,10 @@ export function loadProcurementConfig(env: Env, timeZone: string): ProcurementCo
   const rawHolidays = env.PROCUREMENT_HOLIDAYS;
   let holidays = DEFAULT_HOLIDAYS;
   if (rawHolidays !== undefined && rawHolidays.trim() !== '') {
-    holidays = rawHolidays.split(',').map((day) => day.trim()).filter((day) => day !== '');
+    holidays = rawHolidays
+      .split(',')
+      .map((day) => day.trim())
+      .filter((day) => day !== '');
     if (!holidays.every(isCalendarDate)) throw new ConfigError('PROCUREMENT_HOLIDAYS', 'comma-separated dates YYYY-MM-DD', rawHolidays);
   }
   const base = env.PROCUREMENT_PUBLICATION_URL || 'https://procurement.example.gov.cn/ocds/releases/';
@@ -81,6 +87,7 @@ function fraction(env: Env, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
-  if (!/^-?\d+(\.\d+)?$/.test(raw.trim()) || !Number.isFinite(value) || value < -1 || value > 100) throw new ConfigError(name, 'a decimal such as 0.05', raw);
+  if (!/^-?\d+(\.\d+)?$/.test(raw.trim()) || !Number.isFinite(value) || value < -1 || value > 100)
+    throw new ConfigError(name, 'a decimal such as 0.05', raw);
   return value;
 }

@@ -1,12 +1,5 @@
 import type { Connection } from '../../../lib/runtime/connections';
-import type {
-  AwardCriteria,
-  ContractStatus,
-  EvaluationStatus,
-  ProjectStatus,
-  TenderMethod,
-  TenderStatus,
-} from './generated/prisma/enums';
+import type { AwardCriteria, ContractStatus, EvaluationStatus, ProjectStatus, TenderMethod, TenderStatus } from './generated/prisma/enums';
 import type { OrganizationKind, PerformanceGrade, ServiceCategory } from './generated/graphql';
 
 /** Rows as the store returns them: amounts as exact decimal strings, dates as YYYY-MM-DD. */
@@ -247,13 +240,6 @@ export interface ProcurementEventModel {
   at: Date;
 }
 
-/** Who does a write, as its audit event records them. */
-export interface Actor {
-  id: string;
-  org: string | undefined;
-  requestId: string;
-}
-
 /** A party as verified against the registry when it joined (kept for the record and OCDS). */
 export interface PartySnapshot {
   id: string;
@@ -271,14 +257,14 @@ export interface NewProject {
   serviceContent: string;
   budget: string;
   termMonths: number;
-  termJustification: string | undefined;
+  termJustification: string | null;
   targets: { indicator: string; targetValue: string }[];
 }
 
 export interface NewTender {
   projectId: string;
   method: TenderMethod;
-  methodChangeReason: string | undefined;
+  methodChangeReason: string | null;
   awardCriteria: AwardCriteria;
   eligibleKinds: OrganizationKind[];
   minGrade: number | undefined;

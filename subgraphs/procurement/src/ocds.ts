@@ -1,4 +1,5 @@
-import { fromFen, toFen } from '../../../lib/kernel/money';
+import { fromDateColumn } from '../../../lib/kernel/dates';
+import { fromDecimalColumn, fromFen, toFen } from '../../../lib/kernel/money';
 import type { ProcurementConfig } from './config';
 import type { ProjectRecord } from './store/records';
 
@@ -14,7 +15,13 @@ type Json = Record<string, unknown>;
 /** The OCDS bids extension (bids.details, awards[].relatedBid), named as publishers name it. */
 const BID_EXTENSION = 'https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json';
 
-const METHOD = { OPEN: 'open', INVITED: 'selective', COMPETITIVE_NEGOTIATION: 'limited', COMPETITIVE_CONSULTATION: 'limited', SINGLE_SOURCE: 'direct' } as const;
+const METHOD = {
+  OPEN: 'open',
+  INVITED: 'selective',
+  COMPETITIVE_NEGOTIATION: 'limited',
+  COMPETITIVE_CONSULTATION: 'limited',
+  SINGLE_SOURCE: 'direct',
+} as const;
 const METHOD_DETAILS = {
   OPEN: '公开招标',
   INVITED: '邀请招标',
@@ -32,7 +39,7 @@ const CONTRACT_STATUS = { PENDING: 'pending', ACTIVE: 'active', COMPLETED: 'term
  * up to 15 significant digits (below 10^13 yuan) print back exactly as the decimal they are.
  */
 export function ocdsValue(yuan: { toFixed(digits: number): string } | string): Json {
-  const text = typeof yuan === 'string' ? yuan : yuan.toFixed(2);
+  const text = typeof yuan === 'string' ? yuan : fromDecimalColumn(yuan);
   return { amount: Number(fromFen(toFen(text))), currency: 'CNY' };
 }
 
@@ -60,7 +67,13 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
     entry.roles.add(role);
     return { id, name };
   };
-  const partiesJson = () => [...parties.values()].map((p) => ({ id: p.id, name: p.name, ...(p.identifier ? { identifier: p.identifier } : {}), roles: [...p.roles] }));
+  const partiesJson = () =>
+    [...parties.values()].map((p) => ({
+      id: p.id,
+      name: p.name,
+      ...(p.identifier ? { identifier: p.identifier } : {}),
+      roles: [...p.roles],
+    }));
   const buyer = party(record.purchaserId, record.purchaserName, record.purchaserCreditCode, 'buyer');
   party(record.purchaserId, record.purchaserName, record.purchaserCreditCode, 'procuringEntity');
   const release = (stage: string, date: Date, tag: string[], body: Json): Json => ({
@@ -161,24 +174,27 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
           title: contract.title,
           status: CONTRACT_STATUS[contract.status],
           value: ocdsValue(contract.value),
-          period: { startDate: `${contract.startsOn.toISOString().slice(0, 10)}T00:00:00+08:00`, endDate: `${contract.endsOn.toISOString().slice(0, 10)}T23:59:59+08:00` },
-          ...(contract.signedOn ? { dateSigned: `${contract.signedOn.toISOString().slice(0, 10)}T00:00:00+08:00` } : {}),
+          period: {
+            startDate: `${fromDateColumn(contract.startsOn)}T00:00:00+08:00`,
+            endDate: `${fromDateColumn(contract.endsOn)}T23:59:59+08:00`,
+          },
+          ...(contract.signedOn ? { dateSigned: `${fromDateColumn(contract.signedOn)}T00:00:00+08:00` } : {}),
           milestones: contract.milestones.map((m) => ({
             id: m.id,
             title: m.title,
             description: m.deliverable,
             type: 'delivery',
-            dueDate: `${m.dueOn.toISOString().slice(0, 10)}T23:59:59+08:00`,
+            dueDate: `${fromDateColumn(m.dueOn)}T23:59:59+08:00`,
             status: m.completedOn ? 'met' : 'scheduled',
-            ...(m.completedOn ? { dateMet: `${m.completedOn.toISOString().slice(0, 10)}T00:00:00+08:00` } : {}),
+            ...(m.completedOn ? { dateMet: `${fromDateColumn(m.completedOn)}T00:00:00+08:00` } : {}),
           })),
           ...(contract.supplementaryAgreements.length
             ? {
                 amendments: contract.supplementaryAgreements.map((a) => ({
                   id: a.id,
-                  date: `${a.signedOn.toISOString().slice(0, 10)}T00:00:00+08:00`,
+                  date: `${fromDateColumn(a.signedOn)}T00:00:00+08:00`,
                   rationale: a.reason,
-                  description: `补充协议 +${a.amount.toFixed(2)} CNY`,
+                  description: `补充协议 +${fromDecimalColumn(a.amount)} CNY`,
                 })),
               }
             : {}),
@@ -189,11 +205,15 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
         if (contract.payments.length > 0 || contract.evaluation?.status === 'COMPLETED' || contract.milestones.some((m) => m.completedOn)) {
           const payer = buyer;
           const payee = supplier;
-          const last = [contract.createdAt, ...contract.payments.map((p) => p.recordedAt), ...(contract.evaluation?.completedAt ? [contract.evaluation.completedAt] : [])];
+          const last = [
+            contract.createdAt,
+            ...contract.payments.map((p) => p.recordedAt),
+            ...(contract.evaluation?.completedAt ? [contract.evaluation.completedAt] : []),
+          ];
           const implementation: Json = {
             transactions: contract.payments.map((p) => ({
               id: p.id,
-              date: `${p.paidOn.toISOString().slice(0, 10)}T00:00:00+08:00`,
+              date: `${fromDateColumn(p.paidOn)}T00:00:00+08:00`,
               payer,
               payee,
               value: ocdsValue(p.amount),
@@ -204,8 +224,8 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
                     {
                       id: contract.evaluation.id,
                       documentType: 'finalAudit',
-                      title: `绩效评价 ${contract.evaluation.grade} (${contract.evaluation.overallScore?.toFixed(2)})`,
-                      description: `Third-party evaluation by ${contract.evaluation.evaluatorName}; resident satisfaction ${contract.evaluation.satisfaction?.toFixed(2)}.`,
+                      title: `绩效评价 ${contract.evaluation.grade} (${fromDecimalColumn(contract.evaluation.overallScore)})`,
+                      description: `Third-party evaluation by ${contract.evaluation.evaluatorName}; resident satisfaction ${fromDecimalColumn(contract.evaluation.satisfaction)}.`,
                     },
                   ],
                 }

@@ -121,11 +121,18 @@ export function createRegistry(peers: PeerClient, requestId?: string) {
    */
   const listings = new DataLoader<StandingKey, RegistryListing[] | null, string>(
     async (keys) => {
-      const variables = Object.fromEntries(keys.flatMap((key, i) => [[`i${i}`, key.id], [`t${i}`, key.asOf.toISOString()]]));
+      const variables = Object.fromEntries(
+        keys.flatMap((key, i) => [
+          [`i${i}`, key.id],
+          [`t${i}`, key.asOf.toISOString()],
+        ]),
+      );
       const query = `query (${keys.map((_, i) => `$i${i}: ID!, $t${i}: DateTime!`).join(', ')}) {
       ${keys.map((_, i) => `o${i}: organization(id: $i${i}) { standing(asOf: $t${i}) { listings { id list listedOn authority documentNumber } } }`).join('\n')}
     }`;
-      const data = await peers<Record<string, { standing: { listings: RegistryListing[] } } | null>>('organizations', query, variables, { requestId });
+      const data = await peers<Record<string, { standing: { listings: RegistryListing[] } } | null>>('organizations', query, variables, {
+        requestId,
+      });
       return keys.map((_, i) => data[`o${i}`]?.standing.listings ?? null);
     },
     // A peer call holds at most this many questions: each is an alias, and the registry limits aliases.

@@ -1,7 +1,8 @@
-import { badInput, conflict } from '../../../lib/kernel/errors';
+import { badInput, ruleBroken } from '../../../lib/kernel/errors';
+import { addDays, fromDateColumn, toDateColumn } from '../../../lib/kernel/dates';
 import { parseYuan, toFen } from '../../../lib/kernel/money';
+import { optionalText } from '../../../lib/kernel/text';
 import { readPage, type ConnectionArgs, type CursorKey, type Page } from '../../../lib/runtime/connections';
-import type { GraphQLError } from 'graphql';
 import type { EvaluationGrade, OrganizationKind, ServiceCategory, TenderMethod } from './generated/graphql';
 import type { BidModel, TenderModel } from './models';
 import type { RegistryOrganization } from './registry';
@@ -17,37 +18,11 @@ export const SIGN_WITHIN_DAYS = 30;
 export const SUPPLEMENT_CAP_DIVISOR = 10n;
 export const MAX_TERM_MONTHS = 36;
 export const DEFAULT_TERM_MONTHS = 12;
-const MAX_TEXT = 2000;
+/** Free text: long (proposals, service content, reasons), names (titles, indicators) and catalogue codes. */
+export const MAX_TEXT = 2000;
+export const MAX_NAME = 200;
+export const MAX_CODE = 32;
 const MAX_LIST = 50;
-
-/** A refusal by a named rule: BAD_USER_INPUT when the input breaks it, CONFLICT when the record's state does. */
-export function ruleBroken(rule: string, message: string, field?: string): GraphQLError {
-  return field ? badInput(field, message, { rule }) : conflict(message, { rule });
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-export function requireUuid(value: string, field: string): string {
-  if (!isUuid(value)) throw badInput(field, `${field} is not a valid id.`);
-  return value.toLowerCase();
-}
-
-/** Non-blank text without NUL characters, at most `max` characters. */
-export function text(value: string, field: string, max = MAX_TEXT): string {
-  const trimmed = value.trim();
-  if (trimmed === '') throw badInput(field, `${field} must not be blank.`);
-  if (trimmed.includes('\u0000')) throw badInput(field, `${field} must not contain NUL characters.`);
-  if (trimmed.length > max) throw badInput(field, `${field} is longer than ${max} characters.`);
-  return trimmed;
-}
-
-export function optionalText(value: string | null | undefined, field: string, max = MAX_TEXT): string | undefined {
-  return value === undefined || value === null || value.trim() === '' ? undefined : text(value, field, max);
-}
 
 export function list<T>(values: readonly T[], field: string, min = 0, max = MAX_LIST): readonly T[] {
   if (values.length < min) throw badInput(field, `${field} needs at least ${min} entr${min === 1 ? 'y' : 'ies'}.`);
@@ -73,12 +48,15 @@ export function score(value: number, field: string): number {
 }
 
 /** Term in months: 12 by default, up to 36 with a recorded justification. */
-export function term(months: number | null | undefined, justification: string | null | undefined): { months: number; justification: string | undefined } {
+export function term(
+  months: number | null | undefined,
+  justification: string | null | undefined,
+): { months: number; justification: string | null } {
   const value = months ?? DEFAULT_TERM_MONTHS;
   if (!Number.isInteger(value) || value < 1 || value > MAX_TERM_MONTHS) {
     throw ruleBroken('TERM_AT_MOST_THREE_YEARS', `A contract term is 1 to ${MAX_TERM_MONTHS} months.`, 'input.termMonths');
   }
-  const reason = optionalText(justification, 'input.termJustification');
+  const reason = optionalText(justification, 'input.termJustification', MAX_TEXT, 'The justification');
   if (value > DEFAULT_TERM_MONTHS && !reason) {
     throw ruleBroken(
       'TERM_ONE_YEAR_UNLESS_JUSTIFIED',
@@ -109,17 +87,23 @@ export interface BiddingTerms {
  * the organisations that break none (so "supply" is who can actually bid).
  */
 export function ineligibility(bidder: Bidder, terms: BiddingTerms): { rule: string; message: string } | null {
-  if (bidder.status !== 'ACTIVE') return { rule: 'BIDDER_ACTIVE', message: `${bidder.name} is ${bidder.status} in the registry; only active organisations may bid.` };
+  if (bidder.status !== 'ACTIVE')
+    return { rule: 'BIDDER_ACTIVE', message: `${bidder.name} is ${bidder.status} in the registry; only active organisations may bid.` };
   // Own staffing may not be bought as a service: no agency undertakes it, the purchaser least of all.
-  if (bidder.kind === 'GOVERNMENT_AGENCY') return { rule: 'BIDDER_NOT_AGENCY', message: `${bidder.name} is a government agency; agencies cannot undertake purchased services.` };
+  if (bidder.kind === 'GOVERNMENT_AGENCY')
+    return { rule: 'BIDDER_NOT_AGENCY', message: `${bidder.name} is a government agency; agencies cannot undertake purchased services.` };
   if (bidder.id === terms.purchaserId) return { rule: 'BIDDER_NOT_PURCHASER', message: `${bidder.name} is the purchaser of this project.` };
   if (!terms.eligibleKinds.includes(bidder.kind)) {
-    return { rule: 'BIDDER_KIND_ELIGIBLE', message: `This tender accepts ${terms.eligibleKinds.join(', ')}; ${bidder.name} is ${bidder.kind}.` };
+    return {
+      rule: 'BIDDER_KIND_ELIGIBLE',
+      message: `This tender accepts ${terms.eligibleKinds.join(', ')}; ${bidder.name} is ${bidder.kind}.`,
+    };
   }
   if (terms.minGrade !== null && (bidder.currentGrade ?? 0) < terms.minGrade) {
     return { rule: 'BIDDER_MIN_GRADE', message: `This tender needs a current evaluation grade of at least ${terms.minGrade}A.` };
   }
-  if (!bidder.categories.includes(terms.category)) return { rule: 'BIDDER_SERVES_CATEGORY', message: `${bidder.name} is not registered for ${terms.category}.` };
+  if (!bidder.categories.includes(terms.category))
+    return { rule: 'BIDDER_SERVES_CATEGORY', message: `${bidder.name} is not registered for ${terms.category}.` };
   if ((terms.method === 'INVITED' || terms.method === 'SINGLE_SOURCE') && !terms.invitedIds.includes(bidder.id)) {
     return { rule: 'BIDDER_INVITED', message: `This ${terms.method} tender is for invited suppliers only.` };
   }
@@ -165,36 +149,21 @@ export function gradeName(grade: number): EvaluationGrade {
   return name;
 }
 
-// Calendar arithmetic on YYYY-MM-DD strings in UTC, so no time zone shifts a day.
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 /** The day `count` working days after `day`: weekends and the configured holidays are skipped. */
 export function addWorkingDays(day: string, count: number, holidays: ReadonlySet<string>): string {
   let current = day;
   let left = count;
   while (left > 0) {
     current = addDays(current, 1);
-    const weekday = new Date(`${current}T00:00:00Z`).getUTCDay();
+    const weekday = toDateColumn(current).getUTCDay();
     if (weekday !== 0 && weekday !== 6 && !holidays.has(current)) left--;
   }
   return current;
 }
 
-export function todayIn(timeZone: string, at = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
-
 export function calendarDate(value: string, field: string): string {
-  const date = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+  const date = toDateColumn(value);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || fromDateColumn(date) !== value) {
     throw badInput(field, `${field} is not a calendar date.`);
   }
   const y = date.getUTCFullYear();
@@ -210,7 +179,10 @@ const LIB_KEY: Record<KeyPart, CursorKey> = { date: 'timestamp', uuid: 'uuid', t
  * held to YYYY-MM-DD: another list's cursor is refused, never run.
  */
 export function keyedPage(args: ConnectionArgs, shape: KeyPart[]): Page<(string | number)[]> {
-  const page = readPage(args, shape.map((part) => LIB_KEY[part]));
+  const page = readPage(
+    args,
+    shape.map((part) => LIB_KEY[part]),
+  );
   if (page.after && !shape.every((part, i) => part !== 'date' || /^\d{4}-\d{2}-\d{2}$/.test(String(page.after![i])))) {
     throw badInput('after', 'This cursor was not issued by this list.');
   }

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { notFound } from '../../../lib/kernel/errors';
+import { requireUuid } from '../../../lib/kernel/ids';
 import { jsonRoute } from '../../../lib/edge/http';
 import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/runtime/subgraph-server';
 import { loadProcurementConfig } from './config';
 import { createLoaders } from './loaders';
 import { releasePackage } from './ocds';
 import { resolvers } from './resolvers';
-import { requireUuid } from './rules';
 import { createProcurementStore } from './store/index';
 
 export const SDL_PATH = path.resolve(__dirname, '../schema.graphql');

@@ -42,10 +42,12 @@ type Caller = { name: string; viewer: Viewer };
 const callers: Caller[] = [
   { name: 'anonymous', viewer: ANONYMOUS },
   { name: 'resident', viewer: viewer({ roles: ['RESIDENT'], area: '510107001001' }) },
-  ...(['PROCUREMENT_OFFICER', 'DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER', 'COMMUNITY_WORKER', 'HOUSING_AUTHORITY'] as Role[]).flatMap((role) => [
-    { name: `${role} own`, viewer: viewer({ roles: [role], area: WUHOU }) },
-    { name: `${role} other`, viewer: viewer({ roles: [role], area: JINJIANG }) },
-  ]),
+  ...(['PROCUREMENT_OFFICER', 'DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER', 'COMMUNITY_WORKER', 'HOUSING_AUTHORITY'] as Role[]).flatMap(
+    (role) => [
+      { name: `${role} own`, viewer: viewer({ roles: [role], area: WUHOU }) },
+      { name: `${role} other`, viewer: viewer({ roles: [role], area: JINJIANG }) },
+    ],
+  ),
   { name: 'CITY_ADMIN own', viewer: viewer({ roles: ['CITY_ADMIN'], area: '510100000000' }) },
   { name: 'CITY_ADMIN other', viewer: viewer({ roles: ['CITY_ADMIN'], area: '110100000000' }) },
   { name: 'supplier ORG_ADMIN', viewer: { ...viewer({ roles: ['ORG_ADMIN'], area: WUHOU }), org: supplierId } },
@@ -66,10 +68,18 @@ interface Case {
 const cases: Case[] = [
   { what: 'contracts', query: `{ contracts(filter: { within: "${WUHOU}" }) { totalCount } }`, allowed: READERS },
   { what: 'overdueMilestones', query: `{ overdueMilestones(within: "${WUHOU}") { totalCount } }`, allowed: READERS },
-  { what: 'procurementStatistics', query: `{ procurementStatistics(year: 2026, within: "${WUHOU}", groupBy: CATEGORY) { key } }`, allowed: READERS },
+  {
+    what: 'procurementStatistics',
+    query: `{ procurementStatistics(year: 2026, within: "${WUHOU}", groupBy: CATEGORY) { key } }`,
+    allowed: READERS,
+  },
   { what: 'budgetLines', query: `{ budgetLines(within: "${WUHOU}", year: 2026) { id } }`, allowed: READERS },
   { what: 'Contract.paid', query: `{ contract(id: "${contractId}") { paid { amount } } }`, allowed: [...READERS, 'supplier ORG_ADMIN'] },
-  { what: 'Contract.payments', query: `{ contract(id: "${contractId}") { payments { id } } }`, allowed: [...READERS, 'supplier ORG_ADMIN'] },
+  {
+    what: 'Contract.payments',
+    query: `{ contract(id: "${contractId}") { payments { id } } }`,
+    allowed: [...READERS, 'supplier ORG_ADMIN'],
+  },
   { what: 'Tender.bids', query: `{ procurementProject(id: "${projectId}") { tenders { bids { id } } } }`, allowed: READERS },
   { what: 'Tender.objections', query: `{ procurementProject(id: "${projectId}") { tenders { objections { id } } } }`, allowed: READERS },
   { what: 'ProcurementProject.history', query: `{ procurementProject(id: "${projectId}") { history { action } } }`, allowed: READERS },
@@ -78,19 +88,82 @@ const cases: Case[] = [
     query: `{ _entities(representations: [{ __typename: "Organization", id: "${supplierId}" }]) { ... on Organization { bids { totalCount } } } }`,
     allowed: ['supplier ORG_ADMIN'],
   },
-  { what: 'addCatalogueItem', query: `mutation { addCatalogueItem(input: { code: "A01.01", name: "x", category: ELDERLY_CARE }) { item { code } } }`, allowed: ['CITY_ADMIN own', 'CITY_ADMIN other'] },
-  { what: 'publishTender', query: `mutation ($p: ID!) { publishTender(input: { projectId: $p, method: OPEN, awardCriteria: PRICE_ONLY, eligibleKinds: [SOCIAL_SERVICE_AGENCY], opensAt: "2030-01-01T00:00:00Z", closesAt: "2030-02-01T00:00:00Z" }) { tender { id } } }`, variables: { p: projectId }, allowed: PURCHASERS },
-  { what: 'evaluateTender', query: `mutation ($t: ID!) { evaluateTender(input: { tenderId: $t, scores: [] }) { tender { id } } }`, variables: { t: tenderId }, allowed: PURCHASERS },
-  { what: 'cancelTender', query: `mutation ($t: ID!) { cancelTender(input: { tenderId: $t, reason: "x" }) { tender { id } } }`, variables: { t: tenderId }, allowed: PURCHASERS },
-  { what: 'createContract', query: `mutation ($t: ID!) { createContract(input: { tenderId: $t, value: "1.00", startsOn: "2027-01-01", endsOn: "2027-06-01", milestones: [{ title: "a", deliverable: "b", dueOn: "2027-03-01" }] }) { contract { id } } }`, variables: { t: tenderId }, allowed: PURCHASERS },
-  { what: 'changeContractStatus', query: `mutation ($c: ID!) { changeContractStatus(input: { contractId: $c, to: PENDING }) { contract { id } } }`, variables: { c: contractId }, allowed: PURCHASERS },
-  { what: 'completeMilestone', query: `mutation ($m: ID!) { completeMilestone(input: { milestoneId: $m, completedOn: "2026-01-02" }) { milestone { id } } }`, variables: { m: doneMilestone[0] }, allowed: PURCHASERS },
-  { what: 'recordPayment', query: `mutation ($c: ID!) { recordPayment(input: { contractId: $c, amount: "99999999999.00", paidOn: "2026-11-01" }) { payment { id } } }`, variables: { c: contractId }, allowed: PURCHASERS },
-  { what: 'addSupplementaryAgreement', query: `mutation ($c: ID!) { addSupplementaryAgreement(input: { contractId: $c, amount: "99999999999.00", reason: "x" }) { contract { id } } }`, variables: { c: contractId }, allowed: PURCHASERS },
-  { what: 'assignEvaluation', query: `mutation ($c: ID!, $s: ID!) { assignEvaluation(input: { contractId: $c, evaluatorId: $s }) { evaluation { id } } }`, variables: { c: contractId, s: supplierId }, allowed: PURCHASERS },
-  { what: 'submitBid', query: `mutation ($t: ID!) { submitBid(input: { tenderId: $t, price: "1.00", proposal: "x" }) { bid { id } } }`, variables: { t: tenderId }, allowed: ['supplier ORG_ADMIN', 'other ORG_ADMIN'] },
-  { what: 'fileObjection', query: `mutation ($t: ID!) { fileObjection(input: { tenderId: $t, reason: "x" }) { objection { id } } }`, variables: { t: tenderId }, allowed: ['supplier ORG_ADMIN', 'other ORG_ADMIN'] },
-  { what: 'submitEvaluation', query: `mutation { submitEvaluation(input: { evaluationId: "00000000-0000-4000-8000-000000000000", scores: [{ indicator: "a", score: 1 }], residentSatisfaction: 1, grade: PASS }) { evaluation { id } } }`, allowed: ['EVALUATOR'] },
+  {
+    what: 'addCatalogueItem',
+    query: `mutation { addCatalogueItem(input: { code: "A01.01", name: "x", category: ELDERLY_CARE }) { item { code } } }`,
+    allowed: ['CITY_ADMIN own', 'CITY_ADMIN other'],
+  },
+  {
+    what: 'publishTender',
+    query: `mutation ($p: ID!) { publishTender(input: { projectId: $p, method: OPEN, awardCriteria: PRICE_ONLY, eligibleKinds: [SOCIAL_SERVICE_AGENCY], opensAt: "2030-01-01T00:00:00Z", closesAt: "2030-02-01T00:00:00Z" }) { tender { id } } }`,
+    variables: { p: projectId },
+    allowed: PURCHASERS,
+  },
+  {
+    what: 'evaluateTender',
+    query: `mutation ($t: ID!) { evaluateTender(input: { tenderId: $t, scores: [] }) { tender { id } } }`,
+    variables: { t: tenderId },
+    allowed: PURCHASERS,
+  },
+  {
+    what: 'cancelTender',
+    query: `mutation ($t: ID!) { cancelTender(input: { tenderId: $t, reason: "x" }) { tender { id } } }`,
+    variables: { t: tenderId },
+    allowed: PURCHASERS,
+  },
+  {
+    what: 'createContract',
+    query: `mutation ($t: ID!) { createContract(input: { tenderId: $t, value: "1.00", startsOn: "2027-01-01", endsOn: "2027-06-01", milestones: [{ title: "a", deliverable: "b", dueOn: "2027-03-01" }] }) { contract { id } } }`,
+    variables: { t: tenderId },
+    allowed: PURCHASERS,
+  },
+  {
+    what: 'changeContractStatus',
+    query: `mutation ($c: ID!) { changeContractStatus(input: { contractId: $c, to: PENDING }) { contract { id } } }`,
+    variables: { c: contractId },
+    allowed: PURCHASERS,
+  },
+  {
+    what: 'completeMilestone',
+    query: `mutation ($m: ID!) { completeMilestone(input: { milestoneId: $m, completedOn: "2026-01-02" }) { milestone { id } } }`,
+    variables: { m: doneMilestone[0] },
+    allowed: PURCHASERS,
+  },
+  {
+    what: 'recordPayment',
+    query: `mutation ($c: ID!) { recordPayment(input: { contractId: $c, amount: "99999999999.00", paidOn: "2026-11-01" }) { payment { id } } }`,
+    variables: { c: contractId },
+    allowed: PURCHASERS,
+  },
+  {
+    what: 'addSupplementaryAgreement',
+    query: `mutation ($c: ID!) { addSupplementaryAgreement(input: { contractId: $c, amount: "99999999999.00", reason: "x" }) { contract { id } } }`,
+    variables: { c: contractId },
+    allowed: PURCHASERS,
+  },
+  {
+    what: 'assignEvaluation',
+    query: `mutation ($c: ID!, $s: ID!) { assignEvaluation(input: { contractId: $c, evaluatorId: $s }) { evaluation { id } } }`,
+    variables: { c: contractId, s: supplierId },
+    allowed: PURCHASERS,
+  },
+  {
+    what: 'submitBid',
+    query: `mutation ($t: ID!) { submitBid(input: { tenderId: $t, price: "1.00", proposal: "x" }) { bid { id } } }`,
+    variables: { t: tenderId },
+    allowed: ['supplier ORG_ADMIN', 'other ORG_ADMIN'],
+  },
+  {
+    what: 'fileObjection',
+    query: `mutation ($t: ID!) { fileObjection(input: { tenderId: $t, reason: "x" }) { objection { id } } }`,
+    variables: { t: tenderId },
+    allowed: ['supplier ORG_ADMIN', 'other ORG_ADMIN'],
+  },
+  {
+    what: 'submitEvaluation',
+    query: `mutation { submitEvaluation(input: { evaluationId: "00000000-0000-4000-8000-000000000000", scores: [{ indicator: "a", score: 1 }], residentSatisfaction: 1, grade: PASS }) { evaluation { id } } }`,
+    allowed: ['EVALUATOR'],
+  },
 ];
 
 describe.each(cases)('$what', ({ query, variables, allowed }) => {

@@ -1,7 +1,16 @@
 import { ANONYMOUS } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
-import { actsFor, isReader, PURCHASER_ROLES, READER_ROLES, requireActsFor, requirePurchaser, requireReader, requireReaderOrOwn } from '../src/access';
+import {
+  actsFor,
+  isReader,
+  PURCHASER_ROLES,
+  READER_ROLES,
+  requireActsFor,
+  requirePurchaser,
+  requireReader,
+  requireReaderOrOwn,
+} from '../src/access';
 
 /** Who may do what in procurement, one edge at a time (the end-to-end tests run it through the graph). */
 
@@ -33,7 +42,10 @@ describe('readers and purchasers', () => {
       code: 'FORBIDDEN',
       message: 'Tenders needs one of the roles PROCUREMENT_OFFICER, DISTRICT_CIVIL_AFFAIRS, CITY_ADMIN.',
     });
-    expect(refusal(() => requireReader(elsewhere, AREA, 'Tenders'))).toEqual({ code: 'FORBIDDEN', message: `Tenders: ${AREA} is outside your jurisdiction 510105000000.` });
+    expect(refusal(() => requireReader(elsewhere, AREA, 'Tenders'))).toEqual({
+      code: 'FORBIDDEN',
+      message: `Tenders: ${AREA} is outside your jurisdiction 510105000000.`,
+    });
     expect(refusal(() => requireReader(ANONYMOUS, AREA, 'Tenders'))).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
@@ -59,7 +71,10 @@ describe('organisations', () => {
 
   test('requireActsFor: signed in, with the role and an org claim', () => {
     expect(requireActsFor(orgAdmin, 'ORG_ADMIN', 'Bidding')).toBe(orgAdmin);
-    expect(refusal(() => requireActsFor(ANONYMOUS, 'ORG_ADMIN', 'Bidding'))).toEqual({ code: 'UNAUTHENTICATED', message: 'Bidding needs a signed-in ORG_ADMIN.' });
+    expect(refusal(() => requireActsFor(ANONYMOUS, 'ORG_ADMIN', 'Bidding'))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'Bidding needs a signed-in ORG_ADMIN.',
+    });
     const forbidden = { code: 'FORBIDDEN', message: "Bidding is for an organisation's ORG_ADMIN (a token with its org claim)." };
     expect(refusal(() => requireActsFor(evaluator, 'ORG_ADMIN', 'Bidding'))).toEqual(forbidden);
     expect(refusal(() => requireActsFor(viewer({ roles: ['ORG_ADMIN'], area: AREA }), 'ORG_ADMIN', 'Bidding'))).toEqual(forbidden);
@@ -68,7 +83,10 @@ describe('organisations', () => {
   test('requireReaderOrOwn: a reader of the area or the organisation itself', () => {
     expect(() => requireReaderOrOwn(district, '510104001002', ORG, 'A bid')).not.toThrow();
     expect(() => requireReaderOrOwn(orgAdmin, '510105001002', ORG, 'A bid')).not.toThrow();
-    expect(refusal(() => requireReaderOrOwn(ANONYMOUS, AREA, ORG, 'A bid'))).toEqual({ code: 'UNAUTHENTICATED', message: 'Sign in to see A bid.' });
+    expect(refusal(() => requireReaderOrOwn(ANONYMOUS, AREA, ORG, 'A bid'))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'Sign in to see A bid.',
+    });
     for (const other of [elsewhere, viewer({ roles: ['ORG_ADMIN'], area: AREA, org: OTHER_ORG }), evaluator]) {
       expect(refusal(() => requireReaderOrOwn(other, AREA, ORG, 'A bid'))).toEqual({
         code: 'FORBIDDEN',

@@ -1,4 +1,13 @@
-import { buildASTSchema, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, parse, type GraphQLInputType } from 'graphql';
+import {
+  buildASTSchema,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  parse,
+  type GraphQLInputType,
+} from 'graphql';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedProcurement, demoProcurement } from '../prisma/seed';
@@ -13,14 +22,44 @@ import { seededRandom } from '../../../seed/random';
  * input reaches validation and the store.
  */
 
-const sdl = fs.readFileSync(path.resolve(__dirname, '../schema.graphql'), 'utf8').replace(/^extend schema.*$/m, '').replace(/@\w+(\([^)]*\))?/g, '');
+const sdl = fs
+  .readFileSync(path.resolve(__dirname, '../schema.graphql'), 'utf8')
+  .replace(/^extend schema.*$/m, '')
+  .replace(/@\w+(\([^)]*\))?/g, '');
 const schema = buildASTSchema(parse(sdl), { assumeValidSDL: true });
 const mutations = Object.values(schema.getMutationType()!.getFields());
 const rows = demoProcurement();
 const random = seededRandom(8);
 
-const ids = [rows.contracts[0]![0], rows.tenders[0]![0], rows.projects[0]![0], rows.milestones[0]![0], rows.bids[0]![0], 'not-a-uuid', '', "'; DROP TABLE x; --", '00000000-0000-0000-0000-000000000000'];
-const strings = ['', ' ', 'x', 'a\u0000b', 'x'.repeat(100_000), '测试', '-1', '1e400', '99999999999999999.99', '1.001', '0.00', '12.5', '2026-02-30', '2026-12-01', '9999-12-31', 'ELDERLY_CARE'];
+const ids = [
+  rows.contracts[0]![0],
+  rows.tenders[0]![0],
+  rows.projects[0]![0],
+  rows.milestones[0]![0],
+  rows.bids[0]![0],
+  'not-a-uuid',
+  '',
+  "'; DROP TABLE x; --",
+  '00000000-0000-0000-0000-000000000000',
+];
+const strings = [
+  '',
+  ' ',
+  'x',
+  'a\u0000b',
+  'x'.repeat(100_000),
+  '测试',
+  '-1',
+  '1e400',
+  '99999999999999999.99',
+  '1.001',
+  '0.00',
+  '12.5',
+  '2026-02-30',
+  '2026-12-01',
+  '9999-12-31',
+  'ELDERLY_CARE',
+];
 const numbers = [0, -1, 1, 2 ** 31, -(2 ** 31) - 1, 1e308, 0.5, 100, 101, 32768, 2026];
 
 function pickOf<T>(values: readonly T[]): T {
@@ -32,7 +71,8 @@ function valueFor(type: GraphQLInputType, name: string, depth = 0): unknown {
   if (random() < 0.08 && depth > 0) return null;
   if (isListType(type)) return Array.from({ length: pickOf([0, 1, 2, 8]) }, () => valueFor(type.ofType, name, depth + 1));
   if (isEnumType(type)) return pickOf(type.getValues()).name;
-  if (isInputObjectType(type)) return Object.fromEntries(Object.values(type.getFields()).map((f) => [f.name, valueFor(f.type, f.name, depth + 1)]));
+  if (isInputObjectType(type))
+    return Object.fromEntries(Object.values(type.getFields()).map((f) => [f.name, valueFor(f.type, f.name, depth + 1)]));
   if (isScalarType(type)) {
     if (type.name === 'ID' || /Id$/.test(name)) return pickOf(ids);
     if (type.name === 'Int') return pickOf(numbers.map(Math.trunc));
@@ -70,10 +110,14 @@ test.each(mutations.map((m) => m.name))('%s never answers generated input with a
       const result = await subgraph.execute(query, { input }, caller);
       for (const error of result.errors ?? []) {
         const code = error.extensions?.code;
-        if (code === 'INTERNAL_SERVER_ERROR' && process.env.FUZZ_DUMP) fs.writeFileSync(process.env.FUZZ_DUMP, JSON.stringify({ name, input, caller }));
-        expect({ name, input: JSON.stringify(input).slice(0, 300), code }).not.toEqual(expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }));
+        if (code === 'INTERNAL_SERVER_ERROR' && process.env.FUZZ_DUMP)
+          fs.writeFileSync(process.env.FUZZ_DUMP, JSON.stringify({ name, input, caller }));
+        expect({ name, input: JSON.stringify(input).slice(0, 300), code }).not.toEqual(
+          expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }),
+        );
         expect(code).toBeDefined();
-        if (code === "BAD_USER_INPUT" && !error.extensions?.field) throw new Error(`${name}: ${error.message} ${JSON.stringify(error.extensions)}`);
+        if (code === 'BAD_USER_INPUT' && !error.extensions?.field)
+          throw new Error(`${name}: ${error.message} ${JSON.stringify(error.extensions)}`);
       }
     }
   }
@@ -84,12 +128,28 @@ test.each(mutations.map((m) => m.name))('%s never answers generated input with a
 test('lists longer than their cap are refused naming the field', async () => {
   const officer = callers[0]!;
   const scores = Array.from({ length: 201 }, () => ({ bidId: rows.bids[0]![0], qualified: true }));
-  const result = await subgraph.execute(`mutation ($input: EvaluateTenderInput!) { evaluateTender(input: $input) { __typename } }`, { input: { tenderId: rows.tenders[0]![0], scores } }, officer);
+  const result = await subgraph.execute(
+    `mutation ($input: EvaluateTenderInput!) { evaluateTender(input: $input) { __typename } }`,
+    { input: { tenderId: rows.tenders[0]![0], scores } },
+    officer,
+  );
   expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.scores' });
   const targets = Array.from({ length: 51 }, () => ({ indicator: 'a', targetValue: 'b' }));
   const project = await subgraph.execute(
     `mutation ($input: CreateProjectInput!) { createProject(input: $input) { __typename } }`,
-    { input: { title: 't', purchaserId: rows.projects[0]![2], areaCode: '510107000000', catalogueCode: 'A01.01', kind: 'SERVICES', budgetLineId: rows.budgetLines[0]![0], serviceContent: 'c', budget: '1.00', targets } },
+    {
+      input: {
+        title: 't',
+        purchaserId: rows.projects[0]![2],
+        areaCode: '510107000000',
+        catalogueCode: 'A01.01',
+        kind: 'SERVICES',
+        budgetLineId: rows.budgetLines[0]![0],
+        serviceContent: 'c',
+        budget: '1.00',
+        targets,
+      },
+    },
     officer,
   );
   expect(project.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.targets' });
@@ -98,10 +158,18 @@ test('lists longer than their cap are refused naming the field', async () => {
 test('malformed and foreign cursors are refused naming the argument', async () => {
   const officer = callers[0]!;
   for (const after of ['not-a-cursor', Buffer.from('["c1",{"x":1}]').toString('base64url'), Buffer.from('[1,2]').toString('base64url')]) {
-    const result = await subgraph.execute(`query ($after: String) { contracts(filter: { within: "510100000000" }, after: $after) { totalCount } }`, { after }, officer);
+    const result = await subgraph.execute(
+      `query ($after: String) { contracts(filter: { within: "510100000000" }, after: $after) { totalCount } }`,
+      { after },
+      officer,
+    );
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   }
   const bogus = Buffer.from(JSON.stringify(['c1', 'not-a-date', 'x'])).toString('base64url');
-  const result = await subgraph.execute(`query ($after: String) { contracts(filter: { within: "510100000000" }, after: $after) { totalCount } }`, { after: bogus }, officer);
+  const result = await subgraph.execute(
+    `query ($after: String) { contracts(filter: { within: "510100000000" }, after: $after) { totalCount } }`,
+    { after: bogus },
+    officer,
+  );
   expect(result.errors?.map((e) => e.extensions?.code) ?? []).not.toContain('INTERNAL_SERVER_ERROR');
 });

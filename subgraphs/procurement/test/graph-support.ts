@@ -14,15 +14,22 @@ export const bureau = (district: string) => demo.find((o) => o.key === `civil-af
 /** Active social organisations registered for the category (eligible bidders). */
 export function eligible(category: string, count: number, except: string[] = []): DemoOrganization[] {
   const found = demo.filter(
-    (o) => o.status === 'ACTIVE' && o.role === 'SOCIAL_ORGANIZATION' && o.kind === 'SOCIAL_SERVICE_AGENCY' && o.categories.includes(category) && !except.includes(o.id),
+    (o) =>
+      o.status === 'ACTIVE' &&
+      o.role === 'SOCIAL_ORGANIZATION' &&
+      o.kind === 'SOCIAL_SERVICE_AGENCY' &&
+      o.categories.includes(category) &&
+      !except.includes(o.id),
   );
   if (found.length < count) throw new Error(`Only ${found.length} eligible organisations for ${category}.`);
   return found.slice(0, count);
 }
 
 export const officer = (area = WUHOU) => tokenFor({ roles: ['PROCUREMENT_OFFICER'], area, sub: `procurement-${area}` });
-export const orgAdmin = (org: { id: string }, area = WUHOU) => tokenFor({ roles: ['ORG_ADMIN'], area, org: org.id, sub: `admin-${org.id}` });
-export const evaluatorToken = (org: { id: string }) => tokenFor({ roles: ['EVALUATOR'], area: WUHOU, org: org.id, sub: `evaluator-${org.id}` });
+export const orgAdmin = (org: { id: string }, area = WUHOU) =>
+  tokenFor({ roles: ['ORG_ADMIN'], area, org: org.id, sub: `admin-${org.id}` });
+export const evaluatorToken = (org: { id: string }) =>
+  tokenFor({ roles: ['EVALUATOR'], area: WUHOU, org: org.id, sub: `evaluator-${org.id}` });
 
 export async function ok<T = any>(graph: TestGraph, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
   const { body } = await graph.request(query, { variables, token });
@@ -55,7 +62,12 @@ const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
 
 /** A budget line of the Wuhou bureau with room for `amount`. */
 export async function budgetLine(graph: TestGraph, amount = '5000000.00'): Promise<string> {
-  const data = await ok(graph, CREATE_BUDGET_LINE, { input: { agencyId: bureau(WUHOU).id, areaCode: WUHOU, year: 2026, name: '测试预算', amount } }, await officer());
+  const data = await ok(
+    graph,
+    CREATE_BUDGET_LINE,
+    { input: { agencyId: bureau(WUHOU).id, areaCode: WUHOU, year: 2026, name: '测试预算', amount } },
+    await officer(),
+  );
   return data.createBudgetLine.budgetLine.id;
 }
 
@@ -111,7 +123,10 @@ export async function bid(graph: TestGraph, tenderId: string, org: { id: string 
 
 /** Moves a tender's deadline into the past, as time would (tests cannot wait 20 days). */
 export async function closeTender(graph: TestGraph, tenderId: string): Promise<void> {
-  await graph.database.query(`UPDATE procurement.tender SET opens_at = now() - interval '30 days', closes_at = now() - interval '1 second' WHERE id = $1::uuid`, [tenderId]);
+  await graph.database.query(
+    `UPDATE procurement.tender SET opens_at = now() - interval '30 days', closes_at = now() - interval '1 second' WHERE id = $1::uuid`,
+    [tenderId],
+  );
 }
 
 /** A project taken to an awarded open tender with three qualified bids; returns the ids. */
@@ -122,7 +137,18 @@ export async function awarded(graph: TestGraph, prices = ['700000.00', '650000.0
   const bidIds: string[] = [];
   for (const [i, org] of bidders.entries()) bidIds.push(await bid(graph, tenderId, org, prices[i]!));
   await closeTender(graph, tenderId);
-  const data = await ok(graph, EVALUATE, { input: { tenderId, expectedVersion: await versionOf(graph, 'tender', tenderId), scores: bidIds.map((bidId) => ({ bidId, qualified: true })) } }, await officer());
+  const data = await ok(
+    graph,
+    EVALUATE,
+    {
+      input: {
+        tenderId,
+        expectedVersion: await versionOf(graph, 'tender', tenderId),
+        scores: bidIds.map((bidId) => ({ bidId, qualified: true })),
+      },
+    },
+    await officer(),
+  );
   return { projectId, tenderId, bidders, bidIds, award: data.evaluateTender.tender.award };
 }
 
@@ -131,10 +157,23 @@ export async function activeContract(graph: TestGraph, value = '600000.00') {
   const created = await ok(
     graph,
     CREATE_CONTRACT,
-    { input: { tenderId: state.tenderId, value, startsOn: '2026-12-01', endsOn: '2027-11-30', milestones: [{ title: '第一阶段', deliverable: '服务台账', dueOn: '2027-03-01' }] } },
+    {
+      input: {
+        tenderId: state.tenderId,
+        value,
+        startsOn: '2026-12-01',
+        endsOn: '2027-11-30',
+        milestones: [{ title: '第一阶段', deliverable: '服务台账', dueOn: '2027-03-01' }],
+      },
+    },
     await officer(),
   );
   const contractId = created.createContract.contract.id as string;
-  await ok(graph, CHANGE_CONTRACT, { input: { contractId, to: 'ACTIVE', expectedVersion: await versionOf(graph, 'contract', contractId) } }, await officer());
+  await ok(
+    graph,
+    CHANGE_CONTRACT,
+    { input: { contractId, to: 'ACTIVE', expectedVersion: await versionOf(graph, 'contract', contractId) } },
+    await officer(),
+  );
   return { ...state, contractId, milestoneIds: created.createContract.contract.milestones.map((m: { id: string }) => m.id) as string[] };
 }

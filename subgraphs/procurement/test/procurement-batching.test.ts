@@ -37,9 +37,12 @@ test('each organisation gets its own page of contracts, ordered by end date, wit
   const withContracts = body.data!.organizations.edges.map((e: any) => e.node).filter((o: any) => o.contracts.totalCount > 0);
   expect(withContracts.length).toBeGreaterThan(1);
   for (const organization of withContracts) {
-    const own = await graph.request('query ($id: ID!) { organization(id: $id) { contracts(first: 100) { edges { node { id endsOn supplier { id } } } } } }', {
-      variables: { id: organization.id },
-    });
+    const own = await graph.request(
+      'query ($id: ID!) { organization(id: $id) { contracts(first: 100) { edges { node { id endsOn supplier { id } } } } } }',
+      {
+        variables: { id: organization.id },
+      },
+    );
     const all = own.body.data!.organization.contracts.edges.map((e: any) => e.node);
     expect(all.every((c: any) => c.supplier.id === organization.id)).toBe(true);
     expect(all).toHaveLength(organization.contracts.totalCount);
@@ -55,12 +58,17 @@ test("an organisation's bids are batched too, and only its own admin sees them",
   let found = 0;
   for (const id of ids.slice(0, 40)) {
     const token = await tokenFor({ roles: ['ORG_ADMIN'], area: '510100000000', org: id });
-    const { body } = await graph.request('query ($id: ID!) { organization(id: $id) { bids(first: 5) { totalCount edges { node { id } } } } }', { variables: { id }, token });
+    const { body } = await graph.request(
+      'query ($id: ID!) { organization(id: $id) { bids(first: 5) { totalCount edges { node { id } } } } }',
+      { variables: { id }, token },
+    );
     expect(body.errors).toBeUndefined();
     found += body.data!.organization.bids.totalCount;
     expect(body.data!.organization.bids.edges.length).toBe(Math.min(5, body.data!.organization.bids.totalCount));
   }
   expect(found).toBeGreaterThan(0);
-  const stranger = await graph.request('query ($id: ID!) { organization(id: $id) { bids(first: 5) { totalCount } } }', { variables: { id: ids[0] } });
+  const stranger = await graph.request('query ($id: ID!) { organization(id: $id) { bids(first: 5) { totalCount } } }', {
+    variables: { id: ids[0] },
+  });
   expect(stranger.body.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|UNAUTHENTICATED/);
 });

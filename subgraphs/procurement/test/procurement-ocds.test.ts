@@ -57,7 +57,8 @@ function incoherence(pkg: Json, supplements: Map<string, number>): string[] {
     const tender = release.tender;
     if (tender?.tenderPeriod) {
       tenders.set(tender.id, tender);
-      if (at(tender.tenderPeriod.startDate) > at(tender.tenderPeriod.endDate)) problems.push(`${release.id}: tender period ends before it starts`);
+      if (at(tender.tenderPeriod.startDate) > at(tender.tenderPeriod.endDate))
+        problems.push(`${release.id}: tender period ends before it starts`);
       refer('procuringEntity', tender.procuringEntity);
       for (const tenderer of tender.tenderers ?? []) refer('tenderer', tenderer);
       unique(`${release.id} tenderers`, tender.tenderers);
@@ -68,26 +69,35 @@ function incoherence(pkg: Json, supplements: Map<string, number>): string[] {
       for (const supplier of award.suppliers ?? []) refer('supplier', supplier);
       const tenderOf = tenders.get(award.id.replace(/-award$/, ''));
       if (!tenderOf) problems.push(`${release.id}: award ${award.id} has no tender`);
-      else if (at(award.date) < at(tenderOf.tenderPeriod.endDate)) problems.push(`${release.id}: award dated ${award.date}, before the tender period ends ${tenderOf.tenderPeriod.endDate}`);
-      if (budget !== undefined && award.value.amount > budget) problems.push(`${release.id}: award ${award.value.amount} above the budget ${budget}`);
+      else if (at(award.date) < at(tenderOf.tenderPeriod.endDate))
+        problems.push(`${release.id}: award dated ${award.date}, before the tender period ends ${tenderOf.tenderPeriod.endDate}`);
+      if (budget !== undefined && award.value.amount > budget)
+        problems.push(`${release.id}: award ${award.value.amount} above the budget ${budget}`);
     }
     for (const contract of release.contracts ?? []) {
       const award = awards.get(contract.awardID);
       if (!award) problems.push(`${release.id}: contract ${contract.id} refers to no award`);
       unique(`${release.id} milestones`, contract.milestones);
       unique(`${release.id} amendments`, contract.amendments);
-      if (contract.period && at(contract.period.startDate) > at(contract.period.endDate)) problems.push(`${release.id}: contract period ends before it starts`);
-      if (award && contract.dateSigned && at(contract.dateSigned) < at(award.date)) problems.push(`${release.id}: contract signed ${contract.dateSigned}, before the award ${award.date}`);
+      if (contract.period && at(contract.period.startDate) > at(contract.period.endDate))
+        problems.push(`${release.id}: contract period ends before it starts`);
+      if (award && contract.dateSigned && at(contract.dateSigned) < at(award.date))
+        problems.push(`${release.id}: contract signed ${contract.dateSigned}, before the award ${award.date}`);
       if (award && contract.value && contract.value.amount > award.value.amount + (supplements.get(contract.id) ?? 0) + 1e-6) {
         problems.push(`${release.id}: contract ${contract.value.amount} above the award ${award.value.amount} plus supplements`);
       }
       const transactions = contract.implementation?.transactions ?? [];
       unique(`${release.id} transactions`, transactions);
       unique(`${release.id} documents`, contract.implementation?.documents);
-      for (const transaction of transactions) (refer('payer', transaction.payer), refer('payee', transaction.payee));
+      for (const transaction of transactions) {
+        refer('payer', transaction.payer);
+        refer('payee', transaction.payee);
+      }
       const paid = transactions.reduce((sum: number, t: Json) => sum + Math.round(t.value.amount * 100), 0);
-      const contracted = pkg.releases.flatMap((r: Json) => r.contracts ?? []).find((c: Json) => c.id === contract.id && c.value)?.value.amount;
-      if (contracted !== undefined && paid > Math.round(contracted * 100)) problems.push(`${release.id}: payments ${paid / 100} above the contract ${contracted}`);
+      const contracted = pkg.releases.flatMap((r: Json) => r.contracts ?? []).find((c: Json) => c.id === contract.id && c.value)
+        ?.value.amount;
+      if (contracted !== undefined && paid > Math.round(contracted * 100))
+        problems.push(`${release.id}: payments ${paid / 100} above the contract ${contracted}`);
     }
   }
   return problems;
@@ -125,7 +135,8 @@ test('every demo project exports a valid package, in GraphQL and over HTTP alike
   const supplements = new Map<string, number>();
   for (const row of await graph.database.query<{ contractId: string; total: string }>(
     `SELECT contract_id::text AS "contractId", sum(amount)::text AS total FROM procurement.supplementary_agreement GROUP BY contract_id`,
-  )) supplements.set(row.contractId, Number(row.total));
+  ))
+    supplements.set(row.contractId, Number(row.total));
   for (const project of demo) {
     const { body } = await graph.request(`query ($id: ID!) { ocdsReleasePackage(projectId: $id) }`, { variables: { id: project.id } });
     expect(body.errors).toBeUndefined();
@@ -139,7 +150,11 @@ test('every demo project exports a valid package, in GraphQL and over HTTP alike
       for (const tag of release.tag) stagesSeen.add(tag);
     }
     // The buyer is identified by its Unified Social Credit Code.
-    expect(pkg.releases[0].parties[0].identifier).toEqual({ scheme: 'CN-USCI', id: project.purchaser.creditCode, legalName: project.purchaser.name });
+    expect(pkg.releases[0].parties[0].identifier).toEqual({
+      scheme: 'CN-USCI',
+      id: project.purchaser.creditCode,
+      legalName: project.purchaser.name,
+    });
     if (project.id === demo[0]!.id) {
       const response = await fetch(`${base}/ocds/releases/${project.id}`);
       expect(response.status).toBe(200);
@@ -154,24 +169,31 @@ test('every demo project exports a valid package, in GraphQL and over HTTP alike
 
 test('amounts are exact decimals through lib/kernel/money and in CNY', async () => {
   const project = demoProcurement().demo.find((p) => p.stage === 'ACTIVE')!;
-  const { body } = await graph.request(`query ($id: ID!) { ocdsReleasePackage(projectId: $id) procurementProject(id: $id) { budget { amount } } }`, { variables: { id: project.id } });
+  const { body } = await graph.request(
+    `query ($id: ID!) { ocdsReleasePackage(projectId: $id) procurementProject(id: $id) { budget { amount } } }`,
+    { variables: { id: project.id } },
+  );
   const planning = body.data!.ocdsReleasePackage.releases[0].planning;
   expect(planning.budget.amount).toEqual({ amount: Number(body.data!.procurementProject.budget.amount), currency: 'CNY' });
   expect(String(planning.budget.amount.amount)).toBe(body.data!.procurementProject.budget.amount.replace(/\.?0+$/, ''));
 });
 
-test('an award decided on the day its tender closed is dated after the deadline, not at that day\'s midnight', async () => {
+test("an award decided on the day its tender closed is dated after the deadline, not at that day's midnight", async () => {
   // graph-support's awarded(): the tender closes a second ago and is evaluated at once, today.
   const { projectId, tenderId } = await awarded(graph);
-  const { body } = await graph.request(`query ($id: ID!) { ocdsReleasePackage(projectId: $id) procurementProject(id: $id) { tenders { closesAt award { decidedAt } } } }`, { variables: { id: projectId } });
+  const { body } = await graph.request(
+    `query ($id: ID!) { ocdsReleasePackage(projectId: $id) procurementProject(id: $id) { tenders { closesAt award { decidedAt } } } }`,
+    { variables: { id: projectId } },
+  );
   expect(body.errors).toBeUndefined();
   const tender = (body.data as Json).procurementProject.tenders[0];
   expect(Date.parse(tender.award.decidedAt)).toBeGreaterThanOrEqual(Date.parse(tender.closesAt));
-  const award = (body.data as Json).ocdsReleasePackage.releases.flatMap((r: Json) => r.awards ?? []).find((a: Json) => a.id === `${tenderId}-award`);
+  const award = (body.data as Json).ocdsReleasePackage.releases
+    .flatMap((r: Json) => r.awards ?? [])
+    .find((a: Json) => a.id === `${tenderId}-award`);
   expect(award.date).toBe(tender.award.decidedAt);
   expect(incoherence((body.data as Json).ocdsReleasePackage, new Map())).toEqual([]);
 });
-
 
 test('the coherence rules catch each kind of break (they cannot pass vacuously)', async () => {
   const project = demoProcurement().demo.find((p) => p.stage === 'ACTIVE')!;
@@ -179,19 +201,31 @@ test('the coherence rules catch each kind of break (they cannot pass vacuously)'
   const fresh = () => structuredClone((body.data as Json).ocdsReleasePackage);
   expect(incoherence(fresh(), new Map())).toEqual([]);
   const breaks: [string, (pkg: Json) => void][] = [
-    ['before the tender period ends', (pkg) => {
-      const award = pkg.releases.find((r: Json) => r.awards?.[0]?.date).awards[0];
-      award.date = '2000-01-01T00:00:00Z';
-    }],
-    ['not among the parties', (pkg) => pkg.releases.forEach((r: Json) => (r.parties = r.parties.filter((p: Json) => !p.roles.includes('supplier'))))],
-    ['duplicate ids', (pkg) => {
-      const contract = pkg.releases.find((r: Json) => r.contracts?.[0]?.milestones).contracts[0];
-      contract.milestones.push({ ...contract.milestones[0] });
-    }],
-    ['above the contract', (pkg) => {
-      const release = pkg.releases.find((r: Json) => r.contracts?.[0]?.implementation?.transactions?.length);
-      release.contracts[0].implementation.transactions[0].value.amount = 1e12;
-    }],
+    [
+      'before the tender period ends',
+      (pkg) => {
+        const award = pkg.releases.find((r: Json) => r.awards?.[0]?.date).awards[0];
+        award.date = '2000-01-01T00:00:00Z';
+      },
+    ],
+    [
+      'not among the parties',
+      (pkg) => pkg.releases.forEach((r: Json) => (r.parties = r.parties.filter((p: Json) => !p.roles.includes('supplier')))),
+    ],
+    [
+      'duplicate ids',
+      (pkg) => {
+        const contract = pkg.releases.find((r: Json) => r.contracts?.[0]?.milestones).contracts[0];
+        contract.milestones.push({ ...contract.milestones[0] });
+      },
+    ],
+    [
+      'above the contract',
+      (pkg) => {
+        const release = pkg.releases.find((r: Json) => r.contracts?.[0]?.implementation?.transactions?.length);
+        release.contracts[0].implementation.transactions[0].value.amount = 1e12;
+      },
+    ],
     ['above the award', (pkg) => (pkg.releases.find((r: Json) => r.contracts?.[0]?.value).contracts[0].value.amount = 1e12)],
     ['above the budget', (pkg) => (pkg.releases.find((r: Json) => r.awards?.[0]?.value).awards[0].value.amount = 1e12)],
   ];

@@ -1,16 +1,5 @@
 import { toFen } from '../../../lib/kernel/money';
-import {
-  EVALUATE,
-  WUHOU,
-  bid,
-  eligible,
-  ok,
-  officer,
-  openTender,
-  orgAdmin,
-  project,
-  versionOf,
-} from './graph-support';
+import { EVALUATE, WUHOU, bid, eligible, ok, officer, openTender, orgAdmin, project, versionOf } from './graph-support';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
 
@@ -45,7 +34,9 @@ const OVERVIEW = `query ($within: AreaCode!, $year: Int!, $indicator: RedFlagInd
  * graph-support's closeTender puts it a second back, which a bid of the last second would pass.
  */
 async function closeTender(tenderId: string): Promise<void> {
-  await graph.database.query(`UPDATE procurement.tender SET opens_at = now() - interval '30 days', closes_at = now() WHERE id = $1::uuid`, [tenderId]);
+  await graph.database.query(`UPDATE procurement.tender SET opens_at = now() - interval '30 days', closes_at = now() WHERE id = $1::uuid`, [
+    tenderId,
+  ]);
 }
 
 async function flagsOf(projectId: string, token?: string) {
@@ -65,7 +56,10 @@ async function awardedOpen(prices: string[]) {
   const bids: string[] = [];
   for (const [i, org] of eligible('ELDERLY_CARE', prices.length).entries()) bids.push(await bid(graph, tenderId, org, prices[i]!));
   await closeTender(tenderId);
-  await evaluate(tenderId, bids.map((bidId) => ({ bidId, qualified: true })));
+  await evaluate(
+    tenderId,
+    bids.map((bidId) => ({ bidId, qualified: true })),
+  );
   return { projectId, tenderId, bids };
 }
 
@@ -82,7 +76,13 @@ describe('flags on one process', () => {
     expect(await flagsOf(projectId)).toEqual([]);
     await evaluate(tenderId, [{ bidId, qualified: true }]);
     const [flag] = await flagsOf(projectId, await officer());
-    expect(flag).toMatchObject({ indicator: 'R018', value: 1, threshold: 1, tender: { id: tenderId }, evidence: { bids: [{ id: bidId }], organizations: [{ id: org!.id }] } });
+    expect(flag).toMatchObject({
+      indicator: 'R018',
+      value: 1,
+      threshold: 1,
+      tender: { id: tenderId },
+      evidence: { bids: [{ id: bidId }], organizations: [{ id: org!.id }] },
+    });
     expect(await flagsOf(projectId)).toEqual([{ ...flag, evidence: null }]);
   });
 
@@ -99,10 +99,19 @@ describe('flags on one process', () => {
     const tenderId = await openTender(graph, projectId);
     const orgs = eligible('ELDERLY_CARE', 4);
     const bids = [];
-    for (const [i, price] of ['700000.00', '650000.00', '720000.00', '700000.00'].entries()) bids.push(await bid(graph, tenderId, orgs[i]!, price));
-    await ok(graph, `mutation ($input: WithdrawBidInput!) { withdrawBid(input: $input) { bid { id } } }`, { input: { bidId: bids[3] } }, await orgAdmin(orgs[3]!));
+    for (const [i, price] of ['700000.00', '650000.00', '720000.00', '700000.00'].entries())
+      bids.push(await bid(graph, tenderId, orgs[i]!, price));
+    await ok(
+      graph,
+      `mutation ($input: WithdrawBidInput!) { withdrawBid(input: $input) { bid { id } } }`,
+      { input: { bidId: bids[3] } },
+      await orgAdmin(orgs[3]!),
+    );
     await closeTender(tenderId);
-    await evaluate(tenderId, bids.slice(0, 3).map((bidId) => ({ bidId, qualified: true })));
+    await evaluate(
+      tenderId,
+      bids.slice(0, 3).map((bidId) => ({ bidId, qualified: true })),
+    );
     expect((await flagsOf(projectId, await officer())).map((f) => f.indicator)).toEqual([]);
   });
 
@@ -110,9 +119,17 @@ describe('flags on one process', () => {
     const projectId = await project(graph);
     const orgs = eligible('ELDERLY_CARE', 3);
     const tenderId = await openTender(graph, projectId, { method: 'INVITED', invitedSupplierIds: orgs.map((o) => o.id) });
-    const bids = [await bid(graph, tenderId, orgs[0]!, '700000.00'), await bid(graph, tenderId, orgs[1]!, '650000.00'), await bid(graph, tenderId, orgs[2]!, '680000.00')];
+    const bids = [
+      await bid(graph, tenderId, orgs[0]!, '700000.00'),
+      await bid(graph, tenderId, orgs[1]!, '650000.00'),
+      await bid(graph, tenderId, orgs[2]!, '680000.00'),
+    ];
     await closeTender(tenderId);
-    await evaluate(tenderId, [{ bidId: bids[0]!, qualified: true }, { bidId: bids[1]!, qualified: false }, { bidId: bids[2]!, qualified: false }]);
+    await evaluate(tenderId, [
+      { bidId: bids[0]!, qualified: true },
+      { bidId: bids[1]!, qualified: false },
+      { bidId: bids[2]!, qualified: false },
+    ]);
     const flags = await flagsOf(projectId, await officer());
     expect(flags.find((f) => f.indicator === 'R035')).toMatchObject({ value: 2, threshold: 1 });
     expect(flags.find((f) => f.indicator === 'R036')?.evidence.bids).toEqual([{ id: bids[1] }]);
@@ -121,7 +138,9 @@ describe('flags on one process', () => {
   it('R003: an open tender whose bid period is shorter than 15 days (recorded before the 20-day rule held)', async () => {
     const projectId = await project(graph);
     const tenderId = await openTender(graph, projectId);
-    await graph.database.query(`UPDATE procurement.tender SET closes_at = opens_at + interval '14 days 23 hours' WHERE id = $1::uuid`, [tenderId]);
+    await graph.database.query(`UPDATE procurement.tender SET closes_at = opens_at + interval '14 days 23 hours' WHERE id = $1::uuid`, [
+      tenderId,
+    ]);
     expect((await flagsOf(projectId, await officer())).find((f) => f.indicator === 'R003')).toMatchObject({ value: 1, threshold: 15 });
     await graph.database.query(`UPDATE procurement.tender SET closes_at = opens_at + interval '15 days' WHERE id = $1::uuid`, [tenderId]);
     expect((await flagsOf(projectId, await officer())).map((f) => f.indicator)).not.toContain('R003');
@@ -146,9 +165,13 @@ describe('R024 and R058 over the population, and the overview', () => {
     const projectId = await project(graph);
     const tenderId = await openTender(graph, projectId);
     const bidIds = [];
-    for (const [i, org] of eligible('ELDERLY_CARE', 4).entries()) bidIds.push(await bid(graph, tenderId, org, ['500000.00', '500000.01', '550000.00', '560000.00'][i]!));
+    for (const [i, org] of eligible('ELDERLY_CARE', 4).entries())
+      bidIds.push(await bid(graph, tenderId, org, ['500000.00', '500000.01', '550000.00', '560000.00'][i]!));
     await closeTender(tenderId);
-    await evaluate(tenderId, bidIds.map((bidId, i) => ({ bidId, qualified: i !== 1 })));
+    await evaluate(
+      tenderId,
+      bidIds.map((bidId, i) => ({ bidId, qualified: i !== 1 })),
+    );
     const token = await officer();
     // Open tenders' prices are sealed (FORBIDDEN on those fields): they are not awarded, so not in the population.
     const { body } = await graph.request(
@@ -164,9 +187,13 @@ describe('R024 and R058 over the population, and the overview', () => {
     for (const { node } of projects.procurementProjects.edges) {
       if (node.areaCode !== WUHOU) continue;
       for (const tender of node.tenders) {
-        const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(tender.closesAt)));
+        const year = Number(
+          new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(tender.closesAt)),
+        );
         if (tender.status !== 'AWARDED' || year !== YEAR) continue;
-        const valid = tender.bids.filter((b: any) => !b.withdrawn && b.qualified === true).map((b: any) => ({ id: b.id, fen: toFen(b.price.amount) }));
+        const valid = tender.bids
+          .filter((b: any) => !b.withdrawn && b.qualified === true)
+          .map((b: any) => ({ id: b.id, fen: toFen(b.price.amount) }));
         const winner = valid.find((b: any) => b.id === tender.award.bid.id);
         if (!winner || valid.some((b: any) => b.fen < winner.fen)) continue;
         const others = valid.filter((b: any) => b.id !== winner.id).map((b: any) => b.fen);
@@ -181,7 +208,11 @@ describe('R024 and R058 over the population, and the overview', () => {
     const q3 = quantile(sorted, 0.75);
     const lower = q1 - 1.5 * (q3 - q1);
     const upper = q3 + 1.5 * (q3 - q1);
-    const expected = (test: (d: number) => boolean) => [...differences].filter(([, d]) => test(d)).map(([id]) => id).sort();
+    const expected = (test: (d: number) => boolean) =>
+      [...differences]
+        .filter(([, d]) => test(d))
+        .map(([id]) => id)
+        .sort();
     const expectedR024 = expected((d) => d <= lower);
     const expectedR058 = expected((d) => d >= upper);
     // The designed outliers are among them, so the comparison below is not vacuous.
@@ -261,12 +292,25 @@ describe('buyer and supplier flags (R025, R038, R048)', () => {
     for (let i = 0; i < 2; i++) {
       const projectId = await project(graph);
       const tenderId = await openTender(graph, projectId, { method: 'INVITED', invitedSupplierIds: orgs.map((o) => o.id) });
-      const bids = [await bid(graph, tenderId, orgs[0]!, '700000.00'), await bid(graph, tenderId, orgs[1]!, '650000.00'), await bid(graph, tenderId, orgs[2]!, '690000.00')];
+      const bids = [
+        await bid(graph, tenderId, orgs[0]!, '700000.00'),
+        await bid(graph, tenderId, orgs[1]!, '650000.00'),
+        await bid(graph, tenderId, orgs[2]!, '690000.00'),
+      ];
       await closeTender(tenderId);
-      await evaluate(tenderId, bids.map((bidId, b) => ({ bidId, qualified: b !== 1 })));
+      await evaluate(
+        tenderId,
+        bids.map((bidId, b) => ({ bidId, qualified: b !== 1 })),
+      );
     }
     // The population is the whole graph's year: the demo city's projects and the other city's.
-    type Tender = { id: string; status: string; closesAt: string; award: { bid: { id: string } } | null; bids: { id: string; withdrawn: boolean; qualified: boolean | null; bidder: { id: string } }[] };
+    type Tender = {
+      id: string;
+      status: string;
+      closesAt: string;
+      award: { bid: { id: string } } | null;
+      bids: { id: string; withdrawn: boolean; qualified: boolean | null; bidder: { id: string } }[];
+    };
     const tenders: (Tender & { purchaser: string; category: string })[] = [];
     for (const city of CITIES) {
       const token = await tokenFor({ roles: ['PROCUREMENT_OFFICER'], area: city });
@@ -279,12 +323,14 @@ describe('buyer and supplier flags (R025, R038, R048)', () => {
         );
         expect(body.errors).toBeUndefined();
         const page: any = body.data.procurementProjects;
-        for (const { node } of page.edges) for (const tender of node.tenders) tenders.push({ ...tender, purchaser: node.purchaser.id, category: node.category });
+        for (const { node } of page.edges)
+          for (const tender of node.tenders) tenders.push({ ...tender, purchaser: node.purchaser.id, category: node.category });
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       } while (after);
     }
 
-    const inYear = (t: Tender) => Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(t.closesAt))) === YEAR;
+    const inYear = (t: Tender) =>
+      Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(t.closesAt))) === YEAR;
     const decided = tenders.filter((t) => ['AWARDED', 'UNSUCCESSFUL'].includes(t.status) && inYear(t));
     const tenderers = new Map<string, { submitted: number; valid: number; disqualified: number; won: number; categories: Set<string> }>();
     const buyers = new Map<string, { processes: number; received: number; disqualified: number }>();
@@ -295,19 +341,42 @@ describe('buyer and supplier flags (R025, R038, R048)', () => {
         const r = tenderers.get(b.bidder.id) ?? { submitted: 0, valid: 0, disqualified: 0, won: 0, categories: new Set<string>() };
         r.submitted++;
         if (b.qualified === true) r.valid++;
-        if (b.qualified === false) (r.disqualified++, buyer.disqualified++);
-        if (t.award?.bid.id === b.id) (r.won++, r.categories.add(t.category));
+        if (b.qualified === false) {
+          r.disqualified++;
+          buyer.disqualified++;
+        }
+        if (t.award?.bid.id === b.id) {
+          r.won++;
+          r.categories.add(t.category);
+        }
         buyer.received++;
         tenderers.set(b.bidder.id, r);
       }
       buyers.set(t.purchaser, buyer);
     }
     const all = [...tenderers.values()];
-    const topTenderer = all.some((r) => r.valid > 0) ? quantile(all.filter((r) => r.valid > 0).map((r) => r.valid), 0.75) : null;
-    const winRatio = fence(all.filter((r) => r.valid > 0).map((r) => r.won / r.valid), 'low');
-    const tendererFence = fence(all.filter((r) => r.submitted >= 2).map((r) => r.disqualified / r.submitted), 'high');
-    const buyerFence = fence([...buyers.values()].filter((b) => b.processes >= 2 && b.received > 0).map((b) => b.disqualified / b.received), 'high');
-    const varietyFence = fence(all.filter((r) => r.won > 0).map((r) => r.categories.size), 'high');
+    const topTenderer = all.some((r) => r.valid > 0)
+      ? quantile(
+          all.filter((r) => r.valid > 0).map((r) => r.valid),
+          0.75,
+        )
+      : null;
+    const winRatio = fence(
+      all.filter((r) => r.valid > 0).map((r) => r.won / r.valid),
+      'low',
+    );
+    const tendererFence = fence(
+      all.filter((r) => r.submitted >= 2).map((r) => r.disqualified / r.submitted),
+      'high',
+    );
+    const buyerFence = fence(
+      [...buyers.values()].filter((b) => b.processes >= 2 && b.received > 0).map((b) => b.disqualified / b.received),
+      'high',
+    );
+    const varietyFence = fence(
+      all.filter((r) => r.won > 0).map((r) => r.categories.size),
+      'high',
+    );
     const expected = new Map<string, string[]>();
     const add = (id: string, flag: string) => expected.set(id, [...(expected.get(id) ?? []), flag]);
     for (const [id, r] of tenderers) {
@@ -315,7 +384,8 @@ describe('buyer and supplier flags (R025, R038, R048)', () => {
       if (r.submitted >= 2 && r.disqualified > 0 && r.disqualified / r.submitted >= tendererFence!) add(id, 'R038:TENDERER');
       if (r.categories.size > 1 && r.categories.size >= varietyFence!) add(id, 'R048:TENDERER');
     }
-    for (const [id, b] of buyers) if (b.processes >= 2 && b.disqualified > 0 && b.disqualified / b.received >= buyerFence!) add(id, 'R038:BUYER');
+    for (const [id, b] of buyers)
+      if (b.processes >= 2 && b.disqualified > 0 && b.disqualified / b.received >= buyerFence!) add(id, 'R038:BUYER');
     expect(expected.get(orgs[1]!.id)).toContain('R038:TENDERER');
 
     // Every organisation of the registry, through the gateway (the field is on the registry's type).
@@ -339,7 +409,6 @@ describe('buyer and supplier flags (R025, R038, R048)', () => {
   });
 });
 
-
 describe('the published data is enough to recompute the flags', () => {
   /**
    * Cardinal's process indicators computed from an OCDS package alone (a small independent
@@ -358,7 +427,8 @@ describe('the published data is enough to recompute the flags', () => {
       const bids: any[] = release.bids?.details ?? [];
       const tenderer = (b: any) => b.tenderers[0].id;
       if (tender.procurementMethod === 'open' && days < 15) raised.push('R003');
-      if (now >= end && ['open', 'selective'].includes(tender.procurementMethod) && new Set(bids.map(tenderer)).size === 1) raised.push('R018');
+      if (now >= end && ['open', 'selective'].includes(tender.procurementMethod) && new Set(bids.map(tenderer)).size === 1)
+        raised.push('R018');
       const byAmount = new Map<number, Set<string>>();
       for (const b of bids) byAmount.set(b.value.amount, (byAmount.get(b.value.amount) ?? new Set()).add(tenderer(b)));
       if ([...byAmount.values()].some((who) => who.size > 1)) raised.push('R028');
@@ -379,12 +449,18 @@ describe('the published data is enough to recompute the flags', () => {
 
   it("equal the graph's flags process by process, for every project of the area (R024/R058 need the population, not one package)", async () => {
     const token = await officer();
-    const { body } = await graph.request(`query { procurementProjects(within: "${WUHOU}", first: 100) { pageInfo { hasNextPage } edges { node { id } } } }`, { token });
+    const { body } = await graph.request(
+      `query { procurementProjects(within: "${WUHOU}", first: 100) { pageInfo { hasNextPage } edges { node { id } } } }`,
+      { token },
+    );
     const ids: string[] = (body.data as any).procurementProjects.edges.map((e: any) => e.node.id);
     expect((body.data as any).procurementProjects.pageInfo.hasNextPage).toBe(false);
     let compared = 0;
     for (const id of ids) {
-      const { body: answer } = await graph.request(`query ($id: ID!) { ocdsReleasePackage(projectId: $id) procurementProject(id: $id) { redFlags { indicator tender { id } } } }`, { variables: { id }, token });
+      const { body: answer } = await graph.request(
+        `query ($id: ID!) { ocdsReleasePackage(projectId: $id) procurementProject(id: $id) { redFlags { indicator tender { id } } } }`,
+        { variables: { id }, token },
+      );
       expect(answer.errors).toBeUndefined();
       const data = answer.data as any;
       const graphFlags = new Map<string, string[]>();
@@ -408,7 +484,18 @@ describe('PENALISED_SUPPLIER: an award to a body penalised in the 3 years before
     ok(
       graph,
       RECORD_PENALTY,
-      { input: { organizationId, decidedOn, authority: '成都市民政局', documentNumber, kind: 'WARNING', penalty: '警告', reason: '未按规定报送年度报告', inForceUntil: decidedOn } },
+      {
+        input: {
+          organizationId,
+          decidedOn,
+          authority: '成都市民政局',
+          documentNumber,
+          kind: 'WARNING',
+          penalty: '警告',
+          reason: '未按规定报送年度报告',
+          inForceUntil: decidedOn,
+        },
+      },
       await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' }),
     );
 
@@ -424,4 +511,3 @@ describe('PENALISED_SUPPLIER: an award to a body penalised in the 3 years before
     expect((await flagsOf(old.projectId, await officer())).map((f) => f.indicator)).not.toContain('PENALISED_SUPPLIER');
   });
 });
-

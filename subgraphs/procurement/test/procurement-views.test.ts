@@ -10,11 +10,26 @@ import { tokenFor } from '../../../test/support/tokens';
 const WUHOU = '510107000000';
 const CHENGDU = '510100000000';
 const rows = demoProcurement();
-const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+  new Date(),
+);
 
 // Column positions of the seed's rows (subgraphs/procurement/prisma/seed.ts).
-const contracts = rows.contracts.map((c) => ({ id: c[0] as string, area: c[5] as string, category: c[6] as string, value: c[9] as string, endsOn: c[12] as string, signedOn: c[13] as string, status: c[14] as string }));
-const milestones = rows.milestones.map((m) => ({ id: m[0] as string, contractId: m[1] as string, dueOn: m[4] as string, completedOn: m[5] as string | null }));
+const contracts = rows.contracts.map((c) => ({
+  id: c[0] as string,
+  area: c[5] as string,
+  category: c[6] as string,
+  value: c[9] as string,
+  endsOn: c[12] as string,
+  signedOn: c[13] as string,
+  status: c[14] as string,
+}));
+const milestones = rows.milestones.map((m) => ({
+  id: m[0] as string,
+  contractId: m[1] as string,
+  dueOn: m[4] as string,
+  completedOn: m[5] as string | null,
+}));
 const within = (area: string, code: string) => code.startsWith(significantPrefix(area));
 const overdue = (m: (typeof milestones)[number]) => m.completedOn === null && m.dueOn < today;
 const activeOverdue = (area: string) =>
@@ -44,7 +59,9 @@ const CONTRACTS = `query ($filter: ContractFilter, $first: Int, $after: String) 
 }`;
 
 test('the demo year holds about 83 projects in every state, with a failed open tender, an overdue milestone, an expiring contract and a completed evaluation', async () => {
-  const data = await ok(`{ ${['PLANNED', 'TENDERING', 'AWARDED', 'CONTRACTED', 'COMPLETED'].map((s) => `${s}: procurementProjects(within: "${CHENGDU}", status: ${s}) { totalCount }`).join(' ')} }`);
+  const data = await ok(
+    `{ ${['PLANNED', 'TENDERING', 'AWARDED', 'CONTRACTED', 'COMPLETED'].map((s) => `${s}: procurementProjects(within: "${CHENGDU}", status: ${s}) { totalCount }`).join(' ')} }`,
+  );
   for (const status of ['PLANNED', 'TENDERING', 'AWARDED', 'CONTRACTED', 'COMPLETED']) expect(data[status].totalCount).toBeGreaterThan(0);
   const [counts] = await graph.database.query<Record<string, number>>(`SELECT
     (SELECT count(*)::int FROM procurement.project) AS projects,
@@ -82,7 +99,10 @@ test('contracts with overdue milestones, paged, match the demo rows', async () =
 
 test('filters: status, supplier, expiring before, within', async () => {
   const soon = '2026-12-31';
-  const expiring = contracts.filter((c) => c.status === 'ACTIVE' && c.endsOn <= soon && within(WUHOU, c.area)).map((c) => c.id).sort();
+  const expiring = contracts
+    .filter((c) => c.status === 'ACTIVE' && c.endsOn <= soon && within(WUHOU, c.area))
+    .map((c) => c.id)
+    .sort();
   const data = await ok(CONTRACTS, { filter: { within: WUHOU, status: ['ACTIVE'], expiringBefore: soon }, first: 100 });
   expect(data.contracts.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual(expiring);
   const supplier = rows.contracts[0]![3] as string;
@@ -93,10 +113,16 @@ test('filters: status, supplier, expiring before, within', async () => {
 test('overdueMilestones and procurementStatistics match the demo rows', async () => {
   const data = await ok(`query { overdueMilestones(within: "${CHENGDU}", first: 100) { totalCount edges { node { id dueOn overdue } } } }`);
   expect(data.overdueMilestones.totalCount).toBe(activeOverdue(CHENGDU).length);
-  expect(data.overdueMilestones.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual(activeOverdue(CHENGDU).map((m) => m.id).sort());
+  expect(data.overdueMilestones.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual(
+    activeOverdue(CHENGDU)
+      .map((m) => m.id)
+      .sort(),
+  );
 
   for (const groupBy of ['DISTRICT', 'CATEGORY'] as const) {
-    const stats = await ok(`query { procurementStatistics(year: 2026, within: "${CHENGDU}", groupBy: ${groupBy}) { key contracts amount { amount currency } } }`);
+    const stats = await ok(
+      `query { procurementStatistics(year: 2026, within: "${CHENGDU}", groupBy: ${groupBy}) { key contracts amount { amount currency } } }`,
+    );
     const expected = new Map<string, { contracts: number; fen: bigint }>();
     for (const c of contracts.filter((x) => x.signedOn?.startsWith('2026') && within(CHENGDU, x.area))) {
       const key = groupBy === 'DISTRICT' ? `${c.area.slice(0, 6)}000000` : c.category;
@@ -106,14 +132,17 @@ test('overdueMilestones and procurementStatistics match the demo rows', async ()
       expected.set(key, entry);
     }
     expect(stats.procurementStatistics).toEqual(
-      [...expected.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, e]) => ({ key, contracts: e.contracts, amount: { amount: fromFen(e.fen), currency: 'CNY' } })),
+      [...expected.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, e]) => ({ key, contracts: e.contracts, amount: { amount: fromFen(e.fen), currency: 'CNY' } })),
     );
   }
 });
 
 test('tendersAtRisk: thin supply of organisations that could bid, or few bids near the deadline', async () => {
   const organizations = demoOrganizations();
-  const overlapping = (area: string) => (code: string) => significantPrefix(area).startsWith(significantPrefix(code)) || code.startsWith(significantPrefix(area));
+  const overlapping = (area: string) => (code: string) =>
+    significantPrefix(area).startsWith(significantPrefix(code)) || code.startsWith(significantPrefix(area));
   // Who submitBid would accept, written out here from the rules: of the organisations serving the
   // area and the invited, the active ones of an eligible kind (never an agency or the purchaser),
   // with the minimum grade still valid today, registered for the category, invited if need be.
@@ -138,15 +167,27 @@ test('tendersAtRisk: thin supply of organisations that could bid, or few bids ne
       const project = rows.demo.find((p) => p.id === t[1])!;
       const bids = rows.bids.filter((b) => b[1] === t[0]).length;
       const eligibleSupply = supply(t, project);
-      const reasons = [...(eligibleSupply < 3 ? ['THIN_SUPPLY'] : []), ...(bids < 3 && Date.parse(t[10] as string) <= horizon ? ['FEW_BIDS'] : [])];
+      const reasons = [
+        ...(eligibleSupply < 3 ? ['THIN_SUPPLY'] : []),
+        ...(bids < 3 && Date.parse(t[10] as string) <= horizon ? ['FEW_BIDS'] : []),
+      ];
       return { id: t[0] as string, area: project.areaCode, eligibleSupply, bidCount: bids, reasons };
     })
     .filter((t) => t.reasons.length > 0 && within(CHENGDU, t.area));
   expect(expected.length).toBeGreaterThan(0);
-  const data = await ok(`query { tendersAtRisk(within: "${CHENGDU}", first: 100) { totalCount edges { node { tender { id } eligibleSupply bidCount reasons } } } }`);
+  const data = await ok(
+    `query { tendersAtRisk(within: "${CHENGDU}", first: 100) { totalCount edges { node { tender { id } eligibleSupply bidCount reasons } } } }`,
+  );
   expect(data.tendersAtRisk.totalCount).toBe(expected.length);
   expect(
-    data.tendersAtRisk.edges.map((e: any) => ({ id: e.node.tender.id, eligibleSupply: e.node.eligibleSupply, bidCount: e.node.bidCount, reasons: e.node.reasons })).sort((a: any, b: any) => (a.id < b.id ? -1 : 1)),
+    data.tendersAtRisk.edges
+      .map((e: any) => ({
+        id: e.node.tender.id,
+        eligibleSupply: e.node.eligibleSupply,
+        bidCount: e.node.bidCount,
+        reasons: e.node.reasons,
+      }))
+      .sort((a: any, b: any) => (a.id < b.id ? -1 : 1)),
   ).toEqual(expected.map(({ area: _area, ...rest }) => rest).sort((a, b) => (a.id < b.id ? -1 : 1)));
 });
 

@@ -15,7 +15,8 @@ const record = (overrides: Partial<PartyRecord> = {}): PartyRecord => ({
   receivedDisqualified: 0,
   ...overrides,
 });
-const flags = (r: PartyRecord, f = fences, t = CARDINAL_PARTY_DEFAULTS) => partyFlags(r, f, t, 2026).map((flag) => `${flag.indicator}:${flag.role}`);
+const flags = (r: PartyRecord, f = fences, t = CARDINAL_PARTY_DEFAULTS) =>
+  partyFlags(r, f, t, 2026).map((flag) => `${flag.indicator}:${flag.role}`);
 
 describe('R025 excessive unsuccessful bids', () => {
   it('flags a top tenderer whose win ratio is at or below the lower fence', () => {
@@ -45,8 +46,12 @@ describe('R038 excessive disqualified bids', () => {
     expect(flags(record({ processes: 2, received: 6, receivedDisqualified: 2 }))).not.toContain('R038:BUYER');
   });
   it('follows configured minimums', () => {
-    expect(flags(record({ submitted: 1, disqualified: 1 }), fences, { minimumSubmittedBids: 1, minimumProcesses: 2 })).toContain('R038:TENDERER');
-    expect(flags(record({ processes: 2, received: 5, receivedDisqualified: 2 }), fences, { minimumSubmittedBids: 2, minimumProcesses: 3 })).not.toContain('R038:BUYER');
+    expect(flags(record({ submitted: 1, disqualified: 1 }), fences, { minimumSubmittedBids: 1, minimumProcesses: 2 })).toContain(
+      'R038:TENDERER',
+    );
+    expect(
+      flags(record({ processes: 2, received: 5, receivedDisqualified: 2 }), fences, { minimumSubmittedBids: 2, minimumProcesses: 3 }),
+    ).not.toContain('R038:BUYER');
   });
   it('never flags a party without a disqualified bid, even where the fence is 0', () => {
     expect(flags(record({ submitted: 4 }), { ...fences, tendererDisqualified: 0 })).not.toContain('R038:TENDERER');
@@ -66,5 +71,10 @@ describe('R048 heterogeneous supplier', () => {
 
 it('judges nothing against an empty population', () => {
   const none: PartyFences = { topTenderer: null, winRatio: null, tendererDisqualified: null, buyerDisqualified: null, variety: null };
-  expect(flags(record({ submitted: 9, valid: 9, disqualified: 9, won: 0, variety: 9, processes: 9, received: 9, receivedDisqualified: 9 }), none)).toEqual([]);
+  expect(
+    flags(
+      record({ submitted: 9, valid: 9, disqualified: 9, won: 0, variety: 9, processes: 9, received: 9, receivedDisqualified: 9 }),
+      none,
+    ),
+  ).toEqual([]);
 });

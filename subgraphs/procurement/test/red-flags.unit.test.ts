@@ -1,4 +1,12 @@
-import { CARDINAL_DEFAULTS, penalisedSupplier, processFlags, winningDifference, type DifferenceFences, type ProcessBid, type ProcessFacts } from '../src/red-flags/indicators';
+import {
+  CARDINAL_DEFAULTS,
+  penalisedSupplier,
+  processFlags,
+  winningDifference,
+  type DifferenceFences,
+  type ProcessBid,
+  type ProcessFacts,
+} from '../src/red-flags/indicators';
 
 /** Each indicator one step either side of its threshold, and each of its exclusions. */
 
@@ -9,7 +17,13 @@ const awardedAt = new Date(closesAt.getTime() + 2 * DAY);
 const now = new Date(closesAt.getTime() + 10 * DAY);
 const before = new Date(closesAt.getTime() - 60_000);
 
-const bid = (id: string, yuan: number, qualified: boolean | null = true, organizationId = `org-${id}`, submittedAt = before): ProcessBid => ({
+const bid = (
+  id: string,
+  yuan: number,
+  qualified: boolean | null = true,
+  organizationId = `org-${id}`,
+  submittedAt = before,
+): ProcessBid => ({
   id,
   organizationId,
   priceFen: BigInt(Math.round(yuan * 100)),
@@ -62,7 +76,8 @@ describe('R003 short submission period', () => {
 });
 
 describe('R018 single bid received', () => {
-  const single = (overrides: Partial<ProcessFacts> = {}) => process({ status: 'UNSUCCESSFUL', awardedBidId: null, awardedAt: null, bids: [bid('a', 100_000)], ...overrides });
+  const single = (overrides: Partial<ProcessFacts> = {}) =>
+    process({ status: 'UNSUCCESSFUL', awardedBidId: null, awardedAt: null, bids: [bid('a', 100_000)], ...overrides });
   it('flags one tenderer in a competitive tender after the deadline', () => {
     expect(flagOf(single(), 'R018')).toMatchObject({ value: 1, bidIds: ['a'], organizationIds: ['org-a'], raisedAt: closesAt });
     expect(indicators(single({ method: 'INVITED' }))).toContain('R018');
@@ -90,7 +105,9 @@ describe('R028 identical bid prices', () => {
     expect(indicators(process({ bids: [bid('a', 100_000), bid('b', 100_000, true, 'org-a'), bid('c', 120_000)] }))).not.toContain('R028');
   });
   it('waits for the deadline (prices are sealed before)', () => {
-    expect(indicators(process({ bids: [bid('a', 100_000), bid('b', 100_000)] }), undefined, CARDINAL_DEFAULTS, before)).not.toContain('R028');
+    expect(indicators(process({ bids: [bid('a', 100_000), bid('b', 100_000)] }), undefined, CARDINAL_DEFAULTS, before)).not.toContain(
+      'R028',
+    );
   });
 });
 
@@ -120,19 +137,25 @@ describe('R035 all except the winning bid disqualified', () => {
     expect(indicators(facts, undefined, { ...CARDINAL_DEFAULTS, disqualifiedTenderers: 3 })).not.toContain('R035');
   });
   it('excludes processes without an award', () => {
-    expect(indicators(process({ status: 'UNSUCCESSFUL', awardedBidId: null, bids: [bid('a', 100_000), bid('b', 90_000, false)] }))).not.toContain('R035');
+    expect(
+      indicators(process({ status: 'UNSUCCESSFUL', awardedBidId: null, bids: [bid('a', 100_000), bid('b', 90_000, false)] })),
+    ).not.toContain('R035');
   });
 });
 
 describe('R036 lowest bid disqualified', () => {
   it('flags an award where the lowest bid was disqualified', () => {
-    expect(flagOf(process({ bids: [bid('a', 100_000), bid('b', 99_999.99, false), bid('c', 120_000)] }), 'R036')).toMatchObject({ bidIds: ['b'] });
+    expect(flagOf(process({ bids: [bid('a', 100_000), bid('b', 99_999.99, false), bid('c', 120_000)] }), 'R036')).toMatchObject({
+      bidIds: ['b'],
+    });
   });
   it('does not flag a disqualified bid that was not the lowest', () => {
     expect(indicators(process({ bids: [bid('a', 100_000), bid('b', 100_000.01, false), bid('c', 120_000)] }))).not.toContain('R036');
   });
   it('excludes processes without an award', () => {
-    expect(indicators(process({ status: 'UNSUCCESSFUL', awardedBidId: null, bids: [bid('a', 100_000, false), bid('b', 110_000)] }))).not.toContain('R036');
+    expect(
+      indicators(process({ status: 'UNSUCCESSFUL', awardedBidId: null, bids: [bid('a', 100_000, false), bid('b', 110_000)] })),
+    ).not.toContain('R036');
   });
 });
 
@@ -174,9 +197,15 @@ describe('who may see a flag', () => {
   it('marks flags of decided tenders (awarded or failed) as public, not of tenders still open or cancelled', () => {
     const short = { closesAt: new Date(opensAt.getTime() + 5 * DAY) };
     expect(processFlags(process(short), undefined, CARDINAL_DEFAULTS, now)[0]!.decided).toBe(true);
-    expect(processFlags(process({ ...short, status: 'UNSUCCESSFUL', awardedBidId: null }), undefined, CARDINAL_DEFAULTS, now)[0]!.decided).toBe(true);
-    expect(processFlags(process({ ...short, status: 'ACTIVE', awardedBidId: null }), undefined, CARDINAL_DEFAULTS, now)[0]!.decided).toBe(false);
-    expect(processFlags(process({ ...short, status: 'CANCELLED', awardedBidId: null }), undefined, CARDINAL_DEFAULTS, now)[0]!.decided).toBe(false);
+    expect(
+      processFlags(process({ ...short, status: 'UNSUCCESSFUL', awardedBidId: null }), undefined, CARDINAL_DEFAULTS, now)[0]!.decided,
+    ).toBe(true);
+    expect(processFlags(process({ ...short, status: 'ACTIVE', awardedBidId: null }), undefined, CARDINAL_DEFAULTS, now)[0]!.decided).toBe(
+      false,
+    );
+    expect(
+      processFlags(process({ ...short, status: 'CANCELLED', awardedBidId: null }), undefined, CARDINAL_DEFAULTS, now)[0]!.decided,
+    ).toBe(false);
   });
 });
 
@@ -207,6 +236,13 @@ describe('PENALISED_SUPPLIER (beyond Cardinal)', () => {
     expect(penalisedSupplier(late, [penalty('2026-03-21')], CARDINAL_DEFAULTS, 'UTC')).toBeUndefined();
   });
   it('needs an award', () => {
-    expect(penalisedSupplier(process({ status: 'UNSUCCESSFUL', awardedBidId: null }), [penalty('2026-01-01')], CARDINAL_DEFAULTS, 'Asia/Shanghai')).toBeUndefined();
+    expect(
+      penalisedSupplier(
+        process({ status: 'UNSUCCESSFUL', awardedBidId: null }),
+        [penalty('2026-01-01')],
+        CARDINAL_DEFAULTS,
+        'Asia/Shanghai',
+      ),
+    ).toBeUndefined();
   });
 });

@@ -1,6 +1,9 @@
 import { encodeCursor } from '../../../lib/runtime/connections';
+import { addDays, daysBetween, todayIn } from '../../../lib/kernel/dates';
+import { ruleBroken } from '../../../lib/kernel/errors';
+import { isUuid, requireUuid } from '../../../lib/kernel/ids';
+import { optionalText, requiredText } from '../../../lib/kernel/text';
 import {
-  addDays,
   addWorkingDays,
   byPrice,
   byScore,
@@ -8,29 +11,25 @@ import {
   checkEligibility,
   checkOpen,
   DEFAULT_TERM_MONTHS,
-  daysBetween,
   GRADES,
   gradeName,
   gradeNumber,
   ineligibility,
-  isUuid,
   keyedPage,
   list,
+  MAX_CODE,
+  MAX_NAME,
+  MAX_TEXT,
   MAX_TERM_MONTHS,
   MIN_INVITED,
   MIN_QUALIFIED_BIDS,
   OBJECTION_WORKING_DAYS,
   OPEN_TENDER_MIN_DAYS,
-  optionalText,
   positiveYuan,
-  requireUuid,
-  ruleBroken,
   score,
   SIGN_WITHIN_DAYS,
   SUPPLEMENT_CAP_DIVISOR,
   term,
-  text,
-  todayIn,
   year,
 } from '../src/rules';
 import { refusal } from '../../../test/support/refusal';
@@ -42,7 +41,16 @@ const badInput = (field: string, message: string) => ({ code: 'BAD_USER_INPUT', 
 
 describe('the legal constants', () => {
   test('as DOMAIN.md states them', () => {
-    expect({ OPEN_TENDER_MIN_DAYS, MIN_QUALIFIED_BIDS, MIN_INVITED, OBJECTION_WORKING_DAYS, SIGN_WITHIN_DAYS, SUPPLEMENT_CAP_DIVISOR, MAX_TERM_MONTHS, DEFAULT_TERM_MONTHS }).toEqual({
+    expect({
+      OPEN_TENDER_MIN_DAYS,
+      MIN_QUALIFIED_BIDS,
+      MIN_INVITED,
+      OBJECTION_WORKING_DAYS,
+      SIGN_WITHIN_DAYS,
+      SUPPLEMENT_CAP_DIVISOR,
+      MAX_TERM_MONTHS,
+      DEFAULT_TERM_MONTHS,
+    }).toEqual({
       OPEN_TENDER_MIN_DAYS: 20,
       MIN_QUALIFIED_BIDS: 3,
       MIN_INVITED: 3,
@@ -57,12 +65,16 @@ describe('the legal constants', () => {
 
 describe('ruleBroken', () => {
   test('names the field as BAD_USER_INPUT when the input breaks the rule, else CONFLICT', () => {
-    expect(refusal(() => {
-      throw ruleBroken('MIN_BIDS', 'Too few bids.', 'input.bids');
-    })).toEqual({ code: 'BAD_USER_INPUT', field: 'input.bids', rule: 'MIN_BIDS', message: 'Too few bids.' });
-    expect(refusal(() => {
-      throw ruleBroken('MIN_BIDS', 'Too few bids.');
-    })).toEqual({ code: 'CONFLICT', rule: 'MIN_BIDS', message: 'Too few bids.' });
+    expect(
+      refusal(() => {
+        throw ruleBroken('MIN_BIDS', 'Too few bids.', 'input.bids');
+      }),
+    ).toEqual({ code: 'BAD_USER_INPUT', field: 'input.bids', rule: 'MIN_BIDS', message: 'Too few bids.' });
+    expect(
+      refusal(() => {
+        throw ruleBroken('MIN_BIDS', 'Too few bids.');
+      }),
+    ).toEqual({ code: 'CONFLICT', rule: 'MIN_BIDS', message: 'Too few bids.' });
   });
 });
 
@@ -70,25 +82,44 @@ describe('ids, text and lists', () => {
   test('ids are UUIDs in any case, kept in lower case', () => {
     expect(isUuid(ID.toUpperCase())).toBe(true);
     expect(requireUuid(ID.toUpperCase(), 'input.tenderId')).toBe(ID);
-    expect(refusal(() => requireUuid(`${ID}0`, 'input.tenderId'))).toEqual(badInput('input.tenderId', 'input.tenderId is not a valid id.'));
+    expect(refusal(() => requireUuid(`${ID}0`, 'input.tenderId'))).toEqual({
+      ...badInput('input.tenderId', `"${ID}0" is not an id (a UUID).`),
+      rule: 'NOT_AN_ID',
+    });
   });
 
-  test('text is trimmed, not blank, without NUL, at most 2000 characters by default', () => {
-    expect(text(' 社区养老服务 ', 'input.title')).toBe('社区养老服务');
-    expect(text('x'.repeat(2000), 'input.title')).toHaveLength(2000);
-    expect(refusal(() => text('  ', 'input.title'))).toEqual(badInput('input.title', 'input.title must not be blank.'));
-    expect(refusal(() => text('x'.repeat(2001), 'input.title'))).toEqual(badInput('input.title', 'input.title is longer than 2000 characters.'));
-    expect(refusal(() => text('xyz', 'input.title', 2))).toEqual(badInput('input.title', 'input.title is longer than 2 characters.'));
-    expect(refusal(() => text(`a\u0000${'x'.repeat(2001)}`, 'input.title'))).toEqual(badInput('input.title', 'input.title must not contain NUL characters.'));
+  test('text limits: 2000 characters for long text, 200 for names, 32 for catalogue codes', () => {
+    expect({ MAX_TEXT, MAX_NAME, MAX_CODE }).toEqual({ MAX_TEXT: 2000, MAX_NAME: 200, MAX_CODE: 32 });
   });
 
-  test('optional text: absent or blank is undefined, otherwise checked', () => {
-    expect(optionalText(undefined, 'input.note')).toBeUndefined();
-    expect(optionalText(null, 'input.note')).toBeUndefined();
-    expect(optionalText(' ', 'input.note')).toBeUndefined();
-    expect(optionalText(' 说明 ', 'input.note')).toBe('说明');
-    expect(refusal(() => optionalText('x'.repeat(2001), 'input.note'))).toEqual(badInput('input.note', 'input.note is longer than 2000 characters.'));
-    expect(refusal(() => optionalText('xyz', 'input.note', 2))).toEqual(badInput('input.note', 'input.note is longer than 2 characters.'));
+  test('text is trimmed, not blank, without NUL, at most its limit', () => {
+    const tooLong = (field: string, max: number) => ({
+      ...badInput(field, `The title must be at most ${max} characters.`),
+      rule: 'TEXT_TOO_LONG',
+    });
+    expect(requiredText(' 社区养老服务 ', 'input.title', MAX_TEXT, 'The title')).toBe('社区养老服务');
+    expect(requiredText('x'.repeat(2000), 'input.title', MAX_TEXT, 'The title')).toHaveLength(2000);
+    expect(refusal(() => requiredText('  ', 'input.title', MAX_TEXT, 'The title'))).toEqual({
+      ...badInput('input.title', 'The title must not be empty.'),
+      rule: 'REQUIRED_TEXT',
+    });
+    expect(refusal(() => requiredText('x'.repeat(2001), 'input.title', MAX_TEXT, 'The title'))).toEqual(tooLong('input.title', 2000));
+    expect(refusal(() => requiredText('x'.repeat(201), 'input.title', MAX_NAME, 'The title'))).toEqual(tooLong('input.title', 200));
+    expect(refusal(() => requiredText('a\u0000b', 'input.title', MAX_TEXT, 'The title'))).toEqual({
+      ...badInput('input.title', 'The title must not contain control characters.'),
+      rule: 'CONTROL_CHARACTERS',
+    });
+  });
+
+  test('optional text: absent or blank is null, otherwise checked', () => {
+    expect(optionalText(undefined, 'input.note', MAX_TEXT)).toBeNull();
+    expect(optionalText(null, 'input.note', MAX_TEXT)).toBeNull();
+    expect(optionalText(' ', 'input.note', MAX_TEXT)).toBeNull();
+    expect(optionalText(' 说明 ', 'input.note', MAX_TEXT)).toBe('说明');
+    expect(refusal(() => optionalText('x'.repeat(2001), 'input.note', MAX_TEXT, 'The note'))).toEqual({
+      ...badInput('input.note', 'The note must be at most 2000 characters.'),
+      rule: 'TEXT_TOO_LONG',
+    });
   });
 
   test('lists: from min (0 by default) to max (50 by default) entries', () => {
@@ -115,7 +146,9 @@ describe('numbers and codes', () => {
     expect(year(2000, 'input.fiscalYear')).toBe(2000);
     expect(year(2100, 'input.fiscalYear')).toBe(2100);
     for (const bad of [1999, 2101, 2026.5]) {
-      expect(refusal(() => year(bad, 'input.fiscalYear'))).toEqual(badInput('input.fiscalYear', 'input.fiscalYear must be a year from 2000 to 2100.'));
+      expect(refusal(() => year(bad, 'input.fiscalYear'))).toEqual(
+        badInput('input.fiscalYear', 'input.fiscalYear must be a year from 2000 to 2100.'),
+      );
     }
   });
 
@@ -132,10 +165,10 @@ describe('numbers and codes', () => {
 
 describe('contract terms', () => {
   test('twelve months by default, one year without a justification', () => {
-    expect(term(undefined, undefined)).toEqual({ months: 12, justification: undefined });
-    expect(term(null, null)).toEqual({ months: 12, justification: undefined });
-    expect(term(1, undefined)).toEqual({ months: 1, justification: undefined });
-    expect(term(12, '  ')).toEqual({ months: 12, justification: undefined });
+    expect(term(undefined, undefined)).toEqual({ months: 12, justification: null });
+    expect(term(null, null)).toEqual({ months: 12, justification: null });
+    expect(term(1, undefined)).toEqual({ months: 1, justification: null });
+    expect(term(12, '  ')).toEqual({ months: 12, justification: null });
   });
 
   test('longer terms, up to 36 months, need a recorded justification', () => {
@@ -149,7 +182,10 @@ describe('contract terms', () => {
         message: 'A term longer than one year needs a recorded justification (secured funding, a stable service).',
       });
     }
-    expect(refusal(() => term(24, 'x'.repeat(2001)))).toEqual(badInput('input.termJustification', 'input.termJustification is longer than 2000 characters.'));
+    expect(refusal(() => term(24, 'x'.repeat(2001)))).toEqual({
+      ...badInput('input.termJustification', 'The justification must be at most 2000 characters.'),
+      rule: 'TEXT_TOO_LONG',
+    });
   });
 
   test('a term is 1 to 36 whole months', () => {
@@ -197,10 +233,14 @@ describe('calendar arithmetic', () => {
     expect(calendarDate('2100-12-31', 'input.deadline')).toBe('2100-12-31');
     expect(calendarDate('2028-02-29', 'input.deadline')).toBe('2028-02-29');
     for (const bad of ['2026-02-30', '2026-6-15', '2026-06-1', '12026-06-15', '2026-06-15T00:00:00Z', 'x2026-06-15', '2026-13-01', '']) {
-      expect(refusal(() => calendarDate(bad, 'input.deadline'))).toEqual(badInput('input.deadline', 'input.deadline is not a calendar date.'));
+      expect(refusal(() => calendarDate(bad, 'input.deadline'))).toEqual(
+        badInput('input.deadline', 'input.deadline is not a calendar date.'),
+      );
     }
     for (const bad of ['1999-12-31', '2101-01-01']) {
-      expect(refusal(() => calendarDate(bad, 'input.deadline'))).toEqual(badInput('input.deadline', 'input.deadline must lie between 2000 and 2100.'));
+      expect(refusal(() => calendarDate(bad, 'input.deadline'))).toEqual(
+        badInput('input.deadline', 'input.deadline must lie between 2000 and 2100.'),
+      );
     }
   });
 });
@@ -213,7 +253,10 @@ describe('keyedPage', () => {
   });
 
   test("a cursor of this list's shape is decoded", () => {
-    expect(keyedPage({ first: 5, after: encodeCursor(['2026-06-15', ID]) }, ['date', 'uuid'])).toEqual({ first: 5, after: ['2026-06-15', ID] });
+    expect(keyedPage({ first: 5, after: encodeCursor(['2026-06-15', ID]) }, ['date', 'uuid'])).toEqual({
+      first: 5,
+      after: ['2026-06-15', ID],
+    });
     expect(keyedPage({ after: encodeCursor(['2026-06-15T01:02:03.000Z', '2026-06-15', ID]) }, ['time', 'date', 'uuid'])).toEqual({
       first: 20,
       after: ['2026-06-15T01:02:03.000Z', '2026-06-15', ID],
@@ -222,7 +265,9 @@ describe('keyedPage', () => {
 
   test('a date part must be a calendar date, not any timestamp', () => {
     for (const day of ['2026-06-15T01:02:03.000Z', '12026-06-15', '2026-6-15', '2026-06-1']) {
-      expect(refusal(() => keyedPage({ after: encodeCursor(['2026-06-15T01:02:03.000Z', day, ID]) }, ['time', 'date', 'uuid']))).toEqual(REFUSED);
+      expect(refusal(() => keyedPage({ after: encodeCursor(['2026-06-15T01:02:03.000Z', day, ID]) }, ['time', 'date', 'uuid']))).toEqual(
+        REFUSED,
+      );
     }
   });
 
@@ -233,10 +278,24 @@ describe('keyedPage', () => {
 });
 
 describe('ineligibility: the one test of who may bid', () => {
-  const bidder = { id: 'org', name: '府河养老服务站', kind: 'SOCIAL_SERVICE_AGENCY', status: 'ACTIVE', categories: ['ELDERLY_CARE'], currentGrade: 3 } as const;
-  const terms = { method: 'OPEN', eligibleKinds: ['SOCIAL_SERVICE_AGENCY', 'FOUNDATION'], minGrade: 3, invitedIds: [], category: 'ELDERLY_CARE', purchaserId: 'bureau' } as const;
+  const bidder = {
+    id: 'org',
+    name: '府河养老服务站',
+    kind: 'SOCIAL_SERVICE_AGENCY',
+    status: 'ACTIVE',
+    categories: ['ELDERLY_CARE'],
+    currentGrade: 3,
+  } as const;
+  const terms = {
+    method: 'OPEN',
+    eligibleKinds: ['SOCIAL_SERVICE_AGENCY', 'FOUNDATION'],
+    minGrade: 3,
+    invitedIds: [],
+    category: 'ELDERLY_CARE',
+    purchaserId: 'bureau',
+  } as const;
   const rule = (overrides: Record<string, unknown>, termOverrides: Record<string, unknown> = {}) =>
-    ineligibility({ ...bidder, ...overrides } as never, { ...terms, ...termOverrides } as never)?.rule ?? null;
+    ineligibility({ ...bidder, ...overrides } as never, { ...terms, ...termOverrides })?.rule ?? null;
 
   test('each condition excludes on its own, by its rule', () => {
     expect(rule({})).toBeNull();
@@ -254,14 +313,32 @@ describe('ineligibility: the one test of who may bid', () => {
   });
 
   test('the refusal names the organisation and what the tender needs', () => {
-    expect(ineligibility({ ...bidder, status: 'REVOKED' } as never, terms as never)?.message).toBe('府河养老服务站 is REVOKED in the registry; only active organisations may bid.');
-    expect(ineligibility({ ...bidder, currentGrade: 1 } as never, terms as never)?.message).toBe('This tender needs a current evaluation grade of at least 3A.');
+    expect(ineligibility({ ...bidder, status: 'REVOKED' } as never, terms as never)?.message).toBe(
+      '府河养老服务站 is REVOKED in the registry; only active organisations may bid.',
+    );
+    expect(ineligibility({ ...bidder, currentGrade: 1 } as never, terms as never)?.message).toBe(
+      'This tender needs a current evaluation grade of at least 3A.',
+    );
   });
 });
 
 describe('checkEligibility: refusing by the rule ineligibility names', () => {
-  const bidder = { id: 'org', name: '府河养老服务站', kind: 'SOCIAL_SERVICE_AGENCY', status: 'ACTIVE', categories: ['ELDERLY_CARE'], currentGrade: 3 } as const;
-  const terms = { method: 'OPEN', eligibleKinds: ['SOCIAL_SERVICE_AGENCY'], minGrade: 3, invitedIds: [], category: 'ELDERLY_CARE', purchaserId: 'bureau' } as const;
+  const bidder = {
+    id: 'org',
+    name: '府河养老服务站',
+    kind: 'SOCIAL_SERVICE_AGENCY',
+    status: 'ACTIVE',
+    categories: ['ELDERLY_CARE'],
+    currentGrade: 3,
+  } as const;
+  const terms = {
+    method: 'OPEN',
+    eligibleKinds: ['SOCIAL_SERVICE_AGENCY'],
+    minGrade: 3,
+    invitedIds: [],
+    category: 'ELDERLY_CARE',
+    purchaserId: 'bureau',
+  } as const;
 
   test('an eligible bidder passes', () => {
     expect(() => checkEligibility(bidder as never, terms as never)).not.toThrow();
@@ -273,7 +350,9 @@ describe('checkEligibility: refusing by the rule ineligibility names', () => {
       rule: 'BIDDER_MIN_GRADE',
       message: 'This tender needs a current evaluation grade of at least 3A.',
     });
-    expect(refusal(() => checkEligibility({ ...bidder, id: 'bureau' } as never, terms as never))).toMatchObject({ rule: 'BIDDER_NOT_PURCHASER' });
+    expect(refusal(() => checkEligibility({ ...bidder, id: 'bureau' } as never, terms as never))).toMatchObject({
+      rule: 'BIDDER_NOT_PURCHASER',
+    });
   });
 });
 
@@ -297,7 +376,11 @@ describe('checkOpen: bids from the opening instant until, not at, the close', ()
   });
 
   test('refused at the closing instant itself', () => {
-    expect(refusal(at('2026-12-22T09:00:00.000Z'))).toEqual({ code: 'CONFLICT', rule: 'BEFORE_DEADLINE', message: `Tender ${ID} closed at 2026-12-22T09:00:00.000Z.` });
+    expect(refusal(at('2026-12-22T09:00:00.000Z'))).toEqual({
+      code: 'CONFLICT',
+      rule: 'BEFORE_DEADLINE',
+      message: `Tender ${ID} closed at 2026-12-22T09:00:00.000Z.`,
+    });
   });
 
   test('a tender no longer active takes no bids, even inside its window', () => {
@@ -316,7 +399,11 @@ describe('ranking bids for the award', () => {
   const ranked = (bids: ReturnType<typeof bid>[], order: typeof byPrice) => [...bids].sort(order).map((b) => b.id);
 
   test('byPrice: the lowest price first, compared in fen rather than as text', () => {
-    const bids = [bid('a', '90000.00', null, '2026-12-01T10:00:00Z'), bid('b', '100000.00', null, '2026-12-01T09:00:00Z'), bid('c', '89999.99', null, '2026-12-01T11:00:00Z')];
+    const bids = [
+      bid('a', '90000.00', null, '2026-12-01T10:00:00Z'),
+      bid('b', '100000.00', null, '2026-12-01T09:00:00Z'),
+      bid('c', '89999.99', null, '2026-12-01T11:00:00Z'),
+    ];
     expect(ranked(bids, byPrice)).toEqual(['c', 'a', 'b']);
   });
 
@@ -327,7 +414,11 @@ describe('ranking bids for the award', () => {
   });
 
   test('byScore: the highest score first, whatever the price', () => {
-    const bids = [bid('cheap', '400000.00', '80.50', '2026-12-01T09:00:00Z'), bid('best', '700000.00', '92.00', '2026-12-01T10:00:00Z'), bid('mid', '500000.00', '85.00', '2026-12-01T08:00:00Z')];
+    const bids = [
+      bid('cheap', '400000.00', '80.50', '2026-12-01T09:00:00Z'),
+      bid('best', '700000.00', '92.00', '2026-12-01T10:00:00Z'),
+      bid('mid', '500000.00', '85.00', '2026-12-01T08:00:00Z'),
+    ];
     expect(ranked(bids, byScore)).toEqual(['best', 'mid', 'cheap']);
   });
 

@@ -20,7 +20,9 @@ describe('the catalogue', () => {
   });
 
   test('a code added twice is a CONFLICT on input.code', async () => {
-    expect(await refusalOf(fx.store.budgetLines.addCatalogueItem({ code: 'A01.01', name: '重复', category: 'ELDERLY_CARE' }, ACTOR))).toEqual({
+    expect(
+      await refusalOf(fx.store.budgetLines.addCatalogueItem({ code: 'A01.01', name: '重复', category: 'ELDERLY_CARE' }, ACTOR)),
+    ).toEqual({
       code: 'CONFLICT',
       field: 'input.code',
       message: 'Catalogue item A01.01 exists already.',
@@ -72,7 +74,9 @@ describe('creating a project', () => {
 
   test("another agency's line is refused", async () => {
     const line = await fx.budgetLine();
-    expect(await refusalOf(fx.project({ line: { id: line.id, agencyId: randomUUID() } }))).toMatchObject({ rule: 'BUDGET_LINE_OF_PURCHASER' });
+    expect(await refusalOf(fx.project({ line: { id: line.id, agencyId: randomUUID() } }))).toMatchObject({
+      rule: 'BUDGET_LINE_OF_PURCHASER',
+    });
   });
 
   test('communities and targets come back in order', async () => {
@@ -85,7 +89,11 @@ describe('creating a project', () => {
 describe('project lists', () => {
   const CHENGHUA = '510108000000';
   test('by area: a city covers its districts; by status; a page of n reads n + 1; after a cursor, the rows after it', async () => {
-    const ids = [await fx.project({ areaCode: CHENGHUA }), await fx.project({ areaCode: CHENGHUA }), await fx.project({ areaCode: CHENGHUA })].sort();
+    const ids = [
+      await fx.project({ areaCode: CHENGHUA }),
+      await fx.project({ areaCode: CHENGHUA }),
+      await fx.project({ areaCode: CHENGHUA }),
+    ].sort();
     const tendering = await fx.project({ areaCode: CHENGHUA });
     await fx.tender(tendering);
     const all = [...ids, tendering].sort();
@@ -94,14 +102,20 @@ describe('project lists', () => {
     expect(await fx.store.projects.count('510100000000', 'TENDERING')).toBeGreaterThanOrEqual(1);
     expect((await fx.store.projects.page(CHENGHUA, 'PLANNED', { first: 5, after: undefined })).map((p) => p.id)).toEqual(ids);
     expect((await fx.store.projects.page(CHENGHUA, undefined, { first: 1, after: undefined })).map((p) => p.id)).toEqual(all.slice(0, 2));
-    expect((await fx.store.projects.page(CHENGHUA, undefined, { first: 2, after: [all[1]!, all[1]!] })).map((p) => p.id)).toEqual(all.slice(2, 4));
+    expect((await fx.store.projects.page(CHENGHUA, undefined, { first: 2, after: [all[1]!, all[1]!] })).map((p) => p.id)).toEqual(
+      all.slice(2, 4),
+    );
     const cityIds = (await fx.store.projects.page('510100000000', undefined, { first: 500, after: undefined })).map((p) => p.id);
     expect(cityIds).toEqual(expect.arrayContaining(all));
   });
 
   test('by community: one page per community, n + 1 rows, strictly after the cursor, and the counts', async () => {
     const community = '510107003001';
-    const ids = [await fx.project({ communityCodes: [community] }), await fx.project({ communityCodes: [community] }), await fx.project({ communityCodes: [community] })].sort();
+    const ids = [
+      await fx.project({ communityCodes: [community] }),
+      await fx.project({ communityCodes: [community] }),
+      await fx.project({ communityCodes: [community] }),
+    ].sort();
     const other = '510107003002';
     const lone = await fx.project({ communityCodes: [other] });
     const page = await fx.store.projects.communityPage([community, other], { first: 1, after: undefined });
@@ -110,7 +124,14 @@ describe('project lists', () => {
       { community, id: ids[1] },
       { community: other, id: lone },
     ]);
-    expect((await fx.store.projects.communityPage([community], { first: 5, after: [ids[0]!, ids[0]!] })).map((row) => row.id)).toEqual(ids.slice(1));
-    expect(await fx.store.projects.countByCommunity([community, other])).toEqual(expect.arrayContaining([{ community, count: 3 }, { community: other, count: 1 }]));
+    expect((await fx.store.projects.communityPage([community], { first: 5, after: [ids[0]!, ids[0]!] })).map((row) => row.id)).toEqual(
+      ids.slice(1),
+    );
+    expect(await fx.store.projects.countByCommunity([community, other])).toEqual(
+      expect.arrayContaining([
+        { community, count: 3 },
+        { community: other, count: 1 },
+      ]),
+    );
   });
 });

@@ -14,7 +14,15 @@ const nothing = () => undefined;
 const TODAY = '2027-03-01';
 
 async function setStatus(contractId: string, to: 'ACTIVE' | 'COMPLETED' | 'TERMINATED', day = '2026-12-05') {
-  return fx.store.contracts.changeStatus(contractId, to, await fx.version('contract', contractId), to === 'TERMINATED' ? '服务中止' : undefined, day, ACTOR, nothing);
+  return fx.store.contracts.changeStatus(
+    contractId,
+    to,
+    await fx.version('contract', contractId),
+    to === 'TERMINATED' ? '服务中止' : null,
+    day,
+    ACTOR,
+    nothing,
+  );
 }
 
 describe('changing a contract', () => {
@@ -32,7 +40,7 @@ describe('changing a contract', () => {
     const { contractId } = await fx.pendingContract();
     const version = await fx.version('contract', contractId);
     for (const stale of [version - 1, version + 1]) {
-      expect(await refusalOf(fx.store.contracts.changeStatus(contractId, 'ACTIVE', stale, undefined, TODAY, ACTOR, nothing))).toEqual({
+      expect(await refusalOf(fx.store.contracts.changeStatus(contractId, 'ACTIVE', stale, null, TODAY, ACTOR, nothing))).toEqual({
         code: 'CONFLICT',
         field: 'input.expectedVersion',
         message: `Contract ${contractId} changed meanwhile (now version ${version}).`,
@@ -42,9 +50,21 @@ describe('changing a contract', () => {
 
   test('an unknown contract is NOT_FOUND; a second contract on a tender is a CONFLICT', async () => {
     const id = randomUUID();
-    expect(await refusalOf(fx.store.contracts.changeStatus(id, 'ACTIVE', 1, undefined, TODAY, ACTOR, nothing))).toMatchObject({ code: 'NOT_FOUND', message: `No contract ${id}.` });
+    expect(await refusalOf(fx.store.contracts.changeStatus(id, 'ACTIVE', 1, null, TODAY, ACTOR, nothing))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `No contract ${id}.`,
+    });
     const { tenderId } = await fx.pendingContract();
-    expect(await refusalOf(fx.store.contracts.create(tenderId, { value: '1.00', startsOn: '2027-01-01', endsOn: '2027-02-01', milestones: [] }, ACTOR, nothing))).toEqual({
+    expect(
+      await refusalOf(
+        fx.store.contracts.create(
+          tenderId,
+          { value: '1.00', startsOn: '2027-01-01', endsOn: '2027-02-01', milestones: [] },
+          ACTOR,
+          nothing,
+        ),
+      ),
+    ).toEqual({
       code: 'CONFLICT',
       message: `Tender ${tenderId} has a contract already.`,
     });
@@ -59,7 +79,8 @@ describe('the officers contract list', () => {
   let terminated: string;
   let pending: string;
   const filter = (more: Partial<ContractFilter> = {}): ContractFilter => ({ within: AREA, ...more });
-  const ids = async (more: Partial<ContractFilter> = {}) => (await fx.store.contracts.page(filter(more), TODAY, { first: 50, after: undefined })).map((c) => c.id);
+  const ids = async (more: Partial<ContractFilter> = {}) =>
+    (await fx.store.contracts.page(filter(more), TODAY, { first: 50, after: undefined })).map((c) => c.id);
 
   beforeAll(async () => {
     overdue = (await fx.activeContract({ areaCode: AREA, milestones: ['2027-02-28'] })).contractId;
@@ -94,7 +115,9 @@ describe('the officers contract list', () => {
     expect(all.slice(1).map((c) => c.id)).toEqual(rest);
     expect(await fx.store.contracts.page(filter(), TODAY, { first: 2, after: undefined })).toHaveLength(3);
     const cursor = all[1]!;
-    expect((await fx.store.contracts.page(filter(), TODAY, { first: 50, after: [cursor.endsOn, cursor.id] })).map((c) => c.id)).toEqual(all.slice(2).map((c) => c.id));
+    expect((await fx.store.contracts.page(filter(), TODAY, { first: 50, after: [cursor.endsOn, cursor.id] })).map((c) => c.id)).toEqual(
+      all.slice(2).map((c) => c.id),
+    );
   });
 
   test("a supplier's contracts: one page each, n + 1 rows, by end date, strictly after the cursor", async () => {
@@ -127,8 +150,12 @@ describe('supplier pages across end dates', () => {
       made.push({ id: contractId, endsOn });
     }
     const ordered = [...made].sort((a, b) => a.endsOn.localeCompare(b.endsOn)).map((c) => c.id);
-    expect((await fx.store.contracts.supplierPage([supplierId], { first: 1, after: undefined })).map((r) => r.id)).toEqual(ordered.slice(0, 2));
-    expect((await fx.store.contracts.supplierPage([supplierId], { first: 5, after: ['2027-03-31', ordered[0]!] })).map((r) => r.id)).toEqual(ordered.slice(1));
+    expect((await fx.store.contracts.supplierPage([supplierId], { first: 1, after: undefined })).map((r) => r.id)).toEqual(
+      ordered.slice(0, 2),
+    );
+    expect(
+      (await fx.store.contracts.supplierPage([supplierId], { first: 5, after: ['2027-03-31', ordered[0]!] })).map((r) => r.id),
+    ).toEqual(ordered.slice(1));
   });
 });
 
@@ -138,7 +165,10 @@ describe('milestones', () => {
     expect((await fx.store.milestones.byContract([contractId])).map((m) => m.dueOn)).toEqual(['2027-03-01', '2027-06-01']);
     const [id] = milestoneIds;
     expect(await fx.store.milestones.complete(id!, '2027-02-27', ACTOR, nothing)).toMatchObject({ completedOn: '2027-02-27' });
-    expect(await refusalOf(fx.store.milestones.complete(id!, '2027-02-28', ACTOR, nothing))).toEqual({ code: 'CONFLICT', message: `Milestone ${id} is already completed.` });
+    expect(await refusalOf(fx.store.milestones.complete(id!, '2027-02-28', ACTOR, nothing))).toEqual({
+      code: 'CONFLICT',
+      message: `Milestone ${id} is already completed.`,
+    });
     expect((await fx.store.milestones.byId([id!, 'x']))[0]!.completedOn).toBe('2027-02-27');
   });
 });
@@ -157,6 +187,8 @@ describe('statistics of a year', () => {
     const street = '510115002001';
     await fx.activeContract({ areaCode: street, value: '1000.00', signedOn: '2026-06-01' });
     expect(await fx.store.contracts.statistics(2026, AREA, 'DISTRICT')).toEqual([{ key: AREA, contracts: 3, amount: '206000.00' }]);
-    expect(await fx.store.contracts.statistics(2026, AREA, 'CATEGORY')).toEqual([{ key: 'ELDERLY_CARE', contracts: 3, amount: '206000.00' }]);
+    expect(await fx.store.contracts.statistics(2026, AREA, 'CATEGORY')).toEqual([
+      { key: 'ELDERLY_CARE', contracts: 3, amount: '206000.00' },
+    ]);
   });
 });

@@ -10,8 +10,10 @@ beforeAll(async () => {
 afterAll(() => fx.close());
 
 const nothing = () => undefined;
-const pay = (contractId: string, amount: string, paidOn = '2027-01-15') => fx.store.payments.record(contractId, { amount, paidOn, milestoneId: undefined }, ACTOR, nothing);
-const supplement = (contractId: string, amount: string, today = '2027-01-10') => fx.store.payments.addSupplement(contractId, amount, '增加服务人次', today, ACTOR, nothing);
+const pay = (contractId: string, amount: string, paidOn = '2027-01-15') =>
+  fx.store.payments.record(contractId, { amount, paidOn, milestoneId: undefined }, ACTOR, nothing);
+const supplement = (contractId: string, amount: string, today = '2027-01-10') =>
+  fx.store.payments.addSupplement(contractId, amount, '增加服务人次', today, ACTOR, nothing);
 
 describe('payments', () => {
   test('paying up to exactly the value is within it, and each payment moves the version', async () => {
@@ -45,8 +47,20 @@ describe('payments', () => {
     const pending = await fx.pendingContract({ value: '100000.00' });
     expect(await refusalOf(pay(pending.contractId, '1.00'))).toMatchObject({ code: 'CONFLICT', rule: 'PAY_ACTIVE_CONTRACTS' });
     const { contractId } = await fx.activeContract({ value: '100000.00' });
-    await fx.store.contracts.changeStatus(contractId, 'TERMINATED', await fx.version('contract', contractId), '违约', '2027-01-01', ACTOR, nothing);
-    expect(await refusalOf(pay(contractId, '1.00'))).toEqual({ code: 'CONFLICT', rule: 'PAY_ACTIVE_CONTRACTS', message: `Contract ${contractId} is TERMINATED; payments are made on active contracts.` });
+    await fx.store.contracts.changeStatus(
+      contractId,
+      'TERMINATED',
+      await fx.version('contract', contractId),
+      '违约',
+      '2027-01-01',
+      ACTOR,
+      nothing,
+    );
+    expect(await refusalOf(pay(contractId, '1.00'))).toEqual({
+      code: 'CONFLICT',
+      rule: 'PAY_ACTIVE_CONTRACTS',
+      message: `Contract ${contractId} is TERMINATED; payments are made on active contracts.`,
+    });
   });
 
   test('listed by day paid, and supplements by day signed', async () => {
@@ -78,7 +92,15 @@ describe('supplementary agreements', () => {
     const pending = await fx.pendingContract({ value: '100000.00' });
     expect((await supplement(pending.contractId, '1000.00')).contract.value).toBe('101000.00');
     const { contractId } = await fx.activeContract({ value: '100000.00' });
-    await fx.store.contracts.changeStatus(contractId, 'TERMINATED', await fx.version('contract', contractId), '违约', '2027-01-01', ACTOR, nothing);
+    await fx.store.contracts.changeStatus(
+      contractId,
+      'TERMINATED',
+      await fx.version('contract', contractId),
+      '违约',
+      '2027-01-01',
+      ACTOR,
+      nothing,
+    );
     expect(await refusalOf(supplement(contractId, '1000.00'))).toMatchObject({ rule: 'SUPPLEMENTS_AT_MOST_TEN_PERCENT' });
     expect((await fx.store.contracts.byId([contractId]))[0]!.value).toBe('100000.00');
   });
@@ -107,11 +129,17 @@ describe('evaluations', () => {
     expect((await fx.store.evaluations.byId([assigned.id]))[0]!.grade).toBe('EXCELLENT');
 
     const second = await fx.activeContract();
-    await fx.database.query(`UPDATE procurement.contract SET supplier_id = $1::uuid WHERE id = $2::uuid`, [contract.supplierId, second.contractId]);
+    await fx.database.query(`UPDATE procurement.contract SET supplier_id = $1::uuid WHERE id = $2::uuid`, [
+      contract.supplierId,
+      second.contractId,
+    ]);
     const later = await fx.store.evaluations.assign((await fx.store.contracts.byId([second.contractId]))[0]!, evaluator(), ACTOR);
     await fx.store.evaluations.submit(later.id, { ...result, grade: 'GOOD' }, ACTOR, nothing);
     const third = await fx.activeContract();
-    await fx.database.query(`UPDATE procurement.contract SET supplier_id = $1::uuid WHERE id = $2::uuid`, [contract.supplierId, third.contractId]);
+    await fx.database.query(`UPDATE procurement.contract SET supplier_id = $1::uuid WHERE id = $2::uuid`, [
+      contract.supplierId,
+      third.contractId,
+    ]);
     await fx.store.evaluations.assign((await fx.store.contracts.byId([third.contractId]))[0]!, evaluator(), ACTOR);
     expect((await fx.store.evaluations.completedBySupplier([contract.supplierId, 'x'])).map((e) => e.grade)).toEqual(['GOOD', 'EXCELLENT']);
     expect((await fx.store.evaluations.byContract([third.contractId]))[0]!.status).toBe('ASSIGNED');
@@ -120,7 +148,10 @@ describe('evaluations', () => {
 
 describe("a project's record and history", () => {
   test('every record under the project in its trail, oldest first; the export ordered by day', async () => {
-    const { projectId, tenderId, contractId, milestoneIds } = await fx.activeContract({ value: '100000.00', milestones: ['2027-06-01', '2027-03-01'] });
+    const { projectId, tenderId, contractId, milestoneIds } = await fx.activeContract({
+      value: '100000.00',
+      milestones: ['2027-06-01', '2027-03-01'],
+    });
     const bidder = (await fx.store.bids.byTender([tenderId]))[0]!;
     await fx.store.tenders.fileObjection(tenderId, bidder.organizationId, '异议', ACTOR, nothing);
     await fx.store.milestones.complete(milestoneIds[0]!, '2027-02-01', ACTOR, nothing);

@@ -22,7 +22,10 @@ describe('bids', () => {
     expect(after.withdrawnAt).toBeInstanceOf(Date);
     expect(await fx.store.bids.liveCounts([tender.id])).toEqual([{ tenderId: tender.id, count: 1 }]);
     expect((await fx.store.bids.byTender([tender.id])).map((bid) => bid.id)).toEqual([kept.id, withdrawn.id]);
-    expect(await refusalOf(fx.store.bids.withdraw(withdrawn.id, ACTOR, nothing))).toEqual({ code: 'CONFLICT', message: `Bid ${withdrawn.id} is already withdrawn.` });
+    expect(await refusalOf(fx.store.bids.withdraw(withdrawn.id, ACTOR, nothing))).toEqual({
+      code: 'CONFLICT',
+      message: `Bid ${withdrawn.id} is already withdrawn.`,
+    });
   });
 
   test('a second live bid by one organisation is refused by ONE_BID_PER_ORGANIZATION; after withdrawing, it bids again', async () => {
@@ -41,10 +44,17 @@ describe('bids', () => {
   test('the fresh tender is checked before the bid is stored', async () => {
     const tender = await fx.tender(await fx.project());
     const seen: TenderModel[] = [];
-    const refused = fx.store.bids.submit(tender.id, { id: randomUUID(), name: '迟到机构', creditCode: null }, '500000.00', '方案', ACTOR, (fresh) => {
-      seen.push(fresh);
-      throw new Error('closed');
-    });
+    const refused = fx.store.bids.submit(
+      tender.id,
+      { id: randomUUID(), name: '迟到机构', creditCode: null },
+      '500000.00',
+      '方案',
+      ACTOR,
+      (fresh) => {
+        seen.push(fresh);
+        throw new Error('closed');
+      },
+    );
     await expect(refused).rejects.toThrow('closed');
     expect(seen.map((t) => t.id)).toEqual([tender.id]);
     expect(await fx.store.bids.byTender([tender.id])).toEqual([]);
@@ -57,8 +67,12 @@ describe('bids', () => {
     await fx.store.bids.withdraw(bids[0]!, ACTOR, nothing);
     const sorted = [...bids].sort();
     expect(await fx.store.bids.countByOrganization([organizationId, 'not-a-uuid'])).toEqual([{ organizationId, count: 3 }]);
-    expect((await fx.store.bids.organizationPage([organizationId], { first: 1, after: undefined })).map((row) => row.id)).toEqual(sorted.slice(0, 2));
-    expect((await fx.store.bids.organizationPage([organizationId], { first: 5, after: [sorted[0]!, sorted[0]!] })).map((row) => row.id)).toEqual(sorted.slice(1));
+    expect((await fx.store.bids.organizationPage([organizationId], { first: 1, after: undefined })).map((row) => row.id)).toEqual(
+      sorted.slice(0, 2),
+    );
+    expect(
+      (await fx.store.bids.organizationPage([organizationId], { first: 5, after: [sorted[0]!, sorted[0]!] })).map((row) => row.id),
+    ).toEqual(sorted.slice(1));
   });
 });
 
@@ -83,7 +97,7 @@ describe('active tenders of an area', () => {
     expect(active[0]).toMatchObject({ category: 'ELDERLY_CARE', tender: { areaCode: area, status: 'ACTIVE' } });
   });
 
-  test("a district below the one asked is not in it", async () => {
+  test('a district below the one asked is not in it', async () => {
     await fx.tender(await fx.project({ areaCode: WUHOU }));
     expect((await fx.store.tenders.active(JINJIANG)).map(({ tender }) => tender.areaCode)).not.toContain(WUHOU);
   });
@@ -108,7 +122,13 @@ describe('evaluating a tender', () => {
       return { winner: bids[0]!, noticeDate: '2026-12-31', objectionDeadline: '2027-01-12' };
     });
     expect(decided).toEqual([live.id]);
-    expect(awarded).toMatchObject({ status: 'AWARDED', awardedBidId: live.id, awardAmount: '700000.00', awardNoticeDate: '2026-12-31', objectionDeadline: '2027-01-12' });
+    expect(awarded).toMatchObject({
+      status: 'AWARDED',
+      awardedBidId: live.id,
+      awardAmount: '700000.00',
+      awardNoticeDate: '2026-12-31',
+      objectionDeadline: '2027-01-12',
+    });
   });
 
   test('a stale version, older or newer, is a CONFLICT', async () => {
@@ -140,7 +160,10 @@ describe('evaluating a tender', () => {
 
   test('an unknown tender is NOT_FOUND', async () => {
     const id = randomUUID();
-    expect(await refusalOf(fx.store.tenders.evaluate(id, 1, new Map(), ACTOR, () => null))).toMatchObject({ code: 'NOT_FOUND', message: `No tender ${id}.` });
+    expect(await refusalOf(fx.store.tenders.evaluate(id, 1, new Map(), ACTOR, () => null))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `No tender ${id}.`,
+    });
   });
 });
 
@@ -163,7 +186,17 @@ describe('publishing and cancelling', () => {
     await fx.award(second, null);
     let previous: string[] = [];
     await fx.store.tenders.publish(
-      { projectId, method: 'OPEN', methodChangeReason: undefined, awardCriteria: 'PRICE_ONLY', eligibleKinds: ['SOCIAL_SERVICE_AGENCY'], minGrade: undefined, invitedIds: [], opensAt: new Date(), closesAt: new Date(Date.now() + 30 * 86_400_000) },
+      {
+        projectId,
+        method: 'OPEN',
+        methodChangeReason: null,
+        awardCriteria: 'PRICE_ONLY',
+        eligibleKinds: ['SOCIAL_SERVICE_AGENCY'],
+        minGrade: undefined,
+        invitedIds: [],
+        opensAt: new Date(),
+        closesAt: new Date(Date.now() + 30 * 86_400_000),
+      },
       ACTOR,
       (_, tenders) => void (previous = tenders.map((t) => t.id)),
     );
@@ -172,7 +205,10 @@ describe('publishing and cancelling', () => {
 
   test('cancelling an unknown tender is NOT_FOUND', async () => {
     const id = randomUUID();
-    expect(await refusalOf(fx.store.tenders.cancel(id, '无', ACTOR, nothing))).toMatchObject({ code: 'NOT_FOUND', message: `No tender ${id}.` });
+    expect(await refusalOf(fx.store.tenders.cancel(id, '无', ACTOR, nothing))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `No tender ${id}.`,
+    });
   });
 });
 

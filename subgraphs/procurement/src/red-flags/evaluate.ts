@@ -1,11 +1,11 @@
-import { todayIn } from '../rules';
+import { dayIn } from '../../../../lib/kernel/dates';
 import type { RedFlagModel } from '../models';
 import { awardee, penalisedSupplier, processFlags, type ProcessFacts, type RedFlagThresholds } from './indicators';
 import { populationKey, type PopulationKey, type RedFlagStore } from './store';
 
 /** The year a process belongs to: its bid deadline's, on the city's calendar. */
 export function processYear(facts: ProcessFacts, timeZone: string): number {
-  return Number(todayIn(timeZone, facts.closesAt).slice(0, 4));
+  return Number(dayIn(timeZone, facts.closesAt).slice(0, 4));
 }
 
 /** Each organisation's penalties as the registry publishes them (null: unknown to it). */

@@ -1,3 +1,4 @@
+import { dayIn } from '../../../../lib/kernel/dates';
 import type { TenderMethod, TenderStatus } from '../generated/prisma/enums';
 import type { ProcessIndicator, RedFlagModel } from '../models';
 
@@ -7,7 +8,6 @@ import type { ProcessIndicator, RedFlagModel } from '../models';
  * Cardinal documents them, applied to our own records instead of published OCDS. Pure: the
  * store gathers the facts and the population fences (in SQL), these decide.
  */
-
 
 /** A live (not withdrawn) bid; the price in fen, so equal prices compare exactly. */
 export interface ProcessBid {
@@ -74,7 +74,6 @@ export const CARDINAL_DEFAULTS: RedFlagThresholds = {
   penaltyYears: 3,
 };
 
-
 const DAY_MS = 86_400_000;
 
 /** The bid period in days, as Cardinal measures it (tenderPeriod end − start). */
@@ -108,7 +107,7 @@ export function penalisedSupplier(
 ): RedFlagModel | undefined {
   const winner = awardedBid(facts);
   if (!winner || !facts.awardedAt) return undefined;
-  const bidDay = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(winner.submittedAt);
+  const bidDay = dayIn(timeZone, winner.submittedAt);
   const from = `${Number(bidDay.slice(0, 4)) - thresholds.penaltyYears}${bidDay.slice(4)}`;
   const recent = penalties.filter((penalty) => penalty.decidedOn >= from && penalty.decidedOn <= bidDay);
   if (recent.length === 0) return undefined;
@@ -132,7 +131,12 @@ export function awardee(facts: ProcessFacts): string | undefined {
 }
 
 /** Every flag the process raises, in indicator order. */
-export function processFlags(facts: ProcessFacts, fences: DifferenceFences | undefined, thresholds: RedFlagThresholds, now: Date): RedFlagModel[] {
+export function processFlags(
+  facts: ProcessFacts,
+  fences: DifferenceFences | undefined,
+  thresholds: RedFlagThresholds,
+  now: Date,
+): RedFlagModel[] {
   const flags: RedFlagModel[] = [];
   const flag = (indicator: ProcessIndicator, value: number, threshold: number, raisedAt: Date, bids: ProcessBid[] = []) =>
     flags.push({

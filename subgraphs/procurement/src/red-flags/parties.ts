@@ -54,7 +54,12 @@ export interface PartyThresholds {
 
 export const CARDINAL_PARTY_DEFAULTS: PartyThresholds = { minimumSubmittedBids: 2, minimumProcesses: 2 };
 
-export function partyFlags(record: PartyRecord, fences: PartyFences, thresholds: PartyThresholds, year: number): OrganizationRedFlagModel[] {
+export function partyFlags(
+  record: PartyRecord,
+  fences: PartyFences,
+  thresholds: PartyThresholds,
+  year: number,
+): OrganizationRedFlagModel[] {
   const flags: OrganizationRedFlagModel[] = [];
   const base = { organizationId: record.organizationId, year };
   if (record.valid > 0 && fences.topTenderer !== null && fences.winRatio !== null) {
@@ -66,7 +71,14 @@ export function partyFlags(record: PartyRecord, fences: PartyFences, thresholds:
   if (record.submitted >= thresholds.minimumSubmittedBids && fences.tendererDisqualified !== null) {
     const ratio = record.disqualified / record.submitted;
     if (ratio > 0 && ratio >= fences.tendererDisqualified) {
-      flags.push({ ...base, indicator: 'R038', role: 'TENDERER', value: ratio, threshold: fences.tendererDisqualified, basis: record.submitted });
+      flags.push({
+        ...base,
+        indicator: 'R038',
+        role: 'TENDERER',
+        value: ratio,
+        threshold: fences.tendererDisqualified,
+        basis: record.submitted,
+      });
     }
   }
   if (record.processes >= thresholds.minimumProcesses && record.received > 0 && fences.buyerDisqualified !== null) {

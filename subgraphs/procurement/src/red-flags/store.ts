@@ -31,7 +31,8 @@ export const populationKey = (areaCode: string, year: number) => `${areaCode}/${
 /** Q1 − 1.5·IQR ('low') or Q3 + 1.5·IQR ('high') of `value` over `rows`, as one SQL expression. */
 function fence(value: Prisma.Sql, rows: Prisma.Sql, side: 'low' | 'high'): Prisma.Sql {
   const q = (p: number) => Prisma.sql`percentile_cont(${p}::float8) WITHIN GROUP (ORDER BY ${value})`;
-  const edge = side === 'low' ? Prisma.sql`${q(0.25)} - 1.5 * (${q(0.75)} - ${q(0.25)})` : Prisma.sql`${q(0.75)} + 1.5 * (${q(0.75)} - ${q(0.25)})`;
+  const edge =
+    side === 'low' ? Prisma.sql`${q(0.25)} - 1.5 * (${q(0.75)} - ${q(0.25)})` : Prisma.sql`${q(0.75)} + 1.5 * (${q(0.75)} - ${q(0.25)})`;
   return Prisma.sql`(SELECT ${edge} FROM ${rows})`;
 }
 
@@ -79,14 +80,16 @@ export function createRedFlagStore(prisma: PrismaClient) {
       timeZone: string,
       thresholds: PartyThresholds,
     ): Promise<{ fences: PartyFences; records: PartyRecord[] }> {
-      const [row] = await prisma.$queryRaw<{
-        topTenderer: number | null;
-        winRatio: number | null;
-        tendererDisqualified: number | null;
-        buyerDisqualified: number | null;
-        variety: number | null;
-        records: PartyRecord[];
-      }[]>`
+      const [row] = await prisma.$queryRaw<
+        {
+          topTenderer: number | null;
+          winRatio: number | null;
+          tendererDisqualified: number | null;
+          buyerDisqualified: number | null;
+          variety: number | null;
+          records: PartyRecord[];
+        }[]
+      >`
         WITH decided AS (
           SELECT t.id, t.awarded_bid_id, p.purchaser_id, p.category
             FROM procurement.tender t

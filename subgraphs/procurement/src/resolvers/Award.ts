@@ -1,6 +1,7 @@
+import { addDays } from '../../../../lib/kernel/dates';
 import { money } from '../../../../lib/kernel/money';
 import type { AwardResolvers } from '../generated/graphql';
-import { addDays, SIGN_WITHIN_DAYS } from '../rules';
+import { SIGN_WITHIN_DAYS } from '../rules';
 
 export const Award: AwardResolvers = {
   bid: async ({ tender }, _, { loaders }) => (await loaders.bid.load(tender.awardedBidId!))!,

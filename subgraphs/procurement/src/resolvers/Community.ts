@@ -8,6 +8,11 @@ export const Community: CommunityResolvers = {
   procurementProjects: async (community, args, { loaders }) => {
     const page = keyedPage(args, ['uuid', 'uuid']);
     const rows = present(await loaders.project.loadMany(await loaders.communityProjectIds(page).load(community.code)));
-    return toConnection(rows, page, (project) => [project.id, project.id], () => loaders.communityProjectCount.load(community.code));
+    return toConnection(
+      rows,
+      page,
+      (project) => [project.id, project.id],
+      () => loaders.communityProjectCount.load(community.code),
+    );
   },
 };

@@ -1,5 +1,5 @@
+import { todayIn } from '../../../../lib/kernel/dates';
 import type { MilestoneResolvers } from '../generated/graphql';
-import { todayIn } from '../rules';
 
 export const Milestone: MilestoneResolvers = {
   overdue: (milestone, _, { loaders }) => milestone.completedOn === null && milestone.dueOn < todayIn(loaders.settings.timeZone),

@@ -11,12 +11,22 @@ export const Organization: OrganizationResolvers = {
     if (!actsFor(viewer, organization.id)) throw forbidden("An organisation's bids are for its own admin.");
     const page = keyedPage(args, ['uuid', 'uuid']);
     const rows = present(await loaders.bid.loadMany(await loaders.organizationBidIds(page).load(organization.id)));
-    return toConnection(rows, page, (bid) => [bid.id, bid.id], () => loaders.organizationBidCount.load(organization.id));
+    return toConnection(
+      rows,
+      page,
+      (bid) => [bid.id, bid.id],
+      () => loaders.organizationBidCount.load(organization.id),
+    );
   },
   contracts: async (organization, args, { loaders }) => {
     const page = keyedPage(args, ['date', 'uuid']);
     const rows = present(await loaders.contract.loadMany(await loaders.supplierContractIds(page).load(organization.id)));
-    return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => loaders.supplierContractCount.load(organization.id));
+    return toConnection(
+      rows,
+      page,
+      (contract) => [contract.endsOn, contract.id],
+      () => loaders.supplierContractCount.load(organization.id),
+    );
   },
   contractPerformance: (organization, _, { loaders }) => loaders.supplierPerformance.load(organization.id),
   procurementRedFlags: (organization, args, { loaders }) => loaders.organizationRedFlags(year(args.year, 'year')).load(organization.id),

@@ -6,7 +6,8 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.project.load(reference.id),
   purchaser: (project) => ({ id: project.purchaserId }),
   area: (project) => ({ code: project.areaCode }),
-  communities: async (project, _, { loaders }) => (await loaders.projectCommunities.load(project.id)).map((row) => ({ code: row.communityCode })),
+  communities: async (project, _, { loaders }) =>
+    (await loaders.projectCommunities.load(project.id)).map((row) => ({ code: row.communityCode })),
   catalogueItem: async (project, _, { loaders }) => (await loaders.catalogueItem.load(project.catalogueCode))!,
   budget: (project) => money(project.budget),
   targets: (project, _, { loaders }) => loaders.projectTargets.load(project.id),

@@ -1,4 +1,6 @@
+import { todayIn } from '../../../../lib/kernel/dates';
 import { notFound } from '../../../../lib/kernel/errors';
+import { requireUuid } from '../../../../lib/kernel/ids';
 import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import { isReader, requireReader } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
@@ -6,7 +8,7 @@ import { releasePackage } from '../ocds';
 import { flagsOf } from '../red-flags/evaluate';
 import { PROCESS_INDICATORS } from '../models';
 import { candidatesKey, type RegistryOrganization } from '../registry';
-import { MIN_QUALIFIED_BIDS, ineligibility, keyedPage, calendarDate, requireUuid, todayIn, year } from '../rules';
+import { MIN_QUALIFIED_BIDS, ineligibility, keyedPage, calendarDate, year } from '../rules';
 import type { ContractFilter, RedFlagModel, TenderRiskModel } from '../models';
 
 const DAY_MS = 86_400_000;
@@ -27,7 +29,12 @@ export const Query: QueryResolvers = {
     const page = keyedPage(args, ['uuid', 'uuid']);
     const rows = await store.projects.page(within, args.status ?? undefined, page);
     for (const row of rows) loaders.project.prime(row.id, row);
-    return toConnection(rows, page, (project) => [project.id, project.id], () => store.projects.count(within, args.status ?? undefined));
+    return toConnection(
+      rows,
+      page,
+      (project) => [project.id, project.id],
+      () => store.projects.count(within, args.status ?? undefined),
+    );
   },
 
   contract: (_, { id }, { loaders }) => loaders.contract.load(requireUuid(id, 'id')),
@@ -47,7 +54,12 @@ export const Query: QueryResolvers = {
     const today = todayIn(loaders.settings.timeZone);
     const rows = await store.contracts.page(criteria, today, page);
     for (const row of rows) loaders.contract.prime(row.id, row);
-    return toConnection(rows, page, (contract) => [contract.endsOn, contract.id], () => store.contracts.count(criteria, today));
+    return toConnection(
+      rows,
+      page,
+      (contract) => [contract.endsOn, contract.id],
+      () => store.contracts.count(criteria, today),
+    );
   },
 
   overdueMilestones: async (_, args, { viewer, store, loaders }) => {
@@ -57,7 +69,12 @@ export const Query: QueryResolvers = {
     const today = todayIn(loaders.settings.timeZone);
     const rows = await store.milestones.overduePage(within, today, page);
     for (const row of rows) loaders.milestone.prime(row.id, row);
-    return toConnection(rows, page, (milestone) => [milestone.dueOn, milestone.id], () => store.milestones.countOverdue(within, today));
+    return toConnection(
+      rows,
+      page,
+      (milestone) => [milestone.dueOn, milestone.id],
+      () => store.milestones.countOverdue(within, today),
+    );
   },
 
   /**
@@ -102,13 +119,29 @@ export const Query: QueryResolvers = {
     const page = readPage(args, ['timestamp', 'uuid', 'text']);
     const { redFlags: thresholds, timeZone } = loaders.settings;
     const processes = await store.redFlags.jurisdictionProcesses(within, year(args.year, 'year'), timeZone);
-    const all = await flagsOf(processes, store.redFlags, (orgs) => loaders.registry.penalties.loadMany(orgs), thresholds, timeZone, new Date());
+    const all = await flagsOf(
+      processes,
+      store.redFlags,
+      (orgs) => loaders.registry.penalties.loadMany(orgs),
+      thresholds,
+      timeZone,
+      new Date(),
+    );
     const visible = all.filter((flag) => flag.decided || isReader(viewer, flag.areaCode));
-    const countsByIndicator = PROCESS_INDICATORS.map((indicator) => ({ indicator, count: visible.filter((flag) => flag.indicator === indicator).length }));
+    const countsByIndicator = PROCESS_INDICATORS.map((indicator) => ({
+      indicator,
+      count: visible.filter((flag) => flag.indicator === indicator).length,
+    }));
     const key = (flag: RedFlagModel): (string | number)[] => [flag.raisedAt.toISOString(), flag.tenderId, flag.indicator];
-    const listed = visible.filter((flag) => !args.indicator || flag.indicator === args.indicator).sort((a, b) => compareKeys(key(b), key(a)));
+    const listed = visible
+      .filter((flag) => !args.indicator || flag.indicator === args.indicator)
+      .sort((a, b) => compareKeys(key(b), key(a)));
     const rest = page.after ? listed.filter((flag) => compareKeys(key(flag), page.after!) < 0) : listed;
-    for (const process of processes) loaders.projectRedFlags.prime(process.projectId, all.filter((flag) => flag.projectId === process.projectId));
+    for (const process of processes)
+      loaders.projectRedFlags.prime(
+        process.projectId,
+        all.filter((flag) => flag.projectId === process.projectId),
+      );
     return { ...toConnection(rest.slice(0, page.first + 1), page, key, async () => listed.length), countsByIndicator };
   },
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../../../lib/runtime/db';
-import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { conflict, notFound, ruleBroken } from '../../../../lib/kernel/errors';
 import type { Page } from '../../../../lib/runtime/connections';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
-import type { Actor, BidModel, PartySnapshot, TenderModel } from '../models';
-import { isUuid, ruleBroken } from '../rules';
+import type { BidModel, PartySnapshot, TenderModel } from '../models';
 import { audit, lockedTender, TENDER_SELECT, toBid, toTender, type Key, type StoreClient } from './client';
 
 /** Sealed bids on a tender: submitted while it is open, withdrawn by their bidder. */
@@ -38,12 +39,19 @@ export function bidsStore(prisma: StoreClient) {
     },
 
     async byTender(tenderIds: readonly string[]): Promise<BidModel[]> {
-      const rows = await prisma.bid.findMany({ where: { tenderId: { in: [...tenderIds] } }, orderBy: [{ tenderId: 'asc' }, { submittedAt: 'asc' }, { id: 'asc' }] });
+      const rows = await prisma.bid.findMany({
+        where: { tenderId: { in: [...tenderIds] } },
+        orderBy: [{ tenderId: 'asc' }, { submittedAt: 'asc' }, { id: 'asc' }],
+      });
       return rows.map(toBid);
     },
 
     async liveCounts(tenderIds: readonly string[]): Promise<{ tenderId: string; count: number }[]> {
-      const rows = await prisma.bid.groupBy({ by: ['tenderId'], where: { tenderId: { in: [...tenderIds] }, withdrawnAt: null }, _count: { _all: true } });
+      const rows = await prisma.bid.groupBy({
+        by: ['tenderId'],
+        where: { tenderId: { in: [...tenderIds] }, withdrawnAt: null },
+        _count: { _all: true },
+      });
       return rows.map((row) => ({ tenderId: row.tenderId, count: row._count._all }));
     },
 
@@ -56,20 +64,36 @@ export function bidsStore(prisma: StoreClient) {
     },
 
     /** A bid; a second live bid by the same organisation (even at the same instant) is a CONFLICT. */
-    async submit(tenderId: string, bidder: PartySnapshot, price: string, proposal: string, actor: Actor, check: (tender: TenderModel) => void): Promise<BidModel> {
+    async submit(
+      tenderId: string,
+      bidder: PartySnapshot,
+      price: string,
+      proposal: string,
+      actor: Actor,
+      check: (tender: TenderModel) => void,
+    ): Promise<BidModel> {
       try {
         return await prisma.$transaction(async (tx) => {
           const tender = toTender(await tx.tender.findUniqueOrThrow({ where: { id: tenderId }, select: TENDER_SELECT }));
           check(tender);
           const row = await tx.bid.create({
-            data: { id: randomUUID(), tenderId, organizationId: bidder.id, organizationName: bidder.name, creditCode: bidder.creditCode, price, proposal },
+            data: {
+              id: randomUUID(),
+              tenderId,
+              organizationId: bidder.id,
+              organizationName: bidder.name,
+              creditCode: bidder.creditCode,
+              price,
+              proposal,
+            },
           });
           // The price is sealed: the audit event records the bid, not its amount.
           await audit(tx, 'Bid', row.id, 'SUBMIT', actor, { tenderId, organizationId: bidder.id });
           return toBid(row);
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw ruleBroken('ONE_BID_PER_ORGANIZATION', `Organisation ${bidder.id} already has a bid on tender ${tenderId}.`);
+        if (isUniqueViolation(error))
+          throw ruleBroken('ONE_BID_PER_ORGANIZATION', `Organisation ${bidder.id} already has a bid on tender ${tenderId}.`);
         throw error;
       }
     },

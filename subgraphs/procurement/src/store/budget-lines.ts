@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
 import { isUniqueViolation } from '../../../../lib/runtime/db';
 import { conflict } from '../../../../lib/kernel/errors';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, BudgetLineModel, CatalogueItemModel } from '../models';
-import { isUuid } from '../rules';
-import { audit, dec, type StoreClient } from './client';
+import type { BudgetLineModel, CatalogueItemModel } from '../models';
+import { audit, type StoreClient } from './client';
 
 /** The guiding catalogue of purchasable services, and the agencies' budget lines projects draw on. */
 
 function toBudgetLine(row: Prisma.BudgetLineGetPayload<object>): BudgetLineModel {
-  return { ...row, amount: dec(row.amount), committed: dec(row.committed) };
+  return { ...row, amount: fromDecimalColumn(row.amount), committed: fromDecimalColumn(row.committed) };
 }
 
 export function budgetLinesStore(prisma: StoreClient) {

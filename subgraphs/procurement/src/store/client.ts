@@ -1,7 +1,10 @@
+import type { Actor } from '../../../../lib/kernel/actor';
+import { fromDateColumn } from '../../../../lib/kernel/dates';
 import { notFound } from '../../../../lib/kernel/errors';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { OrganizationKind, ServiceCategory } from '../generated/graphql';
-import type { Actor, BidModel, ContractModel, MilestoneModel, ProcurementProjectModel, TenderModel } from '../models';
+import type { BidModel, ContractModel, MilestoneModel, ProcurementProjectModel, TenderModel } from '../models';
 
 /** What the aggregate modules share: the client, the audit writer, row locks and column mappers. */
 
@@ -11,14 +14,21 @@ export type Transaction = Prisma.TransactionClient;
 /** A page cursor's key: (text, uuid) or (date, uuid). */
 export type Key = (string | number)[];
 
-export const dec = (value: Prisma.Decimal | string | number) => (typeof value === 'object' ? value.toFixed(2) : new Prisma.Decimal(value).toFixed(2));
-export const day = (date: Date) => date.toISOString().slice(0, 10);
-export const optionalDay = (date: Date | null) => (date ? day(date) : null);
-export const toDate = (value: string) => new Date(`${value}T00:00:00Z`);
-
-export async function audit(tx: Transaction, entityType: string, entityId: string, action: string, actor: Actor, after?: object, reason?: string) {
+/**
+ * Writes one audit event in the caller's transaction. Not lib's writeAudit: procurement's trail
+ * records the organisation the actor acted for (actor_org), which the common audit_event lacks.
+ */
+export async function audit(
+  tx: Transaction,
+  entityType: string,
+  entityId: string,
+  action: string,
+  actor: Actor,
+  after?: object,
+  reason?: string | null,
+) {
   await tx.auditEvent.create({
-    data: { entityType, entityId, action, actor: actor.id, actorOrg: actor.org, reason, requestId: actor.requestId, after: after as Prisma.InputJsonObject | undefined },
+    data: { entityType, entityId, action, actor: actor.id, actorOrg: actor.org, reason, requestId: actor.requestId, after },
   });
 }
 
@@ -66,10 +76,10 @@ export function toTender(row: TenderRow): TenderModel {
     closesAt: row.closesAt,
     status: row.status,
     awardedBidId: row.awardedBidId,
-    awardAmount: row.awardAmount ? dec(row.awardAmount) : null,
-    awardNoticeDate: optionalDay(row.awardNoticeDate),
+    awardAmount: fromDecimalColumn(row.awardAmount),
+    awardNoticeDate: fromDateColumn(row.awardNoticeDate),
     awardedAt: row.awardedAt,
-    objectionDeadline: optionalDay(row.objectionDeadline),
+    objectionDeadline: fromDateColumn(row.objectionDeadline),
     version: row.version,
   };
 }
@@ -86,7 +96,7 @@ export function toProject(row: Prisma.ProjectGetPayload<object>): ProcurementPro
     category: row.category as ServiceCategory,
     budgetLineId: row.budgetLineId,
     serviceContent: row.serviceContent,
-    budget: dec(row.budget),
+    budget: fromDecimalColumn(row.budget),
     termMonths: row.termMonths,
     termJustification: row.termJustification,
     status: row.status,
@@ -96,7 +106,7 @@ export function toProject(row: Prisma.ProjectGetPayload<object>): ProcurementPro
 }
 
 export function toBid(row: Prisma.BidGetPayload<object>): BidModel {
-  return { ...row, price: dec(row.price), score: row.score ? dec(row.score) : null };
+  return { ...row, price: fromDecimalColumn(row.price), score: fromDecimalColumn(row.score) };
 }
 
 export function toContract(row: Prisma.ContractGetPayload<object>): ContractModel {
@@ -109,13 +119,13 @@ export function toContract(row: Prisma.ContractGetPayload<object>): ContractMode
     areaCode: row.areaCode,
     category: row.category as ServiceCategory,
     title: row.title,
-    originalValue: dec(row.originalValue),
-    supplementaryTotal: dec(row.supplementaryTotal),
-    value: dec(row.value),
-    paid: dec(row.paid),
-    startsOn: day(row.startsOn),
-    endsOn: day(row.endsOn),
-    signedOn: optionalDay(row.signedOn),
+    originalValue: fromDecimalColumn(row.originalValue),
+    supplementaryTotal: fromDecimalColumn(row.supplementaryTotal),
+    value: fromDecimalColumn(row.value),
+    paid: fromDecimalColumn(row.paid),
+    startsOn: fromDateColumn(row.startsOn),
+    endsOn: fromDateColumn(row.endsOn),
+    signedOn: fromDateColumn(row.signedOn),
     status: row.status,
     terminationReason: row.terminationReason,
     version: row.version,
@@ -123,7 +133,7 @@ export function toContract(row: Prisma.ContractGetPayload<object>): ContractMode
 }
 
 export function toMilestone(row: Prisma.MilestoneGetPayload<object>): MilestoneModel {
-  return { ...row, dueOn: day(row.dueOn), completedOn: optionalDay(row.completedOn) };
+  return { ...row, dueOn: fromDateColumn(row.dueOn), completedOn: fromDateColumn(row.completedOn) };
 }
 
 export async function lockedTender(tx: Transaction, id: string): Promise<TenderModel> {

@@ -3,18 +3,23 @@ import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth'
 import { isUniqueViolation } from '../../../../lib/runtime/db';
 import { conflict } from '../../../../lib/kernel/errors';
 import type { Page } from '../../../../lib/runtime/connections';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { toDateColumn } from '../../../../lib/kernel/dates';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import { Prisma } from '../generated/prisma/client';
 import type { ContractStatus, ProjectStatus } from '../generated/prisma/enums';
 import type { StatisticsGrouping } from '../generated/graphql';
-import type { Actor, ContractFilter, ContractModel, ProcurementStatisticsRowModel, TenderModel } from '../models';
-import { isUuid } from '../rules';
-import { afterKey, audit, dec, lockedContract, lockedTender, TENDER_SELECT, toContract, toDate, toTender, type Key, type StoreClient } from './client';
+import type { ContractFilter, ContractModel, ProcurementStatisticsRowModel, TenderModel } from '../models';
+import { afterKey, audit, lockedContract, lockedTender, TENDER_SELECT, toContract, toTender, type Key, type StoreClient } from './client';
 
 /** Contracts: created from an award, signed, completed or terminated; listed for officers and per supplier. */
 
 /** One page of contracts per supplier (by end date, then id), for every supplier asked at once. */
 const SUPPLIER_CONTRACT_PAGE = (supplierIds: string[], page: Page<Key>) => {
-  const after = page.after ? Prisma.sql`AND (c.ends_on, c.id) > (${String(page.after[0])}::date, ${String(page.after[1])}::uuid)` : Prisma.empty;
+  const after = page.after
+    ? Prisma.sql`AND (c.ends_on, c.id) > (${String(page.after[0])}::date, ${String(page.after[1])}::uuid)`
+    : Prisma.empty;
   return Prisma.sql`
     SELECT s.id::text AS "supplierId", c.id::text AS id
       FROM unnest(${supplierIds}::uuid[]) AS s(id)
@@ -49,8 +54,8 @@ function contractWhere(filter: ContractFilter, today: string): Prisma.ContractWh
   if (filter.status?.length) where.status = { in: filter.status };
   if (filter.purchaser) where.purchaserId = filter.purchaser;
   if (filter.supplier) where.supplierId = filter.supplier;
-  if (filter.expiringBefore) where.endsOn = { lte: toDate(filter.expiringBefore) };
-  const overdue: Prisma.MilestoneListRelationFilter = { some: { completedOn: null, dueOn: { lt: toDate(today) } } };
+  if (filter.expiringBefore) where.endsOn = { lte: toDateColumn(filter.expiringBefore) };
+  const overdue: Prisma.MilestoneListRelationFilter = { some: { completedOn: null, dueOn: { lt: toDateColumn(today) } } };
   if (filter.hasOverdueMilestones === true) where.AND = [{ status: 'ACTIVE' }, { milestones: overdue }];
   if (filter.hasOverdueMilestones === false) where.NOT = { status: 'ACTIVE', milestones: overdue };
   return where;
@@ -70,7 +75,7 @@ export function contractsStore(prisma: StoreClient) {
     async page(filter: ContractFilter, today: string, page: Page<Key>): Promise<ContractModel[]> {
       const where = contractWhere(filter, today);
       const after = afterKey(page.after, (endsOn, id) => ({
-        OR: [{ endsOn: { gt: toDate(String(endsOn)) } }, { endsOn: toDate(String(endsOn)), id: { gt: id } }],
+        OR: [{ endsOn: { gt: toDateColumn(String(endsOn)) } }, { endsOn: toDateColumn(String(endsOn)), id: { gt: id } }],
       }));
       const rows = await prisma.contract.findMany({
         where: after ? { AND: [where, after] } : where,
@@ -92,8 +97,10 @@ export function contractsStore(prisma: StoreClient) {
 
     /** Contracts signed in the year within the area, grouped by district or category: one statement. */
     async statistics(year: number, within: string, groupBy: StatisticsGrouping): Promise<ProcurementStatisticsRowModel[]> {
-      const rows = await prisma.$queryRaw<{ key: string; contracts: number; amount: string }[]>(SIGNED_IN_YEAR(year, codesWithPrefix(significantPrefix(within)), groupBy));
-      return rows.map((row) => ({ key: row.key, contracts: row.contracts, amount: dec(row.amount) }));
+      const rows = await prisma.$queryRaw<{ key: string; contracts: number; amount: string }[]>(
+        SIGNED_IN_YEAR(year, codesWithPrefix(significantPrefix(within)), groupBy),
+      );
+      return rows.map((row) => ({ key: row.key, contracts: row.contracts, amount: fromDecimalColumn(new Prisma.Decimal(row.amount)) }));
     },
 
     async create(
@@ -121,9 +128,16 @@ export function contractsStore(prisma: StoreClient) {
               title: project.title,
               originalValue: contract.value,
               value: contract.value,
-              startsOn: toDate(contract.startsOn),
-              endsOn: toDate(contract.endsOn),
-              milestones: { create: contract.milestones.map((m) => ({ id: randomUUID(), title: m.title, deliverable: m.deliverable, dueOn: toDate(m.dueOn) })) },
+              startsOn: toDateColumn(contract.startsOn),
+              endsOn: toDateColumn(contract.endsOn),
+              milestones: {
+                create: contract.milestones.map((m) => ({
+                  id: randomUUID(),
+                  title: m.title,
+                  deliverable: m.deliverable,
+                  dueOn: toDateColumn(m.dueOn),
+                })),
+              },
             },
           });
           await audit(tx, 'Contract', id, 'CREATE', actor, { tenderId, value: contract.value });
@@ -139,7 +153,7 @@ export function contractsStore(prisma: StoreClient) {
       contractId: string,
       to: ContractStatus,
       expectedVersion: number,
-      reason: string | undefined,
+      reason: string | null,
       today: string,
       actor: Actor,
       check: (contract: ContractModel, tender: TenderModel) => void,
@@ -156,12 +170,15 @@ export function contractsStore(prisma: StoreClient) {
           data: {
             status: to,
             version: { increment: 1 },
-            ...(to === 'ACTIVE' ? { signedOn: toDate(today) } : {}),
+            ...(to === 'ACTIVE' ? { signedOn: toDateColumn(today) } : {}),
             ...(to === 'TERMINATED' ? { terminationReason: reason } : {}),
           },
         });
         if (PROJECT_STATUS_ON[to]) {
-          await tx.project.update({ where: { id: contract.projectId }, data: { status: PROJECT_STATUS_ON[to], version: { increment: 1 }, updatedAt: new Date() } });
+          await tx.project.update({
+            where: { id: contract.projectId },
+            data: { status: PROJECT_STATUS_ON[to], version: { increment: 1 }, updatedAt: new Date() },
+          });
         }
         await audit(tx, 'Contract', contractId, `STATUS_${to}`, actor, { from: contract.status, to }, reason);
         return toContract(await tx.contract.findUniqueOrThrow({ where: { id: contractId } }));

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../../../lib/runtime/db';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Prisma } from '../generated/prisma/client';
 import type { PerformanceGrade } from '../generated/graphql';
-import type { Actor, ContractModel, PartySnapshot, PerformanceEvaluationModel } from '../models';
-import { isUuid } from '../rules';
+import type { ContractModel, PartySnapshot, PerformanceEvaluationModel } from '../models';
 import { audit, type StoreClient } from './client';
 
 /** A contract's performance evaluation by a third party: assigned once, completed once. */
@@ -48,7 +49,13 @@ export function evaluationsStore(prisma: StoreClient) {
       try {
         return await prisma.$transaction(async (tx) => {
           const row = await tx.performanceEvaluation.create({
-            data: { id: randomUUID(), contractId: contract.id, supplierId: contract.supplierId, evaluatorId: evaluator.id, evaluatorName: evaluator.name },
+            data: {
+              id: randomUUID(),
+              contractId: contract.id,
+              supplierId: contract.supplierId,
+              evaluatorId: evaluator.id,
+              evaluatorName: evaluator.name,
+            },
           });
           await audit(tx, 'PerformanceEvaluation', row.id, 'ASSIGN', actor, { contractId: contract.id, evaluatorId: evaluator.id });
           return toEvaluation(row);

@@ -1,6 +1,5 @@
-import type { Database, OnQuery } from '../../../../lib/runtime/db';
-import { scopedClient } from '../../../../lib/runtime/db';
-import { PrismaClient, type Prisma } from '../generated/prisma/client';
+import { openStoreClient, type Database, type OnQuery } from '../../../../lib/runtime/db';
+import { PrismaClient } from '../generated/prisma/client';
 import { createRedFlagStore } from '../red-flags/store';
 import { bidsStore } from './bids';
 import { budgetLinesStore } from './budget-lines';
@@ -13,10 +12,8 @@ import { recordsStore } from './records';
 import { tendersStore } from './tenders';
 
 /** The one part of this subgraph that touches Prisma: one module per aggregate over one client. */
-export function createProcurementStore(database: Database, onQuery: OnQuery | undefined) {
-  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/runtime/db/scope.ts).
-  const prisma = scopedClient(new PrismaClient({ adapter: database.adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] }), 'procurement');
-  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
+export function createProcurementStore(database: Database, onQuery?: OnQuery) {
+  const prisma = openStoreClient(PrismaClient, database, 'procurement', onQuery);
   return {
     budgetLines: budgetLinesStore(prisma),
     projects: projectsStore(prisma),

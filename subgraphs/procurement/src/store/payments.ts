@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { notFound } from '../../../../lib/kernel/errors';
-import { fromFen, toFen } from '../../../../lib/kernel/money';
+import { notFound, ruleBroken } from '../../../../lib/kernel/errors';
+import { fromFen, toFen, fromDecimalColumn } from '../../../../lib/kernel/money';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
 import { Prisma } from '../generated/prisma/client';
-import type { Actor, ContractModel, MilestoneModel, PaymentModel, SupplementaryAgreementModel } from '../models';
-import { ruleBroken } from '../rules';
-import { audit, day, dec, toContract, toDate, toMilestone, type StoreClient } from './client';
+import type { ContractModel, MilestoneModel, PaymentModel, SupplementaryAgreementModel } from '../models';
+import { audit, toContract, toMilestone, type StoreClient } from './client';
 
 /** Money on a contract: payments within its value, supplementary agreements within a tenth of the original. */
 
@@ -26,13 +27,25 @@ const ADD_SUPPLEMENT = (contractId: string, amount: string) => Prisma.sql`
 export function paymentsStore(prisma: StoreClient) {
   return {
     async byContract(contractIds: readonly string[]): Promise<PaymentModel[]> {
-      const rows = await prisma.payment.findMany({ where: { contractId: { in: [...contractIds] } }, orderBy: [{ contractId: 'asc' }, { paidOn: 'asc' }, { id: 'asc' }] });
-      return rows.map((row) => ({ id: row.id, contractId: row.contractId, milestoneId: row.milestoneId, amount: dec(row.amount), paidOn: day(row.paidOn) }));
+      const rows = await prisma.payment.findMany({
+        where: { contractId: { in: [...contractIds] } },
+        orderBy: [{ contractId: 'asc' }, { paidOn: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map((row) => ({
+        id: row.id,
+        contractId: row.contractId,
+        milestoneId: row.milestoneId,
+        amount: fromDecimalColumn(row.amount),
+        paidOn: fromDateColumn(row.paidOn),
+      }));
     },
 
     async supplementsByContract(contractIds: readonly string[]): Promise<SupplementaryAgreementModel[]> {
-      const rows = await prisma.supplementaryAgreement.findMany({ where: { contractId: { in: [...contractIds] } }, orderBy: [{ contractId: 'asc' }, { signedOn: 'asc' }] });
-      return rows.map((row) => ({ ...row, amount: dec(row.amount), signedOn: day(row.signedOn) }));
+      const rows = await prisma.supplementaryAgreement.findMany({
+        where: { contractId: { in: [...contractIds] } },
+        orderBy: [{ contractId: 'asc' }, { signedOn: 'asc' }],
+      });
+      return rows.map((row) => ({ ...row, amount: fromDecimalColumn(row.amount), signedOn: fromDateColumn(row.signedOn) }));
     },
 
     async record(
@@ -49,7 +62,8 @@ export function paymentsStore(prisma: StoreClient) {
         const raised = await tx.$executeRaw(RAISE_PAID(contractId, payment.amount));
         if (raised !== 1) {
           const now = toContract(await tx.contract.findUniqueOrThrow({ where: { id: contractId } }));
-          if (now.status !== 'ACTIVE') throw ruleBroken('PAY_ACTIVE_CONTRACTS', `Contract ${contractId} is ${now.status}; payments are made on active contracts.`);
+          if (now.status !== 'ACTIVE')
+            throw ruleBroken('PAY_ACTIVE_CONTRACTS', `Contract ${contractId} is ${now.status}; payments are made on active contracts.`);
           throw ruleBroken(
             'PAYMENTS_WITHIN_VALUE',
             `Paying ${payment.amount} would exceed the contract value ${now.value} (paid so far ${now.paid}).`,
@@ -57,11 +71,23 @@ export function paymentsStore(prisma: StoreClient) {
           );
         }
         const row = await tx.payment.create({
-          data: { id: randomUUID(), contractId, milestoneId: payment.milestoneId ?? null, amount: payment.amount, paidOn: toDate(payment.paidOn) },
+          data: {
+            id: randomUUID(),
+            contractId,
+            milestoneId: payment.milestoneId ?? null,
+            amount: payment.amount,
+            paidOn: toDateColumn(payment.paidOn),
+          },
         });
         await audit(tx, 'Payment', row.id, 'RECORD', actor, { contractId, amount: payment.amount });
         return {
-          payment: { id: row.id, contractId, milestoneId: row.milestoneId, amount: dec(row.amount), paidOn: day(row.paidOn) },
+          payment: {
+            id: row.id,
+            contractId,
+            milestoneId: row.milestoneId,
+            amount: fromDecimalColumn(row.amount),
+            paidOn: fromDateColumn(row.paidOn),
+          },
           contract: toContract(await tx.contract.findUniqueOrThrow({ where: { id: contractId } })),
         };
       });
@@ -89,10 +115,12 @@ export function paymentsStore(prisma: StoreClient) {
             'input.amount',
           );
         }
-        const row = await tx.supplementaryAgreement.create({ data: { id: randomUUID(), contractId, amount, reason, signedOn: toDate(today) } });
+        const row = await tx.supplementaryAgreement.create({
+          data: { id: randomUUID(), contractId, amount, reason, signedOn: toDateColumn(today) },
+        });
         await audit(tx, 'SupplementaryAgreement', row.id, 'ADD', actor, { contractId, amount }, reason);
         return {
-          agreement: { ...row, amount: dec(row.amount), signedOn: day(row.signedOn) },
+          agreement: { ...row, amount: fromDecimalColumn(row.amount), signedOn: fromDateColumn(row.signedOn) },
           contract: toContract(await tx.contract.findUniqueOrThrow({ where: { id: contractId } })),
         };
       });

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
-import { notFound } from '../../../../lib/kernel/errors';
+import { notFound, ruleBroken } from '../../../../lib/kernel/errors';
 import type { Page } from '../../../../lib/runtime/connections';
-import { fromFen, toFen } from '../../../../lib/kernel/money';
+import { fromFen, toFen, fromDecimalColumn } from '../../../../lib/kernel/money';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
 import type { ProjectStatus } from '../generated/prisma/enums';
-import type { Actor, NewProject, ProcurementProjectModel } from '../models';
-import { isUuid, ruleBroken } from '../rules';
-import { afterKey, audit, dec, toProject, type Key, type StoreClient } from './client';
+import type { NewProject, ProcurementProjectModel } from '../models';
+import { afterKey, audit, toProject, type Key, type StoreClient } from './client';
 
 /** Purchase projects: created inside the catalogue and a budget line, listed by area and by community. */
 
@@ -47,7 +48,11 @@ export function projectsStore(prisma: StoreClient) {
     async page(within: string, status: ProjectStatus | undefined, page: Page<Key>): Promise<ProcurementProjectModel[]> {
       const where = projectWhere(within, status);
       const after = afterKey(page.after, (_, id) => ({ id: { gt: id } }));
-      const rows = await prisma.project.findMany({ where: after ? { AND: [where, after] } : where, orderBy: { id: 'asc' }, take: page.first + 1 });
+      const rows = await prisma.project.findMany({
+        where: after ? { AND: [where, after] } : where,
+        orderBy: { id: 'asc' },
+        take: page.first + 1,
+      });
       return rows.map(toProject);
     },
 
@@ -56,11 +61,17 @@ export function projectsStore(prisma: StoreClient) {
     },
 
     async communities(ids: readonly string[]) {
-      return prisma.projectCommunity.findMany({ where: { projectId: { in: [...ids] } }, orderBy: [{ projectId: 'asc' }, { communityCode: 'asc' }] });
+      return prisma.projectCommunity.findMany({
+        where: { projectId: { in: [...ids] } },
+        orderBy: [{ projectId: 'asc' }, { communityCode: 'asc' }],
+      });
     },
 
     async targets(ids: readonly string[]) {
-      return prisma.performanceTarget.findMany({ where: { projectId: { in: [...ids] } }, orderBy: [{ projectId: 'asc' }, { position: 'asc' }] });
+      return prisma.performanceTarget.findMany({
+        where: { projectId: { in: [...ids] } },
+        orderBy: [{ projectId: 'asc' }, { position: 'asc' }],
+      });
     },
 
     /** One page of project ids per community, for all the communities at once (one statement). */
@@ -79,7 +90,12 @@ export function projectsStore(prisma: StoreClient) {
     async create(project: NewProject, actor: Actor): Promise<ProcurementProjectModel> {
       return prisma.$transaction(async (tx) => {
         const item = await tx.catalogueItem.findUnique({ where: { code: project.catalogueCode } });
-        if (!item) throw ruleBroken('IN_CATALOGUE', `${project.catalogueCode} is not in the guiding catalogue of purchasable services.`, 'input.catalogueCode');
+        if (!item)
+          throw ruleBroken(
+            'IN_CATALOGUE',
+            `${project.catalogueCode} is not in the guiding catalogue of purchasable services.`,
+            'input.catalogueCode',
+          );
         const line = await tx.budgetLine.findUnique({ where: { id: project.budgetLineId } });
         if (!line) throw notFound(`No budget line ${project.budgetLineId}.`);
         if (line.agencyId !== project.purchaser.id) {
@@ -90,7 +106,7 @@ export function projectsStore(prisma: StoreClient) {
           const fresh = await tx.budgetLine.findUniqueOrThrow({ where: { id: project.budgetLineId } });
           throw ruleBroken(
             'WITHIN_BUDGET_LINE',
-            `The budget ${project.budget} exceeds the budget line's remaining ${fromFen(toFen(dec(fresh.amount)) - toFen(dec(fresh.committed)))} yuan.`,
+            `The budget ${project.budget} exceeds the budget line's remaining ${fromFen(toFen(fromDecimalColumn(fresh.amount)) - toFen(fromDecimalColumn(fresh.committed)))} yuan.`,
             'input.budget',
           );
         }

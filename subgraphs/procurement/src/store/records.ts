@@ -1,6 +1,6 @@
+import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
 import type { ProcurementEventModel } from '../models';
-import { isUuid } from '../rules';
 import type { StoreClient } from './client';
 
 /** A project's whole record: the OCDS export of it, and the audit trail of everything under it. */

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
 import { isUniqueViolation } from '../../../../lib/runtime/db';
-import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { conflict, notFound, ruleBroken } from '../../../../lib/kernel/errors';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { toDateColumn } from '../../../../lib/kernel/dates';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import { Prisma } from '../generated/prisma/client';
 import type { ServiceCategory } from '../generated/graphql';
-import type { Actor, BidModel, NewTender, ObjectionModel, ProcurementProjectModel, TenderCandidate, TenderModel } from '../models';
-import { isUuid, ruleBroken } from '../rules';
-import { audit, dec, lockedTender, TENDER_SELECT, toBid, toDate, toProject, toTender, type StoreClient, type TenderRow } from './client';
+import type { BidModel, NewTender, ObjectionModel, ProcurementProjectModel, TenderCandidate, TenderModel } from '../models';
+import { audit, lockedTender, TENDER_SELECT, toBid, toProject, toTender, type StoreClient, type TenderRow } from './client';
 
 /** Tenders: published on a planned project, evaluated into an award (or a failure), cancelled, objected to. */
 
@@ -52,7 +55,7 @@ export function tendersStore(prisma: StoreClient) {
     async active(within: string): Promise<TenderCandidate[]> {
       const rows = await prisma.$queryRaw<CandidateRow[]>(ACTIVE_TENDERS(codesWithPrefix(significantPrefix(within))));
       return rows.map(({ areaCode, category, purchaserId, bidCount, ...tender }) => ({
-        tender: toTender({ ...tender, project: { areaCode, category } } as TenderRow),
+        tender: toTender({ ...tender, project: { areaCode, category } }),
         category: category as ServiceCategory,
         purchaserId,
         bidCount,
@@ -64,18 +67,25 @@ export function tendersStore(prisma: StoreClient) {
     },
 
     /** Publishes a tender: the project moves PLANNED → TENDERING (version-checked). */
-    async publish(tender: NewTender, actor: Actor, check: (project: ProcurementProjectModel, previous: TenderModel[]) => void): Promise<TenderModel> {
+    async publish(
+      tender: NewTender,
+      actor: Actor,
+      check: (project: ProcurementProjectModel, previous: TenderModel[]) => void,
+    ): Promise<TenderModel> {
       try {
         return await prisma.$transaction(async (tx) => {
           const project = await tx.project.findUnique({ where: { id: tender.projectId } });
           if (!project) throw notFound(`No project ${tender.projectId}.`);
-          const previous = (await tx.tender.findMany({ where: { projectId: project.id }, select: TENDER_SELECT, orderBy: { publishedAt: 'asc' } })).map(toTender);
+          const previous = (
+            await tx.tender.findMany({ where: { projectId: project.id }, select: TENDER_SELECT, orderBy: { publishedAt: 'asc' } })
+          ).map(toTender);
           check(toProject(project), previous);
           const moved = await tx.project.updateMany({
             where: { id: project.id, version: project.version, status: 'PLANNED' },
             data: { status: 'TENDERING', version: { increment: 1 }, updatedAt: new Date() },
           });
-          if (moved.count !== 1) throw conflict(`Project ${project.id} is ${project.status} or was changed meanwhile; only a planned project is tendered.`);
+          if (moved.count !== 1)
+            throw conflict(`Project ${project.id} is ${project.status} or was changed meanwhile; only a planned project is tendered.`);
           const id = randomUUID();
           await tx.tender.create({ data: { ...tender, id } });
           await audit(tx, 'Tender', id, 'PUBLISH', actor, tender);
@@ -109,7 +119,7 @@ export function tendersStore(prisma: StoreClient) {
           if (!entry) throw ruleBroken('EVERY_BID_EVALUATED', `Bid ${bid.id} has no evaluation.`, 'input.scores');
           await tx.bid.update({ where: { id: bid.id }, data: { qualified: entry.qualified, score: entry.score ?? null } });
           bid.qualified = entry.qualified;
-          bid.score = entry.score === undefined ? null : dec(entry.score);
+          bid.score = entry.score === undefined ? null : fromDecimalColumn(new Prisma.Decimal(entry.score));
         }
         for (const id of scores.keys()) {
           if (!live.some((bid) => bid.id === id)) throw badScore(id);
@@ -122,9 +132,9 @@ export function tendersStore(prisma: StoreClient) {
                 status: 'AWARDED',
                 awardedBidId: decision.winner.id,
                 awardAmount: decision.winner.price,
-                awardNoticeDate: toDate(decision.noticeDate),
+                awardNoticeDate: toDateColumn(decision.noticeDate),
                 awardedAt: new Date(),
-                objectionDeadline: toDate(decision.objectionDeadline),
+                objectionDeadline: toDateColumn(decision.objectionDeadline),
                 version: { increment: 1 },
               }
             : { status: 'UNSUCCESSFUL', version: { increment: 1 } },
@@ -146,13 +156,22 @@ export function tendersStore(prisma: StoreClient) {
         const tender = await lockedTender(tx, tenderId);
         check(tender);
         await tx.tender.update({ where: { id: tenderId }, data: { status: 'CANCELLED', version: { increment: 1 } } });
-        await tx.project.update({ where: { id: tender.projectId }, data: { status: 'PLANNED', version: { increment: 1 }, updatedAt: new Date() } });
+        await tx.project.update({
+          where: { id: tender.projectId },
+          data: { status: 'PLANNED', version: { increment: 1 }, updatedAt: new Date() },
+        });
         await audit(tx, 'Tender', tenderId, 'CANCEL', actor, undefined, reason);
         return toTender(await tx.tender.findUniqueOrThrow({ where: { id: tenderId }, select: TENDER_SELECT }));
       });
     },
 
-    async fileObjection(tenderId: string, organizationId: string, reason: string, actor: Actor, check: (tender: TenderModel, bids: BidModel[]) => void): Promise<ObjectionModel> {
+    async fileObjection(
+      tenderId: string,
+      organizationId: string,
+      reason: string,
+      actor: Actor,
+      check: (tender: TenderModel, bids: BidModel[]) => void,
+    ): Promise<ObjectionModel> {
       return prisma.$transaction(async (tx) => {
         const tender = await lockedTender(tx, tenderId);
         check(tender, (await tx.bid.findMany({ where: { tenderId, organizationId } })).map(toBid));

@@ -1,6 +1,6 @@
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
-import { contractWorkflow, PURCHASER_ROLES, tenderWorkflow } from '../src/workflows';
+import { contractWorkflow, PURCHASER_ROLES, tenderWorkflow } from '../src/workflow';
 
 /** A tender's and a contract's tables: each step, who may take it and what it needs. */
 
@@ -21,7 +21,9 @@ describe('a tender', () => {
       code: 'FORBIDDEN',
       message: 'A tender: ACTIVE → AWARDED is for PROCUREMENT_OFFICER, CITY_ADMIN.',
     });
-    expect(refusal(() => tenderWorkflow.check(officer, 'AWARDED', 'CANCELLED', { reason: 'r' }))).toMatchObject({ code: 'INVALID_TRANSITION' });
+    expect(refusal(() => tenderWorkflow.check(officer, 'AWARDED', 'CANCELLED', { reason: 'r' }))).toMatchObject({
+      code: 'INVALID_TRANSITION',
+    });
   });
 
   test('a cancellation needs a reason', () => {

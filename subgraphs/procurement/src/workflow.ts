@@ -21,7 +21,17 @@ export const tenderWorkflow = defineWorkflow<TenderStatus, { reason?: string | n
  */
 export const contractWorkflow = defineWorkflow<ContractStatus, { reason?: string | null }>('A contract', [
   { from: 'PENDING', to: 'ACTIVE', roles: PURCHASER_ROLES },
-  { from: 'PENDING', to: 'TERMINATED', roles: PURCHASER_ROLES, requires: (input) => requireText('input.reason', 'A termination reason')(input.reason) },
+  {
+    from: 'PENDING',
+    to: 'TERMINATED',
+    roles: PURCHASER_ROLES,
+    requires: (input) => requireText('input.reason', 'A termination reason')(input.reason),
+  },
   { from: 'ACTIVE', to: 'COMPLETED', roles: PURCHASER_ROLES },
-  { from: 'ACTIVE', to: 'TERMINATED', roles: PURCHASER_ROLES, requires: (input) => requireText('input.reason', 'A termination reason')(input.reason) },
+  {
+    from: 'ACTIVE',
+    to: 'TERMINATED',
+    roles: PURCHASER_ROLES,
+    requires: (input) => requireText('input.reason', 'A termination reason')(input.reason),
+  },
 ]);
