@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { addDays, todayIn } from '../../../lib/kernel/dates';
 import type { Session } from '../../../lib/runtime/db';
 import { demoCity, type DemoCommunity } from '../../../seed/demo-city';
 import { between, pick, seededRandom } from '../../../seed/random';
@@ -51,12 +52,6 @@ export function demoFacilityId(key: string): string {
   const hex = createHash('sha256').update(`facility:${key}`).digest('hex');
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
 }
 
 function isoWeekday(day: string): number {
@@ -203,7 +198,7 @@ export async function seedFacilities(session: Session): Promise<void> {
   );
   const byDistrict = new Map<string, string[]>();
   for (const unit of units) byDistrict.set(unit.area.slice(0, 6), [...(byDistrict.get(unit.area.slice(0, 6)) ?? []), unit.id]);
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const today = todayIn('Asia/Shanghai');
   const facilities = demoFacilities(byDistrict, today);
   // Hours, closures and bookings go with newly inserted facilities only, so a second run adds nothing.
   const inserted = await session.query<{ id: string }>(

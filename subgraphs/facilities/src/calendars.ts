@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { badInput, notFound } from '../../../lib/kernel/errors';
+import { isUuid } from '../../../lib/kernel/ids';
 import type { HttpAnswer, HttpRoute } from '../../../lib/edge/http';
 import type { FacilitiesConfig } from './config';
 import { calendar } from './ical';
 import { PUBLIC_STATUSES } from './models';
-import { isUuid } from './rules';
 import type { FacilitiesStore } from './store';
 
 /** The calendar feeds, served by this subgraph over plain HTTP so calendar programs can subscribe. */

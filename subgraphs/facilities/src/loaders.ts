@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../../../lib/kernel/auth';
+import { todayIn } from '../../../lib/kernel/dates';
 import type { Page } from '../../../lib/runtime/connections';
 import { groupedLoader, keyedLoader } from '../../../lib/runtime/loaders';
 import type { FacilityModel } from './models';
 import type { FacilitiesStore } from './store';
-import { todayIn } from './time';
 
 type Column = 'community_code' | 'unit_id';
 

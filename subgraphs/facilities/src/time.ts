@@ -1,4 +1,4 @@
-/** Local wall-clock reading of instants in the city's zone (Intl; no library needed). */
+/** Local wall-clock reading of instants in the city's zone (Intl; no library needed); day arithmetic is lib/kernel/dates'. */
 
 export interface LocalTime {
   /** YYYY-MM-DD */
@@ -43,10 +43,6 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
   };
 }
 
-export function todayIn(timeZone: string, now = new Date()): string {
-  return localTime(now, timeZone).date;
-}
-
 /** "HH:MM" → minutes; `allowEndOfDay` admits 24:00. Undefined when malformed. */
 export function parseClock(value: string, allowEndOfDay: boolean): number | undefined {
   const match = /^(\d{2}):(\d{2})$/.exec(value);
@@ -58,14 +54,4 @@ export function parseClock(value: string, allowEndOfDay: boolean): number | unde
 
 export function formatClock(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

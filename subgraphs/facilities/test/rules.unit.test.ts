@@ -7,10 +7,7 @@ import {
   MAX_AVAILABILITY_DAYS,
   MAX_SEARCH_DAYS,
   MAX_USAGE_DAYS,
-  optionalText,
-  text,
   timeWindow,
-  uuid,
   validateBooking,
   validateFacilityChanges,
   validateNewFacility,
@@ -25,6 +22,7 @@ import { facility, UNIT } from './fixtures';
 
 const ZONE = 'Asia/Shanghai';
 const badInput = (field: string, message: string) => ({ code: 'BAD_USER_INPUT', field, message });
+const refused = (field: string, rule: string, message: string) => ({ code: 'BAD_USER_INPUT', field, rule, message });
 
 const POLICY: BookingPolicyInput = { slotMinutes: 60, minSlots: 1, maxSlots: 4, advanceDays: 14, weeklyQuota: 3, approvalRequired: false, cancellationDeadlineHours: 24 };
 const HOURS: OpeningIntervalInput[] = [{ weekday: 1, opens: '08:00', closes: '12:00' }];
@@ -42,26 +40,30 @@ const registration = (overrides: Partial<RegisterFacilityInput> = {}): RegisterF
 });
 
 
-describe('text and ids', () => {
-  test('text is trimmed, not empty, at most the maximum, without NUL', () => {
-    expect(text('  会议室 ', 'input.name', 100, 'The name')).toBe('会议室');
-    expect(text('x'.repeat(100), 'input.name', 100, 'The name')).toBe('x'.repeat(100));
-    expect(refusal(() => text(' \n ', 'input.name', 100, 'The name'))).toEqual(badInput('input.name', 'The name must not be empty.'));
-    expect(refusal(() => text('x'.repeat(101), 'input.name', 100, 'The name'))).toEqual(badInput('input.name', 'The name must be at most 100 characters.'));
-    expect(refusal(() => text('a\u0000b', 'input.name', 100, 'The name'))).toEqual(badInput('input.name', 'The name must not contain NUL characters.'));
+describe('text and ids, checked by the kit at the limits here', () => {
+  test('required text is trimmed, not empty, at most the maximum, without control characters', () => {
+    const name = (value: string) => validateNewFacility(registration({ name: value })).name;
+    expect(name('  会议室 ')).toBe('会议室');
+    expect(name('x'.repeat(100))).toBe('x'.repeat(100));
+    expect(refusal(() => name(' \n '))).toEqual(refused('input.name', 'REQUIRED_TEXT', 'The name must not be empty.'));
+    expect(refusal(() => name('x'.repeat(101)))).toEqual(refused('input.name', 'TEXT_TOO_LONG', 'The name must be at most 100 characters.'));
+    expect(refusal(() => name('a\u0000b'))).toEqual(refused('input.name', 'CONTROL_CHARACTERS', 'The name must not contain control characters.'));
   });
 
   test('optional text: absent or blank is null, otherwise checked as "This text"', () => {
-    expect(optionalText(undefined, 'input.purpose', 5)).toBeNull();
-    expect(optionalText(null, 'input.purpose', 5)).toBeNull();
-    expect(optionalText('  ', 'input.purpose', 5)).toBeNull();
-    expect(optionalText(' 开会 ', 'input.purpose', 5)).toBe('开会');
-    expect(refusal(() => optionalText('x'.repeat(6), 'input.purpose', 5))).toEqual(badInput('input.purpose', 'This text must be at most 5 characters.'));
+    const accessibility = (value: string | null | undefined) => validateNewFacility(registration({ accessibility: value })).accessibility;
+    expect(accessibility(undefined)).toBeNull();
+    expect(accessibility(null)).toBeNull();
+    expect(accessibility('  ')).toBeNull();
+    expect(accessibility(' 坡道 ')).toBe('坡道');
+    expect(refusal(() => accessibility('x'.repeat(501)))).toEqual(refused('input.accessibility', 'TEXT_TOO_LONG', 'This text must be at most 500 characters.'));
   });
 
   test('ids are UUIDs, kept in lower case; the refusal quotes at most 40 characters of the value', () => {
-    expect(uuid(UNIT.toUpperCase(), 'input.unitId')).toBe(UNIT);
-    expect(refusal(() => uuid('x'.repeat(50), 'input.unitId'))).toEqual(badInput('input.unitId', `"${'x'.repeat(40)}" is not an id (a UUID).`));
+    expect(validateNewFacility(registration({ unitId: UNIT.toUpperCase() })).unitId).toBe(UNIT);
+    expect(refusal(() => validateNewFacility(registration({ unitId: 'x'.repeat(50) })))).toEqual(
+      refused('input.unitId', 'NOT_AN_ID', `"${'x'.repeat(40)}" is not an id (a UUID).`),
+    );
   });
 
   test("community codes are a community's 12 digits", () => {
@@ -90,11 +92,11 @@ describe('closures', () => {
 
   test('its reason is required text of at most 500 characters', () => {
     expect(refusal(() => closureOf({ startsOn: '2026-07-01', endsOn: '2026-07-02', reason: ' ' }, 'input.closures.1'))).toEqual(
-      badInput('input.closures.1.reason', 'The reason must not be empty.'),
+      refused('input.closures.1.reason', 'REQUIRED_TEXT', 'The reason must not be empty.'),
     );
     expect(closureOf({ startsOn: '2026-07-01', endsOn: '2026-07-02', reason: 'x'.repeat(500) }, 'c').reason).toHaveLength(500);
     expect(refusal(() => closureOf({ startsOn: '2026-07-01', endsOn: '2026-07-02', reason: 'x'.repeat(501) }, 'c'))).toEqual(
-      badInput('c.reason', 'The reason must be at most 500 characters.'),
+      refused('c.reason', 'TEXT_TOO_LONG', 'The reason must be at most 500 characters.'),
     );
   });
 });
@@ -147,17 +149,17 @@ describe('registration', () => {
   });
 
   test('each field names itself', () => {
-    expect(refusal(() => validateNewFacility(registration({ unitId: 'nope' })))).toEqual(badInput('input.unitId', '"nope" is not an id (a UUID).'));
+    expect(refusal(() => validateNewFacility(registration({ unitId: 'nope' })))).toEqual(refused('input.unitId', 'NOT_AN_ID', '"nope" is not an id (a UUID).'));
     expect(refusal(() => validateNewFacility(registration({ communityCode: '510104001000' })))).toEqual(
       badInput('input.communityCode', "510104001000 is not a community's 12-digit code."),
     );
-    expect(refusal(() => validateNewFacility(registration({ name: 'x'.repeat(101) })))).toEqual(badInput('input.name', 'The name must be at most 100 characters.'));
+    expect(refusal(() => validateNewFacility(registration({ name: 'x'.repeat(101) })))).toEqual(refused('input.name', 'TEXT_TOO_LONG', 'The name must be at most 100 characters.'));
     expect(validateNewFacility(registration({ address: 'x'.repeat(500) })).address).toHaveLength(500);
-    expect(refusal(() => validateNewFacility(registration({ address: 'x'.repeat(501) })))).toEqual(badInput('input.address', 'The address must be at most 500 characters.'));
+    expect(refusal(() => validateNewFacility(registration({ address: 'x'.repeat(501) })))).toEqual(refused('input.address', 'TEXT_TOO_LONG', 'The address must be at most 500 characters.'));
     expect(refusal(() => validateNewFacility(registration({ pricePerSlot: '-1' })))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.pricePerSlot' });
     expect(validateNewFacility(registration({ accessibility: 'x'.repeat(500) })).accessibility).toHaveLength(500);
     expect(refusal(() => validateNewFacility(registration({ accessibility: 'x'.repeat(501) })))).toEqual(
-      badInput('input.accessibility', 'This text must be at most 500 characters.'),
+      refused('input.accessibility', 'TEXT_TOO_LONG', 'This text must be at most 500 characters.'),
     );
     expect(refusal(() => validateNewFacility(registration({ closures: [{ startsOn: '2026-07-02', endsOn: '2026-07-01', reason: 'r' }] })))).toEqual(
       badInput('input.closures.0.endsOn', 'A closure ends on or after the day it starts.'),
@@ -310,11 +312,11 @@ describe('changes', () => {
     expect(change({ pricePerSlot: ' 8 ' })).toEqual({ pricePerSlot: '8' });
     expect(change({ accessibility: ' 电梯 ' })).toEqual({ accessibility: '电梯' });
     expect(change({ openingHours: HOURS })).toEqual({ openingHours: [{ weekday: 1, startMinute: 480, endMinute: 720 }] });
-    expect(refusal(() => change({ name: 'x'.repeat(101) }))).toEqual(badInput('input.name', 'The name must be at most 100 characters.'));
-    expect(refusal(() => change({ address: 'x'.repeat(501) }))).toEqual(badInput('input.address', 'The address must be at most 500 characters.'));
+    expect(refusal(() => change({ name: 'x'.repeat(101) }))).toEqual(refused('input.name', 'TEXT_TOO_LONG', 'The name must be at most 100 characters.'));
+    expect(refusal(() => change({ address: 'x'.repeat(501) }))).toEqual(refused('input.address', 'TEXT_TOO_LONG', 'The address must be at most 500 characters.'));
     expect(refusal(() => change({ capacity: 0 }))).toEqual(badInput('input.capacity', 'The capacity must be a whole number from 1 to 10000.'));
     expect(refusal(() => change({ pricePerSlot: 'free' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.pricePerSlot' });
-    expect(refusal(() => change({ accessibility: 'x'.repeat(501) }))).toEqual(badInput('input.accessibility', 'This text must be at most 500 characters.'));
+    expect(refusal(() => change({ accessibility: 'x'.repeat(501) }))).toEqual(refused('input.accessibility', 'TEXT_TOO_LONG', 'This text must be at most 500 characters.'));
   });
 
   test('null clears the price and the accessibility note; null elsewhere changes nothing', () => {
@@ -367,7 +369,6 @@ describe('a booking request', () => {
     ...overrides,
   });
   const check = (input: Partial<BookFacilityInput>, model: Partial<FacilityModel> = {}, now = NOW, zone = ZONE) => validateBooking(request(input), facility(model), now, zone);
-  const refused = (field: string, rule: string, message: string) => ({ code: 'BAD_USER_INPUT', field, rule, message });
 
   test('a valid request: its slots, quantity 1 by default, no price when free', () => {
     expect(check({ purpose: ' 楼栋会议 ' })).toEqual({
@@ -456,7 +457,7 @@ describe('a booking request', () => {
   });
 
   test('the purpose is optional text of at most 500 characters', () => {
-    expect(refusal(() => check({ purpose: 'x'.repeat(501) }))).toEqual(badInput('input.purpose', 'This text must be at most 500 characters.'));
+    expect(refusal(() => check({ purpose: 'x'.repeat(501) }))).toEqual(refused('input.purpose', 'TEXT_TOO_LONG', 'This text must be at most 500 characters.'));
   });
 });
 

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../lib/kernel/actor';
 import type { Database } from '../../../lib/runtime/db';
 import { createTestDatabase, dropTestDatabase } from '../../../test/support/database';
 import { testConfig } from '../../../test/support/graph';
-import { facilitiesConfig } from '../src/config';
-import type { Actor, FacilityModel, NewFacility } from '../src/models';
+import { loadFacilitiesConfig } from '../src/config';
+import type { FacilityModel, NewFacility } from '../src/models';
 import { createFacilitiesStore, type FacilitiesStore } from '../src/store';
 
 /** The facilities store alone on a fresh database: its modules tested at the edges the demo data never reaches. */
 
-export { addDays, at } from './support';
+export { at } from './support';
 
 export const JIFU = '510107001001';
 
-export const ACTOR: Actor = { id: 'unit-admin', roles: ['UNIT_ADMIN'], org: undefined, requestId: 'store-test' };
+export const ACTOR: Actor = { id: 'unit-admin', roles: ['UNIT_ADMIN'], org: null, area: JIFU, requestId: 'store-test' };
 
 export interface StoreHarness {
   store: FacilitiesStore;
@@ -22,7 +23,7 @@ export interface StoreHarness {
 
 export async function openStore(): Promise<StoreHarness> {
   const database = await createTestDatabase();
-  const store = createFacilitiesStore(database, undefined, facilitiesConfig(testConfig()));
+  const store = createFacilitiesStore(database, undefined, loadFacilitiesConfig(testConfig()));
   return {
     store,
     database,

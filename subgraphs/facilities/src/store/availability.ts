@@ -1,8 +1,8 @@
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { FacilityKind } from '../generated/prisma/enums';
 import type { AvailableFacilityModel, SlotAvailabilityModel } from '../models';
-import { isUuid } from '../rules';
 import { communityUnder, slotsCte, windowSlots, type StoreClient } from './client';
 
 /** Free capacity: per slot of one facility, and listed facilities with room in a window. */

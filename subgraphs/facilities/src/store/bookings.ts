@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { deadlinePassed, isConcurrencyConflict, remainingMs } from '../../../../lib/runtime/db';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Page } from '../../../../lib/runtime/connections';
+import { deadlinePassed, isConcurrencyConflict, remainingMs } from '../../../../lib/runtime/db';
 import { Prisma } from '../generated/prisma/client';
 import type { FacilityStatus } from '../generated/prisma/enums';
-import type { Actor, BookingModel, BookingRule, BookingStep, FacilityModel, NewBooking } from '../models';
-import { isUuid } from '../rules';
-import { ACTIVE_SQL, event, FACILITY_COLUMNS, lockFacility, slotsCte, toBooking, toFacility, type StoreClient, type Transaction } from './client';
+import type { BookingModel, BookingRule, BookingStep, FacilityModel, NewBooking } from '../models';
+import { ACTIVE_SQL, audit, FACILITY_COLUMNS, lockFacility, slotsCte, toBooking, toFacility, type StoreClient, type Transaction } from './client';
 
 /** Bookings: taken under the facility's lock so capacity is exact, then moved through their workflow. */
 
@@ -135,7 +136,7 @@ export function bookingsStore({ prisma, tz, config, write, lockWaitMs }: StoreCl
             price: request.price,
           },
         });
-        await event(tx, { entityType: 'Booking', entityId: id, action: 'BOOK', to: row.status }, actor);
+        await audit(tx, { entityType: 'Booking', entityId: id, action: 'BOOK', to: row.status }, actor);
         return toBooking(row);
       });
     },
@@ -164,7 +165,7 @@ export function bookingsStore({ prisma, tz, config, write, lockWaitMs }: StoreCl
           data: { status: next.status, statusReason: next.reason, version: { increment: 1 }, updatedAt: new Date() },
         });
         if (count !== 1) throw conflict(`Booking ${id} was changed by someone else meanwhile; reload and retry.`);
-        await event(tx, { entityType: 'Booking', entityId: id, action: next.action, from: before.status, to: next.status, reason: next.reason }, actor);
+        await audit(tx, { entityType: 'Booking', entityId: id, action: next.action, from: before.status, to: next.status, reason: next.reason }, actor);
         return toBooking(await tx.booking.findUniqueOrThrow({ where: { id } }));
       });
     },

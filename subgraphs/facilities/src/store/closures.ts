@@ -1,9 +1,10 @@
+import type { Actor } from '../../../../lib/kernel/actor';
 import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
 import { conflict } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
-import type { Actor, ClosureModel, FacilityModel, NewClosure } from '../models';
-import { isUuid } from '../rules';
-import { event, FACILITY_COLUMNS, toFacility, type StoreClient, type Transaction } from './client';
+import type { ClosureModel, FacilityModel, NewClosure } from '../models';
+import { audit, FACILITY_COLUMNS, toFacility, type StoreClient, type Transaction } from './client';
 
 /** Closures of a facility, and the bookings a closure or a withdrawal cancels. */
 
@@ -28,20 +29,11 @@ function cancelActive(tz: string, facilityId: string, reason: string, from: Date
 export async function cancelBookings(tz: string, tx: Transaction, facilityId: string, reason: string, actor: Actor, range: { from: Date; days?: NewClosure }) {
   const cancelled = await tx.$queryRaw<{ id: string; status: string }[]>(cancelActive(tz, facilityId, reason, range.from, range.days));
   if (cancelled.length > 0) {
-    await tx.facilityEvent.createMany({
-      data: cancelled.map((b) => ({
-        entityType: 'Booking',
-        entityId: b.id,
-        action: 'CANCEL',
-        fromStatus: b.status,
-        toStatus: 'CANCELLED',
-        actor: actor.id,
-        actorRoles: actor.roles,
-        actorOrg: actor.org ?? null,
-        reason,
-        requestId: actor.requestId,
-      })),
-    });
+    await audit(
+      tx,
+      cancelled.map((b) => ({ entityType: 'Booking', entityId: b.id, action: 'CANCEL', from: b.status, to: 'CANCELLED', reason })),
+      actor,
+    );
   }
   return cancelled.length;
 }
@@ -68,7 +60,7 @@ export function closuresStore({ prisma, tz, write }: StoreClient) {
         await tx.closure.create({
           data: { facilityId: facility.id, startsOn: toDateColumn(closure.startsOn), endsOn: toDateColumn(closure.endsOn), reason: closure.reason },
         });
-        await event(tx, { entityType: 'Facility', entityId: facility.id, action: 'CLOSE', reason: `${closure.startsOn}..${closure.endsOn}: ${closure.reason}` }, actor);
+        await audit(tx, { entityType: 'Facility', entityId: facility.id, action: 'CLOSE', reason: `${closure.startsOn}..${closure.endsOn}: ${closure.reason}` }, actor);
         const cancelledBookings = await cancelBookings(tz, tx, facility.id, `闭馆 Closed: ${closure.reason}`, actor, { from: new Date(), days: closure });
         return { facility: toFacility(await tx.facility.findUniqueOrThrow({ where: { id: facility.id }, select: FACILITY_COLUMNS })), cancelledBookings };
       });

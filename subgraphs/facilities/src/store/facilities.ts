@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { codesWithPrefix } from '../../../../lib/kernel/auth';
 import { toDateColumn } from '../../../../lib/kernel/dates';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { FacilityStatus } from '../generated/prisma/enums';
-import type { Actor, FacilityChanges, FacilityEventModel, FacilityFilter, FacilityModel, NewFacility, OpeningHoursEntry } from '../models';
-import { isUuid } from '../rules';
+import type { FacilityChanges, FacilityEventModel, FacilityFilter, FacilityModel, NewFacility, OpeningHoursEntry } from '../models';
 import { cancelBookings } from './closures';
-import { ACTIVE_SQL, event, FACILITY_COLUMNS, lockFacility, toFacility, type StoreClient } from './client';
+import { ACTIVE_SQL, audit, FACILITY_COLUMNS, lockFacility, toFacility, type StoreClient } from './client';
 
 /** Facilities: registration, listing and withdrawal, changes checked against the bookings they would break. */
 
@@ -167,7 +168,7 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
             data: closures.map((c) => ({ facilityId: id, startsOn: toDateColumn(c.startsOn), endsOn: toDateColumn(c.endsOn), reason: c.reason })),
           });
         }
-        await event(tx, { entityType: 'Facility', entityId: id, action: 'SUBMIT', to: 'SUBMITTED' }, actor);
+        await audit(tx, { entityType: 'Facility', entityId: id, action: 'SUBMIT', to: 'SUBMITTED' }, actor);
         return toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS }));
       });
     },
@@ -195,7 +196,7 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
           data: { status: to, statusReason: reason, version: { increment: 1 }, updatedAt: new Date() },
         });
         if (count !== 1) throw conflict(`Facility ${id} was changed by someone else meanwhile; reload and retry.`);
-        await event(tx, { entityType: 'Facility', entityId: id, action: 'STATUS', from: before.status, to, reason }, actor);
+        await audit(tx, { entityType: 'Facility', entityId: id, action: 'STATUS', from: before.status, to, reason }, actor);
         const cancelledBookings =
           to === 'WITHDRAWN' ? await cancelBookings(tz, tx, id, `设施已撤回 The facility was withdrawn: ${reason}`, actor, { from: new Date() }) : 0;
         return { facility: toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS })), cancelledBookings };
@@ -241,7 +242,7 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
             });
           }
         }
-        await event(tx, { entityType: 'Facility', entityId: id, action: 'UPDATE', reason: `Changed: ${Object.keys(changes).join(', ')}` }, actor);
+        await audit(tx, { entityType: 'Facility', entityId: id, action: 'UPDATE', reason: `Changed: ${Object.keys(changes).join(', ')}` }, actor);
         return toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS }));
       });
     },

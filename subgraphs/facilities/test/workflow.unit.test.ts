@@ -1,6 +1,6 @@
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
-import { BOOKERS, bookingWorkflow, facilityWorkflow, REVIEWERS, UNIT } from '../src/workflows';
+import { BOOKERS, bookingWorkflow, facilityWorkflow, REVIEWERS, UNIT } from '../src/workflow';
 
 /** A facility registration's and a booking's tables: each step, who may take it and what it needs. */
 
