@@ -58,7 +58,11 @@ export function calendarRoutes(store: FacilitiesStore, config: FacilitiesConfig)
         const [facility] = await store.facilities.byId([id]);
         if (!facility || !PUBLIC_STATUSES.includes(facility.status)) throw notFound('No such public facility calendar.');
         const bookings = await store.calendars.bookings({ facilityId: facility.id }, since());
-        const body = calendar(`${facility.name} 占用`, config.timeZone, bookings.map((booking) => ({ booking, summary: '已预约 Busy', location: facility.address })));
+        const body = calendar(
+          `${facility.name} 占用`,
+          config.timeZone,
+          bookings.map((booking) => ({ booking, summary: '已预约 Busy', location: facility.address })),
+        );
         return feed(body);
       },
     },

@@ -14,7 +14,15 @@ afterAll(async () => {
 });
 
 const counts = () =>
-  graph.database.query<{ facilities: number; kinds: number; districts: number; bookings: number; past: number; future: number; closures: number }>(
+  graph.database.query<{
+    facilities: number;
+    kinds: number;
+    districts: number;
+    bookings: number;
+    past: number;
+    future: number;
+    closures: number;
+  }>(
     `SELECT (SELECT count(*)::int FROM facilities.facility) AS facilities,
             (SELECT count(DISTINCT kind)::int FROM facilities.facility) AS kinds,
             (SELECT count(DISTINCT left(community_code, 6))::int FROM facilities.facility) AS districts,
@@ -57,7 +65,13 @@ test('Community.sharedFacilities and Organization.facilities through the gateway
     const before = graph.statements.length;
     const response = await graph.request(query, { variables: { n } });
     expect(response.body.errors).toBeUndefined();
-    if (process.env.SHOW_SQL) console.log(graph.statements.slice(before).map((s) => s.slice(0, 150)).join('\n'));
+    if (process.env.SHOW_SQL)
+      console.log(
+        graph.statements
+          .slice(before)
+          .map((s) => s.slice(0, 150))
+          .join('\n'),
+      );
     return { body: response.body.data as any, statements: graph.statements.length - before };
   };
   const small = await run(2);
@@ -86,9 +100,12 @@ test("a seeded suspended facility's usage counts its hours until the suspension,
   );
   expect(suspended.length).toBeGreaterThan(2);
   const usage = async (id: string, from: string, to: string) => {
-    const response = await graph.request(`query ($id: ID!, $f: Date!, $t: Date!) { facilityUsage(facilityId: $id, from: $f, to: $t) { facilities hoursOpen hoursBooked } }`, {
-      variables: { id, f: from, t: to },
-    });
+    const response = await graph.request(
+      `query ($id: ID!, $f: Date!, $t: Date!) { facilityUsage(facilityId: $id, from: $f, to: $t) { facilities hoursOpen hoursBooked } }`,
+      {
+        variables: { id, f: from, t: to },
+      },
+    );
     expect(response.body.errors).toBeUndefined();
     return response.body.data?.facilityUsage;
   };

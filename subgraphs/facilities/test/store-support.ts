@@ -75,12 +75,23 @@ export async function insertBooking(
   await database.query(
     `INSERT INTO facilities.booking (id, facility_id, booker, starts_at, ends_at, quantity, exclusive, status)
      VALUES ($1::uuid, $2::uuid, $3, $4::timestamptz, $5::timestamptz, $6, false, $7::facilities."BookingStatus")`,
-    [id, facilityId, booking.booker ?? `booker-${randomUUID().slice(0, 8)}`, booking.startsAt, booking.endsAt, booking.quantity ?? 1, booking.status ?? 'CONFIRMED'],
+    [
+      id,
+      facilityId,
+      booking.booker ?? `booker-${randomUUID().slice(0, 8)}`,
+      booking.startsAt,
+      booking.endsAt,
+      booking.quantity ?? 1,
+      booking.status ?? 'CONFIRMED',
+    ],
   );
   return id;
 }
 
-export async function bookingRow(database: Database, id: string): Promise<{ status: string; version: number; statusReason: string | null }> {
+export async function bookingRow(
+  database: Database,
+  id: string,
+): Promise<{ status: string; version: number; statusReason: string | null }> {
   const [row] = await database.query<{ status: string; version: number; statusReason: string | null }>(
     'SELECT status::text AS status, version, status_reason AS "statusReason" FROM facilities.booking WHERE id = $1::uuid',
     [id],

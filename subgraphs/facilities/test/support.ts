@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../lib/kernel/auth';
-import { addDays, todayIn } from '../../../lib/kernel/dates';
+import { addDays, toDateColumn, todayIn } from '../../../lib/kernel/dates';
 import type { TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
 
@@ -24,7 +24,7 @@ export function localToday(): string {
 }
 
 export function isoWeekday(day: string): number {
-  return ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+  return ((toDateColumn(day).getUTCDay() + 6) % 7) + 1;
 }
 
 /** The first local date at least `minDays` ahead falling on the ISO weekday. */

@@ -68,7 +68,7 @@ export const Mutation: MutationResolvers = {
       (row) => {
         const step = facilityWorkflow.check(viewer, row.status, input.to, { reason });
         if (step.roles === REVIEWERS) requireJurisdiction(viewer, REVIEWERS, row.communityCode, 'Reviewing a facility');
-        else requireUnitAdmin(viewer, row, 'Changing a facility\'s status');
+        else requireUnitAdmin(viewer, row, "Changing a facility's status");
       },
       actorOf(signedIn, requestId),
     );
@@ -139,10 +139,13 @@ export const Mutation: MutationResolvers = {
         bookingWorkflow.check(viewer, row.status, 'CANCELLED', { reason });
         const deadline = cancellableUntil(row.startsAt, facility);
         if (new Date() > deadline) {
-          throw conflict(`The cancellation deadline passed at ${deadline.toISOString()} (${facility.cancelHours} hours before the start).`, {
-            field: 'input.id',
-            rule: 'CANCELLATION_DEADLINE',
-          });
+          throw conflict(
+            `The cancellation deadline passed at ${deadline.toISOString()} (${facility.cancelHours} hours before the start).`,
+            {
+              field: 'input.id',
+              rule: 'CANCELLATION_DEADLINE',
+            },
+          );
         }
         return { status: 'CANCELLED', reason, action: 'CANCEL' };
       },

@@ -40,7 +40,12 @@ export const Query: QueryResolvers = {
     }
     const rows = await store.facilities.page(criteria, page);
     for (const row of rows) loaders.facility.prime(row.id, row);
-    return toConnection(rows, page, (f) => [f.name, f.id], () => store.facilities.count(criteria));
+    return toConnection(
+      rows,
+      page,
+      (f) => [f.name, f.id],
+      () => store.facilities.count(criteria),
+    );
   },
 
   availability: async (_, { facilityId, from, to }, { store }) => {
@@ -57,7 +62,12 @@ export const Query: QueryResolvers = {
     const search = { kind, near, from, to, minCapacity: capacity };
     const rows = await store.availability.search(search, page);
     await loaders.facility.loadMany(rows.map((row) => row.facilityId));
-    return toConnection(rows, page, (row) => [row.rank, row.name, row.facilityId], () => store.availability.countSearch(search));
+    return toConnection(
+      rows,
+      page,
+      (row) => [row.rank, row.name, row.facilityId],
+      () => store.availability.countSearch(search),
+    );
   },
 
   facilityUsage: async (_, { facilityId, unitId, within, from, to }, { store }) => {
@@ -81,7 +91,7 @@ export const Query: QueryResolvers = {
     if (!booking) return null;
     if (viewer.anonymous) throw unauthenticated('Sign in to see a booking.');
     const facility = (await loaders.facility.load(booking.facilityId))!;
-    if (!canSeeBooking(viewer, booking, facility)) throw forbidden('A booking is for its booker and the facility\'s managers.');
+    if (!canSeeBooking(viewer, booking, facility)) throw forbidden("A booking is for its booker and the facility's managers.");
     return booking;
   },
 

@@ -24,9 +24,17 @@ export function calendarsStore({ prisma, write }: StoreClient) {
 
     async rotateSecret(subject: string, secretHash: string, reason: string | null, actor: Actor): Promise<void> {
       await write(async (tx) => {
-        await tx.calendarSecret.upsert({ where: { subject }, create: { subject, secretHash }, update: { secretHash, createdAt: new Date() } });
+        await tx.calendarSecret.upsert({
+          where: { subject },
+          create: { subject, secretHash },
+          update: { secretHash, createdAt: new Date() },
+        });
         // The trail's entity id is a uuid column; a booker's secret has no id of its own.
-        await audit(tx, { entityType: 'CalendarSecret', entityId: '00000000-0000-0000-0000-000000000000', action: 'ROTATE', reason }, actor);
+        await audit(
+          tx,
+          { entityType: 'CalendarSecret', entityId: '00000000-0000-0000-0000-000000000000', action: 'ROTATE', reason },
+          actor,
+        );
       });
     },
 

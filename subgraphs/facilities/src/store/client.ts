@@ -131,11 +131,19 @@ export async function audit(tx: Transaction, entries: AuditEntry | AuditEntry[],
  * The facility row, locked: FOR UPDATE serialises bookings of a capacity-N facility; FOR SHARE
  * blocks only changes to the facility (status, capacity, hours), which lock it FOR UPDATE.
  */
-export async function lockFacility(tx: Transaction, id: string, mode: 'UPDATE' | 'SHARE'): Promise<{ status: FacilityStatus; capacity: number }> {
+export async function lockFacility(
+  tx: Transaction,
+  id: string,
+  mode: 'UPDATE' | 'SHARE',
+): Promise<{ status: FacilityStatus; capacity: number }> {
   const rows =
     mode === 'UPDATE'
-      ? await tx.$queryRaw<{ status: FacilityStatus; capacity: number }[]>`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR UPDATE`
-      : await tx.$queryRaw<{ status: FacilityStatus; capacity: number }[]>`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR SHARE`;
+      ? await tx.$queryRaw<
+          { status: FacilityStatus; capacity: number }[]
+        >`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR UPDATE`
+      : await tx.$queryRaw<
+          { status: FacilityStatus; capacity: number }[]
+        >`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR SHARE`;
   if (!rows[0]) throw notFound(`No facility ${id}.`);
   return rows[0];
 }
