@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addDays, toDateColumn, todayIn } from '../../../lib/kernel/dates';
+import { fromFen, toFen } from '../../../lib/kernel/money';
 import type { Session } from '../../../lib/runtime/db';
 import { demoCity, type DemoCommunity } from '../../../seed/demo-city';
 import { between, pick, seededRandom } from '../../../seed/random';
@@ -267,7 +268,7 @@ export function demoBookings(facilities: readonly DemoFacility[], today: string)
           exclusive: facility.capacity === 1,
           status,
           status_reason: status === 'CANCELLED' ? '临时有事' : null,
-          price: plan.price === null ? null : (Number(plan.price) * length).toFixed(2),
+          price: plan.price === null ? null : fromFen(toFen(plan.price) * BigInt(length)),
         });
       }
     }
