@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { addDays, toDateColumn, todayIn } from '../../../lib/kernel/dates';
+import { fromFen, toFen } from '../../../lib/kernel/money';
 import type { Session } from '../../../lib/runtime/db';
 import { demoCity, type DemoCommunity } from '../../../seed/demo-city';
 import { between, pick, seededRandom } from '../../../seed/random';
@@ -34,15 +36,105 @@ const WEEKDAYS = [1, 2, 3, 4, 5];
 const H = 60;
 
 const KINDS: KindPlan[] = [
-  { kind: 'CANTEEN', label: '长者食堂', capacity: [20, 60], slot: 60, minSlots: 1, maxSlots: 1, hours: [[EVERY_DAY, 6 * H, 9 * H], [EVERY_DAY, 11 * H, 13 * H], [EVERY_DAY, 17 * H, 19 * H]], approval: false, price: '12.00' },
+  {
+    kind: 'CANTEEN',
+    label: '长者食堂',
+    capacity: [20, 60],
+    slot: 60,
+    minSlots: 1,
+    maxSlots: 1,
+    hours: [
+      [EVERY_DAY, 6 * H, 9 * H],
+      [EVERY_DAY, 11 * H, 13 * H],
+      [EVERY_DAY, 17 * H, 19 * H],
+    ],
+    approval: false,
+    price: '12.00',
+  },
   // Night parking runs across midnight: the evening and the next morning join.
-  { kind: 'PARKING', label: '共享停车场', capacity: [10, 40], slot: 60, minSlots: 1, maxSlots: 14, hours: [[EVERY_DAY, 19 * H, 24 * H], [EVERY_DAY, 0, 8 * H]], approval: false, price: '2.00' },
-  { kind: 'MEETING_ROOM', label: '会议室', capacity: [1, 1], slot: 30, minSlots: 2, maxSlots: 8, hours: [[WEEKDAYS, 9 * H, 12 * H], [WEEKDAYS, 14 * H, 18 * H]], approval: true, price: null },
-  { kind: 'SPORTS_VENUE', label: '篮球场', capacity: [1, 1], slot: 60, minSlots: 1, maxSlots: 2, hours: [[EVERY_DAY, 8 * H, 22 * H]], approval: false, price: '20.00' },
-  { kind: 'FITNESS_ROOM', label: '健身房', capacity: [8, 20], slot: 60, minSlots: 1, maxSlots: 2, hours: [[EVERY_DAY, 6 * H, 22 * H]], approval: false, price: null },
-  { kind: 'LIBRARY', label: '图书室', capacity: [10, 40], slot: 60, minSlots: 1, maxSlots: 4, hours: [[[2, 3, 4, 5, 6, 7], 9 * H, 20 * H]], approval: false, price: null },
-  { kind: 'ACTIVITY_ROOM', label: '多功能活动室', capacity: [1, 1], slot: 60, minSlots: 1, maxSlots: 3, hours: [[EVERY_DAY, 9 * H, 21 * H]], approval: true, price: null },
-  { kind: 'STUDY_ROOM', label: '共享自习室', capacity: [10, 30], slot: 60, minSlots: 1, maxSlots: 4, hours: [[EVERY_DAY, 8 * H, 22 * H]], approval: false, price: '1.50' },
+  {
+    kind: 'PARKING',
+    label: '共享停车场',
+    capacity: [10, 40],
+    slot: 60,
+    minSlots: 1,
+    maxSlots: 14,
+    hours: [
+      [EVERY_DAY, 19 * H, 24 * H],
+      [EVERY_DAY, 0, 8 * H],
+    ],
+    approval: false,
+    price: '2.00',
+  },
+  {
+    kind: 'MEETING_ROOM',
+    label: '会议室',
+    capacity: [1, 1],
+    slot: 30,
+    minSlots: 2,
+    maxSlots: 8,
+    hours: [
+      [WEEKDAYS, 9 * H, 12 * H],
+      [WEEKDAYS, 14 * H, 18 * H],
+    ],
+    approval: true,
+    price: null,
+  },
+  {
+    kind: 'SPORTS_VENUE',
+    label: '篮球场',
+    capacity: [1, 1],
+    slot: 60,
+    minSlots: 1,
+    maxSlots: 2,
+    hours: [[EVERY_DAY, 8 * H, 22 * H]],
+    approval: false,
+    price: '20.00',
+  },
+  {
+    kind: 'FITNESS_ROOM',
+    label: '健身房',
+    capacity: [8, 20],
+    slot: 60,
+    minSlots: 1,
+    maxSlots: 2,
+    hours: [[EVERY_DAY, 6 * H, 22 * H]],
+    approval: false,
+    price: null,
+  },
+  {
+    kind: 'LIBRARY',
+    label: '图书室',
+    capacity: [10, 40],
+    slot: 60,
+    minSlots: 1,
+    maxSlots: 4,
+    hours: [[[2, 3, 4, 5, 6, 7], 9 * H, 20 * H]],
+    approval: false,
+    price: null,
+  },
+  {
+    kind: 'ACTIVITY_ROOM',
+    label: '多功能活动室',
+    capacity: [1, 1],
+    slot: 60,
+    minSlots: 1,
+    maxSlots: 3,
+    hours: [[EVERY_DAY, 9 * H, 21 * H]],
+    approval: true,
+    price: null,
+  },
+  {
+    kind: 'STUDY_ROOM',
+    label: '共享自习室',
+    capacity: [10, 30],
+    slot: 60,
+    minSlots: 1,
+    maxSlots: 4,
+    hours: [[EVERY_DAY, 8 * H, 22 * H]],
+    approval: false,
+    price: '1.50',
+  },
 ];
 
 const HOSTS = ['中学', '小学', '科技园', '医院', '银行', '物业服务中心', '文化中心', '街道办事处'];
@@ -53,14 +145,8 @@ export function demoFacilityId(key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 function isoWeekday(day: string): number {
-  return ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+  return ((toDateColumn(day).getUTCDay() + 6) % 7) + 1;
 }
 
 function instant(day: string, minute: number): string {
@@ -107,7 +193,13 @@ export function demoFacilities(unitsByDistrict: Map<string, string[]>, today: st
         statusReason: status === 'RETURNED' ? '请补充消防验收材料' : status === 'SUSPENDED' ? '设施维修，暂停预约' : null,
         closures:
           random() < 0.3
-            ? [{ startsOn: addDays(today, between(random, 2, 12)), endsOn: addDays(today, between(random, 12, 13)), reason: pick(random, ['设备检修', '消杀闭馆', '节假日闭馆']) }]
+            ? [
+                {
+                  startsOn: addDays(today, between(random, 2, 12)),
+                  endsOn: addDays(today, between(random, 12, 13)),
+                  reason: pick(random, ['设备检修', '消杀闭馆', '节假日闭馆']),
+                },
+              ]
             : [],
       });
     }
@@ -156,8 +248,16 @@ export function demoBookings(facilities: readonly DemoFacility[], today: string)
         const past = d < 0;
         const roll = random();
         const status = past
-          ? roll < 0.8 ? 'CHECKED_IN' : roll < 0.9 ? 'NO_SHOW' : 'CANCELLED'
-          : roll < 0.85 ? (plan.approval && roll < 0.3 ? 'PENDING' : 'CONFIRMED') : 'CANCELLED';
+          ? roll < 0.8
+            ? 'CHECKED_IN'
+            : roll < 0.9
+              ? 'NO_SHOW'
+              : 'CANCELLED'
+          : roll < 0.85
+            ? plan.approval && roll < 0.3
+              ? 'PENDING'
+              : 'CONFIRMED'
+            : 'CANCELLED';
         bookings.push({
           id: demoFacilityId(`${facility.id}:booking:${d}:${n}`),
           facility_id: facility.id,
@@ -168,7 +268,7 @@ export function demoBookings(facilities: readonly DemoFacility[], today: string)
           exclusive: facility.capacity === 1,
           status,
           status_reason: status === 'CANCELLED' ? '临时有事' : null,
-          price: plan.price === null ? null : (Number(plan.price) * length).toFixed(2),
+          price: plan.price === null ? null : fromFen(toFen(plan.price) * BigInt(length)),
         });
       }
     }
@@ -181,17 +281,59 @@ export function demoBookings(facilities: readonly DemoFacility[], today: string)
  * reviewed before the oldest booking any seed writes (the scaled city repeats bookings about a
  * year back), a suspension at the moment of seeding. Usage counts opening hours from this history.
  */
-function facilityHistory(facility: DemoFacility, today: string): {
-  id: string; action: string; from_status: string | null; to_status: string; roles: string[]; reason: string | null; at: string;
+function facilityHistory(
+  facility: DemoFacility,
+  today: string,
+): {
+  id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  roles: string[];
+  reason: string | null;
+  at: string;
 }[] {
-  const submitted = { id: facility.id, action: 'SUBMIT', from_status: null, to_status: 'SUBMITTED', roles: ['UNIT_ADMIN'], reason: null, at: instant(addDays(today, -400), 9 * 60) };
+  const submitted = {
+    id: facility.id,
+    action: 'SUBMIT',
+    from_status: null,
+    to_status: 'SUBMITTED',
+    roles: ['UNIT_ADMIN'],
+    reason: null,
+    at: instant(addDays(today, -400), 9 * 60),
+  };
   if (facility.status === 'SUBMITTED') return [submitted];
   const reviewedAt = instant(addDays(today, -399), 10 * 60);
-  const reviewed = facility.status === 'RETURNED'
-    ? { id: facility.id, action: 'STATUS', from_status: 'SUBMITTED', to_status: 'RETURNED', roles: ['COMMUNITY_WORKER'], reason: facility.statusReason, at: reviewedAt }
-    : { id: facility.id, action: 'STATUS', from_status: 'SUBMITTED', to_status: 'LISTED', roles: ['COMMUNITY_WORKER'], reason: null, at: reviewedAt };
+  const reviewed =
+    facility.status === 'RETURNED'
+      ? {
+          id: facility.id,
+          action: 'STATUS',
+          from_status: 'SUBMITTED',
+          to_status: 'RETURNED',
+          roles: ['COMMUNITY_WORKER'],
+          reason: facility.statusReason,
+          at: reviewedAt,
+        }
+      : {
+          id: facility.id,
+          action: 'STATUS',
+          from_status: 'SUBMITTED',
+          to_status: 'LISTED',
+          roles: ['COMMUNITY_WORKER'],
+          reason: null,
+          at: reviewedAt,
+        };
   if (facility.status !== 'SUSPENDED') return [submitted, reviewed];
-  const suspended = { id: facility.id, action: 'STATUS', from_status: 'LISTED', to_status: 'SUSPENDED', roles: ['UNIT_ADMIN'], reason: facility.statusReason, at: new Date().toISOString() };
+  const suspended = {
+    id: facility.id,
+    action: 'STATUS',
+    from_status: 'LISTED',
+    to_status: 'SUSPENDED',
+    roles: ['UNIT_ADMIN'],
+    reason: facility.statusReason,
+    at: new Date().toISOString(),
+  };
   return [submitted, reviewed, suspended];
 }
 
@@ -203,7 +345,7 @@ export async function seedFacilities(session: Session): Promise<void> {
   );
   const byDistrict = new Map<string, string[]>();
   for (const unit of units) byDistrict.set(unit.area.slice(0, 6), [...(byDistrict.get(unit.area.slice(0, 6)) ?? []), unit.id]);
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const today = todayIn('Asia/Shanghai');
   const facilities = demoFacilities(byDistrict, today);
   // Hours, closures and bookings go with newly inserted facilities only, so a second run adds nothing.
   const inserted = await session.query<{ id: string }>(
@@ -245,13 +387,25 @@ export async function seedFacilities(session: Session): Promise<void> {
     `INSERT INTO facilities.opening_hours (facility_id, weekday, start_minute, end_minute)
      SELECT h.facility_id, h.weekday, h.start_minute, h.end_minute
        FROM jsonb_to_recordset($1::jsonb) AS h(facility_id uuid, weekday smallint, start_minute smallint, end_minute smallint)`,
-    [JSON.stringify(mine.flatMap((f) => f.plan.hours.flatMap(([days, opens, closes]) => days.map((weekday) => ({ facility_id: f.id, weekday, start_minute: opens, end_minute: closes })))))],
+    [
+      JSON.stringify(
+        mine.flatMap((f) =>
+          f.plan.hours.flatMap(([days, opens, closes]) =>
+            days.map((weekday) => ({ facility_id: f.id, weekday, start_minute: opens, end_minute: closes })),
+          ),
+        ),
+      ),
+    ],
   );
   await session.query(
     `INSERT INTO facilities.closure (facility_id, starts_on, ends_on, reason)
      SELECT c.facility_id, c.starts_on, c.ends_on, c.reason
        FROM jsonb_to_recordset($1::jsonb) AS c(facility_id uuid, starts_on date, ends_on date, reason text)`,
-    [JSON.stringify(mine.flatMap((f) => f.closures.map((c) => ({ facility_id: f.id, starts_on: c.startsOn, ends_on: c.endsOn, reason: c.reason }))))],
+    [
+      JSON.stringify(
+        mine.flatMap((f) => f.closures.map((c) => ({ facility_id: f.id, starts_on: c.startsOn, ends_on: c.endsOn, reason: c.reason }))),
+      ),
+    ],
   );
   await session.query(
     `INSERT INTO facilities.facility_event (entity_type, entity_id, action, from_status, to_status, actor, actor_roles, reason, at)

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { badInput, notFound } from '../../../lib/kernel/errors';
+import { isUuid } from '../../../lib/kernel/ids';
 import type { HttpAnswer, HttpRoute } from '../../../lib/edge/http';
 import type { FacilitiesConfig } from './config';
 import { calendar } from './ical';
 import { PUBLIC_STATUSES } from './models';
-import { isUuid } from './rules';
 import type { FacilitiesStore } from './store';
 
 /** The calendar feeds, served by this subgraph over plain HTTP so calendar programs can subscribe. */
@@ -58,7 +58,11 @@ export function calendarRoutes(store: FacilitiesStore, config: FacilitiesConfig)
         const [facility] = await store.facilities.byId([id]);
         if (!facility || !PUBLIC_STATUSES.includes(facility.status)) throw notFound('No such public facility calendar.');
         const bookings = await store.calendars.bookings({ facilityId: facility.id }, since());
-        const body = calendar(`${facility.name} 占用`, config.timeZone, bookings.map((booking) => ({ booking, summary: '已预约 Busy', location: facility.address })));
+        const body = calendar(
+          `${facility.name} 占用`,
+          config.timeZone,
+          bookings.map((booking) => ({ booking, summary: '已预约 Busy', location: facility.address })),
+        );
         return feed(body);
       },
     },

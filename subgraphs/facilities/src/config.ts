@@ -14,7 +14,7 @@ export interface FacilitiesConfig {
   calendarPastDays: number;
 }
 
-export function facilitiesConfig(config: Config): FacilitiesConfig {
+export function loadFacilitiesConfig(config: Config): FacilitiesConfig {
   const env = config.env;
   return {
     timeZone: config.timeZone,

@@ -3,7 +3,11 @@ import type { BookingModel } from './models';
 /** iCalendar (RFC 5545) text: escaping (3.3.11), folding at 75 octets (3.1), CRLF line ends. */
 
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n');
 }
 
 /** Folds a content line into lines of at most 75 octets, never splitting a UTF-8 character. */
@@ -29,7 +33,10 @@ export function foldLine(line: string): string {
 
 /** UTC form, e.g. 20261125T083000Z. */
 export function utc(instant: Date): string {
-  return instant.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return instant
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 const STATUS: Record<BookingModel['status'], 'TENTATIVE' | 'CONFIRMED' | 'CANCELLED'> = {

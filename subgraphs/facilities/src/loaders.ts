@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../../../lib/kernel/auth';
+import { todayIn } from '../../../lib/kernel/dates';
 import type { Page } from '../../../lib/runtime/connections';
 import { groupedLoader, keyedLoader } from '../../../lib/runtime/loaders';
 import type { FacilityModel } from './models';
 import type { FacilitiesStore } from './store';
-import { todayIn } from './time';
 
 type Column = 'community_code' | 'unit_id';
 
@@ -16,11 +16,26 @@ export function createLoaders(store: FacilitiesStore, _viewer: Viewer) {
   const today = todayIn(store.timeZone);
 
   return {
-    facility: keyedLoader((ids: readonly string[]) => store.facilities.byId(ids), (facility) => facility.id),
-    booking: keyedLoader((ids: readonly string[]) => store.bookings.byId(ids), (booking) => booking.id),
-    openingHours: groupedLoader((ids: readonly string[]) => store.facilities.openingHours(ids), (interval) => interval.facilityId),
-    closures: groupedLoader((ids: readonly string[]) => store.closures.current(ids, today), (closure) => closure.facilityId),
-    history: groupedLoader((ids: readonly string[]) => store.facilities.history(ids), (event) => event.entityId),
+    facility: keyedLoader(
+      (ids: readonly string[]) => store.facilities.byId(ids),
+      (facility) => facility.id,
+    ),
+    booking: keyedLoader(
+      (ids: readonly string[]) => store.bookings.byId(ids),
+      (booking) => booking.id,
+    ),
+    openingHours: groupedLoader(
+      (ids: readonly string[]) => store.facilities.openingHours(ids),
+      (interval) => interval.facilityId,
+    ),
+    closures: groupedLoader(
+      (ids: readonly string[]) => store.closures.current(ids, today),
+      (closure) => closure.facilityId,
+    ),
+    history: groupedLoader(
+      (ids: readonly string[]) => store.facilities.history(ids),
+      (event) => event.entityId,
+    ),
 
     /** One page (first + 1 rows) of public facilities per community or unit, rows and all. */
     facilitiesBy(column: Column, page: Page<(string | number)[]>): DataLoader<string, FacilityModel[]> {

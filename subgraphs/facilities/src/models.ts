@@ -114,14 +114,6 @@ export interface AreaModel {
 
 export type AvailableFacilityConnectionModel = Connection<AvailableFacilityModel>;
 
-/** Who acts, written into the audit trail with every change. */
-export interface Actor {
-  id: string;
-  roles: string[];
-  org: string | undefined;
-  requestId: string;
-}
-
 export interface NewFacility {
   unitId: string;
   communityCode: string;

@@ -1,9 +1,19 @@
-import { badInput, conflict } from '../../../lib/kernel/errors';
 import { isAreaCode, levelOfCode } from '../../../lib/kernel/auth';
+import { addDays, daysBetween } from '../../../lib/kernel/dates';
+import { badInput, conflict, ruleBroken } from '../../../lib/kernel/errors';
+import { requireUuid } from '../../../lib/kernel/ids';
 import { fromFen, parseYuan, toFen } from '../../../lib/kernel/money';
-import type { BookFacilityInput, BookingPolicyInput, ClosureInput, OpeningIntervalInput, RegisterFacilityInput, UpdateFacilityInput } from './generated/graphql';
+import { optionalText, requiredText } from '../../../lib/kernel/text';
+import type {
+  BookFacilityInput,
+  BookingPolicyInput,
+  ClosureInput,
+  OpeningIntervalInput,
+  RegisterFacilityInput,
+  UpdateFacilityInput,
+} from './generated/graphql';
 import type { BookingRule, FacilityChanges, FacilityModel, NewFacility } from './models';
-import { addDays, daysBetween, localTime, parseClock } from './time';
+import { localTime, parseClock } from './time';
 
 /** The facility network's input and booking rules, apart from GraphQL plumbing. */
 
@@ -17,32 +27,9 @@ export const MAX_AVAILABILITY_DAYS = 31;
 export const MAX_SEARCH_DAYS = 14;
 export const MAX_USAGE_DAYS = 366;
 
-export function text(value: string, field: string, max: number, what: string): string {
-  const trimmed = value.trim();
-  if (trimmed === '') throw badInput(field, `${what} must not be empty.`);
-  if (trimmed.length > max) throw badInput(field, `${what} must be at most ${max} characters.`);
-  if (trimmed.includes('\u0000')) throw badInput(field, `${what} must not contain NUL characters.`);
-  return trimmed;
-}
-
-export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  if (value === undefined || value === null || value.trim() === '') return null;
-  return text(value, field, max, 'This text');
-}
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(id: string): boolean {
-  return UUID_PATTERN.test(id);
-}
-
-export function uuid(value: string, field: string): string {
-  if (!isUuid(value)) throw badInput(field, `${JSON.stringify(value.slice(0, 40))} is not an id (a UUID).`);
-  return value.toLowerCase();
-}
-
 function whole(value: number, field: string, min: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(field, `${what} must be a whole number from ${min} to ${max}.`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw badInput(field, `${what} must be a whole number from ${min} to ${max}.`);
   return value;
 }
 
@@ -53,18 +40,29 @@ export function communityCode(code: string, field: string): string {
 
 export function closureOf(input: ClosureInput, field: string): { startsOn: string; endsOn: string; reason: string } {
   if (input.endsOn < input.startsOn) throw badInput(`${field}.endsOn`, 'A closure ends on or after the day it starts.');
-  if (daysBetween(input.startsOn, input.endsOn) > 366) throw badInput(`${field}.endsOn`, 'A closure lasts at most 366 days; withdraw the facility instead.');
-  return { startsOn: input.startsOn, endsOn: input.endsOn, reason: text(input.reason, `${field}.reason`, MAX_TEXT, 'The reason') };
+  if (daysBetween(input.startsOn, input.endsOn) > 366)
+    throw badInput(`${field}.endsOn`, 'A closure lasts at most 366 days; withdraw the facility instead.');
+  return { startsOn: input.startsOn, endsOn: input.endsOn, reason: requiredText(input.reason, `${field}.reason`, MAX_TEXT, 'The reason') };
 }
 
-type Policy = Pick<NewFacility, 'slotMinutes' | 'minSlots' | 'maxSlots' | 'advanceDays' | 'weeklyQuota' | 'approvalRequired' | 'cancelHours'>;
+type Policy = Pick<
+  NewFacility,
+  'slotMinutes' | 'minSlots' | 'maxSlots' | 'advanceDays' | 'weeklyQuota' | 'approvalRequired' | 'cancelHours'
+>;
 type OpeningInterval = NewFacility['openingHours'][number];
 
 function validatePolicy(policy: BookingPolicyInput): Policy {
   const slotMinutes = whole(policy.slotMinutes, 'input.policy.slotMinutes', 5, 1440, 'The slot length');
-  if (1440 % slotMinutes !== 0) throw badInput('input.policy.slotMinutes', 'The slot length must divide a day (15, 30, 60, 120 … minutes).');
+  if (1440 % slotMinutes !== 0)
+    throw badInput('input.policy.slotMinutes', 'The slot length must divide a day (15, 30, 60, 120 … minutes).');
   const minSlots = whole(policy.minSlots, 'input.policy.minSlots', 1, SMALLINT_MAX, 'The shortest booking');
-  const maxSlots = whole(policy.maxSlots, 'input.policy.maxSlots', minSlots, SMALLINT_MAX, 'The longest booking (in slots, at least the shortest)');
+  const maxSlots = whole(
+    policy.maxSlots,
+    'input.policy.maxSlots',
+    minSlots,
+    SMALLINT_MAX,
+    'The longest booking (in slots, at least the shortest)',
+  );
   if (maxSlots * slotMinutes > 7 * 1440) throw badInput('input.policy.maxSlots', 'A booking lasts at most seven days.');
   return {
     slotMinutes,
@@ -73,7 +71,13 @@ function validatePolicy(policy: BookingPolicyInput): Policy {
     advanceDays: whole(policy.advanceDays, 'input.policy.advanceDays', 1, 366, 'How far ahead (days)'),
     weeklyQuota: whole(policy.weeklyQuota, 'input.policy.weeklyQuota', 1, 1000, 'The weekly quota'),
     approvalRequired: policy.approvalRequired,
-    cancelHours: whole(policy.cancellationDeadlineHours, 'input.policy.cancellationDeadlineHours', 0, 720, 'The cancellation deadline (hours)'),
+    cancelHours: whole(
+      policy.cancellationDeadlineHours,
+      'input.policy.cancellationDeadlineHours',
+      0,
+      720,
+      'The cancellation deadline (hours)',
+    ),
   };
 }
 
@@ -87,7 +91,11 @@ function validateOpeningHours(intervals: readonly OpeningIntervalInput[], slotMi
     const endMinute = parseClock(interval.closes, true);
     if (startMinute === undefined) throw badInput(`${field}.opens`, 'Opening time is HH:MM, 00:00 to 23:59.');
     if (endMinute === undefined) throw badInput(`${field}.closes`, 'Closing time is HH:MM, 00:01 to 24:00.');
-    if (endMinute <= startMinute) throw badInput(`${field}.closes`, 'An interval closes after it opens; for hours across midnight give two intervals (…–24:00 and 00:00–…).');
+    if (endMinute <= startMinute)
+      throw badInput(
+        `${field}.closes`,
+        'An interval closes after it opens; for hours across midnight give two intervals (…–24:00 and 00:00–…).',
+      );
     if (startMinute % slotMinutes !== 0) throw badInput(`${field}.opens`, `Opening times fall on ${slotMinutes}-minute slot boundaries.`);
     if (endMinute % slotMinutes !== 0) throw badInput(`${field}.closes`, `Closing times fall on ${slotMinutes}-minute slot boundaries.`);
     return { weekday, startMinute, endMinute };
@@ -102,7 +110,8 @@ function validateOpeningHours(intervals: readonly OpeningIntervalInput[], slotMi
 }
 
 const capacityOf = (value: number) => whole(value, 'input.capacity', 1, 10000, 'The capacity');
-const priceOf = (value: string | null | undefined) => (value === undefined || value === null ? null : parseYuan(value, 'input.pricePerSlot'));
+const priceOf = (value: string | null | undefined) =>
+  value === undefined || value === null ? null : parseYuan(value, 'input.pricePerSlot');
 
 export function validateNewFacility(input: RegisterFacilityInput): NewFacility {
   const policy = validatePolicy(input.policy);
@@ -110,11 +119,11 @@ export function validateNewFacility(input: RegisterFacilityInput): NewFacility {
   const closures = input.closures ?? [];
   if (closures.length > MAX_CLOSURES) throw badInput('input.closures', `At most ${MAX_CLOSURES} closures.`);
   return {
-    unitId: uuid(input.unitId, 'input.unitId'),
+    unitId: requireUuid(input.unitId, 'input.unitId'),
     communityCode: communityCode(input.communityCode, 'input.communityCode'),
     kind: input.kind,
-    name: text(input.name, 'input.name', MAX_NAME, 'The name'),
-    address: text(input.address, 'input.address', MAX_TEXT, 'The address'),
+    name: requiredText(input.name, 'input.name', MAX_NAME, 'The name'),
+    address: requiredText(input.address, 'input.address', MAX_TEXT, 'The address'),
     capacity: capacityOf(input.capacity),
     ...policy,
     pricePerSlot: priceOf(input.pricePerSlot),
@@ -131,8 +140,8 @@ export function validateNewFacility(input: RegisterFacilityInput): NewFacility {
  */
 export function validateFacilityChanges(input: UpdateFacilityInput, current: FacilityModel): FacilityChanges {
   const changes: FacilityChanges = {};
-  if (input.name != null) changes.name = text(input.name, 'input.name', MAX_NAME, 'The name');
-  if (input.address != null) changes.address = text(input.address, 'input.address', MAX_TEXT, 'The address');
+  if (input.name != null) changes.name = requiredText(input.name, 'input.name', MAX_NAME, 'The name');
+  if (input.address != null) changes.address = requiredText(input.address, 'input.address', MAX_TEXT, 'The address');
   if (input.capacity != null) changes.capacity = capacityOf(input.capacity);
   if (input.policy != null) Object.assign(changes, validatePolicy(input.policy));
   const slotMinutes = changes.slotMinutes ?? current.slotMinutes;
@@ -144,10 +153,6 @@ export function validateFacilityChanges(input: UpdateFacilityInput, current: Fac
   if (input.accessibility !== undefined) changes.accessibility = optionalText(input.accessibility, 'input.accessibility', MAX_TEXT);
   if (Object.keys(changes).length === 0) throw badInput('input', 'Give at least one field to change.');
   return changes;
-}
-
-function refuse(field: string, rule: string, message: string): never {
-  throw badInput(field, message, { rule });
 }
 
 export interface ValidBooking {
@@ -174,8 +179,9 @@ export function validateBooking(input: BookFacilityInput, facility: FacilityMode
   }
   const startsAt = input.startsAt;
   const endsAt = input.endsAt;
-  if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) refuse('input.startsAt', 'TIMES', 'Give real instants.');
-  if (endsAt <= startsAt) refuse('input.endsAt', 'TIMES', 'A booking ends after it starts.');
+  if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime()))
+    throw ruleBroken('TIMES', 'Give real instants.', 'input.startsAt');
+  if (endsAt <= startsAt) throw ruleBroken('TIMES', 'A booking ends after it starts.', 'input.endsAt');
   const slot = facility.slotMinutes;
   for (const [instant, field] of [
     [startsAt, 'input.startsAt'],
@@ -183,22 +189,28 @@ export function validateBooking(input: BookFacilityInput, facility: FacilityMode
   ] as const) {
     const local = localTime(instant, timeZone);
     if (local.second !== 0 || local.minute % slot !== 0) {
-      refuse(field, 'SLOT_ALIGNMENT', `Bookings start and end on ${slot}-minute slot boundaries (local time in ${timeZone}).`);
+      throw ruleBroken('SLOT_ALIGNMENT', `Bookings start and end on ${slot}-minute slot boundaries (local time in ${timeZone}).`, field);
     }
   }
   const minutes = (endsAt.getTime() - startsAt.getTime()) / 60_000;
   const slots = Math.round(minutes / slot);
-  if (slots < facility.minSlots) refuse('input.endsAt', 'MIN_LENGTH', `The shortest booking here is ${facility.minSlots * slot} minutes.`);
-  if (slots > facility.maxSlots) refuse('input.endsAt', 'MAX_LENGTH', `The longest booking here is ${facility.maxSlots * slot} minutes.`);
-  if (startsAt < now) refuse('input.startsAt', 'IN_PAST', 'A booking cannot start in the past.');
+  if (slots < facility.minSlots)
+    throw ruleBroken('MIN_LENGTH', `The shortest booking here is ${facility.minSlots * slot} minutes.`, 'input.endsAt');
+  if (slots > facility.maxSlots)
+    throw ruleBroken('MAX_LENGTH', `The longest booking here is ${facility.maxSlots * slot} minutes.`, 'input.endsAt');
+  if (startsAt < now) throw ruleBroken('IN_PAST', 'A booking cannot start in the past.', 'input.startsAt');
   const today = localTime(now, timeZone).date;
   const lastDay = addDays(today, facility.advanceDays);
   if (localTime(startsAt, timeZone).date > lastDay) {
-    refuse('input.startsAt', 'ADVANCE_WINDOW', `Bookings open ${facility.advanceDays} days ahead: the latest start day is ${lastDay}.`);
+    throw ruleBroken(
+      'ADVANCE_WINDOW',
+      `Bookings open ${facility.advanceDays} days ahead: the latest start day is ${lastDay}.`,
+      'input.startsAt',
+    );
   }
   const quantity = input.quantity ?? 1;
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > facility.capacity) {
-    refuse('input.quantity', 'QUANTITY', `Book from 1 to ${facility.capacity} (the capacity).`);
+    throw ruleBroken('QUANTITY', `Book from 1 to ${facility.capacity} (the capacity).`, 'input.quantity');
   }
   return {
     startsAt,
@@ -214,11 +226,14 @@ export function validateBooking(input: BookFacilityInput, facility: FacilityMode
 export function bookingRule(facility: FacilityModel, booking: ValidBooking): BookingRule {
   return (found) => {
     if (found.status !== 'LISTED') {
-      throw conflict(`Facility ${facility.id} is ${found.status} now; it takes no new bookings.`, { field: 'input.facilityId', rule: 'FACILITY_LISTED' });
+      throw conflict(`Facility ${facility.id} is ${found.status} now; it takes no new bookings.`, {
+        field: 'input.facilityId',
+        rule: 'FACILITY_LISTED',
+      });
     }
-    if (found.closedReason !== null) refuse('input.startsAt', 'CLOSURE', `The facility is closed then: ${found.closedReason}`);
+    if (found.closedReason !== null) throw ruleBroken('CLOSURE', `The facility is closed then: ${found.closedReason}`, 'input.startsAt');
     if (found.openSlots !== booking.slots) {
-      refuse('input.startsAt', 'OPENING_HOURS', 'The booking must lie inside the opening hours (local time), every slot of it.');
+      throw ruleBroken('OPENING_HOURS', 'The booking must lie inside the opening hours (local time), every slot of it.', 'input.startsAt');
     }
     if (found.weekBookings >= facility.weeklyQuota) {
       throw conflict(`You already hold ${found.weekBookings} booking(s) here that week; the quota is ${facility.weeklyQuota} a week.`, {
@@ -227,10 +242,13 @@ export function bookingRule(facility: FacilityModel, booking: ValidBooking): Boo
       });
     }
     if (found.peakUsed + booking.quantity > facility.capacity) {
-      throw conflict(`Not enough free capacity then: ${facility.capacity - found.peakUsed} of ${facility.capacity} free at the busiest slot.`, {
-        field: 'input.startsAt',
-        rule: 'CAPACITY',
-      });
+      throw conflict(
+        `Not enough free capacity then: ${facility.capacity - found.peakUsed} of ${facility.capacity} free at the busiest slot.`,
+        {
+          field: 'input.startsAt',
+          rule: 'CAPACITY',
+        },
+      );
     }
   };
 }
@@ -245,4 +263,3 @@ export function timeWindow(from: Date, to: Date, maxDays: number): void {
   if (!(to > from)) throw badInput('to', '`to` must be after `from`.');
   if (to.getTime() - from.getTime() > maxDays * 86_400_000) throw badInput('to', `The window is at most ${maxDays} days.`);
 }
-

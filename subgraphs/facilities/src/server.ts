@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/runtime/subgraph-server';
 import { calendarRoutes } from './calendars';
-import { facilitiesConfig } from './config';
+import { loadFacilitiesConfig } from './config';
 import { createLoaders } from './loaders';
 import { resolvers } from './resolvers';
 import { createFacilitiesStore } from './store';
@@ -10,7 +10,7 @@ export const SDL_PATH = path.resolve(__dirname, '../schema.graphql');
 
 /** Builds the facilities subgraph (no listening: see index.ts); it also serves the calendar feeds. */
 export function createFacilitiesServer(deps: SubgraphDependencies) {
-  const config = facilitiesConfig(deps.config);
+  const config = loadFacilitiesConfig(deps.config);
   return buildSubgraphServer(
     {
       name: 'facilities',

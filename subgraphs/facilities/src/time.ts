@@ -1,4 +1,4 @@
-/** Local wall-clock reading of instants in the city's zone (Intl; no library needed). */
+/** Local wall-clock reading of instants in the city's zone (Intl; no library needed); day arithmetic is lib/kernel/dates'. */
 
 export interface LocalTime {
   /** YYYY-MM-DD */
@@ -34,17 +34,17 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 export function localTime(instant: Date, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     minute: Number(parts.hour) * 60 + Number(parts.minute),
     weekday: WEEKDAYS[parts.weekday!]!,
     second: Number(parts.second) + (instant.getUTCMilliseconds() > 0 ? 1 : 0),
   };
-}
-
-export function todayIn(timeZone: string, now = new Date()): string {
-  return localTime(now, timeZone).date;
 }
 
 /** "HH:MM" → minutes; `allowEndOfDay` admits 24:00. Undefined when malformed. */
@@ -58,14 +58,4 @@ export function parseClock(value: string, allowEndOfDay: boolean): number | unde
 
 export function formatClock(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

@@ -57,7 +57,8 @@ function outcome(body: { data?: any; errors?: { extensions?: Record<string, unkn
 beforeAll(async () => {
   graph = await startTestGraph();
   unit = await newUnit();
-  submitted = (await graph.request(REGISTER, { token: unit.admin, variables: { input: registerInput(unit) } })).body.data!.registerFacility.facility.id;
+  submitted = (await graph.request(REGISTER, { token: unit.admin, variables: { input: registerInput(unit) } })).body.data!.registerFacility
+    .facility.id;
   listed = await listedFacility(graph, unit, { policy: { approvalRequired: true } });
   const day = nextWeekday(2);
   const booked = await graph.request(BOOK, {
@@ -74,7 +75,13 @@ afterAll(async () => {
 const U = 'UNAUTHENTICATED';
 const F = 'FORBIDDEN';
 const N = 'NOT_FOUND';
-const MATRIX: Record<string, { query: (ids: { submitted: string; listed: string; booking: string }) => [string, Record<string, unknown>, (data: any) => unknown]; expect: string[] }> = {
+const MATRIX: Record<
+  string,
+  {
+    query: (ids: { submitted: string; listed: string; booking: string }) => [string, Record<string, unknown>, (data: any) => unknown];
+    expect: string[];
+  }
+> = {
   'Query.facility (submitted)': {
     query: (ids) => ['query ($id: ID!) { facility(id: $id) { id } }', { id: ids.submitted }, (d) => d.facility],
     expect: ['hidden', 'hidden', 'hidden', 'ok', 'hidden', 'ok', 'hidden', 'ok', 'hidden', 'ok', 'hidden', 'hidden'],
@@ -106,7 +113,9 @@ describe('reads', () => {
       const response = await graph.request(query, { token: await tokenOf(caller), variables });
       results.push(outcome(response.body, pick));
     }
-    expect(Object.fromEntries(CALLERS.map((c, i) => [c.name, results[i]]))).toEqual(Object.fromEntries(CALLERS.map((c, i) => [c.name, entry.expect[i]])));
+    expect(Object.fromEntries(CALLERS.map((c, i) => [c.name, results[i]]))).toEqual(
+      Object.fromEntries(CALLERS.map((c, i) => [c.name, entry.expect[i]])),
+    );
   });
 });
 
@@ -131,20 +140,28 @@ describe('mutations', () => {
       if (name === 'register') {
         response = await graph.request(REGISTER, { token: tok, variables: { input: registerInput(unit) } });
       } else if (name === 'list') {
-        const id = (await graph.request(REGISTER, { token: unit.admin, variables: { input: registerInput(unit) } })).body.data!.registerFacility.facility.id;
+        const id = (await graph.request(REGISTER, { token: unit.admin, variables: { input: registerInput(unit) } })).body.data!
+          .registerFacility.facility.id;
         response = await graph.request(CHANGE, { token: tok, variables: { input: { id, to: 'LISTED', expectedVersion: 1 } } });
       } else if (name === 'suspend') {
         const id = await listedFacility(graph, unit);
-        response = await graph.request(CHANGE, { token: tok, variables: { input: { id, to: 'SUSPENDED', reason: '检修', expectedVersion: 2 } } });
+        response = await graph.request(CHANGE, {
+          token: tok,
+          variables: { input: { id, to: 'SUSPENDED', reason: '检修', expectedVersion: 2 } },
+        });
       } else if (name === 'closure') {
         const id = await listedFacility(graph, unit);
-        response = await graph.request(`mutation ($input: AddFacilityClosureInput!) { addFacilityClosure(input: $input) { cancelledBookings } }`, {
-          token: tok,
-          variables: { input: { facilityId: id, closure: { startsOn: '2027-01-01', endsOn: '2027-01-01', reason: '元旦' } } },
-        });
+        response = await graph.request(
+          `mutation ($input: AddFacilityClosureInput!) { addFacilityClosure(input: $input) { cancelledBookings } }`,
+          {
+            token: tok,
+            variables: { input: { facilityId: id, closure: { startsOn: '2027-01-01', endsOn: '2027-01-01', reason: '元旦' } } },
+          },
+        );
       } else if (name === 'update') {
         const id = await listedFacility(graph, unit);
-        const { version } = (await graph.request(`query ($id: ID!) { facility(id: $id) { version } }`, { variables: { id } })).body.data!.facility;
+        const { version } = (await graph.request(`query ($id: ID!) { facility(id: $id) { version } }`, { variables: { id } })).body.data!
+          .facility;
         response = await graph.request(`mutation ($input: UpdateFacilityInput!) { updateFacility(input: $input) { facility { id } } }`, {
           token: tok,
           variables: { input: { id, expectedVersion: version, name: '多功能厅' } },
@@ -153,7 +170,13 @@ describe('mutations', () => {
         const day = nextWeekday(4);
         const booked = await graph.request(BOOK, {
           token: await token(['RESIDENT'], JIFU, { sub: `approve-${randomUUID()}` }),
-          variables: { input: { facilityId: listed, startsAt: at(day, `${String(8 + results.length).padStart(2, '0')}:00`), endsAt: at(day, `${String(9 + results.length).padStart(2, '0')}:00`) } },
+          variables: {
+            input: {
+              facilityId: listed,
+              startsAt: at(day, `${String(8 + results.length).padStart(2, '0')}:00`),
+              endsAt: at(day, `${String(9 + results.length).padStart(2, '0')}:00`),
+            },
+          },
         });
         response = await graph.request(`mutation ($id: ID!) { decideBooking(input: { id: $id, approve: true }) { booking { status } } }`, {
           token: tok,
@@ -162,14 +185,16 @@ describe('mutations', () => {
       }
       results.push(outcome(response.body, () => 'ok'));
     }
-    expect(Object.fromEntries(CALLERS.map((c, i) => [c.name, results[i]]))).toEqual(Object.fromEntries(CALLERS.map((c, i) => [c.name, expectations[name]![i]])));
+    expect(Object.fromEntries(CALLERS.map((c, i) => [c.name, results[i]]))).toEqual(
+      Object.fromEntries(CALLERS.map((c, i) => [c.name, expectations[name]![i]])),
+    );
   });
 });
 
 describe('fuzzed input never gives an internal error', () => {
   // A deterministic generator, so a failure can be replayed.
   let seed = 20261125;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const JUNK: unknown[] = [
     null,
     '',
@@ -194,12 +219,34 @@ describe('fuzzed input never gives an internal error', () => {
   const MUTATIONS: [string, string, () => Record<string, unknown>][] = [
     ['registerFacility', 'RegisterFacilityInput', () => registerInput(unit)],
     ['changeFacilityStatus', 'ChangeFacilityStatusInput', () => ({ id: listed, to: 'SUSPENDED', reason: 'x', expectedVersion: 1 })],
-    ['addFacilityClosure', 'AddFacilityClosureInput', () => ({ facilityId: listed, closure: { startsOn: '2027-01-02', endsOn: '2027-01-02', reason: 'x' } })],
-    ['updateFacility', 'UpdateFacilityInput', () => {
-      const { name, address, capacity, openingHours, policy, pricePerSlot, accessibility } = registerInput(unit);
-      return { id: listed, expectedVersion: 1, name, address, capacity, openingHours: openingHours.slice(0, 2), policy, pricePerSlot, accessibility };
-    }],
-    ['bookFacility', 'BookFacilityInput', () => ({ facilityId: listed, startsAt: at(nextWeekday(5), '10:00'), endsAt: at(nextWeekday(5), '11:00'), quantity: 1, purpose: 'x' })],
+    [
+      'addFacilityClosure',
+      'AddFacilityClosureInput',
+      () => ({ facilityId: listed, closure: { startsOn: '2027-01-02', endsOn: '2027-01-02', reason: 'x' } }),
+    ],
+    [
+      'updateFacility',
+      'UpdateFacilityInput',
+      () => {
+        const { name, address, capacity, openingHours, policy, pricePerSlot, accessibility } = registerInput(unit);
+        return {
+          id: listed,
+          expectedVersion: 1,
+          name,
+          address,
+          capacity,
+          openingHours: openingHours.slice(0, 2),
+          policy,
+          pricePerSlot,
+          accessibility,
+        };
+      },
+    ],
+    [
+      'bookFacility',
+      'BookFacilityInput',
+      () => ({ facilityId: listed, startsAt: at(nextWeekday(5), '10:00'), endsAt: at(nextWeekday(5), '11:00'), quantity: 1, purpose: 'x' }),
+    ],
     ['decideBooking', 'DecideBookingInput', () => ({ id: bookingId, approve: false, reason: 'x', expectedVersion: 1 })],
     ['cancelBooking', 'CancelBookingInput', () => ({ id: bookingId, reason: 'x', expectedVersion: 1 })],
     ['recordAttendance', 'RecordAttendanceInput', () => ({ id: bookingId, attended: true, expectedVersion: 1 })],
@@ -209,7 +256,10 @@ describe('fuzzed input never gives an internal error', () => {
   /** Every path to a leaf of the input, e.g. policy.slotMinutes or openingHours.0.opens. */
   function leaves(value: unknown, prefix: string[] = []): string[][] {
     if (value !== null && typeof value === 'object') {
-      return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => [[...prefix, key], ...leaves(child, [...prefix, key])]);
+      return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => [
+        [...prefix, key],
+        ...leaves(child, [...prefix, key]),
+      ]);
     }
     return [];
   }
@@ -222,42 +272,69 @@ describe('fuzzed input never gives an internal error', () => {
     return copy;
   }
 
-  test.each(MUTATIONS)('%s', async (mutation, inputType, base) => {
-    const tokens = [unit.admin, await token(['RESIDENT'], JIFU, { sub: BOOKER }), await token(['COMMUNITY_WORKER'], JIFU)];
-    const query = `mutation ($input: ${inputType}!) { ${mutation}(input: $input) { __typename } }`;
-    const seen: string[] = [];
-    for (const path of leaves(base())) {
-      for (const junk of JUNK) {
-        if (random() < 0.5) continue;
-        const response = await graph.request(query, { token: tokens[Math.floor(random() * tokens.length)], variables: { input: replaced(base(), path, junk) } });
-        const codes = (response.body.errors ?? []).map((e) => String(e.extensions?.code));
-        seen.push(...codes);
-        if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
-          throw new Error(`${mutation} ${path.join('.')}=${JSON.stringify(junk)?.slice(0, 40)} → ${response.status} ${JSON.stringify(response.body.errors)}`);
-        }
-        for (const error of response.body.errors ?? []) {
-          if (error.extensions?.code === 'BAD_USER_INPUT') expect(error.extensions.field ?? error.message).toBeTruthy();
+  test.each(MUTATIONS)(
+    '%s',
+    async (mutation, inputType, base) => {
+      const tokens = [unit.admin, await token(['RESIDENT'], JIFU, { sub: BOOKER }), await token(['COMMUNITY_WORKER'], JIFU)];
+      const query = `mutation ($input: ${inputType}!) { ${mutation}(input: $input) { __typename } }`;
+      const seen: string[] = [];
+      for (const path of leaves(base())) {
+        for (const junk of JUNK) {
+          if (random() < 0.5) continue;
+          const response = await graph.request(query, {
+            token: tokens[Math.floor(random() * tokens.length)],
+            variables: { input: replaced(base(), path, junk) },
+          });
+          const codes = (response.body.errors ?? []).map((e) => String(e.extensions?.code));
+          seen.push(...codes);
+          if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
+            throw new Error(
+              `${mutation} ${path.join('.')}=${JSON.stringify(junk)?.slice(0, 40)} → ${response.status} ${JSON.stringify(response.body.errors)}`,
+            );
+          }
+          for (const error of response.body.errors ?? []) {
+            if (error.extensions?.code === 'BAD_USER_INPUT') expect(error.extensions.field ?? error.message).toBeTruthy();
+          }
         }
       }
-    }
-    expect(seen.length).toBeGreaterThan(0);
-  }, 120_000);
+      expect(seen.length).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 
   test('queries with malformed ids, cursors, windows and numbers', async () => {
     const queries: [string, Record<string, unknown>][] = [
       ['query ($id: ID!) { facility(id: $id) { id } }', { id: 'x'.repeat(5000) }],
       ['query ($id: ID!) { booking(id: $id) { id } }', { id: "1' OR 1=1" }],
       ['query ($a: String) { facilities(after: $a) { totalCount } }', { a: 'WyJjMSJd' }],
-      ['query ($a: String) { facilities(after: $a) { totalCount } }', { a: Buffer.from(JSON.stringify(['c1', 'x', 'not-a-uuid'])).toString('base64url') }],
-      ['query ($a: String) { findAvailable(kind: LIBRARY, near: "510107001001", from: "2026-12-01T00:00:00Z", to: "2026-12-02T00:00:00Z", after: $a) { totalCount } }', { a: Buffer.from(JSON.stringify(['c1', 9, 'x', 'y'])).toString('base64url') }],
+      [
+        'query ($a: String) { facilities(after: $a) { totalCount } }',
+        { a: Buffer.from(JSON.stringify(['c1', 'x', 'not-a-uuid'])).toString('base64url') },
+      ],
+      [
+        'query ($a: String) { findAvailable(kind: LIBRARY, near: "510107001001", from: "2026-12-01T00:00:00Z", to: "2026-12-02T00:00:00Z", after: $a) { totalCount } }',
+        { a: Buffer.from(JSON.stringify(['c1', 9, 'x', 'y'])).toString('base64url') },
+      ],
       ['query ($a: String) { myBookings(after: $a) { totalCount } }', { a: 'WyJjMSIsMV0' }],
       ['query ($a: String) { facilities(first: 1000, after: $a) { totalCount } }', { a: null }],
       ['query ($u: ID) { facilities(filter: { unitId: $u }) { totalCount } }', { u: 'nope' }],
-      ['query ($id: ID!, $f: DateTime!, $t: DateTime!) { availability(facilityId: $id, from: $f, to: $t) { free } }', { id: listed, f: '2026-01-01T00:00:00Z', t: '2030-01-01T00:00:00Z' }],
-      ['query ($id: ID!, $f: DateTime!, $t: DateTime!) { availability(facilityId: $id, from: $f, to: $t) { free } }', { id: 'zz', f: 'yesterday', t: 'now' }],
-      ['query ($f: Date!, $t: Date!) { facilityUsage(within: "510107000000", from: $f, to: $t) { bookings } }', { f: '2020-01-01', t: '2030-01-01' }],
+      [
+        'query ($id: ID!, $f: DateTime!, $t: DateTime!) { availability(facilityId: $id, from: $f, to: $t) { free } }',
+        { id: listed, f: '2026-01-01T00:00:00Z', t: '2030-01-01T00:00:00Z' },
+      ],
+      [
+        'query ($id: ID!, $f: DateTime!, $t: DateTime!) { availability(facilityId: $id, from: $f, to: $t) { free } }',
+        { id: 'zz', f: 'yesterday', t: 'now' },
+      ],
+      [
+        'query ($f: Date!, $t: Date!) { facilityUsage(within: "510107000000", from: $f, to: $t) { bookings } }',
+        { f: '2020-01-01', t: '2030-01-01' },
+      ],
       ['query ($f: Date!) { facilityUsage(facilityId: "x", from: $f, to: $f) { bookings } }', { f: '2026-02-30' }],
-      ['query ($m: Int) { findAvailable(kind: LIBRARY, near: "510107001001", from: "2026-12-01T00:00:00Z", to: "2026-12-02T00:00:00Z", minCapacity: $m) { totalCount } }', { m: 2 ** 31 - 1 }],
+      [
+        'query ($m: Int) { findAvailable(kind: LIBRARY, near: "510107001001", from: "2026-12-01T00:00:00Z", to: "2026-12-02T00:00:00Z", minCapacity: $m) { totalCount } }',
+        { m: 2 ** 31 - 1 },
+      ],
       ['query { myBookings(after: "!!!") { totalCount } }', {}],
     ];
     for (const [query, variables] of queries) {

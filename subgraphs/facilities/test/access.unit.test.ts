@@ -1,14 +1,22 @@
 import { ANONYMOUS, OFFICER_ROLES } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
-import { canManage, canSeeBooking, canSeeFacility, coversFacility, isBooker, isUnitAdmin, requireManager, requireUnitAdmin } from '../src/access';
+import {
+  canManage,
+  canSeeBooking,
+  canSeeFacility,
+  coversFacility,
+  isBooker,
+  isUnitAdmin,
+  requireManager,
+  requireUnitAdmin,
+} from '../src/access';
 import type { BookingModel } from '../src/models';
 import { COMMUNITY, facility, UNIT } from './fixtures';
 
 /** Who may see and do what with a facility and its bookings, one edge at a time (the end-to-end tests run it through the graph). */
 
 const OTHER_UNIT = 'ffffffff-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-
 
 const booking = (overrides: Partial<BookingModel> = {}): BookingModel => ({
   id: 'b0000000-0000-4000-8000-000000000001',
@@ -90,7 +98,10 @@ describe('requirements', () => {
   test('requireManager: signed in, then a manager', () => {
     expect(requireManager(unitAdmin, facility(), 'bookings')).toBe(unitAdmin);
     expect(requireManager(worker, facility(), 'bookings')).toBe(worker);
-    expect(refusal(() => requireManager(ANONYMOUS, facility(), 'bookings'))).toEqual({ code: 'UNAUTHENTICATED', message: "Sign in to see a facility's bookings." });
+    expect(refusal(() => requireManager(ANONYMOUS, facility(), 'bookings'))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: "Sign in to see a facility's bookings.",
+    });
     expect(refusal(() => requireManager(otherStreet, facility(), 'bookings'))).toEqual({
       code: 'FORBIDDEN',
       message: `Facility f0000000-0000-4000-8000-000000000001's bookings are for its unit's admins and officers covering ${COMMUNITY}.`,
@@ -99,7 +110,10 @@ describe('requirements', () => {
 
   test("requireUnitAdmin: signed in, then the unit's own admin (an officer is not enough)", () => {
     expect(requireUnitAdmin(unitAdmin, facility(), 'Suspending')).toBe(unitAdmin);
-    expect(refusal(() => requireUnitAdmin(ANONYMOUS, facility(), 'Suspending'))).toEqual({ code: 'UNAUTHENTICATED', message: "Suspending needs the unit's admin to sign in." });
+    expect(refusal(() => requireUnitAdmin(ANONYMOUS, facility(), 'Suspending'))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: "Suspending needs the unit's admin to sign in.",
+    });
     for (const caller of [otherUnitAdmin, worker, orgAdminOfUnit]) {
       expect(refusal(() => requireUnitAdmin(caller, facility(), 'Suspending'))).toEqual({
         code: 'FORBIDDEN',

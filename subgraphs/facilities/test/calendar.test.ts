@@ -44,9 +44,13 @@ test('the public facility feed shows busy times only, with UID, DTSTAMP, SEQUENC
   const id = await listedFacility(graph, unit, { name: LONG_NAME });
   const day = nextWeekday(2);
   const me = await resident('calendar-public');
-  const booked = await graph.request(BOOK, { token: me, variables: { input: { facilityId: id, startsAt: at(day, '10:00'), endsAt: at(day, '12:00'), purpose: PURPOSE } } });
+  const booked = await graph.request(BOOK, {
+    token: me,
+    variables: { input: { facilityId: id, startsAt: at(day, '10:00'), endsAt: at(day, '12:00'), purpose: PURPOSE } },
+  });
   const booking = booked.body.data!.bookFacility.booking;
-  const path = (await graph.request(`query ($id: ID!) { facility(id: $id) { calendarPath } }`, { variables: { id } })).body.data?.facility.calendarPath;
+  const path = (await graph.request(`query ($id: ID!) { facility(id: $id) { calendarPath } }`, { variables: { id } })).body.data?.facility
+    .calendarPath;
   const feed = await fetchFeed(path);
   expect(feed.status).toBe(200);
   expect(feed.type).toMatch(/^text\/calendar/);
@@ -74,7 +78,10 @@ test('the public facility feed shows busy times only, with UID, DTSTAMP, SEQUENC
   expect(new ICAL.Component(ICAL.parse(feed.text)).getFirstPropertyValue('x-wr-calname')).toBe(`${LONG_NAME} 占用`);
 
   // A withdrawn facility's feed is gone.
-  await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'WITHDRAWN', reason: '停用', expectedVersion: await facilityVersion(graph, id) } } });
+  await graph.request(CHANGE, {
+    token: unit.admin,
+    variables: { input: { id, to: 'WITHDRAWN', reason: '停用', expectedVersion: await facilityVersion(graph, id) } },
+  });
   expect((await fetchFeed(path)).status).toBe(404);
 });
 
@@ -84,9 +91,18 @@ test("the booker's feed at a secret URL: own bookings with escaped text, revisio
   const other = await listedFacility(graph, unit, { name: '另一个活动室' });
   const day = nextWeekday(3);
   const me = await resident('calendar-owner');
-  const mine = await graph.request(BOOK, { token: me, variables: { input: { facilityId: id, startsAt: at(day, '10:00'), endsAt: at(day, '11:00'), purpose: PURPOSE } } });
-  const cancelled = await graph.request(BOOK, { token: me, variables: { input: { facilityId: other, startsAt: at(day, '14:00'), endsAt: at(day, '15:00') } } });
-  await graph.request(BOOK, { token: await resident('someone-else'), variables: { input: { facilityId: other, startsAt: at(day, '16:00'), endsAt: at(day, '17:00') } } });
+  const mine = await graph.request(BOOK, {
+    token: me,
+    variables: { input: { facilityId: id, startsAt: at(day, '10:00'), endsAt: at(day, '11:00'), purpose: PURPOSE } },
+  });
+  const cancelled = await graph.request(BOOK, {
+    token: me,
+    variables: { input: { facilityId: other, startsAt: at(day, '14:00'), endsAt: at(day, '15:00') } },
+  });
+  await graph.request(BOOK, {
+    token: await resident('someone-else'),
+    variables: { input: { facilityId: other, startsAt: at(day, '16:00'), endsAt: at(day, '17:00') } },
+  });
   await graph.request(`mutation ($id: ID!) { cancelBooking(input: { id: $id, reason: "临时有事" }) { booking { status } } }`, {
     token: me,
     variables: { id: cancelled.body.data!.bookFacility.booking.id },
@@ -116,7 +132,9 @@ test("the booker's feed at a secret URL: own bookings with escaped text, revisio
   expect((await fetchFeed('/calendars/bookers/not-a-secret.ics')).status).toBe(400);
   // The secret is stored only as a hash.
   const secret = second.replace('/calendars/bookers/', '').replace('.ics', '');
-  const [stored] = await graph.database.query<{ secret_hash: string }>(`SELECT secret_hash FROM facilities.calendar_secret WHERE subject = 'calendar-owner'`);
+  const [stored] = await graph.database.query<{ secret_hash: string }>(
+    `SELECT secret_hash FROM facilities.calendar_secret WHERE subject = 'calendar-owner'`,
+  );
   expect(stored!.secret_hash).not.toContain(secret);
   expect(stored!.secret_hash).toHaveLength(64);
 });

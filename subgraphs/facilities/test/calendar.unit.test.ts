@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../../../lib/runtime/config';
-import { facilitiesConfig } from '../src/config';
+import { loadFacilitiesConfig } from '../src/config';
 import { escapeText, foldLine, utc } from '../src/ical';
 import { localTime, parseClock } from '../src/time';
 
@@ -40,10 +40,19 @@ describe('local time in the city zone', () => {
 
 describe('configuration', () => {
   test('defaults, overrides and refusals name the variable', () => {
-    expect(facilitiesConfig(loadConfig({}))).toEqual({ timeZone: 'Asia/Shanghai', lockTimeoutMs: 3000, transactionWaitMs: 4000, calendarPastDays: 90, bookingLockTryMs: 50 });
-    expect(facilitiesConfig(loadConfig({ CITY_TIME_ZONE: 'Asia/Urumqi', FACILITIES_LOCK_TIMEOUT_MS: '250' }))).toMatchObject({ timeZone: 'Asia/Urumqi', lockTimeoutMs: 250 });
-    expect(() => facilitiesConfig(loadConfig({ FACILITIES_CALENDAR_PAST_DAYS: '-1' }))).toThrow(ConfigError);
-    expect(() => facilitiesConfig(loadConfig({ FACILITIES_LOCK_TIMEOUT_MS: 'soon' }))).toThrow(/FACILITIES_LOCK_TIMEOUT_MS/);
-    expect(() => facilitiesConfig(loadConfig({ FACILITIES_BOOKING_LOCK_TRY_MS: '0' }))).toThrow(/FACILITIES_BOOKING_LOCK_TRY_MS/);
+    expect(loadFacilitiesConfig(loadConfig({}))).toEqual({
+      timeZone: 'Asia/Shanghai',
+      lockTimeoutMs: 3000,
+      transactionWaitMs: 4000,
+      calendarPastDays: 90,
+      bookingLockTryMs: 50,
+    });
+    expect(loadFacilitiesConfig(loadConfig({ CITY_TIME_ZONE: 'Asia/Urumqi', FACILITIES_LOCK_TIMEOUT_MS: '250' }))).toMatchObject({
+      timeZone: 'Asia/Urumqi',
+      lockTimeoutMs: 250,
+    });
+    expect(() => loadFacilitiesConfig(loadConfig({ FACILITIES_CALENDAR_PAST_DAYS: '-1' }))).toThrow(ConfigError);
+    expect(() => loadFacilitiesConfig(loadConfig({ FACILITIES_LOCK_TIMEOUT_MS: 'soon' }))).toThrow(/FACILITIES_LOCK_TIMEOUT_MS/);
+    expect(() => loadFacilitiesConfig(loadConfig({ FACILITIES_BOOKING_LOCK_TRY_MS: '0' }))).toThrow(/FACILITIES_BOOKING_LOCK_TRY_MS/);
   });
 });

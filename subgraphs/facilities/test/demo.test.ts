@@ -1,5 +1,7 @@
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
+import { addDays, todayIn } from '../../../lib/kernel/dates';
 import { seedFacilities } from '../prisma/seed';
+import { isoWeekday } from './support';
 
 /** The demo facility network over the seeded city, and the fields it adds to Community and Organization. */
 
@@ -12,7 +14,15 @@ afterAll(async () => {
 });
 
 const counts = () =>
-  graph.database.query<{ facilities: number; kinds: number; districts: number; bookings: number; past: number; future: number; closures: number }>(
+  graph.database.query<{
+    facilities: number;
+    kinds: number;
+    districts: number;
+    bookings: number;
+    past: number;
+    future: number;
+    closures: number;
+  }>(
     `SELECT (SELECT count(*)::int FROM facilities.facility) AS facilities,
             (SELECT count(DISTINCT kind)::int FROM facilities.facility) AS kinds,
             (SELECT count(DISTINCT left(community_code, 6))::int FROM facilities.facility) AS districts,
@@ -55,7 +65,13 @@ test('Community.sharedFacilities and Organization.facilities through the gateway
     const before = graph.statements.length;
     const response = await graph.request(query, { variables: { n } });
     expect(response.body.errors).toBeUndefined();
-    if (process.env.SHOW_SQL) console.log(graph.statements.slice(before).map((s) => s.slice(0, 150)).join('\n'));
+    if (process.env.SHOW_SQL)
+      console.log(
+        graph.statements
+          .slice(before)
+          .map((s) => s.slice(0, 150))
+          .join('\n'),
+      );
     return { body: response.body.data as any, statements: graph.statements.length - before };
   };
   const small = await run(2);
@@ -78,16 +94,18 @@ test('Community.sharedFacilities and Organization.facilities through the gateway
 });
 
 test("a seeded suspended facility's usage counts its hours until the suspension, its bookings throughout", async () => {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-  const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const today = todayIn('Asia/Shanghai');
   const suspended = await graph.database.query<{ id: string; slot: number }>(
     `SELECT id::text AS id, slot_minutes AS slot FROM facilities.facility WHERE status = 'SUSPENDED' ORDER BY id`,
   );
   expect(suspended.length).toBeGreaterThan(2);
   const usage = async (id: string, from: string, to: string) => {
-    const response = await graph.request(`query ($id: ID!, $f: Date!, $t: Date!) { facilityUsage(facilityId: $id, from: $f, to: $t) { facilities hoursOpen hoursBooked } }`, {
-      variables: { id, f: from, t: to },
-    });
+    const response = await graph.request(
+      `query ($id: ID!, $f: Date!, $t: Date!) { facilityUsage(facilityId: $id, from: $f, to: $t) { facilities hoursOpen hoursBooked } }`,
+      {
+        variables: { id, f: from, t: to },
+      },
+    );
     expect(response.body.errors).toBeUndefined();
     return response.body.data?.facilityUsage;
   };
@@ -105,8 +123,7 @@ test("a seeded suspended facility's usage counts its hours until the suspension,
     for (let d = -14; d <= -1; d++) {
       const day = addDays(today, d);
       if (closures.some((c) => day >= c.from && day <= c.to)) continue;
-      const weekday = ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-      for (const h of hours.filter((h) => h.weekday === weekday)) minutes += Math.floor((h.end - h.start) / slot) * slot;
+      for (const h of hours.filter((h) => h.weekday === isoWeekday(day))) minutes += Math.floor((h.end - h.start) / slot) * slot;
     }
     const before = await usage(id, addDays(today, -14), addDays(today, -1));
     expect({ id, hoursOpen: before.hoursOpen, facilities: before.facilities }).toEqual({ id, hoursOpen: minutes / 60, facilities: 1 });

@@ -34,7 +34,13 @@ const HOURS = [
 ];
 
 /** The slots a test computes itself: local days from `first` for `days` days, minus closed days. */
-function expectedSlots(first: string, days: number, closed: string[], capacity: number, bookings: { start: string; end: string; quantity: number }[]) {
+function expectedSlots(
+  first: string,
+  days: number,
+  closed: string[],
+  capacity: number,
+  bookings: { start: string; end: string; quantity: number }[],
+) {
   const slots: { startsAt: string; endsAt: string; free: number }[] = [];
   for (let d = 0; d < days; d++) {
     const day = addDays(first, d);
@@ -88,7 +94,9 @@ describe('availability and usage', () => {
 
   test('free capacity per slot matches the slots computed from hours, closures and bookings', async () => {
     for (const days of [1, 3, 9]) {
-      const response = await graph.request(AVAILABILITY, { variables: { id, f: at(monday, '00:00'), t: at(addDays(monday, days), '00:00') } });
+      const response = await graph.request(AVAILABILITY, {
+        variables: { id, f: at(monday, '00:00'), t: at(addDays(monday, days), '00:00') },
+      });
       expect(response.body.data?.availability).toEqual(expectedSlots(monday, days, [closed], 3, made));
     }
   });
@@ -96,7 +104,9 @@ describe('availability and usage', () => {
   test('a week of availability is the same statements as a day', async () => {
     const count = async (days: number) => {
       const before = graph.statements.length;
-      const response = await graph.request(AVAILABILITY, { variables: { id, f: at(monday, '00:00'), t: at(addDays(monday, days), '00:00') } });
+      const response = await graph.request(AVAILABILITY, {
+        variables: { id, f: at(monday, '00:00'), t: at(addDays(monday, days), '00:00') },
+      });
       expect(response.body.errors).toBeUndefined();
       return graph.statements.length - before;
     };
@@ -128,9 +138,12 @@ describe('availability and usage', () => {
       peopleServed: 2,
       noShowRate: 0.5,
     });
-    const byUnit = await graph.request(`query ($u: ID!, $f: Date!, $t: Date!) { facilityUsage(unitId: $u, from: $f, to: $t) { bookings } }`, {
-      variables: { u: unit.id, f: monday, t: addDays(monday, 6) },
-    });
+    const byUnit = await graph.request(
+      `query ($u: ID!, $f: Date!, $t: Date!) { facilityUsage(unitId: $u, from: $f, to: $t) { bookings } }`,
+      {
+        variables: { u: unit.id, f: monday, t: addDays(monday, 6) },
+      },
+    );
     expect(byUnit.body.data?.facilityUsage.bookings).toBeGreaterThanOrEqual(4);
     const neither = await graph.request(`query ($f: Date!) { facilityUsage(from: $f, to: $f) { bookings } }`, { variables: { f: monday } });
     expect(neither.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -152,13 +165,22 @@ describe('findAvailable', () => {
     await place('E 满员', JIFU, 1);
     await place('F 北京', '110108001001');
     // E is full for the whole window.
-    await graph.request(BOOK, { token: await resident(), variables: { input: { facilityId: ids['E 满员'], startsAt: window.f, endsAt: at(day, '12:00') } } });
-    await graph.request(BOOK, { token: await resident(), variables: { input: { facilityId: ids['A 同社区'], startsAt: window.f, endsAt: at(day, '10:00'), quantity: 3 } } });
+    await graph.request(BOOK, {
+      token: await resident(),
+      variables: { input: { facilityId: ids['E 满员'], startsAt: window.f, endsAt: at(day, '12:00') } },
+    });
+    await graph.request(BOOK, {
+      token: await resident(),
+      variables: { input: { facilityId: ids['A 同社区'], startsAt: window.f, endsAt: at(day, '10:00'), quantity: 3 } },
+    });
   });
 
   test('nearest jurisdiction first, only the city searched, full facilities left out', async () => {
     const response = await graph.request(FIND, { variables: { k: 'LIBRARY', n: JIFU, ...window } });
-    const nodes = response.body.data?.findAvailable.edges.map((e: { node: { nearness: string; facility: { name: string } } }) => [e.node.nearness, e.node.facility.name]);
+    const nodes = response.body.data?.findAvailable.edges.map((e: { node: { nearness: string; facility: { name: string } } }) => [
+      e.node.nearness,
+      e.node.facility.name,
+    ]);
     expect(nodes).toEqual([
       ['SAME_COMMUNITY', 'A 同社区'],
       ['SAME_STREET', 'B 同街道'],
@@ -170,14 +192,22 @@ describe('findAvailable', () => {
     expect(a).toMatchObject({ freeSlots: 3, firstFreeSlot: { startsAt: window.f, free: 1 } });
     // Asking for two free places: A's first hour no longer counts.
     const two = await graph.request(FIND, { variables: { k: 'LIBRARY', n: JIFU, m: 2, ...window } });
-    expect(two.body.data?.findAvailable.edges[0].node).toMatchObject({ freeSlots: 2, firstFreeSlot: { startsAt: at(day, '10:00'), free: 4 } });
+    expect(two.body.data?.findAvailable.edges[0].node).toMatchObject({
+      freeSlots: 2,
+      firstFreeSlot: { startsAt: at(day, '10:00'), free: 4 },
+    });
   });
 
   test('pages through the results with a cursor', async () => {
     const first = await graph.request(FIND, { variables: { k: 'LIBRARY', n: JIFU, first: 2, ...window } });
     expect(first.body.data?.findAvailable.pageInfo.hasNextPage).toBe(true);
-    const rest = await graph.request(FIND, { variables: { k: 'LIBRARY', n: JIFU, first: 10, after: first.body.data?.findAvailable.pageInfo.endCursor, ...window } });
-    expect(rest.body.data?.findAvailable.edges.map((e: { node: { facility: { name: string } } }) => e.node.facility.name)).toEqual(['C 同区', 'D 同城']);
+    const rest = await graph.request(FIND, {
+      variables: { k: 'LIBRARY', n: JIFU, first: 10, after: first.body.data?.findAvailable.pageInfo.endCursor, ...window },
+    });
+    expect(rest.body.data?.findAvailable.edges.map((e: { node: { facility: { name: string } } }) => e.node.facility.name)).toEqual([
+      'C 同区',
+      'D 同城',
+    ]);
   });
 
   test('statement count is the same for a few facilities or many, a short window or two weeks', async () => {
@@ -188,7 +218,8 @@ describe('findAvailable', () => {
       return { statements: graph.statements.length - before, total: response.body.data?.findAvailable.totalCount as number };
     };
     const small = await count(window.t);
-    for (let i = 0; i < 8; i++) await listedFacility(graph, unit, { kind: 'LIBRARY', name: `G${i}`, communityCode: '510107003002', capacity: 2 });
+    for (let i = 0; i < 8; i++)
+      await listedFacility(graph, unit, { kind: 'LIBRARY', name: `G${i}`, communityCode: '510107003002', capacity: 2 });
     const large = await count(at(addDays(day, 14), '09:00'));
     expect(large.total).toBeGreaterThan(small.total + 7);
     expect(large.statements).toBe(small.statements);
@@ -208,8 +239,10 @@ describe('findAvailable', () => {
   }
 
   test("the page works out the slots of the facilities it shows, not the whole city's; the count stops at each one's first free slot", async () => {
-    for (let i = 0; i < 6; i++) await listedFacility(graph, unit, { kind: 'LIBRARY', name: `H${i}`, communityCode: '510107003001', capacity: 2 });
-    const slots = (await graph.request(AVAILABILITY, { variables: { id: ids['A 同社区'], ...window } })).body.data?.availability.length as number;
+    for (let i = 0; i < 6; i++)
+      await listedFacility(graph, unit, { kind: 'LIBRARY', name: `H${i}`, communityCode: '510107003001', capacity: 2 });
+    const slots = (await graph.request(AVAILABILITY, { variables: { id: ids['A 同社区'], ...window } })).body.data?.availability
+      .length as number;
     expect(slots).toBe(3);
     const before = graph.statementLog.length;
     const response = await graph.request(FIND, { variables: { k: 'LIBRARY', n: JIFU, first: 2, ...window } });

@@ -15,9 +15,18 @@ const window = (day: string, from: string, toDay: string, to: string) => ({ from
 
 describe('free capacity per slot', () => {
   test("every slot of the window up to its end, soonest first, what active bookings hold taken off; a closed day's slots left out", async () => {
-    const facility = await listedFacility(h.store, { capacity: 3, openingHours: MORNINGS, closures: [{ startsOn: '2030-11-07', endsOn: '2030-11-07', reason: 'r' }] });
+    const facility = await listedFacility(h.store, {
+      capacity: 3,
+      openingHours: MORNINGS,
+      closures: [{ startsOn: '2030-11-07', endsOn: '2030-11-07', reason: 'r' }],
+    });
     await insertBooking(h.database, facility.id, { startsAt: at('2030-11-06', '10:00'), endsAt: at('2030-11-06', '11:00') });
-    await insertBooking(h.database, facility.id, { startsAt: at('2030-11-06', '11:00'), endsAt: at('2030-11-06', '12:00'), quantity: 2, status: 'CANCELLED' });
+    await insertBooking(h.database, facility.id, {
+      startsAt: at('2030-11-06', '11:00'),
+      endsAt: at('2030-11-06', '12:00'),
+      quantity: 2,
+      status: 'CANCELLED',
+    });
     const { from, to } = window('2030-11-06', '09:00', '2030-11-07', '12:00');
     const slots = await h.store.availability.slots(facility.id, from, to);
     expect(slots).toEqual([
@@ -30,9 +39,12 @@ describe('free capacity per slot', () => {
   test("a window across the city's midnight has the slots of both days", async () => {
     const facility = await listedFacility(h.store);
     const { from, to } = window('2030-11-13', '22:00', '2030-11-14', '02:00');
-    expect((await h.store.availability.slots(facility.id, from, to)).map((s) => s.startsAt.toISOString())).toEqual(
-      [at('2030-11-13', '22:00'), at('2030-11-13', '23:00'), at('2030-11-14', '00:00'), at('2030-11-14', '01:00')],
-    );
+    expect((await h.store.availability.slots(facility.id, from, to)).map((s) => s.startsAt.toISOString())).toEqual([
+      at('2030-11-13', '22:00'),
+      at('2030-11-13', '23:00'),
+      at('2030-11-14', '00:00'),
+      at('2030-11-14', '01:00'),
+    ]);
   });
 
   test('none for a facility not listed', async () => {
@@ -46,12 +58,23 @@ describe('free capacity per slot', () => {
 describe('the search', () => {
   test('nearest first: same community, street, district, then the city; nothing beyond the city', async () => {
     const kind = 'LIBRARY';
-    for (const [communityCode, name] of [['510105001001', 'A city'], ['510107002001', 'B district'], ['510107001002', 'C street'], [JIFU, 'D community'], ['510300001001', 'E elsewhere']] as const) {
+    for (const [communityCode, name] of [
+      ['510105001001', 'A city'],
+      ['510107002001', 'B district'],
+      ['510107001002', 'C street'],
+      [JIFU, 'D community'],
+      ['510300001001', 'E elsewhere'],
+    ] as const) {
       await listedFacility(h.store, { kind, communityCode, name });
     }
     const search = { kind, near: JIFU, ...window('2030-12-04', '10:00', '2030-12-04', '11:00'), minCapacity: 1 } as const;
     const found = await h.store.availability.search(search, { first: 10, after: undefined });
-    expect(found.map((f) => [f.rank, f.name])).toEqual([[0, 'D community'], [1, 'C street'], [2, 'B district'], [3, 'A city']]);
+    expect(found.map((f) => [f.rank, f.name])).toEqual([
+      [0, 'D community'],
+      [1, 'C street'],
+      [2, 'B district'],
+      [3, 'A city'],
+    ]);
     expect(await h.store.availability.countSearch(search)).toBe(4);
   });
 
@@ -79,7 +102,10 @@ describe('the search', () => {
     const search = { kind, near: JIFU, ...window(day, '10:00', day, '13:00'), minCapacity: 1 } as const;
     const first = await h.store.availability.search(search, { first: 1, after: undefined });
     expect(first.map((f) => f.name)).toEqual(['A', 'B']);
-    expect(first[0]).toMatchObject({ freeSlots: 2, firstFreeSlot: { startsAt: new Date(at(day, '11:00')), endsAt: new Date(at(day, '12:00')), free: 1 } });
+    expect(first[0]).toMatchObject({
+      freeSlots: 2,
+      firstFreeSlot: { startsAt: new Date(at(day, '11:00')), endsAt: new Date(at(day, '12:00')), free: 1 },
+    });
     const next = await h.store.availability.search(search, { first: 5, after: [0, 'A', a.id] });
     expect(next.map((f) => f.name)).toEqual(['B', 'C']);
   });

@@ -16,11 +16,27 @@ describe("a facility's feed", () => {
   test('its active bookings ending after `since`, one begun before it included, soonest first; cancelled, declined and other facilities not', async () => {
     const facility = await listedFacility(h.store);
     const other = await listedFacility(h.store);
-    const later = await insertBooking(h.database, facility.id, { startsAt: at('2030-01-12', '10:00'), endsAt: at('2030-01-12', '11:00'), status: 'PENDING' });
-    const spanning = await insertBooking(h.database, facility.id, { startsAt: at('2030-01-10', '11:00'), endsAt: at('2030-01-10', '13:00'), status: 'CHECKED_IN' });
+    const later = await insertBooking(h.database, facility.id, {
+      startsAt: at('2030-01-12', '10:00'),
+      endsAt: at('2030-01-12', '11:00'),
+      status: 'PENDING',
+    });
+    const spanning = await insertBooking(h.database, facility.id, {
+      startsAt: at('2030-01-10', '11:00'),
+      endsAt: at('2030-01-10', '13:00'),
+      status: 'CHECKED_IN',
+    });
     await insertBooking(h.database, facility.id, { startsAt: at('2030-01-10', '11:00'), endsAt: at('2030-01-10', '12:00') });
-    await insertBooking(h.database, facility.id, { startsAt: at('2030-01-11', '10:00'), endsAt: at('2030-01-11', '11:00'), status: 'CANCELLED' });
-    await insertBooking(h.database, facility.id, { startsAt: at('2030-01-11', '11:00'), endsAt: at('2030-01-11', '12:00'), status: 'DECLINED' });
+    await insertBooking(h.database, facility.id, {
+      startsAt: at('2030-01-11', '10:00'),
+      endsAt: at('2030-01-11', '11:00'),
+      status: 'CANCELLED',
+    });
+    await insertBooking(h.database, facility.id, {
+      startsAt: at('2030-01-11', '11:00'),
+      endsAt: at('2030-01-11', '12:00'),
+      status: 'DECLINED',
+    });
     await insertBooking(h.database, other.id, { startsAt: at('2030-01-11', '10:00'), endsAt: at('2030-01-11', '11:00') });
     const feed = await h.store.calendars.bookings({ facilityId: facility.id }, SINCE);
     expect(feed.map((b) => b.id)).toEqual([spanning, later]);
@@ -29,13 +45,26 @@ describe("a facility's feed", () => {
 });
 
 describe("a booker's feed", () => {
-  test('every booking of theirs ending after `since`, cancellations included so they reach the calendar; nobody else\'s', async () => {
+  test("every booking of theirs ending after `since`, cancellations included so they reach the calendar; nobody else's", async () => {
     const facility = await listedFacility(h.store);
     const booker = 'feed-owner';
-    const cancelled = await insertBooking(h.database, facility.id, { booker, startsAt: at('2030-01-13', '10:00'), endsAt: at('2030-01-13', '11:00'), status: 'CANCELLED' });
-    const confirmed = await insertBooking(h.database, facility.id, { booker, startsAt: at('2030-01-11', '10:00'), endsAt: at('2030-01-11', '11:00') });
+    const cancelled = await insertBooking(h.database, facility.id, {
+      booker,
+      startsAt: at('2030-01-13', '10:00'),
+      endsAt: at('2030-01-13', '11:00'),
+      status: 'CANCELLED',
+    });
+    const confirmed = await insertBooking(h.database, facility.id, {
+      booker,
+      startsAt: at('2030-01-11', '10:00'),
+      endsAt: at('2030-01-11', '11:00'),
+    });
     await insertBooking(h.database, facility.id, { booker, startsAt: at('2030-01-10', '11:00'), endsAt: at('2030-01-10', '12:00') });
-    await insertBooking(h.database, facility.id, { booker: 'someone-else', startsAt: at('2030-01-11', '12:00'), endsAt: at('2030-01-11', '13:00') });
+    await insertBooking(h.database, facility.id, {
+      booker: 'someone-else',
+      startsAt: at('2030-01-11', '12:00'),
+      endsAt: at('2030-01-11', '13:00'),
+    });
     expect((await h.store.calendars.bookings({ booker }, SINCE)).map((b) => b.id)).toEqual([confirmed, cancelled]);
   });
 });

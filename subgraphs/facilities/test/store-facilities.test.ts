@@ -18,8 +18,17 @@ describe('lowering the capacity', () => {
     const facility = await listedFacility(h.store, { capacity: 4 });
     await insertBooking(h.database, facility.id, { startsAt: at(WEDNESDAY, '10:00'), endsAt: at(WEDNESDAY, '11:00'), quantity: 2 });
     await insertBooking(h.database, facility.id, { startsAt: at(WEDNESDAY, '11:00'), endsAt: at(WEDNESDAY, '12:00'), quantity: 2 });
-    await insertBooking(h.database, facility.id, { startsAt: at(WEDNESDAY, '10:00'), endsAt: at(WEDNESDAY, '11:00'), quantity: 4, status: 'CANCELLED' });
-    await insertBooking(h.database, facility.id, { startsAt: at(PAST_WEDNESDAY, '10:00'), endsAt: at(PAST_WEDNESDAY, '11:00'), quantity: 4 });
+    await insertBooking(h.database, facility.id, {
+      startsAt: at(WEDNESDAY, '10:00'),
+      endsAt: at(WEDNESDAY, '11:00'),
+      quantity: 4,
+      status: 'CANCELLED',
+    });
+    await insertBooking(h.database, facility.id, {
+      startsAt: at(PAST_WEDNESDAY, '10:00'),
+      endsAt: at(PAST_WEDNESDAY, '11:00'),
+      quantity: 4,
+    });
     const lowered = await h.store.facilities.update(facility.id, facility.version, { capacity: 2 }, ACTOR);
     expect(lowered.capacity).toBe(2);
     const refused = await refusal(h.store.facilities.update(facility.id, lowered.version, { capacity: 1 }, ACTOR));
@@ -30,7 +39,9 @@ describe('lowering the capacity', () => {
 
 describe('changing the opening hours', () => {
   const hoursWithWednesday = (startMinute: number, endMinute: number) =>
-    [1, 2, 3, 4, 5, 6, 7].map((weekday) => (weekday === 3 ? { weekday, startMinute, endMinute } : { weekday, startMinute: 0, endMinute: 1440 }));
+    [1, 2, 3, 4, 5, 6, 7].map((weekday) =>
+      weekday === 3 ? { weekday, startMinute, endMinute } : { weekday, startMinute: 0, endMinute: 1440 },
+    );
 
   test('keeps bookings at the opening and the closing edge; cancelled and past ones outside do not count', async () => {
     const facility = await listedFacility(h.store);
@@ -38,8 +49,15 @@ describe('changing the opening hours', () => {
     await insertBooking(h.database, facility.id, { startsAt: at(WEDNESDAY, '16:00'), endsAt: at(WEDNESDAY, '17:00') });
     await insertBooking(h.database, facility.id, { startsAt: at(WEDNESDAY, '20:00'), endsAt: at(WEDNESDAY, '21:00'), status: 'CANCELLED' });
     await insertBooking(h.database, facility.id, { startsAt: at(PAST_WEDNESDAY, '20:00'), endsAt: at(PAST_WEDNESDAY, '21:00') });
-    const changed = await h.store.facilities.update(facility.id, facility.version, { openingHours: hoursWithWednesday(9 * 60, 17 * 60) }, ACTOR);
-    const refused = await refusal(h.store.facilities.update(facility.id, changed.version, { openingHours: hoursWithWednesday(10 * 60, 17 * 60) }, ACTOR));
+    const changed = await h.store.facilities.update(
+      facility.id,
+      facility.version,
+      { openingHours: hoursWithWednesday(9 * 60, 17 * 60) },
+      ACTOR,
+    );
+    const refused = await refusal(
+      h.store.facilities.update(facility.id, changed.version, { openingHours: hoursWithWednesday(10 * 60, 17 * 60) }, ACTOR),
+    );
     expect(refused.message).toMatch(/^1 future booking/);
     expect(refused.extensions).toMatchObject({ code: 'CONFLICT', rule: 'BOOKINGS_OUTSIDE_HOURS', field: 'input.openingHours' });
   });
@@ -60,7 +78,14 @@ describe('versions', () => {
 
   test('a withdrawn facility no longer changes', async () => {
     const facility = await listedFacility(h.store);
-    const { facility: withdrawn } = await h.store.facilities.changeStatus(facility.id, 'WITHDRAWN', 'closed for good', facility.version, () => undefined, ACTOR);
+    const { facility: withdrawn } = await h.store.facilities.changeStatus(
+      facility.id,
+      'WITHDRAWN',
+      'closed for good',
+      facility.version,
+      () => undefined,
+      ACTOR,
+    );
     const refused = await refusal(h.store.facilities.update(facility.id, withdrawn.version, { name: 'renamed' }, ACTOR));
     expect(refused.extensions).toMatchObject({ code: 'CONFLICT', rule: 'FACILITY_WITHDRAWN' });
   });
@@ -78,12 +103,16 @@ describe('reads', () => {
     await h.store.facilities.changeStatus(gone.id, 'WITHDRAWN', 'r', gone.version, () => undefined, ACTOR);
     await listedFacility(h.store, { name: 'A 别的单位' });
 
-    const names = async (first: number, after?: (string | number)[]) => (await h.store.facilities.pagesBy('unit_id', [unitId], { first, after })).map((f) => f.name);
+    const names = async (first: number, after?: (string | number)[]) =>
+      (await h.store.facilities.pagesBy('unit_id', [unitId], { first, after })).map((f) => f.name);
     expect(await names(5)).toEqual(['A 车位', 'B 车位', 'C 车位']);
     expect(await names(1)).toEqual(['A 车位', 'B 车位']);
     expect(await names(5, ['A 车位', a.id])).toEqual(['B 车位', 'C 车位']);
     expect(await h.store.facilities.countBy('unit_id', [unitId, '6d3c1a52-31a7-4c5e-9a40-000000000002'])).toEqual(
-      expect.arrayContaining([{ key: unitId, count: 3 }, { key: '6d3c1a52-31a7-4c5e-9a40-000000000002', count: 0 }]),
+      expect.arrayContaining([
+        { key: unitId, count: 3 },
+        { key: '6d3c1a52-31a7-4c5e-9a40-000000000002', count: 0 },
+      ]),
     );
 
     const filter = { unitId, statuses: ['LISTED', 'SUSPENDED'] as const };

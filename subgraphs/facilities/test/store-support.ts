@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../lib/kernel/actor';
 import type { Database } from '../../../lib/runtime/db';
 import { createTestDatabase, dropTestDatabase } from '../../../test/support/database';
 import { testConfig } from '../../../test/support/graph';
-import { facilitiesConfig } from '../src/config';
-import type { Actor, FacilityModel, NewFacility } from '../src/models';
+import { loadFacilitiesConfig } from '../src/config';
+import type { FacilityModel, NewFacility } from '../src/models';
 import { createFacilitiesStore, type FacilitiesStore } from '../src/store';
 
 /** The facilities store alone on a fresh database: its modules tested at the edges the demo data never reaches. */
 
-export { addDays, at } from './support';
+export { at } from './support';
 
 export const JIFU = '510107001001';
 
-export const ACTOR: Actor = { id: 'unit-admin', roles: ['UNIT_ADMIN'], org: undefined, requestId: 'store-test' };
+export const ACTOR: Actor = { id: 'unit-admin', roles: ['UNIT_ADMIN'], org: null, area: JIFU, requestId: 'store-test' };
 
 export interface StoreHarness {
   store: FacilitiesStore;
@@ -22,7 +23,7 @@ export interface StoreHarness {
 
 export async function openStore(): Promise<StoreHarness> {
   const database = await createTestDatabase();
-  const store = createFacilitiesStore(database, undefined, facilitiesConfig(testConfig()));
+  const store = createFacilitiesStore(database, undefined, loadFacilitiesConfig(testConfig()));
   return {
     store,
     database,
@@ -74,12 +75,23 @@ export async function insertBooking(
   await database.query(
     `INSERT INTO facilities.booking (id, facility_id, booker, starts_at, ends_at, quantity, exclusive, status)
      VALUES ($1::uuid, $2::uuid, $3, $4::timestamptz, $5::timestamptz, $6, false, $7::facilities."BookingStatus")`,
-    [id, facilityId, booking.booker ?? `booker-${randomUUID().slice(0, 8)}`, booking.startsAt, booking.endsAt, booking.quantity ?? 1, booking.status ?? 'CONFIRMED'],
+    [
+      id,
+      facilityId,
+      booking.booker ?? `booker-${randomUUID().slice(0, 8)}`,
+      booking.startsAt,
+      booking.endsAt,
+      booking.quantity ?? 1,
+      booking.status ?? 'CONFIRMED',
+    ],
   );
   return id;
 }
 
-export async function bookingRow(database: Database, id: string): Promise<{ status: string; version: number; statusReason: string | null }> {
+export async function bookingRow(
+  database: Database,
+  id: string,
+): Promise<{ status: string; version: number; statusReason: string | null }> {
   const [row] = await database.query<{ status: string; version: number; statusReason: string | null }>(
     'SELECT status::text AS status, version, status_reason AS "statusReason" FROM facilities.booking WHERE id = $1::uuid',
     [id],

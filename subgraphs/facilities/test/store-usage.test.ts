@@ -15,7 +15,8 @@ describe('usage of one day', () => {
   test("bookings starting in the city's day count, hours booked clipped at its end; cancelled and declined ones not, pending ones only as bookings", async () => {
     const facility = await listedFacility(h.store);
     const day = '2031-01-01';
-    const add = (startsAt: string, endsAt: string, status = 'CONFIRMED', booker = 'x') => insertBooking(h.database, facility.id, { startsAt, endsAt, status, booker });
+    const add = (startsAt: string, endsAt: string, status = 'CONFIRMED', booker = 'x') =>
+      insertBooking(h.database, facility.id, { startsAt, endsAt, status, booker });
     await add(at(day, '00:00'), at(day, '01:00'));
     await add(at(day, '23:00'), at('2031-01-02', '01:00'), 'CONFIRMED', 'y');
     await add(at('2030-12-31', '23:00'), at(day, '00:00'));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../lib/kernel/auth';
+import { addDays, toDateColumn, todayIn } from '../../../lib/kernel/dates';
 import type { TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
 
@@ -16,18 +17,14 @@ export function at(day: string, time: string): string {
   return new Date(`${day}T${time}:00${OFFSET}`).toISOString();
 }
 
-export function localToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
+export { addDays };
 
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
+export function localToday(): string {
+  return todayIn('Asia/Shanghai');
 }
 
 export function isoWeekday(day: string): number {
-  return ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+  return ((toDateColumn(day).getUTCDay() + 6) % 7) + 1;
 }
 
 /** The first local date at least `minDays` ahead falling on the ISO weekday. */

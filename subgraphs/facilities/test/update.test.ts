@@ -26,7 +26,10 @@ const extensions = (body: { errors?: { extensions?: Record<string, unknown> }[] 
 
 async function book(facilityId: string, day: string, from: string, to: string, quantity = 1) {
   const tok = await resident();
-  const response = await graph.request(BOOK, { token: tok, variables: { input: { facilityId, startsAt: at(day, from), endsAt: at(day, to), quantity } } });
+  const response = await graph.request(BOOK, {
+    token: tok,
+    variables: { input: { facilityId, startsAt: at(day, from), endsAt: at(day, to), quantity } },
+  });
   return { response, token: tok, id: response.body.data?.bookFacility?.booking?.id as string | undefined };
 }
 
@@ -34,18 +37,36 @@ test('the unit changes name, address, price and notes; only those change, the ve
   const unit = await newUnit();
   const id = await listedFacility(graph, unit, { pricePerSlot: '8.00' });
   const before = await facility(id);
-  const changed = await update(unit.admin, { id, expectedVersion: before.version, name: '吉福社区多功能厅', address: '晋阳路 2 号', pricePerSlot: null, accessibility: null });
+  const changed = await update(unit.admin, {
+    id,
+    expectedVersion: before.version,
+    name: '吉福社区多功能厅',
+    address: '晋阳路 2 号',
+    pricePerSlot: null,
+    accessibility: null,
+  });
   expect(changed.body.errors).toBeUndefined();
   const after = changed.body.data!.updateFacility.facility;
-  expect(after).toMatchObject({ name: '吉福社区多功能厅', address: '晋阳路 2 号', pricePerSlot: null, accessibility: null, capacity: before.capacity, version: before.version + 1 });
+  expect(after).toMatchObject({
+    name: '吉福社区多功能厅',
+    address: '晋阳路 2 号',
+    pricePerSlot: null,
+    accessibility: null,
+    capacity: before.capacity,
+    version: before.version + 1,
+  });
   expect(after.openingHours).toEqual(before.openingHours);
-  expect(after.history.at(-1)).toEqual({ action: 'UPDATE', reason: 'Changed: name, address, pricePerSlot, accessibility', actorRoles: ['UNIT_ADMIN'] });
+  expect(after.history.at(-1)).toEqual({
+    action: 'UPDATE',
+    reason: 'Changed: name, address, pricePerSlot, accessibility',
+    actorRoles: ['UNIT_ADMIN'],
+  });
   // A price given again is stored exactly.
   const priced = await update(unit.admin, { id, expectedVersion: after.version, pricePerSlot: '12.50' });
   expect(priced.body.data!.updateFacility.facility.pricePerSlot).toEqual({ amount: '12.50' });
 });
 
-test('only the unit\'s own admin may change it; a stale version, an empty change or a withdrawn facility is refused and nothing changes', async () => {
+test("only the unit's own admin may change it; a stale version, an empty change or a withdrawn facility is refused and nothing changes", async () => {
   const unit = await newUnit();
   const id = await listedFacility(graph, unit);
   const { version } = await facility(id);
@@ -56,20 +77,43 @@ test('only the unit\'s own admin may change it; a stale version, an empty change
   expect(codeOf((await update(other.admin, { id, expectedVersion: version, name: 'x' })).body)).toBe('FORBIDDEN');
   expect(codeOf((await update(worker, { id, expectedVersion: version, name: 'x' })).body)).toBe('FORBIDDEN');
   expect(codeOf((await update(officer, { id, expectedVersion: version, name: 'x' })).body)).toBe('FORBIDDEN');
-  expect(extensions((await update(unit.admin, { id, expectedVersion: version + 1, name: 'x' })).body)).toMatchObject({ code: 'CONFLICT', field: 'input.expectedVersion', currentVersion: version });
-  expect(extensions((await update(unit.admin, { id, expectedVersion: version })).body)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
-  expect(extensions((await update(unit.admin, { id, expectedVersion: version, capacity: 0 })).body)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.capacity' });
-  expect(extensions((await update(unit.admin, { id, expectedVersion: version, name: '  ' })).body)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
-  expect(extensions((await update(unit.admin, { id, expectedVersion: version, openingHours: [{ weekday: 1, opens: '09:30', closes: '17:00' }] })).body)).toMatchObject({
+  expect(extensions((await update(unit.admin, { id, expectedVersion: version + 1, name: 'x' })).body)).toMatchObject({
+    code: 'CONFLICT',
+    field: 'input.expectedVersion',
+    currentVersion: version,
+  });
+  expect(extensions((await update(unit.admin, { id, expectedVersion: version })).body)).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'input',
+  });
+  expect(extensions((await update(unit.admin, { id, expectedVersion: version, capacity: 0 })).body)).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'input.capacity',
+  });
+  expect(extensions((await update(unit.admin, { id, expectedVersion: version, name: '  ' })).body)).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'input.name',
+  });
+  expect(
+    extensions(
+      (await update(unit.admin, { id, expectedVersion: version, openingHours: [{ weekday: 1, opens: '09:30', closes: '17:00' }] })).body,
+    ),
+  ).toMatchObject({
     code: 'BAD_USER_INPUT',
     field: 'input.openingHours.0.opens',
   });
   expect((await facility(id)).version).toBe(version);
 
-  const withdrawn = await graph.request(CHANGE, { token: unit.admin, variables: { input: { id, to: 'WITHDRAWN', reason: '场地收回', expectedVersion: version } } });
+  const withdrawn = await graph.request(CHANGE, {
+    token: unit.admin,
+    variables: { input: { id, to: 'WITHDRAWN', reason: '场地收回', expectedVersion: version } },
+  });
   expect(withdrawn.body.errors).toBeUndefined();
   const after = withdrawn.body.data!.changeFacilityStatus.facility.version;
-  expect(extensions((await update(unit.admin, { id, expectedVersion: after, name: 'x' })).body)).toMatchObject({ code: 'CONFLICT', rule: 'FACILITY_WITHDRAWN' });
+  expect(extensions((await update(unit.admin, { id, expectedVersion: after, name: 'x' })).body)).toMatchObject({
+    code: 'CONFLICT',
+    rule: 'FACILITY_WITHDRAWN',
+  });
 });
 
 test('the capacity cannot go below what future bookings hold at once; above it, bookings follow the new capacity', async () => {
@@ -116,7 +160,19 @@ test('opening hours cannot shrink away from a future booking until it is cancell
   expect(kept.body.errors).toBeUndefined();
   const v2 = kept.body.data!.updateFacility.facility.version;
 
-  const noHours = await update(unit.admin, { id, expectedVersion: v2, policy: { slotMinutes: 30, minSlots: 1, maxSlots: 8, advanceDays: 200, weeklyQuota: 3, approvalRequired: false, cancellationDeadlineHours: 2 } });
+  const noHours = await update(unit.admin, {
+    id,
+    expectedVersion: v2,
+    policy: {
+      slotMinutes: 30,
+      minSlots: 1,
+      maxSlots: 8,
+      advanceDays: 200,
+      weeklyQuota: 3,
+      approvalRequired: false,
+      cancellationDeadlineHours: 2,
+    },
+  });
   expect(extensions(noHours.body)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.openingHours' });
 
   const cancelled = await graph.request(CANCEL, { token: evening.token, variables: { input: { id: evening.id } } });
@@ -125,10 +181,21 @@ test('opening hours cannot shrink away from a future booking until it is cancell
     id,
     expectedVersion: v2,
     openingHours: office,
-    policy: { slotMinutes: 30, minSlots: 1, maxSlots: 8, advanceDays: 200, weeklyQuota: 3, approvalRequired: false, cancellationDeadlineHours: 2 },
+    policy: {
+      slotMinutes: 30,
+      minSlots: 1,
+      maxSlots: 8,
+      advanceDays: 200,
+      weeklyQuota: 3,
+      approvalRequired: false,
+      cancellationDeadlineHours: 2,
+    },
   });
   expect(shrunk.body.errors).toBeUndefined();
-  expect(shrunk.body.data!.updateFacility.facility).toMatchObject({ policy: { slotMinutes: 30 }, openingHours: office.map((h) => ({ ...h })) });
+  expect(shrunk.body.data!.updateFacility.facility).toMatchObject({
+    policy: { slotMinutes: 30 },
+    openingHours: office.map((h) => ({ ...h })),
+  });
   // Bookings now follow the new hours and the new slot length.
   expect(extensions((await book(id, monday, '18:00', '19:00')).response.body)).toMatchObject({ rule: 'OPENING_HOURS' });
   expect((await book(id, monday, '09:30', '10:00')).id).toBeDefined();
@@ -142,13 +209,15 @@ test('bookings racing a capacity cut never exceed the capacity the facility ends
   const tokens = await Promise.all(Array.from({ length: 30 }, (_, i) => resident(`cut-${i}-${id.slice(0, 8)}`)));
   const [cut, ...bookings] = await Promise.all([
     update(unit.admin, { id, expectedVersion: version, capacity: 1 }),
-    ...tokens.map((tok) => graph.request(BOOK, { token: tok, variables: { input: { facilityId: id, startsAt: at(day, '10:00'), endsAt: at(day, '11:00') } } })),
+    ...tokens.map((tok) =>
+      graph.request(BOOK, { token: tok, variables: { input: { facilityId: id, startsAt: at(day, '10:00'), endsAt: at(day, '11:00') } } }),
+    ),
   ]);
-  for (const response of [cut!, ...bookings]) {
+  for (const response of [cut, ...bookings]) {
     if (response.body.errors) expect(['CONFLICT']).toContain(codeOf(response.body));
   }
   const { capacity } = await facility(id);
   const held = bookings.filter((b) => !b.body.errors).length;
   expect(held).toBeLessThanOrEqual(capacity);
-  expect(capacity).toBe(cut!.body.errors ? 5 : 1);
+  expect(capacity).toBe(cut.body.errors ? 5 : 1);
 }, 120_000);

@@ -1,5 +1,18 @@
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
-import { addDays, at, BOOK, CHANGE, JIFU, listedFacility, localToday, newUnit, REGISTER, registerInput, resident, type Unit } from './support';
+import {
+  addDays,
+  at,
+  BOOK,
+  CHANGE,
+  JIFU,
+  listedFacility,
+  localToday,
+  newUnit,
+  REGISTER,
+  registerInput,
+  resident,
+  type Unit,
+} from './support';
 
 /**
  * facilityUsage counts the hours a facility was open from its status history, whatever its
@@ -29,7 +42,10 @@ const ids: Record<'suspended' | 'listedThroughout' | 'listedLate' | 'neverListed
 
 /** Moves the facility's step into `to` to a local day and time. */
 async function stepAt(id: string, to: string, day: string, time: string): Promise<void> {
-  const moved = await graph.database.query(`UPDATE facilities.facility_event SET at = $3 WHERE entity_id = $1 AND to_status = $2 RETURNING id`, [id, to, at(day, time)]);
+  const moved = await graph.database.query(
+    `UPDATE facilities.facility_event SET at = $3 WHERE entity_id = $1 AND to_status = $2 RETURNING id`,
+    [id, to, at(day, time)],
+  );
   expect(moved).toHaveLength(1);
 }
 
@@ -40,11 +56,20 @@ beforeAll(async () => {
 
   ids.suspended = await list();
   // Two bookings after the suspension: kept, and counted.
-  for (const [day, start, end] of [[addDays(today, 1), '10:00', '12:00'], [addDays(today, 3), '10:00', '11:00']] as const) {
-    const booked = await graph.request(BOOK, { token: await resident(), variables: { input: { facilityId: ids.suspended, startsAt: at(day, start), endsAt: at(day, end) } } });
+  for (const [day, start, end] of [
+    [addDays(today, 1), '10:00', '12:00'],
+    [addDays(today, 3), '10:00', '11:00'],
+  ] as const) {
+    const booked = await graph.request(BOOK, {
+      token: await resident(),
+      variables: { input: { facilityId: ids.suspended, startsAt: at(day, start), endsAt: at(day, end) } },
+    });
     expect(booked.body.errors).toBeUndefined();
   }
-  const suspended = await graph.request(CHANGE, { token: unit.admin, variables: { input: { id: ids.suspended, to: 'SUSPENDED', reason: '设施维修', expectedVersion: 2 } } });
+  const suspended = await graph.request(CHANGE, {
+    token: unit.admin,
+    variables: { input: { id: ids.suspended, to: 'SUSPENDED', reason: '设施维修', expectedVersion: 2 } },
+  });
   expect(suspended.body.errors).toBeUndefined();
   await stepAt(ids.suspended, 'SUBMITTED', addDays(today, -30), '09:00');
   await stepAt(ids.suspended, 'LISTED', addDays(today, -20), '09:00');
@@ -63,7 +88,10 @@ beforeAll(async () => {
   await stepAt(ids.listedLate, 'SUBMITTED', addDays(today, -3), '09:00');
   await stepAt(ids.listedLate, 'LISTED', addDays(today, -2), '12:30');
 
-  const registered = await graph.request(REGISTER, { token: unit.admin, variables: { input: registerInput(unit, { openingHours: HOURS }) } });
+  const registered = await graph.request(REGISTER, {
+    token: unit.admin,
+    variables: { input: registerInput(unit, { openingHours: HOURS }) },
+  });
   ids.neverListed = registered.body.data!.registerFacility.facility.id;
 });
 afterAll(async () => {

@@ -15,7 +15,11 @@ export const Facility: FacilityResolvers = {
   community: (facility) => ({ code: facility.communityCode }),
 
   openingHours: async (facility, _, { loaders }) =>
-    (await loaders.openingHours.load(facility.id)).map((h) => ({ weekday: h.weekday, opens: formatClock(h.startMinute), closes: formatClock(h.endMinute) })),
+    (await loaders.openingHours.load(facility.id)).map((h) => ({
+      weekday: h.weekday,
+      opens: formatClock(h.startMinute),
+      closes: formatClock(h.endMinute),
+    })),
 
   closures: (facility, _, { loaders }) => loaders.closures.load(facility.id),
 

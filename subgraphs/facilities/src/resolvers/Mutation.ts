@@ -1,29 +1,28 @@
 import type DataLoader from 'dataloader';
-import { hasRole, requireJurisdiction, requireRole, requireSignedIn, type SignedInViewer } from '../../../../lib/kernel/auth';
+import { actorOf } from '../../../../lib/kernel/actor';
+import { hasRole, requireJurisdiction, requireRole, requireSignedIn } from '../../../../lib/kernel/auth';
 import { conflict, forbidden, notFound } from '../../../../lib/kernel/errors';
+import { requireUuid } from '../../../../lib/kernel/ids';
+import { optionalText } from '../../../../lib/kernel/text';
+import { requireVersion } from '../../../../lib/kernel/versions';
 import { canSeeFacility, isBooker, requireUnitAdmin } from '../access';
 import { bookerFeedPath, newCalendarSecret } from '../calendars';
 import type { Context } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
-import type { Actor, BookingModel, FacilityModel } from '../models';
-import { bookingRule, cancellableUntil, closureOf, optionalText, uuid, validateBooking, validateFacilityChanges, validateNewFacility } from '../rules';
-import { bookingWorkflow, BOOKERS, facilityWorkflow, REVIEWERS, UNIT } from '../workflows';
-import { requireVersion } from '../../../../lib/kernel/versions';
+import type { BookingModel, FacilityModel } from '../models';
+import { bookingRule, cancellableUntil, closureOf, validateBooking, validateFacilityChanges, validateNewFacility } from '../rules';
+import { bookingWorkflow, BOOKERS, facilityWorkflow, REVIEWERS, UNIT } from '../workflow';
 
 const MAX_REASON = 500;
 
-function actor(viewer: SignedInViewer, requestId: string): Actor {
-  return { id: viewer.id, roles: viewer.roles, org: viewer.org, requestId };
-}
-
 async function existingFacility(id: string, field: string, { loaders, viewer }: Context): Promise<FacilityModel> {
-  const facility = await loaders.facility.load(uuid(id, field));
+  const facility = await loaders.facility.load(requireUuid(id, field));
   if (!facility || !canSeeFacility(viewer, facility)) throw notFound(`No facility ${id} (${field}).`);
   return facility;
 }
 
 async function existingBooking(id: string, context: Context): Promise<{ booking: BookingModel; facility: FacilityModel }> {
-  const booking = await context.loaders.booking.load(uuid(id, 'input.id'));
+  const booking = await context.loaders.booking.load(requireUuid(id, 'input.id'));
   if (!booking) throw notFound(`No booking ${id}.`);
   return { booking, facility: (await context.loaders.facility.load(booking.facilityId))! };
 }
@@ -42,7 +41,7 @@ export const Mutation: MutationResolvers = {
     const unitAdmin = requireRole(viewer, UNIT, 'Registering a facility');
     const facility = validateNewFacility(input);
     if (unitAdmin.org !== facility.unitId) throw forbidden(`You act for unit ${unitAdmin.org ?? '(none)'}, not ${facility.unitId}.`);
-    return { facility: refreshed(loaders.facility, await store.facilities.register(facility, actor(unitAdmin, requestId))) };
+    return { facility: refreshed(loaders.facility, await store.facilities.register(facility, actorOf(unitAdmin, requestId))) };
   },
 
   updateFacility: async (_, { input }, context) => {
@@ -50,7 +49,7 @@ export const Mutation: MutationResolvers = {
     const current = await existingFacility(input.id, 'input.id', context);
     const unitAdmin = requireUnitAdmin(viewer, current, 'Changing a facility');
     const changes = validateFacilityChanges(input, current);
-    const facility = await store.facilities.update(current.id, input.expectedVersion, changes, actor(unitAdmin, requestId));
+    const facility = await store.facilities.update(current.id, input.expectedVersion, changes, actorOf(unitAdmin, requestId));
     loaders.openingHours.clear(facility.id);
     loaders.history.clear(facility.id);
     return { facility: refreshed(loaders.facility, facility) };
@@ -69,9 +68,9 @@ export const Mutation: MutationResolvers = {
       (row) => {
         const step = facilityWorkflow.check(viewer, row.status, input.to, { reason });
         if (step.roles === REVIEWERS) requireJurisdiction(viewer, REVIEWERS, row.communityCode, 'Reviewing a facility');
-        else requireUnitAdmin(viewer, row, 'Changing a facility\'s status');
+        else requireUnitAdmin(viewer, row, "Changing a facility's status");
       },
-      actor(signedIn, requestId),
+      actorOf(signedIn, requestId),
     );
     loaders.history.clear(facility.id);
     return { facility: refreshed(loaders.facility, facility), cancelledBookings };
@@ -83,7 +82,7 @@ export const Mutation: MutationResolvers = {
     const unitAdmin = requireUnitAdmin(viewer, current, 'Closing a facility');
     if (current.status === 'WITHDRAWN') throw conflict(`Facility ${current.id} is withdrawn.`, { field: 'input.facilityId' });
     const closure = closureOf(input.closure, 'input.closure');
-    const result = await store.closures.add(current, closure, actor(unitAdmin, requestId));
+    const result = await store.closures.add(current, closure, actorOf(unitAdmin, requestId));
     loaders.closures.clear(current.id);
     return { facility: refreshed(loaders.facility, result.facility), cancelledBookings: result.cancelledBookings };
   },
@@ -91,7 +90,7 @@ export const Mutation: MutationResolvers = {
   bookFacility: async (_, { input }, context) => {
     const { viewer, store, loaders, requestId } = context;
     const booker = requireRole(viewer, BOOKERS, 'Booking a facility');
-    const organizationId = input.organizationId ? uuid(input.organizationId, 'input.organizationId') : null;
+    const organizationId = input.organizationId ? requireUuid(input.organizationId, 'input.organizationId') : null;
     if (organizationId) {
       if (!hasRole(booker, ['ORG_ADMIN']) || booker.org !== organizationId) {
         throw forbidden(`Booking for organisation ${organizationId} is for its own admin (ORG_ADMIN with its org).`);
@@ -104,7 +103,7 @@ export const Mutation: MutationResolvers = {
     const booking = await store.bookings.book(
       { facility, booker: booker.id, bookerOrg: organizationId, ...valid },
       bookingRule(facility, valid),
-      actor(booker, requestId),
+      actorOf(booker, requestId),
     );
     return { booking: refreshed(loaders.booking, booking) };
   },
@@ -122,7 +121,7 @@ export const Mutation: MutationResolvers = {
         bookingWorkflow.check(viewer, row.status, to, { reason });
         return { status: to, reason, action: input.approve ? 'APPROVE' : 'DECLINE' };
       },
-      actor(unitAdmin, requestId),
+      actorOf(unitAdmin, requestId),
     );
     return { booking: refreshed(loaders.booking, booking) };
   },
@@ -140,14 +139,17 @@ export const Mutation: MutationResolvers = {
         bookingWorkflow.check(viewer, row.status, 'CANCELLED', { reason });
         const deadline = cancellableUntil(row.startsAt, facility);
         if (new Date() > deadline) {
-          throw conflict(`The cancellation deadline passed at ${deadline.toISOString()} (${facility.cancelHours} hours before the start).`, {
-            field: 'input.id',
-            rule: 'CANCELLATION_DEADLINE',
-          });
+          throw conflict(
+            `The cancellation deadline passed at ${deadline.toISOString()} (${facility.cancelHours} hours before the start).`,
+            {
+              field: 'input.id',
+              rule: 'CANCELLATION_DEADLINE',
+            },
+          );
         }
         return { status: 'CANCELLED', reason, action: 'CANCEL' };
       },
-      actor(signedIn, requestId),
+      actorOf(signedIn, requestId),
     );
     return { booking: refreshed(loaders.booking, booking) };
   },
@@ -171,7 +173,7 @@ export const Mutation: MutationResolvers = {
         }
         return { status: to, reason: null, action: input.attended ? 'CHECK_IN' : 'NO_SHOW' };
       },
-      actor(unitAdmin, requestId),
+      actorOf(unitAdmin, requestId),
     );
     return { booking: refreshed(loaders.booking, booking) };
   },
@@ -180,7 +182,7 @@ export const Mutation: MutationResolvers = {
     const signedIn = requireSignedIn(viewer);
     const reason = optionalText(input.reason, 'input.reason', MAX_REASON);
     const { secret, hash } = newCalendarSecret();
-    await store.calendars.rotateSecret(signedIn.id, hash, reason, actor(signedIn, requestId));
+    await store.calendars.rotateSecret(signedIn.id, hash, reason, actorOf(signedIn, requestId));
     return { calendarPath: bookerFeedPath(secret) };
   },
 };

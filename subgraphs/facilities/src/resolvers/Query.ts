@@ -1,15 +1,16 @@
 import { actsWithin, covers, hasRole, OFFICER_ROLES, requireSignedIn, significantPrefix } from '../../../../lib/kernel/auth';
+import { daysBetween } from '../../../../lib/kernel/dates';
 import { badInput, forbidden, unauthenticated } from '../../../../lib/kernel/errors';
+import { requireUuid } from '../../../../lib/kernel/ids';
 import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import { canSeeBooking, canSeeFacility } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
 import { PUBLIC_STATUSES, type FacilityFilter } from '../models';
-import { MAX_AVAILABILITY_DAYS, MAX_SEARCH_DAYS, MAX_USAGE_DAYS, timeWindow, uuid } from '../rules';
-import { daysBetween } from '../time';
+import { MAX_AVAILABILITY_DAYS, MAX_SEARCH_DAYS, MAX_USAGE_DAYS, timeWindow } from '../rules';
 
 export const Query: QueryResolvers = {
   facility: async (_, { id }, { loaders, viewer }) => {
-    const facility = await loaders.facility.load(uuid(id, 'id'));
+    const facility = await loaders.facility.load(requireUuid(id, 'id'));
     return facility && canSeeFacility(viewer, facility) ? facility : null;
   },
 
@@ -18,7 +19,7 @@ export const Query: QueryResolvers = {
     const criteria: FacilityFilter = {
       kind: filter?.kind ?? undefined,
       within: filter?.within ? significantPrefix(filter.within) : undefined,
-      unitId: filter?.unitId ? uuid(filter.unitId, 'filter.unitId') : undefined,
+      unitId: filter?.unitId ? requireUuid(filter.unitId, 'filter.unitId') : undefined,
       statuses: PUBLIC_STATUSES,
     };
     const status = filter?.status;
@@ -39,11 +40,16 @@ export const Query: QueryResolvers = {
     }
     const rows = await store.facilities.page(criteria, page);
     for (const row of rows) loaders.facility.prime(row.id, row);
-    return toConnection(rows, page, (f) => [f.name, f.id], () => store.facilities.count(criteria));
+    return toConnection(
+      rows,
+      page,
+      (f) => [f.name, f.id],
+      () => store.facilities.count(criteria),
+    );
   },
 
   availability: async (_, { facilityId, from, to }, { store }) => {
-    const id = uuid(facilityId, 'facilityId');
+    const id = requireUuid(facilityId, 'facilityId');
     timeWindow(from, to, MAX_AVAILABILITY_DAYS);
     return store.availability.slots(id, from, to);
   },
@@ -56,7 +62,12 @@ export const Query: QueryResolvers = {
     const search = { kind, near, from, to, minCapacity: capacity };
     const rows = await store.availability.search(search, page);
     await loaders.facility.loadMany(rows.map((row) => row.facilityId));
-    return toConnection(rows, page, (row) => [row.rank, row.name, row.facilityId], () => store.availability.countSearch(search));
+    return toConnection(
+      rows,
+      page,
+      (row) => [row.rank, row.name, row.facilityId],
+      () => store.availability.countSearch(search),
+    );
   },
 
   facilityUsage: async (_, { facilityId, unitId, within, from, to }, { store }) => {
@@ -66,8 +77,8 @@ export const Query: QueryResolvers = {
     if (daysBetween(from, to) >= MAX_USAGE_DAYS) throw badInput('to', `The period is at most ${MAX_USAGE_DAYS} days.`);
     return store.usage.between(
       {
-        facilityId: facilityId ? uuid(facilityId, 'facilityId') : undefined,
-        unitId: unitId ? uuid(unitId, 'unitId') : undefined,
+        facilityId: facilityId ? requireUuid(facilityId, 'facilityId') : undefined,
+        unitId: unitId ? requireUuid(unitId, 'unitId') : undefined,
         within: within ? significantPrefix(within) : undefined,
       },
       from,
@@ -76,11 +87,11 @@ export const Query: QueryResolvers = {
   },
 
   booking: async (_, { id }, { loaders, viewer }) => {
-    const booking = await loaders.booking.load(uuid(id, 'id'));
+    const booking = await loaders.booking.load(requireUuid(id, 'id'));
     if (!booking) return null;
     if (viewer.anonymous) throw unauthenticated('Sign in to see a booking.');
     const facility = (await loaders.facility.load(booking.facilityId))!;
-    if (!canSeeBooking(viewer, booking, facility)) throw forbidden('A booking is for its booker and the facility\'s managers.');
+    if (!canSeeBooking(viewer, booking, facility)) throw forbidden("A booking is for its booker and the facility's managers.");
     return booking;
   },
 

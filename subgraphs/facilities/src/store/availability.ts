@@ -1,8 +1,8 @@
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { FacilityKind } from '../generated/prisma/enums';
 import type { AvailableFacilityModel, SlotAvailabilityModel } from '../models';
-import { isUuid } from '../rules';
 import { communityUnder, slotsCte, windowSlots, type StoreClient } from './client';
 
 /** Free capacity: per slot of one facility, and listed facilities with room in a window. */
@@ -86,7 +86,9 @@ export function availabilityStore({ prisma, tz }: StoreClient) {
      * One statement for the page; the count is another. Neither computes a whole city's week.
      */
     async search(search: AvailabilitySearch, page: Page<(string | number)[]>): Promise<AvailableFacilityModel[]> {
-      const rows = await prisma.$queryRaw<{ id: string; rank: number; name: string; free_slots: number; first: number[][] }[]>(pageWithRoom(tz, search, page));
+      const rows = await prisma.$queryRaw<{ id: string; rank: number; name: string; free_slots: number; first: number[][] }[]>(
+        pageWithRoom(tz, search, page),
+      );
       return rows.map((row) => {
         const [starts, ends, free] = row.first[0]!;
         return {

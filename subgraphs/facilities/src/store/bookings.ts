@@ -1,12 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { deadlinePassed, isConcurrencyConflict, remainingMs } from '../../../../lib/runtime/db';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Page } from '../../../../lib/runtime/connections';
+import { deadlinePassed, isConcurrencyConflict, remainingMs } from '../../../../lib/runtime/db';
 import { Prisma } from '../generated/prisma/client';
 import type { FacilityStatus } from '../generated/prisma/enums';
-import type { Actor, BookingModel, BookingRule, BookingStep, FacilityModel, NewBooking } from '../models';
-import { isUuid } from '../rules';
-import { ACTIVE_SQL, event, FACILITY_COLUMNS, lockFacility, slotsCte, toBooking, toFacility, type StoreClient, type Transaction } from './client';
+import type { BookingModel, BookingRule, BookingStep, FacilityModel, NewBooking } from '../models';
+import {
+  ACTIVE_SQL,
+  audit,
+  FACILITY_COLUMNS,
+  lockFacility,
+  slotsCte,
+  toBooking,
+  toFacility,
+  type StoreClient,
+  type Transaction,
+} from './client';
 
 /** Bookings: taken under the facility's lock so capacity is exact, then moved through their workflow. */
 
@@ -81,7 +92,12 @@ export function bookingsStore({ prisma, tz, config, write, lockWaitMs }: StoreCl
           ? {
               AND: [
                 where,
-                { OR: [{ startsAt: { lt: new Date(String(after[0])) } }, { startsAt: new Date(String(after[0])), id: { lt: String(after[1]) } }] },
+                {
+                  OR: [
+                    { startsAt: { lt: new Date(String(after[0])) } },
+                    { startsAt: new Date(String(after[0])), id: { lt: String(after[1]) } },
+                  ],
+                },
               ],
             }
           : where,
@@ -109,14 +125,27 @@ export function bookingsStore({ prisma, tz, config, write, lockWaitMs }: StoreCl
       const { facility } = request;
       return write(async (tx) => {
         const inspect = async (status: FacilityStatus) => {
-          const [found] = await tx.$queryRaw<{ open_slots: number; closed_reason: string | null; peak: number; week: number }[]>(inspection(tz, request));
-          rule({ status, openSlots: found!.open_slots, closedReason: found!.closed_reason, peakUsed: found!.peak, weekBookings: found!.week });
+          const [found] = await tx.$queryRaw<{ open_slots: number; closed_reason: string | null; peak: number; week: number }[]>(
+            inspection(tz, request),
+          );
+          rule({
+            status,
+            openSlots: found!.open_slots,
+            closedReason: found!.closed_reason,
+            peakUsed: found!.peak,
+            weekBookings: found!.week,
+          });
         };
-        const { status, capacity } = await lockInTurns(tx, facility.id, facility.capacity === 1 ? 'SHARE' : 'UPDATE', () => inspect(facility.status));
+        const { status, capacity } = await lockInTurns(tx, facility.id, facility.capacity === 1 ? 'SHARE' : 'UPDATE', () =>
+          inspect(facility.status),
+        );
         // The lock mode, the exclusive flag and the capacity rule all follow the capacity read before
         // the transaction: if the unit changed it meanwhile, none of them may be trusted.
         if (capacity !== facility.capacity) {
-          throw conflict(`Facility ${facility.id}'s capacity changed to ${capacity} meanwhile; reload and retry.`, { field: 'input.facilityId', rule: 'CAPACITY' });
+          throw conflict(`Facility ${facility.id}'s capacity changed to ${capacity} meanwhile; reload and retry.`, {
+            field: 'input.facilityId',
+            rule: 'CAPACITY',
+          });
         }
         await tx.$queryRaw(bookerLock(facility.id, request.booker));
         await inspect(status);
@@ -135,7 +164,7 @@ export function bookingsStore({ prisma, tz, config, write, lockWaitMs }: StoreCl
             price: request.price,
           },
         });
-        await event(tx, { entityType: 'Booking', entityId: id, action: 'BOOK', to: row.status }, actor);
+        await audit(tx, { entityType: 'Booking', entityId: id, action: 'BOOK', to: row.status }, actor);
         return toBooking(row);
       });
     },
@@ -164,7 +193,11 @@ export function bookingsStore({ prisma, tz, config, write, lockWaitMs }: StoreCl
           data: { status: next.status, statusReason: next.reason, version: { increment: 1 }, updatedAt: new Date() },
         });
         if (count !== 1) throw conflict(`Booking ${id} was changed by someone else meanwhile; reload and retry.`);
-        await event(tx, { entityType: 'Booking', entityId: id, action: next.action, from: before.status, to: next.status, reason: next.reason }, actor);
+        await audit(
+          tx,
+          { entityType: 'Booking', entityId: id, action: next.action, from: before.status, to: next.status, reason: next.reason },
+          actor,
+        );
         return toBooking(await tx.booking.findUniqueOrThrow({ where: { id } }));
       });
     },

@@ -1,6 +1,7 @@
+import type { Actor } from '../../../../lib/kernel/actor';
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, CalendarFeedBooking } from '../models';
-import { ACTIVE_STATUSES, toBooking, type StoreClient } from './client';
+import type { CalendarFeedBooking } from '../models';
+import { ACTIVE_STATUSES, audit, toBooking, type StoreClient } from './client';
 
 /** Calendar feeds: the bookings they show, and the secrets of bookers' feed URLs. */
 
@@ -23,19 +24,17 @@ export function calendarsStore({ prisma, write }: StoreClient) {
 
     async rotateSecret(subject: string, secretHash: string, reason: string | null, actor: Actor): Promise<void> {
       await write(async (tx) => {
-        await tx.calendarSecret.upsert({ where: { subject }, create: { subject, secretHash }, update: { secretHash, createdAt: new Date() } });
-        await tx.facilityEvent.create({
-          data: {
-            entityType: 'CalendarSecret',
-            entityId: '00000000-0000-0000-0000-000000000000',
-            action: 'ROTATE',
-            actor: actor.id,
-            actorRoles: actor.roles,
-            actorOrg: actor.org ?? null,
-            reason,
-            requestId: actor.requestId,
-          },
+        await tx.calendarSecret.upsert({
+          where: { subject },
+          create: { subject, secretHash },
+          update: { secretHash, createdAt: new Date() },
         });
+        // The trail's entity id is a uuid column; a booker's secret has no id of its own.
+        await audit(
+          tx,
+          { entityType: 'CalendarSecret', entityId: '00000000-0000-0000-0000-000000000000', action: 'ROTATE', reason },
+          actor,
+        );
       });
     },
 

@@ -1,10 +1,12 @@
+import type { Actor } from '../../../../lib/kernel/actor';
 import { codesWithPrefix } from '../../../../lib/kernel/auth';
-import { isConcurrencyConflict, remainingMs } from '../../../../lib/runtime/db';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
+import { isConcurrencyConflict, remainingMs } from '../../../../lib/runtime/db';
 import type { FacilitiesConfig } from '../config';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { BookingStatus, FacilityStatus } from '../generated/prisma/enums';
-import type { Actor, BookingModel, FacilityModel } from '../models';
+import type { BookingModel, FacilityModel } from '../models';
 
 /** What the store's modules share: the client, its transactions, the audit trail, locks and row mappers. */
 
@@ -41,7 +43,7 @@ type FacilityRow = Prisma.FacilityGetPayload<{ select: typeof FACILITY_COLUMNS }
 type BookingRow = Prisma.BookingGetPayload<object>;
 
 export function toFacility(row: FacilityRow): FacilityModel {
-  return { ...row, pricePerSlot: row.pricePerSlot === null ? null : row.pricePerSlot.toFixed(2) };
+  return { ...row, pricePerSlot: fromDecimalColumn(row.pricePerSlot) };
 }
 
 export function toBooking(row: BookingRow): BookingModel {
@@ -56,7 +58,7 @@ export function toBooking(row: BookingRow): BookingModel {
     purpose: row.purpose,
     status: row.status,
     statusReason: row.statusReason,
-    price: row.price === null ? null : row.price.toFixed(2),
+    price: fromDecimalColumn(row.price),
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -93,25 +95,35 @@ export function storeClient(prisma: PrismaClient, config: FacilitiesConfig) {
 
 export type StoreClient = ReturnType<typeof storeClient>;
 
-/** Writes one entry of the audit trail. */
-export async function event(
-  tx: Transaction,
-  entry: { entityType: 'Facility' | 'Booking'; entityId: string; action: string; from?: string | null; to?: string | null; reason?: string | null },
-  actor: Actor,
-) {
-  await tx.facilityEvent.create({
-    data: {
+/** One entry of the audit trail: an action on a facility, a booking or a booker's calendar secret, with the states it moved between. */
+export interface AuditEntry {
+  entityType: 'Facility' | 'Booking' | 'CalendarSecret';
+  entityId: string;
+  action: string;
+  from?: string | null;
+  to?: string | null;
+  reason?: string | null;
+}
+
+/**
+ * Writes entries of the audit trail in the caller's transaction. The trail (facility_event) keeps
+ * the states moved between and the roles and organisation acted in, so it is not the common
+ * audit_event shape lib/runtime/db's writeAudit writes.
+ */
+export async function audit(tx: Transaction, entries: AuditEntry | AuditEntry[], actor: Actor) {
+  await tx.facilityEvent.createMany({
+    data: (Array.isArray(entries) ? entries : [entries]).map((entry) => ({
       entityType: entry.entityType,
       entityId: entry.entityId,
       action: entry.action,
       fromStatus: entry.from ?? null,
       toStatus: entry.to ?? null,
       actor: actor.id,
-      actorRoles: actor.roles,
-      actorOrg: actor.org ?? null,
+      actorRoles: [...actor.roles],
+      actorOrg: actor.org,
       reason: entry.reason ?? null,
       requestId: actor.requestId,
-    },
+    })),
   });
 }
 
@@ -119,11 +131,19 @@ export async function event(
  * The facility row, locked: FOR UPDATE serialises bookings of a capacity-N facility; FOR SHARE
  * blocks only changes to the facility (status, capacity, hours), which lock it FOR UPDATE.
  */
-export async function lockFacility(tx: Transaction, id: string, mode: 'UPDATE' | 'SHARE'): Promise<{ status: FacilityStatus; capacity: number }> {
+export async function lockFacility(
+  tx: Transaction,
+  id: string,
+  mode: 'UPDATE' | 'SHARE',
+): Promise<{ status: FacilityStatus; capacity: number }> {
   const rows =
     mode === 'UPDATE'
-      ? await tx.$queryRaw<{ status: FacilityStatus; capacity: number }[]>`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR UPDATE`
-      : await tx.$queryRaw<{ status: FacilityStatus; capacity: number }[]>`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR SHARE`;
+      ? await tx.$queryRaw<
+          { status: FacilityStatus; capacity: number }[]
+        >`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR UPDATE`
+      : await tx.$queryRaw<
+          { status: FacilityStatus; capacity: number }[]
+        >`SELECT status::text AS status, capacity FROM facilities.facility WHERE id = ${id}::uuid FOR SHARE`;
   if (!rows[0]) throw notFound(`No facility ${id}.`);
   return rows[0];
 }

@@ -1,9 +1,10 @@
+import type { Actor } from '../../../../lib/kernel/actor';
 import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
 import { conflict } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
-import type { Actor, ClosureModel, FacilityModel, NewClosure } from '../models';
-import { isUuid } from '../rules';
-import { event, FACILITY_COLUMNS, toFacility, type StoreClient, type Transaction } from './client';
+import type { ClosureModel, FacilityModel, NewClosure } from '../models';
+import { audit, FACILITY_COLUMNS, toFacility, type StoreClient, type Transaction } from './client';
 
 /** Closures of a facility, and the bookings a closure or a withdrawal cancels. */
 
@@ -25,23 +26,21 @@ function cancelActive(tz: string, facilityId: string, reason: string, from: Date
 }
 
 /** Cancels the facility's active bookings starting at or after `from` (and on the closed days, if given), telling holders why. */
-export async function cancelBookings(tz: string, tx: Transaction, facilityId: string, reason: string, actor: Actor, range: { from: Date; days?: NewClosure }) {
+export async function cancelBookings(
+  tz: string,
+  tx: Transaction,
+  facilityId: string,
+  reason: string,
+  actor: Actor,
+  range: { from: Date; days?: NewClosure },
+) {
   const cancelled = await tx.$queryRaw<{ id: string; status: string }[]>(cancelActive(tz, facilityId, reason, range.from, range.days));
   if (cancelled.length > 0) {
-    await tx.facilityEvent.createMany({
-      data: cancelled.map((b) => ({
-        entityType: 'Booking',
-        entityId: b.id,
-        action: 'CANCEL',
-        fromStatus: b.status,
-        toStatus: 'CANCELLED',
-        actor: actor.id,
-        actorRoles: actor.roles,
-        actorOrg: actor.org ?? null,
-        reason,
-        requestId: actor.requestId,
-      })),
-    });
+    await audit(
+      tx,
+      cancelled.map((b) => ({ entityType: 'Booking', entityId: b.id, action: 'CANCEL', from: b.status, to: 'CANCELLED', reason })),
+      actor,
+    );
   }
   return cancelled.length;
 }
@@ -54,7 +53,12 @@ export function closuresStore({ prisma, tz, write }: StoreClient) {
         where: { facilityId: { in: ids.filter(isUuid) }, endsOn: { gte: toDateColumn(today) } },
         orderBy: [{ facilityId: 'asc' }, { startsOn: 'asc' }, { id: 'asc' }],
       });
-      return rows.map((c) => ({ facilityId: c.facilityId, startsOn: fromDateColumn(c.startsOn), endsOn: fromDateColumn(c.endsOn), reason: c.reason }));
+      return rows.map((c) => ({
+        facilityId: c.facilityId,
+        startsOn: fromDateColumn(c.startsOn),
+        endsOn: fromDateColumn(c.endsOn),
+        reason: c.reason,
+      }));
     },
 
     /** Closes the facility on the closure's days, cancelling the bookings on them; refused if the facility changed since it was read. */
@@ -66,11 +70,31 @@ export function closuresStore({ prisma, tz, write }: StoreClient) {
         });
         if (count !== 1) throw conflict(`Facility ${facility.id} was changed by someone else meanwhile; reload and retry.`);
         await tx.closure.create({
-          data: { facilityId: facility.id, startsOn: toDateColumn(closure.startsOn), endsOn: toDateColumn(closure.endsOn), reason: closure.reason },
+          data: {
+            facilityId: facility.id,
+            startsOn: toDateColumn(closure.startsOn),
+            endsOn: toDateColumn(closure.endsOn),
+            reason: closure.reason,
+          },
         });
-        await event(tx, { entityType: 'Facility', entityId: facility.id, action: 'CLOSE', reason: `${closure.startsOn}..${closure.endsOn}: ${closure.reason}` }, actor);
-        const cancelledBookings = await cancelBookings(tz, tx, facility.id, `闭馆 Closed: ${closure.reason}`, actor, { from: new Date(), days: closure });
-        return { facility: toFacility(await tx.facility.findUniqueOrThrow({ where: { id: facility.id }, select: FACILITY_COLUMNS })), cancelledBookings };
+        await audit(
+          tx,
+          {
+            entityType: 'Facility',
+            entityId: facility.id,
+            action: 'CLOSE',
+            reason: `${closure.startsOn}..${closure.endsOn}: ${closure.reason}`,
+          },
+          actor,
+        );
+        const cancelledBookings = await cancelBookings(tz, tx, facility.id, `闭馆 Closed: ${closure.reason}`, actor, {
+          from: new Date(),
+          days: closure,
+        });
+        return {
+          facility: toFacility(await tx.facility.findUniqueOrThrow({ where: { id: facility.id }, select: FACILITY_COLUMNS })),
+          cancelledBookings,
+        };
       });
     },
   };

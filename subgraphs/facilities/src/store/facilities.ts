@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { codesWithPrefix } from '../../../../lib/kernel/auth';
 import { toDateColumn } from '../../../../lib/kernel/dates';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { FacilityStatus } from '../generated/prisma/enums';
-import type { Actor, FacilityChanges, FacilityEventModel, FacilityFilter, FacilityModel, NewFacility, OpeningHoursEntry } from '../models';
-import { isUuid } from '../rules';
+import type { FacilityChanges, FacilityEventModel, FacilityFilter, FacilityModel, NewFacility, OpeningHoursEntry } from '../models';
 import { cancelBookings } from './closures';
-import { ACTIVE_SQL, event, FACILITY_COLUMNS, lockFacility, toFacility, type StoreClient } from './client';
+import { ACTIVE_SQL, audit, FACILITY_COLUMNS, lockFacility, toFacility, type StoreClient } from './client';
 
 /** Facilities: registration, listing and withdrawal, changes checked against the bookings they would break. */
 
@@ -146,7 +147,11 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
     count: (filter: FacilityFilter) => prisma.facility.count({ where: facilityWhere(filter) }),
 
     /** One page of public facilities for each of many keys (communities or units) at once: one statement. */
-    async pagesBy(column: KeyColumn, keys: readonly string[], page: Page<(string | number)[]>): Promise<(FacilityModel & { key: string })[]> {
+    async pagesBy(
+      column: KeyColumn,
+      keys: readonly string[],
+      page: Page<(string | number)[]>,
+    ): Promise<(FacilityModel & { key: string })[]> {
       const valid = column === 'unit_id' ? keys.filter(isUuid) : [...keys];
       return prisma.$queryRaw<(FacilityModel & { key: string })[]>(publicPagesByKey(column, valid, page));
     },
@@ -164,10 +169,15 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
         await tx.openingHours.createMany({ data: openingHours.map((h) => ({ facilityId: id, ...h })) });
         if (closures.length > 0) {
           await tx.closure.createMany({
-            data: closures.map((c) => ({ facilityId: id, startsOn: toDateColumn(c.startsOn), endsOn: toDateColumn(c.endsOn), reason: c.reason })),
+            data: closures.map((c) => ({
+              facilityId: id,
+              startsOn: toDateColumn(c.startsOn),
+              endsOn: toDateColumn(c.endsOn),
+              reason: c.reason,
+            })),
           });
         }
-        await event(tx, { entityType: 'Facility', entityId: id, action: 'SUBMIT', to: 'SUBMITTED' }, actor);
+        await audit(tx, { entityType: 'Facility', entityId: id, action: 'SUBMIT', to: 'SUBMITTED' }, actor);
         return toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS }));
       });
     },
@@ -195,10 +205,15 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
           data: { status: to, statusReason: reason, version: { increment: 1 }, updatedAt: new Date() },
         });
         if (count !== 1) throw conflict(`Facility ${id} was changed by someone else meanwhile; reload and retry.`);
-        await event(tx, { entityType: 'Facility', entityId: id, action: 'STATUS', from: before.status, to, reason }, actor);
+        await audit(tx, { entityType: 'Facility', entityId: id, action: 'STATUS', from: before.status, to, reason }, actor);
         const cancelledBookings =
-          to === 'WITHDRAWN' ? await cancelBookings(tz, tx, id, `设施已撤回 The facility was withdrawn: ${reason}`, actor, { from: new Date() }) : 0;
-        return { facility: toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS })), cancelledBookings };
+          to === 'WITHDRAWN'
+            ? await cancelBookings(tz, tx, id, `设施已撤回 The facility was withdrawn: ${reason}`, actor, { from: new Date() })
+            : 0;
+        return {
+          facility: toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS })),
+          cancelledBookings,
+        };
       });
     },
 
@@ -212,7 +227,8 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
         await lockFacility(tx, id, 'UPDATE');
         const before = toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS }));
         if (expectedVersion !== before.version) throw staleVersion(id, before.version);
-        if (before.status === 'WITHDRAWN') throw conflict(`Facility ${id} is withdrawn; it can no longer change.`, { field: 'input.id', rule: 'FACILITY_WITHDRAWN' });
+        if (before.status === 'WITHDRAWN')
+          throw conflict(`Facility ${id} is withdrawn; it can no longer change.`, { field: 'input.id', rule: 'FACILITY_WITHDRAWN' });
         const { openingHours, ...columns } = changes;
         await tx.facility.update({ where: { id }, data: { ...columns, version: { increment: 1 }, updatedAt: new Date() } });
         if (openingHours) {
@@ -224,10 +240,13 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
           const [peakRow] = await tx.$queryRaw<{ peak: number }[]>(futurePeak(id, now));
           const peak = peakRow!.peak;
           if (peak > changes.capacity) {
-            throw conflict(`Future bookings hold ${peak} at once; the capacity cannot go below that. Close the facility on those days first.`, {
-              field: 'input.capacity',
-              rule: 'CAPACITY_BELOW_BOOKINGS',
-            });
+            throw conflict(
+              `Future bookings hold ${peak} at once; the capacity cannot go below that. Close the facility on those days first.`,
+              {
+                field: 'input.capacity',
+                rule: 'CAPACITY_BELOW_BOOKINGS',
+              },
+            );
           }
         }
         if (openingHours || changes.slotMinutes !== undefined) {
@@ -235,13 +254,20 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
           const [outsideRow] = await tx.$queryRaw<{ outside: number }[]>(futureOutsideHours(tz, id, slot, now));
           const outside = outsideRow!.outside;
           if (outside > 0) {
-            throw conflict(`${outside} future booking(s) would fall outside the new opening hours. Close the facility on those days first.`, {
-              field: changes.openingHours ? 'input.openingHours' : 'input.policy.slotMinutes',
-              rule: 'BOOKINGS_OUTSIDE_HOURS',
-            });
+            throw conflict(
+              `${outside} future booking(s) would fall outside the new opening hours. Close the facility on those days first.`,
+              {
+                field: changes.openingHours ? 'input.openingHours' : 'input.policy.slotMinutes',
+                rule: 'BOOKINGS_OUTSIDE_HOURS',
+              },
+            );
           }
         }
-        await event(tx, { entityType: 'Facility', entityId: id, action: 'UPDATE', reason: `Changed: ${Object.keys(changes).join(', ')}` }, actor);
+        await audit(
+          tx,
+          { entityType: 'Facility', entityId: id, action: 'UPDATE', reason: `Changed: ${Object.keys(changes).join(', ')}` },
+          actor,
+        );
         return toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS }));
       });
     },

@@ -1,6 +1,6 @@
-import { scopedClient, type Database, type OnQuery } from '../../../../lib/runtime/db';
+import { openStoreClient, type Database, type OnQuery } from '../../../../lib/runtime/db';
 import type { FacilitiesConfig } from '../config';
-import { PrismaClient, type Prisma } from '../generated/prisma/client';
+import { PrismaClient } from '../generated/prisma/client';
 import { availabilityStore } from './availability';
 import { bookingsStore } from './bookings';
 import { calendarsStore } from './calendars';
@@ -11,15 +11,7 @@ import { usageStore } from './usage';
 
 /** The one part of this subgraph that touches Prisma: one module per aggregate over one client. */
 export function createFacilitiesStore(database: Database, onQuery: OnQuery | undefined, config: FacilitiesConfig) {
-  // Every transaction bounded by the request's deadline and guarded by its idempotency key (lib/runtime/db/scope.ts).
-  const prisma = scopedClient(
-    new PrismaClient({
-      adapter: database.adapter,
-      log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
-    }),
-    'facilities',
-  );
-  if (onQuery) prisma.$on('query' as never, (event: Prisma.QueryEvent) => onQuery(event.query, event.params));
+  const prisma = openStoreClient(PrismaClient, database, 'facilities', onQuery);
   const db = storeClient(prisma, config);
   return {
     timeZone: config.timeZone,

@@ -1,6 +1,6 @@
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
-import { BOOKERS, bookingWorkflow, facilityWorkflow, REVIEWERS, UNIT } from '../src/workflows';
+import { BOOKERS, bookingWorkflow, facilityWorkflow, REVIEWERS, UNIT } from '../src/workflow';
 
 /** A facility registration's and a booking's tables: each step, who may take it and what it needs. */
 
@@ -58,7 +58,9 @@ describe('a facility registration', () => {
       expect(refusal(() => facilityWorkflow.check(unitAdmin, from, 'WITHDRAWN', { reason: ' ' }))).toEqual(reasonRequired);
       expect(facilityWorkflow.check(unitAdmin, from, 'WITHDRAWN', { reason: '场地收回' }).to).toBe('WITHDRAWN');
     }
-    expect(refusal(() => facilityWorkflow.check(worker, 'LISTED', 'SUSPENDED', { reason: '设备检修' }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusal(() => facilityWorkflow.check(worker, 'LISTED', 'SUSPENDED', { reason: '设备检修' }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
   });
 });
 
@@ -81,13 +83,20 @@ describe('a booking', () => {
     expect(bookingWorkflow.check(unitAdmin, 'PENDING', 'DECLINED', { reason: '当日已满' }).to).toBe('DECLINED');
     expect(bookingWorkflow.check(unitAdmin, 'CONFIRMED', 'CHECKED_IN', {}).to).toBe('CHECKED_IN');
     expect(bookingWorkflow.check(unitAdmin, 'CONFIRMED', 'NO_SHOW', {}).to).toBe('NO_SHOW');
-    expect(refusal(() => bookingWorkflow.check(resident, 'PENDING', 'CONFIRMED', {}))).toEqual({ code: 'FORBIDDEN', message: 'A booking: PENDING → CONFIRMED is for UNIT_ADMIN.' });
+    expect(refusal(() => bookingWorkflow.check(resident, 'PENDING', 'CONFIRMED', {}))).toEqual({
+      code: 'FORBIDDEN',
+      message: 'A booking: PENDING → CONFIRMED is for UNIT_ADMIN.',
+    });
   });
 
   test('bookers cancel without a reason; the unit may not cancel through this table', () => {
     expect(bookingWorkflow.check(resident, 'PENDING', 'CANCELLED', {}).to).toBe('CANCELLED');
     expect(bookingWorkflow.check(orgAdmin, 'CONFIRMED', 'CANCELLED', {}).to).toBe('CANCELLED');
     expect(refusal(() => bookingWorkflow.check(unitAdmin, 'CONFIRMED', 'CANCELLED', {}))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(refusal(() => bookingWorkflow.check(resident, 'CHECKED_IN', 'CANCELLED', {}))).toMatchObject({ code: 'INVALID_TRANSITION', from: 'CHECKED_IN', to: 'CANCELLED' });
+    expect(refusal(() => bookingWorkflow.check(resident, 'CHECKED_IN', 'CANCELLED', {}))).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      from: 'CHECKED_IN',
+      to: 'CANCELLED',
+    });
   });
 });
