@@ -98,7 +98,7 @@ describe('the plain routes', () => {
   test('OCDS: an unknown project is 404 NOT_FOUND, a malformed id 400 BAD_USER_INPUT, both in the graph shape', async () => {
     const base = origin(graph.subgraphUrls.procurement!);
     expectGraphError(await get(`${base}/ocds/releases/00000000-0000-4000-8000-000000000000`), 404, 'NOT_FOUND');
-    expectGraphError(await get(`${base}/ocds/releases/not-a-project`), 400, 'BAD_USER_INPUT', { field: 'projectId' });
+    expectGraphError(await get(`${base}/ocds/releases/not-a-project`), 400, 'BAD_USER_INPUT', { field: 'projectId', rule: 'NOT_AN_ID' });
     // A known project still answers its package.
     const known = await fetch(`${base}/ocds/releases/${demoProcurement().demo[0]!.id}`);
     expect(known.status).toBe(200);
