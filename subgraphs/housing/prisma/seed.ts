@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { addDays, todayIn } from '../../../lib/kernel/dates';
 import type { Session } from '../../../lib/runtime/db';
 import { buybackAmount } from '../src/rules';
 import { demoCity, type DemoCommunity } from '../../../seed/demo-city';
@@ -75,14 +76,8 @@ export function demoHousingId(key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 export async function seedHousing(session: Session): Promise<void> {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayIn('UTC');
   // Buybacks are valued at the previous year's price (DOMAIN.md), so the demo's prices are for the year before seeding.
   const REFERENCE_YEAR = Number(today.slice(0, 4)) - 1;
   const random = seededRandom(20261125);

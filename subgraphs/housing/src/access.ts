@@ -1,6 +1,6 @@
 import { actsWithin, hasRole, OFFICER_ROLES, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/kernel/auth';
 import { badInput, forbidden, unauthenticated } from '../../../lib/kernel/errors';
-import type { Actor, DevelopmentModel } from './models';
+import type { DevelopmentModel } from './models';
 
 /** Who may do what in the housing subgraph, in one place. */
 
@@ -15,10 +15,6 @@ export const LEASE_ROLES: readonly Role[] = ['COMMUNITY_WORKER', 'STREET_OFFICER
 
 export function seesActors(viewer: Viewer, communityCode: string): boolean {
   return actsWithin(viewer, READER_ROLES, communityCode);
-}
-
-export function actorOf(viewer: SignedInViewer, role: Role, requestId: string): Actor {
-  return { id: viewer.id, role, org: viewer.org ?? null, area: viewer.area, requestId };
 }
 
 /** The first of `roles` the viewer holds (the role it acts in). */

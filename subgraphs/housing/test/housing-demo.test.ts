@@ -1,3 +1,4 @@
+import { todayIn } from '../../../lib/kernel/dates';
 import { demoCity } from '../../../seed/demo-city';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
@@ -16,9 +17,8 @@ afterAll(async () => {
 const STATES = ['PLANNED', 'PLAN_APPROVED', 'PUBLICLY_NOTICED', 'UNDER_CONSTRUCTION', 'INSPECTION_REQUESTED', 'ACCEPTED', 'REJECTED', 'RECTIFIED', 'HANDED_OVER', 'IN_USE'];
 const districts = [...new Set(demoCity().communities.map((c) => `${c.code.slice(0, 6)}000000`))];
 
-function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
+/** The demo city's day. */
+const today = () => todayIn('Asia/Shanghai');
 
 describe('demo data', () => {
   test('every district has premises in every state, a rejected basement, a one-sign-off plan, every buyback state and a stuck one', async () => {

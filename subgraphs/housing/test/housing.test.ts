@@ -1,3 +1,4 @@
+import { addDays, todayIn } from '../../../lib/kernel/dates';
 import { demoOrganizations } from '../../../seed/demo-organizations';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
@@ -40,11 +41,9 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-type Errors = { message: string; extensions?: Record<string, unknown> }[] | undefined;
-
 async function call(query: string, variables: Record<string, unknown>, token?: string) {
   const { body } = await graph.request(query, { variables, token });
-  return body as { data?: Record<string, any> | null; errors?: Errors };
+  return body;
 }
 
 async function ok(query: string, variables: Record<string, unknown>, token?: string) {
@@ -79,9 +78,8 @@ const PAY = `mutation ($i: RecordBuybackPaymentInput!) { recordBuybackPayment(in
 const CLEARANCE = `query ($d: ID!) { salesPermitClearance(developmentId: $d) { status reasons { missingStep state message premises { id } } } }`;
 
 let counter = 0;
-function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
+/** The demo city's day. */
+const today = () => todayIn('Asia/Shanghai');
 
 async function development(landGrantDate = '2020-06-01', community = JIFU): Promise<string> {
   const data = await ok(REGISTER, { i: { developerId: DEVELOPER, communityCode: community, name: `测试楼盘${++counter}`, landGrantDate, plannedHouseholds: 800 } }, t.authority);
@@ -227,8 +225,7 @@ describe('handover workflow', () => {
       await request(SIGN, { i: { premisesId: p.id, expectedVersion: 1, role: 'STREET_OFFICER' } }, t.street);
       await request(SIGN, { i: { premisesId: p.id, expectedVersion: 2, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district);
       const noticed = (await request(NOTICE, { i: { premisesId: p.id, expectedVersion: 3 } }, t.street)).data!.publishPremisesNotice.premises;
-      const [y, m, d] = today().split('-').map(Number);
-      expect(noticed.noticeEndsOn).toBe(new Date(Date.UTC(y!, m! - 1, d! + 10)).toISOString().slice(0, 10));
+      expect(noticed.noticeEndsOn).toBe(addDays(today(), 10));
       const early = await request(START, { i: { premisesId: p.id, expectedVersion: 4 } }, t.developer);
       expect(early.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
       expect(early.errors?.[0]?.message).toContain(noticed.noticeEndsOn);
@@ -497,7 +494,7 @@ describe('concurrency', () => {
     expect(inspections.filter((r) => !r.errors).length).toBe(1);
     expect(inspections.find((r) => r.errors)!.errors![0]!.extensions?.code).toBe('CONFLICT');
     const winner = inspections.find((r) => !r.errors)!.data!.inspectPremises.premises;
-    const countersigner = inspections[0]!.errors ? { role: 'STREET_OFFICER', token: t.street } : { role: 'DISTRICT_CIVIL_AFFAIRS', token: t.district };
+    const countersigner = inspections[0].errors ? { role: 'STREET_OFFICER', token: t.street } : { role: 'DISTRICT_CIVIL_AFFAIRS', token: t.district };
     const [a, b] = await Promise.all([
       call(COUNTERSIGN, { i: { premisesId: requested.id, expectedVersion: winner.version, role: countersigner.role } }, countersigner.token),
       call(COUNTERSIGN, { i: { premisesId: requested.id, expectedVersion: winner.version, role: countersigner.role } }, countersigner.token),

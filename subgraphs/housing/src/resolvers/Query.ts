@@ -1,10 +1,13 @@
 import { actsWithin, hasRole, levelOfCode, requireJurisdiction, requireSignedIn } from '../../../../lib/kernel/auth';
+import { actorOf } from '../../../../lib/kernel/actor';
+import { addDays } from '../../../../lib/kernel/dates';
 import { badInput, notFound } from '../../../../lib/kernel/errors';
+import { isUuid, requireUuid } from '../../../../lib/kernel/ids';
 import { readPage, toConnection } from '../../../../lib/runtime/connections';
-import { CLEARANCE_ROLES, LEASE_ROLES, actorOf } from '../access';
+import { CLEARANCE_ROLES, LEASE_ROLES } from '../access';
 import { REJECTION_STATES, clearanceOf } from '../clearance';
 import type { QueryResolvers } from '../generated/graphql';
-import { addDays, checkCursor, integerIn, isUuid } from '../rules';
+import { checkCursor, integerIn } from '../rules';
 
 export const Query: QueryResolvers = {
   development: (_, { id }, { loaders }) => (isUuid(id) ? loaders.development.load(id) : null),
@@ -27,8 +30,7 @@ export const Query: QueryResolvers = {
   /** Logged when the housing authority asks: who, when, what was answered. */
   salesPermitClearance: async (_, { developmentId }, { viewer, store, loaders, requestId }) => {
     const signedIn = requireSignedIn(viewer);
-    if (!isUuid(developmentId)) throw badInput('developmentId', 'Ids are UUIDs.');
-    const development = await loaders.development.load(developmentId);
+    const development = await loaders.development.load(requireUuid(developmentId, 'developmentId'));
     if (!development) throw notFound(`No development ${developmentId}.`);
     const ownDeveloper = hasRole(signedIn, ['DEVELOPER']) && signedIn.org === development.developerId;
     if (!ownDeveloper) requireJurisdiction(signedIn, CLEARANCE_ROLES, development.communityCode, 'Sales-permit clearance');
@@ -53,16 +55,16 @@ export const Query: QueryResolvers = {
         development.id,
         clearance.status,
         clearance.reasons.map((r) => r.message),
-        actorOf(signedIn, 'HOUSING_AUTHORITY', requestId),
+        actorOf(signedIn, requestId, 'HOUSING_AUTHORITY'),
       );
     }
     return clearance;
   },
 
   clearanceQueries: async (_, { developmentId, first, after }, { viewer, store, loaders }) => {
-    if (!isUuid(developmentId)) throw badInput('developmentId', 'Ids are UUIDs.');
+    const id = requireUuid(developmentId, 'developmentId');
     const page = readPage({ first, after }, ['int']);
-    const development = await loaders.development.load(developmentId);
+    const development = await loaders.development.load(id);
     if (!development) throw notFound(`No development ${developmentId}.`);
     requireJurisdiction(viewer, ['HOUSING_AUTHORITY', 'CITY_ADMIN'], development.communityCode, 'The clearance query log');
     const rows = await store.developments.clearanceQueries(development.id, page);

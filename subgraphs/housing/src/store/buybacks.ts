@@ -1,7 +1,8 @@
+import type { Actor } from '../../../../lib/kernel/actor';
 import { conflict } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, BuybackChange, BuybackModel, PremisesModel } from '../models';
-import { isUuid } from '../rules';
+import type { BuybackChange, BuybackModel, PremisesModel } from '../models';
 import { toBuyback, write, type StoreClient } from './client';
 import { advance, readPremises } from './premises';
 
@@ -36,7 +37,7 @@ export function buybacksStore(db: StoreClient) {
         if (buyback) {
           const { count } = await tx.buyback.updateMany({
             where: { premisesId: id, version: buyback.version },
-            data: { ...(step.data as Prisma.BuybackUpdateManyMutationInput), state: step.state, version: { increment: 1 } },
+            data: { ...(step.data), state: step.state, version: { increment: 1 } },
           });
           if (count !== 1) throw conflict(`The buyback of premises ${id} was changed meanwhile; reload and retry.`, { field: 'input.expectedVersion' });
         } else {

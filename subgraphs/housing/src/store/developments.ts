@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { ClearanceStatus } from '../generated/graphql';
-import type { Actor, ClearanceQueryModel, DevelopmentModel, NewDevelopment } from '../models';
-import { isUuid } from '../rules';
+import type { ClearanceQueryModel, DevelopmentModel, NewDevelopment } from '../models';
 import { audit, under, type StoreClient } from './client';
 
 type Cursor = Page<(string | number)[]>;

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
 import { conflict } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
-import type { Actor, LeaseModel, NewLease } from '../models';
-import { isUuid } from '../rules';
-import { audit, decimal, under, type StoreClient } from './client';
+import type { LeaseModel, NewLease } from '../models';
+import { audit, under, type StoreClient } from './client';
 
 type Cursor = Page<(string | number)[]>;
 
@@ -45,8 +47,8 @@ function toLease(row: Prisma.LeaseGetPayload<object>): LeaseModel {
     communityCode: row.communityCode,
     landlord: row.landlord,
     address: row.address,
-    area: decimal(row.area),
-    monthlyRent: decimal(row.monthlyRent),
+    area: fromDecimalColumn(row.area),
+    monthlyRent: fromDecimalColumn(row.monthlyRent),
     startsOn: fromDateColumn(row.startsOn),
     endsOn: fromDateColumn(row.endsOn),
   };

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { fromDateColumn } from '../../../../lib/kernel/dates';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { SignOffRole } from '../generated/prisma/enums';
-import type { Actor, AuditEntryModel, BuybackModel, NewPremises, PremisesChange, PremisesModel, SignOffModel } from '../models';
-import { isUuid } from '../rules';
-import { audit, decimal, toBuyback, write, type StoreClient, type Transaction } from './client';
+import type { AuditEntryModel, BuybackModel, NewPremises, PremisesChange, PremisesModel, SignOffModel } from '../models';
+import { audit, toBuyback, write, type StoreClient, type Transaction } from './client';
 
 /** One page of premises for each community at once: one statement (a LIMITed lateral per community). */
 function pagePerCommunity(codes: string[], page: Page<(string | number)[]>) {
@@ -36,8 +38,8 @@ function signOffsOf(premisesIds: string[]) {
 export function toPremises(row: Prisma.PremisesGetPayload<object>): PremisesModel {
   return {
     ...row,
-    plannedArea: decimal(row.plannedArea),
-    acceptedArea: row.acceptedArea ? decimal(row.acceptedArea) : null,
+    plannedArea: fromDecimalColumn(row.plannedArea),
+    acceptedArea: fromDecimalColumn(row.acceptedArea),
     noticeStartsOn: fromDateColumn(row.noticeStartsOn),
     noticeEndsOn: fromDateColumn(row.noticeEndsOn),
     titleTransferredOn: fromDateColumn(row.titleTransferredOn),

@@ -1,6 +1,6 @@
 import type { PremisesState } from '../../src/generated/prisma/enums';
 import type { DevelopmentModel } from '../../src/models';
-import { addDays } from '../../src/rules';
+import { addDays } from '../../../../lib/kernel/dates';
 import { development, force, JIFU, officer, openStore, OTHER_JINYANG, page, premises, type StoreHarness } from './support';
 
 /**

@@ -1,5 +1,5 @@
 import type { LeaseModel, NewLease } from '../../src/models';
-import { addDays } from '../../src/rules';
+import { addDays } from '../../../../lib/kernel/dates';
 import { JIFU, JINJIANG_COMMUNITY, officer, openStore, OTHER_JINYANG, page, WUHOU, type StoreHarness } from './support';
 
 /** The leases module at its edges: a lease ending today, on the last day asked, ties on the end day, overlapping terms. */

@@ -1,7 +1,9 @@
+import { todayIn } from '../../../../lib/kernel/dates';
 import { databaseKind } from '../../../../test/support/database';
+import { loadHousingConfig } from '../../src/config';
 import type { SignOffRole } from '../../src/generated/prisma/enums';
 import type { DevelopmentModel, PremisesModel } from '../../src/models';
-import { todayIn } from '../../src/store/client';
+import { createHousingStore } from '../../src/store';
 import { codeOf, development, force, holdRowLock, JIFU, officer, openStore, OTHER_JINYANG, page, premises, street, TIME_ZONE, type StoreHarness } from './support';
 
 /** The premises module at its edges: paging ties, versions (stale, concurrent), sign-offs, the audit trail. */
@@ -145,17 +147,23 @@ describe('the audit trail', () => {
     const trail = await h.store.premises.auditTrails([p.id]);
     expect(trail.map((e) => [e.action, e.from, e.to, e.actor, e.actorRole, e.reason])).toEqual([
       ['PLAN', null, 'PLANNED', 'developer', 'DEVELOPER', null],
-      ['APPROVE', 'PLANNED', 'PLAN_APPROVED', officer.id, officer.role, 'both signed'],
-      ['NOTICE', 'PLAN_APPROVED', 'PUBLICLY_NOTICED', street.id, street.role, null],
+      ['APPROVE', 'PLANNED', 'PLAN_APPROVED', officer.id, 'DISTRICT_CIVIL_AFFAIRS', 'both signed'],
+      ['NOTICE', 'PLAN_APPROVED', 'PUBLICLY_NOTICED', street.id, 'STREET_OFFICER', null],
     ]);
     expect(trail[0]!.actorOrganization).toBe(garden.developerId);
   });
 });
 
 describe('today', () => {
-  test('is the city\'s day, not the server\'s: a day apart at the two ends of the date line', () => {
-    expect(todayIn('Pacific/Kiritimati') > todayIn('Etc/GMT+12')).toBe(true);
-    expect(todayIn(TIME_ZONE)).toBe(h.store.today());
+  test('is the city\'s day, not the server\'s: a day apart at the two ends of the date line', async () => {
+    // Stores of cities 26 hours apart, on the same database (today() reads no row).
+    const [east, west] = ['Pacific/Kiritimati', 'Etc/GMT+12'].map((zone) => createHousingStore(h.database, undefined, zone, loadHousingConfig({})));
+    try {
+      expect(east!.today() > west!.today()).toBe(true);
+      expect(h.store.today()).toBe(todayIn(TIME_ZONE));
+    } finally {
+      await Promise.all([east!.close(), west!.close()]);
+    }
   });
 });
 
