@@ -1,4 +1,12 @@
-import { actsWithin, hasRole, OFFICER_ROLES, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/kernel/auth';
+import {
+  actsWithin,
+  hasRole,
+  OFFICER_ROLES,
+  requireJurisdiction,
+  type Role,
+  type SignedInViewer,
+  type Viewer,
+} from '../../../lib/kernel/auth';
 import { badInput, forbidden, unauthenticated } from '../../../lib/kernel/errors';
 import type { DevelopmentModel } from './models';
 
@@ -26,7 +34,8 @@ export function roleIn(viewer: SignedInViewer, roles: readonly Role[]): Role {
 export function requireOffice(viewer: Viewer, role: Role, communityCode: string, action: string): SignedInViewer {
   if (viewer.anonymous) throw unauthenticated(`${action} needs a signed-in officer.`);
   if (!hasRole(viewer, [role])) {
-    if (!hasRole(viewer, ['DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER'])) throw forbidden(`${action} is for DISTRICT_CIVIL_AFFAIRS or STREET_OFFICER.`);
+    if (!hasRole(viewer, ['DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER']))
+      throw forbidden(`${action} is for DISTRICT_CIVIL_AFFAIRS or STREET_OFFICER.`);
     throw badInput('input.role', `You do not hold the role ${role}.`);
   }
   return requireJurisdiction(viewer, [role], communityCode, action);

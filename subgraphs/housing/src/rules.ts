@@ -115,6 +115,10 @@ export function checkCursor(after: (string | number)[] | undefined, shape: (Curs
  */
 export function asksTotalCount(info: { fieldNodes: readonly { selectionSet?: { selections: readonly unknown[] } }[] }): boolean {
   return info.fieldNodes.some((node) =>
-    (node.selectionSet?.selections ?? []).some((s) => (s as { kind: string; name?: { value: string } }).kind === 'Field' && (s as { name: { value: string } }).name.value === 'totalCount'),
+    (node.selectionSet?.selections ?? []).some(
+      (s) =>
+        (s as { kind: string; name?: { value: string } }).kind === 'Field' &&
+        (s as { name: { value: string } }).name.value === 'totalCount',
+    ),
   );
 }

@@ -26,7 +26,13 @@ import { refusal } from '../../../test/support/refusal';
 
 /** The housing subgraph's input rules, one edge at a time (the end-to-end tests run them through the graph). */
 
-const CONFIG: HousingConfig = { policyDate: '2016-01-01', noticeDays: 7, areaToleranceBasisPoints: 300, minPremisesM2: 350, m2Per100Households: 30 };
+const CONFIG: HousingConfig = {
+  policyDate: '2016-01-01',
+  noticeDays: 7,
+  areaToleranceBasisPoints: 300,
+  minPremisesM2: 350,
+  m2Per100Households: 30,
+};
 
 const badInput = (field: string, message: string) => ({ code: 'BAD_USER_INPUT', field, message });
 const broken = (field: string, rule: string, message: string) => ({ ...badInput(field, message), rule });
@@ -36,14 +42,18 @@ describe('ids', () => {
     expect(isUuid('0A1B2C3D-4E5F-4a6b-8c7d-9e0f1a2b3c4d')).toBe(true);
     expect(requireUuid('0A1B2C3D-4E5F-4a6b-8c7d-9e0f1a2b3c4d', 'input.id')).toBe('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
     expect(isUuid('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4')).toBe(false);
-    expect(refusal(() => requireUuid('not-a-uuid', 'input.premisesId'))).toEqual(broken('input.premisesId', 'NOT_AN_ID', '"not-a-uuid" is not an id (a UUID).'));
+    expect(refusal(() => requireUuid('not-a-uuid', 'input.premisesId'))).toEqual(
+      broken('input.premisesId', 'NOT_AN_ID', '"not-a-uuid" is not an id (a UUID).'),
+    );
   });
 });
 
 describe('text', () => {
   test('is trimmed, and blank text is refused', () => {
     expect(requiredText('  海棠苑 ', 'input.name', MAX_TEXT)).toBe('海棠苑');
-    expect(refusal(() => requiredText(' \t\n ', 'input.name', MAX_TEXT, 'The name'))).toEqual(broken('input.name', 'REQUIRED_TEXT', 'The name must not be empty.'));
+    expect(refusal(() => requiredText(' \t\n ', 'input.name', MAX_TEXT, 'The name'))).toEqual(
+      broken('input.name', 'REQUIRED_TEXT', 'The name must not be empty.'),
+    );
   });
 
   test('names hold 200 characters, labels 50, references 100, addresses and source documents 500, long text 2000', () => {
@@ -177,7 +187,15 @@ describe('inspection', () => {
       ownEntrance: false,
       utilities: false,
     };
-    expect(defectsOf(failed, '100.00', CONFIG)).toEqual(['AREA_SHORT', 'LOCATION_NOT_AS_PLANNED', 'BASEMENT', 'IRREGULAR_SHAPE', 'PARTITIONED', 'NO_OWN_ENTRANCE', 'NO_UTILITIES']);
+    expect(defectsOf(failed, '100.00', CONFIG)).toEqual([
+      'AREA_SHORT',
+      'LOCATION_NOT_AS_PLANNED',
+      'BASEMENT',
+      'IRREGULAR_SHAPE',
+      'PARTITIONED',
+      'NO_OWN_ENTRANCE',
+      'NO_UTILITIES',
+    ]);
   });
 });
 
@@ -238,7 +256,9 @@ describe('cursors', () => {
     expect(() => checkCursor(['2026-01-31', 'x', '420.50'], ['date', null, 'decimal'])).not.toThrow();
     expect(refusal(() => checkCursor(['2026-01-31', 'x', '420.5'], ['date', null, 'decimal']))).toEqual(REFUSED);
     expect(refusal(() => checkCursor(['420.50', 'x', '2026-01-31'], ['date', null, 'decimal']))).toEqual(REFUSED);
-    expect(refusal(() => checkCursor(['2026-1-31'], ['date'], 'leases.after'))).toEqual(badInput('leases.after', 'This cursor was not issued by this list.'));
+    expect(refusal(() => checkCursor(['2026-1-31'], ['date'], 'leases.after'))).toEqual(
+      badInput('leases.after', 'This cursor was not issued by this list.'),
+    );
   });
 });
 
@@ -247,13 +267,19 @@ describe('asksTotalCount', () => {
 
   test('is true when any field node selects totalCount directly', () => {
     expect(asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [field('edges'), field('totalCount')] } }] })).toBe(true);
-    expect(asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [field('edges')] } }, { selectionSet: { selections: [field('totalCount')] } }] })).toBe(true);
+    expect(
+      asksTotalCount({
+        fieldNodes: [{ selectionSet: { selections: [field('edges')] } }, { selectionSet: { selections: [field('totalCount')] } }],
+      }),
+    ).toBe(true);
   });
 
   test('is false without it, without a selection, or for a fragment spread of that name', () => {
     expect(asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [field('edges'), field('pageInfo')] } }] })).toBe(false);
     expect(asksTotalCount({ fieldNodes: [{}] })).toBe(false);
     expect(asksTotalCount({ fieldNodes: [] })).toBe(false);
-    expect(asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [{ kind: 'FragmentSpread', name: { value: 'totalCount' } }] } }] })).toBe(false);
+    expect(
+      asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [{ kind: 'FragmentSpread', name: { value: 'totalCount' } }] } }] }),
+    ).toBe(false);
   });
 });

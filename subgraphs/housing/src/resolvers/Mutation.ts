@@ -56,8 +56,14 @@ function officeStep(viewer: Viewer, communityCode: string, action: string, reque
 
 export const Mutation: MutationResolvers = {
   registerDevelopment: async (_, { input }, { viewer, store, loaders, requestId }) => {
-    const officer = requireJurisdiction(viewer, ['HOUSING_AUTHORITY', 'DISTRICT_CIVIL_AFFAIRS'], input.communityCode, 'Registering a development');
-    if (levelOfCode(input.communityCode) !== 'COMMUNITY') throw badInput('input.communityCode', 'Developments lie in a community: give a 12-digit community code.');
+    const officer = requireJurisdiction(
+      viewer,
+      ['HOUSING_AUTHORITY', 'DISTRICT_CIVIL_AFFAIRS'],
+      input.communityCode,
+      'Registering a development',
+    );
+    if (levelOfCode(input.communityCode) !== 'COMMUNITY')
+      throw badInput('input.communityCode', 'Developments lie in a community: give a 12-digit community code.');
     const developerId = requireUuid(input.developerId, 'input.developerId');
     const name = requiredText(input.name, 'input.name', MAX_TEXT, 'The name');
     const plannedHouseholds = integerIn(input.plannedHouseholds, 'input.plannedHouseholds', 1, 1_000_000);
@@ -67,7 +73,8 @@ export const Mutation: MutationResolvers = {
     if (developer.kind !== 'ENTERPRISE' || developer.status !== 'ACTIVE') {
       throw badInput('input.developerId', `A developer is an ACTIVE ENTERPRISE; ${developerId} is ${developer.status} ${developer.kind}.`);
     }
-    if (!(await registeredCommunity(loaders.peers, input.communityCode, requestId))) throw badInput('input.communityCode', `No community ${input.communityCode} is registered.`);
+    if (!(await registeredCommunity(loaders.peers, input.communityCode, requestId)))
+      throw badInput('input.communityCode', `No community ${input.communityCode} is registered.`);
     const development = await store.developments.register(
       {
         developerId,
@@ -115,7 +122,8 @@ export const Mutation: MutationResolvers = {
       input.role,
       (current, signed) => {
         handover.check(viewer, current.state, 'PLAN_APPROVED', {});
-        if (signed.includes(input.role)) throw conflict(`${input.role} has already signed the plan of premises ${current.id}.`, { field: 'input.role' });
+        if (signed.includes(input.role))
+          throw conflict(`${input.role} has already signed the plan of premises ${current.id}.`, { field: 'input.role' });
         const both = signed.length === 1;
         return { to: both ? 'PLAN_APPROVED' : 'PLANNED', action: 'SIGN_PLAN', detail: { role: input.role } };
       },
@@ -135,7 +143,11 @@ export const Mutation: MutationResolvers = {
       (current) => {
         handover.check(viewer, current.state, 'PUBLICLY_NOTICED', {});
         const ends = addDays(today, store.config.noticeDays);
-        return { to: 'PUBLICLY_NOTICED', action: 'PUBLISH_NOTICE', data: { noticeStartsOn: toDateColumn(today), noticeEndsOn: toDateColumn(ends) } };
+        return {
+          to: 'PUBLICLY_NOTICED',
+          action: 'PUBLISH_NOTICE',
+          data: { noticeStartsOn: toDateColumn(today), noticeEndsOn: toDateColumn(ends) },
+        };
       },
       actor,
     );
@@ -153,7 +165,11 @@ export const Mutation: MutationResolvers = {
       (current) => {
         handover.check(viewer, current.state, 'UNDER_CONSTRUCTION', {});
         if (current.noticeEndsOn && today < current.noticeEndsOn) {
-          throw invalidTransition(current.state, 'UNDER_CONSTRUCTION', `The public notice runs until ${current.noticeEndsOn}; construction starts after it.`);
+          throw invalidTransition(
+            current.state,
+            'UNDER_CONSTRUCTION',
+            `The public notice runs until ${current.noticeEndsOn}; construction starts after it.`,
+          );
         }
         return { to: 'UNDER_CONSTRUCTION', action: 'START_CONSTRUCTION' };
       },
@@ -217,7 +233,8 @@ export const Mutation: MutationResolvers = {
       version(input.expectedVersion),
       input.role,
       (current, pending, signed) => {
-        if (!pending) throw invalidTransition(current.state, 'ACCEPTED', `No inspection of premises ${current.id} awaits a countersignature.`);
+        if (!pending)
+          throw invalidTransition(current.state, 'ACCEPTED', `No inspection of premises ${current.id} awaits a countersignature.`);
         if (signed.includes(input.role)) throw forbidden(`${input.role} recorded this inspection; the other office countersigns it.`);
         const to = pending.defects.length > 0 ? 'REJECTED' : 'ACCEPTED';
         handover.check(viewer, current.state, to, {});
@@ -255,7 +272,12 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, requestId } = context;
     const { premises, development } = await existingPremises(input.premisesId, context);
     const officer = requireJurisdiction(viewer, ['DISTRICT_CIVIL_AFFAIRS'], premises.communityCode, 'Handing over premises');
-    const certificate = requiredText(input.titleCertificateNumber, 'input.titleCertificateNumber', MAX_REFERENCE, 'The title certificate number');
+    const certificate = requiredText(
+      input.titleCertificateNumber,
+      'input.titleCertificateNumber',
+      MAX_REFERENCE,
+      'The title certificate number',
+    );
     const transferredOn = pastDay(input.transferredOn, store.today(), 'input.transferredOn');
     const updated = await store.premises.step(
       premises.id,
@@ -263,7 +285,11 @@ export const Mutation: MutationResolvers = {
       (current, bought) => {
         handover.check(viewer, current.state, 'HANDED_OVER', { titleCertificateNumber: certificate });
         if (development.acquisition === 'BUYBACK' && bought?.state !== 'PAID') {
-          throw invalidTransition(current.state, 'HANDED_OVER', `Premises ${current.id} are bought back: the buyback must be PAID first (it is ${bought?.state ?? 'not valued'}).`);
+          throw invalidTransition(
+            current.state,
+            'HANDED_OVER',
+            `Premises ${current.id} are bought back: the buyback must be PAID first (it is ${bought?.state ?? 'not valued'}).`,
+          );
         }
         return {
           to: 'HANDED_OVER',
@@ -295,7 +321,8 @@ export const Mutation: MutationResolvers = {
 
   publishReferencePrice: async (_, { input }, { viewer, store, requestId }) => {
     const admin = requireJurisdiction(viewer, ['CITY_ADMIN'], input.city, 'Publishing a reference price');
-    if (levelOfCode(input.city) !== 'CITY') throw badInput('input.city', 'Reference prices are published per city: give a CITY-level code.');
+    if (levelOfCode(input.city) !== 'CITY')
+      throw badInput('input.city', 'Reference prices are published per city: give a CITY-level code.');
     const referencePrice = await store.referencePrices.publish(
       {
         city: input.city,
@@ -316,20 +343,32 @@ export const Mutation: MutationResolvers = {
     const officer = requireJurisdiction(viewer, ['DISTRICT_CIVIL_AFFAIRS'], premises.communityCode, 'Valuing a buyback');
     const valuedOn = store.today();
     const defaultYear = Number(valuedOn.slice(0, 4)) - 1;
-    const referenceYear = input.referenceYear === undefined || input.referenceYear === null ? defaultYear : year(input.referenceYear, 'input.referenceYear');
+    const referenceYear =
+      input.referenceYear === undefined || input.referenceYear === null ? defaultYear : year(input.referenceYear, 'input.referenceYear');
     const reason = optionalText(input.referenceYearReason, 'input.referenceYearReason', MAX_LONG_TEXT, 'The reason');
     if (referenceYear !== defaultYear && !reason) {
-      throw badInput('input.referenceYearReason', `The reference year is the year before the valuation (${defaultYear}); another year needs a reason.`);
+      throw badInput(
+        'input.referenceYearReason',
+        `The reference year is the year before the valuation (${defaultYear}); another year needs a reason.`,
+      );
     }
     if (development.acquisition !== 'BUYBACK') {
-      throw invalidTransition('NOT_VALUED', 'VALUED', `Development ${development.id}'s land was granted on or after the policy date: its premises are handed over free.`);
+      throw invalidTransition(
+        'NOT_VALUED',
+        'VALUED',
+        `Development ${development.id}'s land was granted on or after the policy date: its premises are handed over free.`,
+      );
     }
     const city = premises.communityCode.slice(0, 4).padEnd(12, '0');
     const price = await store.referencePrices.find(city, referenceYear, input.priceType, input.zone);
     if (!price) {
-      throw badInput('input.priceType', `No ${referenceYear} ${input.priceType} ${input.zone} reference price is published for ${city}; a buyback is valued only at a published price.`, {
-        missing: { city, year: referenceYear, priceType: input.priceType, zone: input.zone },
-      });
+      throw badInput(
+        'input.priceType',
+        `No ${referenceYear} ${input.priceType} ${input.zone} reference price is published for ${city}; a buyback is valued only at a published price.`,
+        {
+          missing: { city, year: referenceYear, priceType: input.priceType, zone: input.zone },
+        },
+      );
     }
     const updated = await store.buybacks.step(
       premises.id,
@@ -337,7 +376,11 @@ export const Mutation: MutationResolvers = {
       (current, bought) => {
         buyback.check(viewer, bought?.state ?? 'NOT_VALUED', 'VALUED', {});
         if (!current.acceptedArea) {
-          throw invalidTransition('NOT_VALUED', 'VALUED', `Premises ${current.id} are ${current.state}: a buyback is valued on the accepted measured area.`);
+          throw invalidTransition(
+            'NOT_VALUED',
+            'VALUED',
+            `Premises ${current.id} are ${current.state}: a buyback is valued on the accepted measured area.`,
+          );
         }
         return {
           state: 'VALUED',
@@ -399,7 +442,8 @@ export const Mutation: MutationResolvers = {
 
   recordLease: async (_, { input }, { viewer, store, requestId }) => {
     const officer = requireJurisdiction(viewer, SIGNERS, input.communityCode, 'Recording a lease');
-    if (levelOfCode(input.communityCode) !== 'COMMUNITY') throw badInput('input.communityCode', 'Leases are for a community: give a 12-digit community code.');
+    if (levelOfCode(input.communityCode) !== 'COMMUNITY')
+      throw badInput('input.communityCode', 'Leases are for a community: give a 12-digit community code.');
     if (input.endsOn < input.startsOn) throw badInput('input.endsOn', 'A lease ends on or after the day it starts.');
     const lease = await store.leases.record(
       {

@@ -16,7 +16,12 @@ export const Query: QueryResolvers = {
     const page = readPage({ first, after }, ['text', 'uuid']);
     const rows = await store.developments.page(within, page);
     for (const row of rows) loaders.development.prime(row.id, row);
-    return toConnection(rows, page, (d) => [d.name, d.id], () => store.developments.count(within));
+    return toConnection(
+      rows,
+      page,
+      (d) => [d.name, d.id],
+      () => store.developments.count(within),
+    );
   },
 
   premises: (_, { id }, { loaders }) => (isUuid(id) ? loaders.premises.load(id) : null),
@@ -24,7 +29,12 @@ export const Query: QueryResolvers = {
   referencePrices: async (_, { city, first, after }, { store }) => {
     const page = readPage({ first, after }, ['int', 'text', 'text']);
     const rows = await store.referencePrices.page(city, page);
-    return toConnection(rows, page, (p) => [p.year, p.priceType, p.zone], () => store.referencePrices.count(city));
+    return toConnection(
+      rows,
+      page,
+      (p) => [p.year, p.priceType, p.zone],
+      () => store.referencePrices.count(city),
+    );
   },
 
   /** Logged when the housing authority asks: who, when, what was answered. */
@@ -68,7 +78,12 @@ export const Query: QueryResolvers = {
     if (!development) throw notFound(`No development ${developmentId}.`);
     requireJurisdiction(viewer, ['HOUSING_AUTHORITY', 'CITY_ADMIN'], development.communityCode, 'The clearance query log');
     const rows = await store.developments.clearanceQueries(development.id, page);
-    return toConnection(rows, page, (q) => [Number(q.id)], () => store.developments.countClearanceQueries(development.id));
+    return toConnection(
+      rows,
+      page,
+      (q) => [Number(q.id)],
+      () => store.developments.countClearanceQueries(development.id),
+    );
   },
 
   leasesExpiring: async (_, { within, days, first, after }, { viewer, store }) => {
@@ -78,7 +93,12 @@ export const Query: QueryResolvers = {
     checkCursor(page.after, ['date', null]);
     const until = addDays(store.today(), days);
     const rows = await store.leases.expiring(within, until, page);
-    return toConnection(rows, page, (l) => [l.endsOn, l.id], () => store.leases.countExpiring(within, until));
+    return toConnection(
+      rows,
+      page,
+      (l) => [l.endsOn, l.id],
+      () => store.leases.countExpiring(within, until),
+    );
   },
 
   /**
@@ -93,8 +113,12 @@ export const Query: QueryResolvers = {
     checkCursor(page.after, ['decimal', null]);
     const communities = await loaders.communities.under(within, requestId);
     const { rows, total } = await store.compliance.ofCommunities(communities, { belowOnly: true, page });
-    return toConnection(rows, page, (c) => [c.shortfall, c.communityCode], async () =>
-      total >= 0 && rows.length > 0 ? total : (await store.compliance.ofCommunities(communities, { belowOnly: true })).rows.length,
+    return toConnection(
+      rows,
+      page,
+      (c) => [c.shortfall, c.communityCode],
+      async () =>
+        total >= 0 && rows.length > 0 ? total : (await store.compliance.ofCommunities(communities, { belowOnly: true })).rows.length,
     );
   },
 };

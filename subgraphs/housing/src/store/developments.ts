@@ -78,7 +78,11 @@ export function developmentsStore(db: StoreClient) {
     },
 
     async countOfDevelopers(developers: readonly string[]): Promise<{ key: string; count: number }[]> {
-      const rows = await db.development.groupBy({ by: ['developerId'], where: { developerId: { in: developers.filter(isUuid) } }, _count: { _all: true } });
+      const rows = await db.development.groupBy({
+        by: ['developerId'],
+        where: { developerId: { in: developers.filter(isUuid) } },
+        _count: { _all: true },
+      });
       return rows.map((row) => ({ key: row.developerId, count: row._count._all }));
     },
 
@@ -86,7 +90,17 @@ export function developmentsStore(db: StoreClient) {
       const id = randomUUID();
       return db.$transaction(async (tx) => {
         const row = await tx.development.create({ data: { ...development, id, landGrantDate: toDateColumn(development.landGrantDate) } });
-        await audit(tx, { entityType: 'Development', entityId: id, communityCode: development.communityCode, action: 'REGISTER', detail: { ...development } }, actor);
+        await audit(
+          tx,
+          {
+            entityType: 'Development',
+            entityId: id,
+            communityCode: development.communityCode,
+            action: 'REGISTER',
+            detail: { ...development },
+          },
+          actor,
+        );
         return toDevelopment(row);
       });
     },

@@ -13,7 +13,9 @@ type Cursor = Page<(string | number)[]>;
 
 /** One page of leases for each community at once, by end date: one statement (a LIMITed lateral per community). */
 function pagePerCommunity(codes: string[], page: Cursor) {
-  const after = page.after ? Prisma.sql`AND (l.ends_on, l.id) > (${String(page.after[0])}::date, ${String(page.after[1])}::uuid)` : Prisma.empty;
+  const after = page.after
+    ? Prisma.sql`AND (l.ends_on, l.id) > (${String(page.after[0])}::date, ${String(page.after[1])}::uuid)`
+    : Prisma.empty;
   return Prisma.sql`
         SELECT c.code AS owner, l.id::text AS id
           FROM unnest(${codes}::text[]) AS c(code)
@@ -31,7 +33,9 @@ function endingBetween(within: string, from: string, until: string): Prisma.Leas
 
 /** Leases after the cursor's (end date, id). */
 function afterEnd(after: (string | number)[]): Prisma.LeaseWhereInput {
-  return { OR: [{ endsOn: { gt: toDateColumn(String(after[0])) } }, { endsOn: toDateColumn(String(after[0])), id: { gt: String(after[1]) } }] };
+  return {
+    OR: [{ endsOn: { gt: toDateColumn(String(after[0])) } }, { endsOn: toDateColumn(String(after[0])), id: { gt: String(after[1]) } }],
+  };
 }
 
 /** The same space let for overlapping days: the lease_no_overlap exclusion constraint (23P01). */
@@ -60,7 +64,8 @@ export function leasesStore(db: StoreClient, today: () => string) {
       return (await db.lease.findMany({ where: { id: { in: ids.filter(isUuid) } } })).map(toLease);
     },
 
-    idsOfCommunities: (codes: readonly string[], page: Cursor) => db.$queryRaw<{ owner: string; id: string }[]>(pagePerCommunity([...codes], page)),
+    idsOfCommunities: (codes: readonly string[], page: Cursor) =>
+      db.$queryRaw<{ owner: string; id: string }[]>(pagePerCommunity([...codes], page)),
 
     async countOfCommunities(codes: readonly string[]): Promise<{ key: string; count: number }[]> {
       const rows = await db.lease.groupBy({ by: ['communityCode'], where: { communityCode: { in: [...codes] } }, _count: { _all: true } });
@@ -87,11 +92,18 @@ export function leasesStore(db: StoreClient, today: () => string) {
           const row = await tx.lease.create({
             data: { ...lease, id, startsOn: toDateColumn(lease.startsOn), endsOn: toDateColumn(lease.endsOn), createdBy: actor.id },
           });
-          await audit(tx, { entityType: 'Lease', entityId: id, communityCode: lease.communityCode, action: 'RECORD', detail: { ...lease } }, actor);
+          await audit(
+            tx,
+            { entityType: 'Lease', entityId: id, communityCode: lease.communityCode, action: 'RECORD', detail: { ...lease } },
+            actor,
+          );
           return toLease(row);
         });
       } catch (error) {
-        if (isOverlap(error)) throw conflict(`${lease.address} is already let for days overlapping ${lease.startsOn}–${lease.endsOn}.`, { field: 'input.startsOn' });
+        if (isOverlap(error))
+          throw conflict(`${lease.address} is already let for days overlapping ${lease.startsOn}–${lease.endsOn}.`, {
+            field: 'input.startsOn',
+          });
         throw error;
       }
     },

@@ -64,14 +64,22 @@ export function referencePricesStore(db: StoreClient) {
           const row = await tx.referencePrice.create({ data: { ...price, publishedBy: actor.id } });
           await audit(
             tx,
-            { entityType: 'ReferencePrice', entityId: `${price.city}/${price.year}/${price.priceType}/${price.zone}`, communityCode: price.city, action: 'PUBLISH', detail: { ...price } },
+            {
+              entityType: 'ReferencePrice',
+              entityId: `${price.city}/${price.year}/${price.priceType}/${price.zone}`,
+              communityCode: price.city,
+              action: 'PUBLISH',
+              detail: { ...price },
+            },
             actor,
           );
           return toReferencePrice(row);
         });
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw conflict(`A ${price.year} ${price.priceType} ${price.zone} reference price is already published for ${price.city}.`, { field: 'input.year' });
+          throw conflict(`A ${price.year} ${price.priceType} ${price.zone} reference price is already published for ${price.city}.`, {
+            field: 'input.year',
+          });
         }
         throw error;
       }

@@ -32,7 +32,15 @@ async function inState(communityCode: string, state: PremisesState, acceptedArea
 async function lease(communityCode: string, address: string, area: string, startsIn: number, endsIn: number) {
   const today = h.store.today();
   await h.store.leases.record(
-    { communityCode, landlord: 'L', address, area, monthlyRent: '1.00', startsOn: addDays(today, startsIn), endsOn: addDays(today, endsIn) },
+    {
+      communityCode,
+      landlord: 'L',
+      address,
+      area,
+      monthlyRent: '1.00',
+      startsOn: addDays(today, startsIn),
+      endsOn: addDays(today, endsIn),
+    },
     officer,
   );
 }

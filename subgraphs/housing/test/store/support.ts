@@ -17,7 +17,13 @@ export const JIFU = '510107001001';
 export const OTHER_JINYANG = '510107001002';
 export const JINJIANG_COMMUNITY = '510104001001';
 
-export const officer: Actor = { id: 'district-officer', roles: ['DISTRICT_CIVIL_AFFAIRS'], org: null, area: WUHOU, requestId: 'store-test' };
+export const officer: Actor = {
+  id: 'district-officer',
+  roles: ['DISTRICT_CIVIL_AFFAIRS'],
+  org: null,
+  area: WUHOU,
+  requestId: 'store-test',
+};
 export const street: Actor = { id: 'street-officer', roles: ['STREET_OFFICER'], org: null, area: JINYANG, requestId: 'store-test' };
 
 export interface StoreHarness {
@@ -41,16 +47,36 @@ export async function openStore(env: Record<string, string> = {}): Promise<Store
 }
 
 /** A development of a random developer; land granted before the policy date is bought back. */
-export function development(store: HousingStore, over: Partial<Parameters<HousingStore['developments']['register']>[0]> = {}): Promise<DevelopmentModel> {
+export function development(
+  store: HousingStore,
+  over: Partial<Parameters<HousingStore['developments']['register']>[0]> = {},
+): Promise<DevelopmentModel> {
   return store.developments.register(
-    { developerId: randomUUID(), communityCode: JIFU, name: 'Garden', landGrantDate: '2015-06-01', plannedHouseholds: 1000, acquisition: 'BUYBACK', ...over },
+    {
+      developerId: randomUUID(),
+      communityCode: JIFU,
+      name: 'Garden',
+      landGrantDate: '2015-06-01',
+      plannedHouseholds: 1000,
+      acquisition: 'BUYBACK',
+      ...over,
+    },
     officer,
   );
 }
 
 export function premises(store: HousingStore, of: DevelopmentModel, over: Partial<NewPremises> = {}): Promise<PremisesModel> {
   return store.premises.plan(
-    { developmentId: of.id, communityCode: of.communityCode, building: '1', floor: 1, unit: '101', plannedArea: '100.00', purpose: 'service centre', ...over },
+    {
+      developmentId: of.id,
+      communityCode: of.communityCode,
+      building: '1',
+      floor: 1,
+      unit: '101',
+      plannedArea: '100.00',
+      purpose: 'service centre',
+      ...over,
+    },
     { ...officer, id: 'developer', roles: ['DEVELOPER'], org: of.developerId },
   );
 }
