@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { addDays, todayIn } from '../../../lib/kernel/dates';
 import type { Session } from '../../../lib/runtime/db';
 import { buybackAmount } from '../src/rules';
 import { demoCity, type DemoCommunity } from '../../../seed/demo-city';
@@ -53,9 +54,20 @@ const SCENARIOS: Scenario[] = [
   { state: 'IN_USE', buyback: 'PAID' },
 ];
 
-const ORDER: State[] = ['PLANNED', 'PLAN_APPROVED', 'PUBLICLY_NOTICED', 'UNDER_CONSTRUCTION', 'INSPECTION_REQUESTED', 'ACCEPTED', 'HANDED_OVER', 'IN_USE'];
+const ORDER: State[] = [
+  'PLANNED',
+  'PLAN_APPROVED',
+  'PUBLICLY_NOTICED',
+  'UNDER_CONSTRUCTION',
+  'INSPECTION_REQUESTED',
+  'ACCEPTED',
+  'HANDED_OVER',
+  'IN_USE',
+];
 const reached = (state: State, step: State) =>
-  state === 'REJECTED' || state === 'RECTIFIED' ? ORDER.indexOf(step) <= ORDER.indexOf('INSPECTION_REQUESTED') : ORDER.indexOf(state) >= ORDER.indexOf(step);
+  state === 'REJECTED' || state === 'RECTIFIED'
+    ? ORDER.indexOf(step) <= ORDER.indexOf('INSPECTION_REQUESTED')
+    : ORDER.indexOf(state) >= ORDER.indexOf(step);
 
 const SUFFIXES = ['苑', '府', '花园', '公馆', '雅居', '华庭'];
 const PURPOSES = ['社区综合服务用房', '社区党群服务中心', '居家养老服务站', '社区活动用房'];
@@ -75,14 +87,8 @@ export function demoHousingId(key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 export async function seedHousing(session: Session): Promise<void> {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayIn('UTC');
   // Buybacks are valued at the previous year's price (DOMAIN.md), so the demo's prices are for the year before seeding.
   const REFERENCE_YEAR = Number(today.slice(0, 4)) - 1;
   const random = seededRandom(20261125);
@@ -126,7 +132,9 @@ export async function seedHousing(session: Session): Promise<void> {
         developer_id: ownDevelopers[s % ownDevelopers.length]!.id,
         community_code: community.code,
         name: `${community.name.replace('社区', '')}${pick(random, SUFFIXES)}`,
-        land_grant_date: bought ? `20${String(between(random, 8, 15)).padStart(2, '0')}-0${between(random, 1, 9)}-15` : `20${between(random, 17, 24)}-0${between(random, 1, 9)}-15`,
+        land_grant_date: bought
+          ? `20${String(between(random, 8, 15)).padStart(2, '0')}-0${between(random, 1, 9)}-15`
+          : `20${between(random, 17, 24)}-0${between(random, 1, 9)}-15`,
         planned_households: between(random, 300, 1800),
         acquisition: bought ? 'BUYBACK' : 'FREE_HANDOVER',
       });
@@ -152,7 +160,12 @@ export async function seedHousing(session: Session): Promise<void> {
       });
       const signed = scenario.signOffs ?? (reached(scenario.state, 'PLAN_APPROVED') ? ['DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER'] : []);
       for (const role of signed) {
-        rows.signOffs.push({ premises_id: premisesId, role, actor: `demo-${role.toLowerCase()}`, actor_area: role === 'STREET_OFFICER' ? street(community.code) : district });
+        rows.signOffs.push({
+          premises_id: premisesId,
+          role,
+          actor: `demo-${role.toLowerCase()}`,
+          actor_area: role === 'STREET_OFFICER' ? street(community.code) : district,
+        });
       }
       const inspectionRounds: { defects: string[]; outcome: string }[] = [];
       if (scenario.defects) inspectionRounds.push({ defects: scenario.defects, outcome: 'REJECTED' });
@@ -175,7 +188,12 @@ export async function seedHousing(session: Session): Promise<void> {
           outcome: round.outcome,
         });
         for (const role of ['DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER']) {
-          rows.signatures.push({ inspection_id: inspectionId, role, actor: `demo-${role.toLowerCase()}`, actor_area: role === 'STREET_OFFICER' ? street(community.code) : district });
+          rows.signatures.push({
+            inspection_id: inspectionId,
+            role,
+            actor: `demo-${role.toLowerCase()}`,
+            actor_area: role === 'STREET_OFFICER' ? street(community.code) : district,
+          });
         }
       });
       if (scenario.buyback && scenario.buyback !== 'NONE') {
@@ -200,24 +218,28 @@ export async function seedHousing(session: Session): Promise<void> {
         entity_id: premisesId,
         community_code: community.code,
         to_state: scenario.state,
-        reason: scenario.buyback === 'NONE' ? `Buyback stuck: no ${REFERENCE_YEAR} COMMERCIAL MAIN_URBAN reference price is published.` : null,
+        reason:
+          scenario.buyback === 'NONE' ? `Buyback stuck: no ${REFERENCE_YEAR} COMMERCIAL MAIN_URBAN reference price is published.` : null,
       });
     });
 
     // Communities that rent their premises; some leases end within weeks of the demo's start.
-    list.slice(SCENARIOS.length).concat(list.slice(3, 5)).forEach((community, l) => {
-      const endsIn = [9, 24, 45, 200, 400, 15, 300][l % 7]!;
-      rows.leases.push({
-        id: demoHousingId(`lease:${community.code}`),
-        community_code: community.code,
-        landlord: `${community.name.replace('社区', '')}${pick(random, LANDLORDS)}`,
-        address: `${community.serviceStationAddress.replace(/\d+号$/, '')}${between(random, 200, 399)}号${pick(random, ROADS) === '路' ? '2楼' : '1楼'}`,
-        area: `${between(random, 120, 420)}.00`,
-        monthly_rent: `${between(random, 30, 90) * 100}.00`,
-        starts_on: addDays(today, endsIn - 3 * 365),
-        ends_on: addDays(today, endsIn),
+    list
+      .slice(SCENARIOS.length)
+      .concat(list.slice(3, 5))
+      .forEach((community, l) => {
+        const endsIn = [9, 24, 45, 200, 400, 15, 300][l % 7]!;
+        rows.leases.push({
+          id: demoHousingId(`lease:${community.code}`),
+          community_code: community.code,
+          landlord: `${community.name.replace('社区', '')}${pick(random, LANDLORDS)}`,
+          address: `${community.serviceStationAddress.replace(/\d+号$/, '')}${between(random, 200, 399)}号${pick(random, ROADS) === '路' ? '2楼' : '1楼'}`,
+          area: `${between(random, 120, 420)}.00`,
+          monthly_rent: `${between(random, 30, 90) * 100}.00`,
+          starts_on: addDays(today, endsIn - 3 * 365),
+          ends_on: addDays(today, endsIn),
+        });
       });
-    });
   }
 
   for (const [prefix, price] of Object.entries(PRICES)) {

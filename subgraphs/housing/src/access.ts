@@ -1,6 +1,14 @@
-import { actsWithin, hasRole, OFFICER_ROLES, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/kernel/auth';
+import {
+  actsWithin,
+  hasRole,
+  OFFICER_ROLES,
+  requireJurisdiction,
+  type Role,
+  type SignedInViewer,
+  type Viewer,
+} from '../../../lib/kernel/auth';
 import { badInput, forbidden, unauthenticated } from '../../../lib/kernel/errors';
-import type { Actor, DevelopmentModel } from './models';
+import type { DevelopmentModel } from './models';
 
 /** Who may do what in the housing subgraph, in one place. */
 
@@ -17,10 +25,6 @@ export function seesActors(viewer: Viewer, communityCode: string): boolean {
   return actsWithin(viewer, READER_ROLES, communityCode);
 }
 
-export function actorOf(viewer: SignedInViewer, role: Role, requestId: string): Actor {
-  return { id: viewer.id, role, org: viewer.org ?? null, area: viewer.area, requestId };
-}
-
 /** The first of `roles` the viewer holds (the role it acts in). */
 export function roleIn(viewer: SignedInViewer, roles: readonly Role[]): Role {
   return roles.find((role) => viewer.roles.includes(role))!;
@@ -30,7 +34,8 @@ export function roleIn(viewer: SignedInViewer, roles: readonly Role[]): Role {
 export function requireOffice(viewer: Viewer, role: Role, communityCode: string, action: string): SignedInViewer {
   if (viewer.anonymous) throw unauthenticated(`${action} needs a signed-in officer.`);
   if (!hasRole(viewer, [role])) {
-    if (!hasRole(viewer, ['DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER'])) throw forbidden(`${action} is for DISTRICT_CIVIL_AFFAIRS or STREET_OFFICER.`);
+    if (!hasRole(viewer, ['DISTRICT_CIVIL_AFFAIRS', 'STREET_OFFICER']))
+      throw forbidden(`${action} is for DISTRICT_CIVIL_AFFAIRS or STREET_OFFICER.`);
     throw badInput('input.role', `You do not hold the role ${role}.`);
   }
   return requireJurisdiction(viewer, [role], communityCode, action);

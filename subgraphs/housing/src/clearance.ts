@@ -1,5 +1,12 @@
 import type { Defect } from './generated/graphql';
-import type { ClearanceReasonModel, DevelopmentModel, InspectionModel, PremisesModel, SalesPermitClearanceModel, SignOffModel } from './models';
+import type {
+  ClearanceReasonModel,
+  DevelopmentModel,
+  InspectionModel,
+  PremisesModel,
+  SalesPermitClearanceModel,
+  SignOffModel,
+} from './models';
 import { areaShortBy } from './rules';
 import { ACCEPTED_STATES, MISSING_STEP } from './workflow';
 
@@ -18,7 +25,9 @@ function latestRejection(inspections: InspectionModel[]): InspectionModel | null
 
 /** The failed items as the authority reads them, with how far the area fell short. */
 function findings(defects: Defect[], shortBy: string | null, plannedArea: string): string {
-  return defects.map((d) => (d === 'AREA_SHORT' && shortBy ? `AREA_SHORT (${shortBy} m² short of the planned ${plannedArea})` : d)).join(', ');
+  return defects
+    .map((d) => (d === 'AREA_SHORT' && shortBy ? `AREA_SHORT (${shortBy} m² short of the planned ${plannedArea})` : d))
+    .join(', ');
 }
 
 function reasonFor(p: PremisesModel, signOffs: SignOffModel[], inspections: InspectionModel[]): ClearanceReasonModel {

@@ -1,3 +1,4 @@
+import { fromDateColumn, toDateColumn } from '../../../lib/kernel/dates';
 import { ConfigError, integer, type Env } from '../../../lib/runtime/config';
 
 /** The housing subgraph's own settings, read from the environment with embedded defaults. */
@@ -20,8 +21,9 @@ function day(env: Env, name: string, fallback: string): string {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = raw.trim();
-  const parsed = new Date(`${value}T00:00:00Z`);
-  if (!DAY.test(value) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
+  const parsed = toDateColumn(value);
+  // A day that does not exist (2026-02-30) rolls over into another: refused, not moved.
+  if (!DAY.test(value) || Number.isNaN(parsed.getTime()) || fromDateColumn(parsed) !== value) {
     throw new ConfigError(name, 'a calendar date YYYY-MM-DD', raw);
   }
   return value;

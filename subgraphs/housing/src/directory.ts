@@ -42,7 +42,11 @@ export function communityDirectory(peers: PeerClient) {
 }
 
 /** An organisation's kind and status in the registry, or null when it is not registered. */
-export async function registeredOrganization(peers: PeerClient, id: string, requestId: string): Promise<{ kind: string; status: string } | null> {
+export async function registeredOrganization(
+  peers: PeerClient,
+  id: string,
+  requestId: string,
+): Promise<{ kind: string; status: string } | null> {
   const data = await peers<{ organization: { kind: string; status: string } | null }>(
     'organizations',
     'query ($id: ID!) { organization(id: $id) { kind status } }',
@@ -54,6 +58,11 @@ export async function registeredOrganization(peers: PeerClient, id: string, requ
 
 /** Whether the communities registry knows the community. */
 export async function registeredCommunity(peers: PeerClient, code: string, requestId: string): Promise<boolean> {
-  const data = await peers<{ community: { code: string } | null }>('communities', 'query ($c: AreaCode!) { community(code: $c) { code } }', { c: code }, { requestId });
+  const data = await peers<{ community: { code: string } | null }>(
+    'communities',
+    'query ($c: AreaCode!) { community(code: $c) { code } }',
+    { c: code },
+    { requestId },
+  );
   return data.community !== null;
 }

@@ -42,15 +42,42 @@ export function createLoaders(store: HousingStore, _viewer: Viewer, peers: PeerC
     /** Per request, like the loaders, so its cache never outlives a request. */
     communities: communityDirectory(peers),
     peers,
-    development: keyedLoader((ids: readonly string[]) => store.developments.byId(ids), (d) => d.id),
-    premises: keyedLoader((ids: readonly string[]) => store.premises.byId(ids), (p) => p.id),
-    lease: keyedLoader((ids: readonly string[]) => store.leases.byId(ids), (l) => l.id),
-    premisesOfDevelopment: groupedLoader((ids: readonly string[]) => store.premises.ofDevelopments(ids), (p) => p.developmentId),
-    signOffs: groupedLoader((ids: readonly string[]) => store.premises.signOffs(ids), (s) => s.premisesId),
-    inspections: groupedLoader((ids: readonly string[]) => store.inspections.ofPremises(ids), (i) => i.premisesId),
-    inspectionSignatures: groupedLoader((ids: readonly string[]) => store.inspections.signatures(ids), (s) => s.inspectionId),
-    buyback: keyedLoader((ids: readonly string[]) => store.buybacks.ofPremises(ids), (b) => b.premisesId),
-    auditTrail: groupedLoader((ids: readonly string[]) => store.premises.auditTrails(ids), (e) => e.entityId),
+    development: keyedLoader(
+      (ids: readonly string[]) => store.developments.byId(ids),
+      (d) => d.id,
+    ),
+    premises: keyedLoader(
+      (ids: readonly string[]) => store.premises.byId(ids),
+      (p) => p.id,
+    ),
+    lease: keyedLoader(
+      (ids: readonly string[]) => store.leases.byId(ids),
+      (l) => l.id,
+    ),
+    premisesOfDevelopment: groupedLoader(
+      (ids: readonly string[]) => store.premises.ofDevelopments(ids),
+      (p) => p.developmentId,
+    ),
+    signOffs: groupedLoader(
+      (ids: readonly string[]) => store.premises.signOffs(ids),
+      (s) => s.premisesId,
+    ),
+    inspections: groupedLoader(
+      (ids: readonly string[]) => store.inspections.ofPremises(ids),
+      (i) => i.premisesId,
+    ),
+    inspectionSignatures: groupedLoader(
+      (ids: readonly string[]) => store.inspections.signatures(ids),
+      (s) => s.inspectionId,
+    ),
+    buyback: keyedLoader(
+      (ids: readonly string[]) => store.buybacks.ofPremises(ids),
+      (b) => b.premisesId,
+    ),
+    auditTrail: groupedLoader(
+      (ids: readonly string[]) => store.premises.auditTrails(ids),
+      (e) => e.entityId,
+    ),
     developmentIdsOfDeveloper: pagedLoaders((owners, page) => store.developments.idsOfDevelopers(owners, page)),
     developmentCountOfDeveloper: countLoader((keys) => store.developments.countOfDevelopers(keys)),
     premisesIdsOfCommunity: pagedLoaders((owners, page) => store.premises.idsOfCommunities(owners, page)),

@@ -166,15 +166,6 @@ export interface ClearanceQueryModel {
   askedAt: Date;
 }
 
-/** Who acts: the token subject, the role acted in, the organisation, the jurisdiction. */
-export interface Actor {
-  id: string;
-  role: string;
-  org: string | null;
-  area: string;
-  requestId: string;
-}
-
 export interface NewDevelopment {
   developerId: string;
   communityCode: string;

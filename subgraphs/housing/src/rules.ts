@@ -6,36 +6,17 @@ import type { InspectionItems } from './models';
 
 /** Input rules of the housing subgraph: each refusal names its input field. */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_TEXT = 200;
-const MAX_LONG_TEXT = 2000;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-export function validId(value: string, field: string): string {
-  if (!isUuid(value)) throw badInput(field, 'Ids are UUIDs.');
-  return value.toLowerCase();
-}
-
-/** Trimmed text, not blank, no control characters (NUL among them), at most `max` characters. */
-export function text(value: string, field: string, max = MAX_TEXT): string {
-  const trimmed = value.trim();
-  if (trimmed === '') throw badInput(field, 'This must not be blank.');
-  if (trimmed.length > max) throw badInput(field, `At most ${max} characters.`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(trimmed)) throw badInput(field, 'Control characters are not allowed.');
-  return trimmed;
-}
-
-export function optionalText(value: string | null | undefined, field: string, max = MAX_LONG_TEXT): string | null {
-  return value === undefined || value === null || value.trim() === '' ? null : text(value, field, max);
-}
-
-export function longText(value: string, field: string): string {
-  return text(value, field, MAX_LONG_TEXT);
-}
+/** How long free text may be, in characters (lib/kernel/text checks it). Names, purposes, landlords: */
+export const MAX_TEXT = 200;
+/** A building's or unit's label. */
+export const MAX_LABEL = 50;
+/** A title certificate number or a payment reference. */
+export const MAX_REFERENCE = 100;
+export const MAX_ADDRESS = 500;
+/** The document a reference price is published in. */
+export const MAX_SOURCE_DOCUMENT = 500;
+/** Inspection notes, a rectification's description, the reason for another reference year. */
+export const MAX_LONG_TEXT = 2000;
 
 const AREA = /^\d{1,8}(\.\d{1,2})?$/;
 
@@ -108,13 +89,6 @@ export function requiredArea(households: number, config: HousingConfig): string 
   return fromFen(perHouseholds > minimum ? perHouseholds : minimum);
 }
 
-/** The day `days` days after `day` (YYYY-MM-DD). */
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 type CursorPart = 'date' | 'decimal';
 
 const CURSOR_PART: Record<CursorPart, (value: string | number) => boolean> = {
@@ -141,6 +115,10 @@ export function checkCursor(after: (string | number)[] | undefined, shape: (Curs
  */
 export function asksTotalCount(info: { fieldNodes: readonly { selectionSet?: { selections: readonly unknown[] } }[] }): boolean {
   return info.fieldNodes.some((node) =>
-    (node.selectionSet?.selections ?? []).some((s) => (s as { kind: string; name?: { value: string } }).kind === 'Field' && (s as { name: { value: string } }).name.value === 'totalCount'),
+    (node.selectionSet?.selections ?? []).some(
+      (s) =>
+        (s as { kind: string; name?: { value: string } }).kind === 'Field' &&
+        (s as { name: { value: string } }).name.value === 'totalCount',
+    ),
   );
 }

@@ -24,7 +24,12 @@ export const handover = defineWorkflow<PremisesState, StepInput>('Premises hando
   { from: 'UNDER_CONSTRUCTION', to: 'INSPECTION_REQUESTED', roles: ['DEVELOPER'] },
   { from: 'INSPECTION_REQUESTED', to: 'ACCEPTED', roles: SIGNERS },
   { from: 'INSPECTION_REQUESTED', to: 'REJECTED', roles: SIGNERS },
-  { from: 'REJECTED', to: 'RECTIFIED', roles: ['DEVELOPER'], requires: (input) => requireText('input.description', 'A description of what was put right')(input.description) },
+  {
+    from: 'REJECTED',
+    to: 'RECTIFIED',
+    roles: ['DEVELOPER'],
+    requires: (input) => requireText('input.description', 'A description of what was put right')(input.description),
+  },
   { from: 'RECTIFIED', to: 'ACCEPTED', roles: SIGNERS },
   { from: 'RECTIFIED', to: 'REJECTED', roles: SIGNERS },
   {

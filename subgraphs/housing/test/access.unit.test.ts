@@ -1,7 +1,8 @@
+import { actorOf } from '../../../lib/kernel/actor';
 import { ANONYMOUS, OFFICER_ROLES } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
 import { refusal } from '../../../test/support/refusal';
-import { actorOf, CLEARANCE_ROLES, LEASE_ROLES, READER_ROLES, requireDeveloper, requireOffice, roleIn, seesActors } from '../src/access';
+import { CLEARANCE_ROLES, LEASE_ROLES, READER_ROLES, requireDeveloper, requireOffice, roleIn, seesActors } from '../src/access';
 import type { DevelopmentModel } from '../src/models';
 
 /** Who may do what in the housing subgraph, one edge at a time (the end-to-end tests run it through the graph). */
@@ -43,10 +44,22 @@ describe('seesActors', () => {
 
 describe('actorOf and roleIn', () => {
   test('the actor recorded is the subject, the role acted in, the org (or null), the area and the request', () => {
-    const officer = viewer({ roles: ['STREET_OFFICER'], area: '510104001000', id: 'officer-1' });
-    expect(actorOf(officer, 'STREET_OFFICER', 'req-1')).toEqual({ id: 'officer-1', role: 'STREET_OFFICER', org: null, area: '510104001000', requestId: 'req-1' });
+    const officer = viewer({ roles: ['STREET_OFFICER', 'COMMUNITY_WORKER'], area: '510104001000', id: 'officer-1' });
+    expect(actorOf(officer, 'req-1', 'STREET_OFFICER')).toEqual({
+      id: 'officer-1',
+      roles: ['STREET_OFFICER'],
+      org: null,
+      area: '510104001000',
+      requestId: 'req-1',
+    });
     const developer = viewer({ roles: ['DEVELOPER'], area: '510104000000', org: DEVELOPER_ORG, id: 'dev-1' });
-    expect(actorOf(developer, 'DEVELOPER', 'req-2')).toEqual({ id: 'dev-1', role: 'DEVELOPER', org: DEVELOPER_ORG, area: '510104000000', requestId: 'req-2' });
+    expect(actorOf(developer, 'req-2', 'DEVELOPER')).toEqual({
+      id: 'dev-1',
+      roles: ['DEVELOPER'],
+      org: DEVELOPER_ORG,
+      area: '510104000000',
+      requestId: 'req-2',
+    });
   });
 
   test('the role acted in is the first of the given roles the viewer holds', () => {
@@ -75,7 +88,9 @@ describe('requireOffice', () => {
 
   test('callers who are neither signer: FORBIDDEN', () => {
     for (const roles of [['CITY_ADMIN'], ['HOUSING_AUTHORITY'], ['DEVELOPER']] as const) {
-      expect(refusal(() => requireOffice(viewer({ roles: [...roles], area: '510104000000' }), 'STREET_OFFICER', COMMUNITY, 'Inspecting'))).toEqual({
+      expect(
+        refusal(() => requireOffice(viewer({ roles: [...roles], area: '510104000000' }), 'STREET_OFFICER', COMMUNITY, 'Inspecting')),
+      ).toEqual({
         code: 'FORBIDDEN',
         message: 'Inspecting is for DISTRICT_CIVIL_AFFAIRS or STREET_OFFICER.',
       });
@@ -89,7 +104,10 @@ describe('requireOffice', () => {
       message: 'You do not hold the role STREET_OFFICER.',
     });
     const street = viewer({ roles: ['STREET_OFFICER'], area: '510104001000' });
-    expect(refusal(() => requireOffice(street, 'DISTRICT_CIVIL_AFFAIRS', COMMUNITY, 'Inspecting'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.role' });
+    expect(refusal(() => requireOffice(street, 'DISTRICT_CIVIL_AFFAIRS', COMMUNITY, 'Inspecting'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.role',
+    });
   });
 
   test('the right office outside its jurisdiction: FORBIDDEN', () => {

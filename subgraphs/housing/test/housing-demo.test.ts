@@ -1,3 +1,4 @@
+import { todayIn } from '../../../lib/kernel/dates';
 import { demoCity } from '../../../seed/demo-city';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
@@ -13,12 +14,22 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-const STATES = ['PLANNED', 'PLAN_APPROVED', 'PUBLICLY_NOTICED', 'UNDER_CONSTRUCTION', 'INSPECTION_REQUESTED', 'ACCEPTED', 'REJECTED', 'RECTIFIED', 'HANDED_OVER', 'IN_USE'];
+const STATES = [
+  'PLANNED',
+  'PLAN_APPROVED',
+  'PUBLICLY_NOTICED',
+  'UNDER_CONSTRUCTION',
+  'INSPECTION_REQUESTED',
+  'ACCEPTED',
+  'REJECTED',
+  'RECTIFIED',
+  'HANDED_OVER',
+  'IN_USE',
+];
 const districts = [...new Set(demoCity().communities.map((c) => `${c.code.slice(0, 6)}000000`))];
 
-function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
+/** The demo city's day. */
+const today = () => todayIn('Asia/Shanghai');
 
 describe('demo data', () => {
   test('every district has premises in every state, a rejected basement, a one-sign-off plan, every buyback state and a stuck one', async () => {
@@ -55,13 +66,16 @@ describe('demo data', () => {
     expect(await counts()).toEqual(before);
   });
 
-  test('a developer\'s developments through Organization, and a community\'s premises through Community', async () => {
+  test("a developer's developments through Organization, and a community's premises through Community", async () => {
     const [row] = await graph.database.query<{ developer: string; n: number }>(
       `SELECT developer_id::text AS developer, count(*)::int AS n FROM housing.development GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
     );
-    const { body } = await graph.request(`query ($id: ID!) { organization(id: $id) { name kind developments(first: 100) { totalCount edges { node { name developer { id } } } } } }`, {
-      variables: { id: row!.developer },
-    });
+    const { body } = await graph.request(
+      `query ($id: ID!) { organization(id: $id) { name kind developments(first: 100) { totalCount edges { node { name developer { id } } } } } }`,
+      {
+        variables: { id: row!.developer },
+      },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.organization.kind).toBe('ENTERPRISE');
     expect(body.data?.organization.developments.totalCount).toBe(row!.n);
@@ -85,7 +99,15 @@ async function expectedCompliance(within: string) {
     const required = BigInt(Math.max(350 * 100, c.households * 30));
     const have = fen(owned, c.code) + fen(leased, c.code);
     const shortfall = required > have ? required - have : 0n;
-    return { code: c.code, households: c.households, ownedArea: m2(fen(owned, c.code)), leasedArea: m2(fen(leased, c.code)), requiredArea: m2(required), shortfall: m2(shortfall), shortfallFen: shortfall };
+    return {
+      code: c.code,
+      households: c.households,
+      ownedArea: m2(fen(owned, c.code)),
+      leasedArea: m2(fen(leased, c.code)),
+      requiredArea: m2(required),
+      shortfall: m2(shortfall),
+      shortfallFen: shortfall,
+    };
   });
 }
 
@@ -98,7 +120,10 @@ describe('compliance and shortfall', () => {
       `{ communities(filter: { within: "510107000000" }, first: 100) { edges { node { code premisesCompliance { households ownedArea leasedArea requiredArea shortfall compliant } } } } }`,
     );
     expect(body.errors).toBeUndefined();
-    const got = body.data!.communities.edges.map((e: { node: { code: string; premisesCompliance: object } }) => ({ code: e.node.code, ...e.node.premisesCompliance }));
+    const got = body.data!.communities.edges.map((e: { node: { code: string; premisesCompliance: object } }) => ({
+      code: e.node.code,
+      ...e.node.premisesCompliance,
+    }));
     expect(got).toEqual(
       expected.map(({ shortfallFen, ...c }) => ({ ...c, compliant: shortfallFen === 0n })).sort((a, b) => a.code.localeCompare(b.code)),
     );
@@ -118,9 +143,17 @@ describe('compliance and shortfall', () => {
         { variables: { w: district, a: after }, token },
       );
       expect(body.errors).toBeUndefined();
-      const connection: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { community: { code: string }; shortfall: string } }[] } = body.data!.premisesShortfall;
+      const connection: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        edges: { node: { community: { code: string }; shortfall: string } }[];
+      } = body.data!.premisesShortfall;
       total = connection.totalCount;
-      seen.push(...connection.edges.map((e: { node: { community: { code: string }; shortfall: string } }) => `${e.node.community.code}:${e.node.shortfall}`));
+      seen.push(
+        ...connection.edges.map(
+          (e: { node: { community: { code: string }; shortfall: string } }) => `${e.node.community.code}:${e.node.shortfall}`,
+        ),
+      );
       after = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
     } while (after);
     expect(seen).toEqual(expected.map((c) => `${c.code}:${c.shortfall}`));
@@ -139,7 +172,10 @@ describe('compliance and shortfall', () => {
       startsOn: today(),
       endsOn: '2030-12-31',
     };
-    const { body } = await graph.request(`mutation ($i: RecordLeaseInput!) { recordLease(input: $i) { lease { id area monthlyRent { amount } } } }`, { variables: { i: lease }, token });
+    const { body } = await graph.request(
+      `mutation ($i: RecordLeaseInput!) { recordLease(input: $i) { lease { id area monthlyRent { amount } } } }`,
+      { variables: { i: lease }, token },
+    );
     expect(body.errors).toBeUndefined();
     const overlap = await graph.request(`mutation ($i: RecordLeaseInput!) { recordLease(input: $i) { lease { id } } }`, {
       variables: { i: { ...lease, startsOn: '2030-12-31', endsOn: '2031-06-30' } },
@@ -148,7 +184,10 @@ describe('compliance and shortfall', () => {
     expect(overlap.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const after = (await expectedCompliance('510104000000')).find((c) => c.code === target!.code)!;
     expect(after.shortfallFen).toBe(target!.shortfallFen > 10025n ? target!.shortfallFen - 10025n : 0n);
-    const { body: read } = await graph.request(`query ($c: AreaCode!) { community(code: $c) { premisesCompliance { shortfall leasedArea } } }`, { variables: { c: target!.code } });
+    const { body: read } = await graph.request(
+      `query ($c: AreaCode!) { community(code: $c) { premisesCompliance { shortfall leasedArea } } }`,
+      { variables: { c: target!.code } },
+    );
     expect(read.data!.community.premisesCompliance.shortfall).toBe(after.shortfall);
   });
 
@@ -158,7 +197,10 @@ describe('compliance and shortfall', () => {
       `SELECT id::text AS id FROM housing.lease WHERE community_code LIKE '510105%' AND ends_on BETWEEN $1::date AND $1::date + 60 ORDER BY ends_on, id`,
       [today()],
     );
-    const { body } = await graph.request(`{ leasesExpiring(within: "510105000000", days: 60, first: 100) { totalCount edges { node { id endsOn monthlyRent { amount } } } } }`, { token });
+    const { body } = await graph.request(
+      `{ leasesExpiring(within: "510105000000", days: 60, first: 100) { totalCount edges { node { id endsOn monthlyRent { amount } } } } }`,
+      { token },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data!.leasesExpiring.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(rows.map((r) => r.id));
     expect(body.data!.leasesExpiring.totalCount).toBe(rows.length);
@@ -172,10 +214,13 @@ describe('statement counts', () => {
     const counts: number[] = [];
     for (const first of [1, 5, 100]) {
       graph.statements.length = 0;
-      const { body } = await graph.request(`query ($f: Int) { premisesShortfall(within: "510107000000", first: $f) { totalCount edges { node { community { code } shortfall } } } }`, {
-        variables: { f: first },
-        token: await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510107000000' }),
-      });
+      const { body } = await graph.request(
+        `query ($f: Int) { premisesShortfall(within: "510107000000", first: $f) { totalCount edges { node { community { code } shortfall } } } }`,
+        {
+          variables: { f: first },
+          token: await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: '510107000000' }),
+        },
+      );
       expect(body.errors).toBeUndefined();
       counts.push(graph.statements.length);
     }
@@ -187,7 +232,9 @@ describe('statement counts', () => {
        UNION ALL
        (SELECT d.id::text AS id FROM housing.development d JOIN housing.premises p ON p.development_id = d.id WHERE p.state = 'IN_USE' AND d.community_code LIKE '5101%' ORDER BY d.id LIMIT 1)`,
     );
-    const [big] = await graph.database.query<{ id: string }>(`SELECT id::text AS id FROM housing.development WHERE community_code LIKE '5101%' ORDER BY id LIMIT 1`);
+    const [big] = await graph.database.query<{ id: string }>(
+      `SELECT id::text AS id FROM housing.development WHERE community_code LIKE '5101%' ORDER BY id LIMIT 1`,
+    );
     await graph.database.query(
       `INSERT INTO housing.premises (id, development_id, community_code, building, floor, unit, planned_area, purpose, state)
        SELECT gen_random_uuid(), d.id, d.community_code, g || '栋', 1, '101', 300, '测试', (ARRAY['PLANNED','REJECTED','PLAN_APPROVED'])[g % 3 + 1]::housing."PremisesState"
@@ -197,10 +244,13 @@ describe('statement counts', () => {
     const clearance: number[] = [];
     for (const development of [...developments, big!]) {
       graph.statements.length = 0;
-      const { body } = await graph.request(`query ($d: ID!) { salesPermitClearance(developmentId: $d) { status reasons { message premises { id state } } } }`, {
-        variables: { d: development.id },
-        token,
-      });
+      const { body } = await graph.request(
+        `query ($d: ID!) { salesPermitClearance(developmentId: $d) { status reasons { message premises { id state } } } }`,
+        {
+          variables: { d: development.id },
+          token,
+        },
+      );
       expect(body.errors).toBeUndefined();
       clearance.push(graph.statements.filter((s) => s.includes('housing')).length);
     }
@@ -209,9 +259,12 @@ describe('statement counts', () => {
     const pages: number[] = [];
     for (const first of [2, 50]) {
       graph.statements.length = 0;
-      const { body } = await graph.request(`query ($f: Int) { communities(filter: { within: "510104000000" }, first: $f) { edges { node { premises(first: 5) { totalCount edges { node { state signOffs { role } inspections { round } } } } } } } }`, {
-        variables: { f: first },
-      });
+      const { body } = await graph.request(
+        `query ($f: Int) { communities(filter: { within: "510104000000" }, first: $f) { edges { node { premises(first: 5) { totalCount edges { node { state signOffs { role } inspections { round } } } } } } } }`,
+        {
+          variables: { f: first },
+        },
+      );
       expect(body.errors).toBeUndefined();
       pages.push(graph.statements.filter((s) => s.includes('housing')).length);
     }

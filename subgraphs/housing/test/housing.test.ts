@@ -1,3 +1,4 @@
+import { addDays, todayIn } from '../../../lib/kernel/dates';
 import { demoOrganizations } from '../../../seed/demo-organizations';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import { tokenFor } from '../../../test/support/tokens';
@@ -16,7 +17,8 @@ const DEVELOPER = developers[0]!.id;
 const OTHER_DEVELOPER = developers[1]!.id;
 
 let graph: TestGraph;
-type Caller = 'district' | 'otherDistrict' | 'street' | 'street2' | 'otherStreet' | 'developer' | 'otherDeveloper' | 'authority' | 'admin' | 'resident';
+type Caller =
+  'district' | 'otherDistrict' | 'street' | 'street2' | 'otherStreet' | 'developer' | 'otherDeveloper' | 'authority' | 'admin' | 'resident';
 const t = {} as Record<Caller, string>;
 
 beforeAll(async () => {
@@ -40,11 +42,9 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-type Errors = { message: string; extensions?: Record<string, unknown> }[] | undefined;
-
 async function call(query: string, variables: Record<string, unknown>, token?: string) {
   const { body } = await graph.request(query, { variables, token });
-  return body as { data?: Record<string, any> | null; errors?: Errors };
+  return body;
 }
 
 async function ok(query: string, variables: Record<string, unknown>, token?: string) {
@@ -79,24 +79,40 @@ const PAY = `mutation ($i: RecordBuybackPaymentInput!) { recordBuybackPayment(in
 const CLEARANCE = `query ($d: ID!) { salesPermitClearance(developmentId: $d) { status reasons { missingStep state message premises { id } } } }`;
 
 let counter = 0;
-function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
+/** The demo city's day. */
+const today = () => todayIn('Asia/Shanghai');
 
 async function development(landGrantDate = '2020-06-01', community = JIFU): Promise<string> {
-  const data = await ok(REGISTER, { i: { developerId: DEVELOPER, communityCode: community, name: `测试楼盘${++counter}`, landGrantDate, plannedHouseholds: 800 } }, t.authority);
+  const data = await ok(
+    REGISTER,
+    { i: { developerId: DEVELOPER, communityCode: community, name: `测试楼盘${++counter}`, landGrantDate, plannedHouseholds: 800 } },
+    t.authority,
+  );
   return data.registerDevelopment.development.id;
 }
 
 async function plan(developmentId: string, plannedArea = '400.00'): Promise<{ id: string; version: number }> {
-  const data = await ok(PLAN, { i: { developmentId, building: `${++counter}栋`, floor: 1, unit: '101', plannedArea, purpose: '社区综合服务用房' } }, t.developer);
+  const data = await ok(
+    PLAN,
+    { i: { developmentId, building: `${++counter}栋`, floor: 1, unit: '101', plannedArea, purpose: '社区综合服务用房' } },
+    t.developer,
+  );
   return data.planPremises.premises;
 }
 
 type P = { id: string; version: number; state?: string; nextStates?: string[] };
 
 async function advance(p: P, to: string): Promise<P> {
-  const order = ['PLANNED', 'PLAN_APPROVED', 'PUBLICLY_NOTICED', 'UNDER_CONSTRUCTION', 'INSPECTION_REQUESTED', 'ACCEPTED', 'HANDED_OVER', 'IN_USE'];
+  const order = [
+    'PLANNED',
+    'PLAN_APPROVED',
+    'PUBLICLY_NOTICED',
+    'UNDER_CONSTRUCTION',
+    'INSPECTION_REQUESTED',
+    'ACCEPTED',
+    'HANDED_OVER',
+    'IN_USE',
+  ];
   let current: P = { ...p, state: p.state ?? 'PLANNED' };
   const step = async (query: string, input: Record<string, unknown>, token: string) => {
     const data = await ok(query, { i: { premisesId: current.id, expectedVersion: current.version, ...input } }, token);
@@ -108,22 +124,41 @@ async function advance(p: P, to: string): Promise<P> {
         await step(SIGN, { role: 'DISTRICT_CIVIL_AFFAIRS' }, t.district);
         await step(SIGN, { role: 'STREET_OFFICER' }, t.street);
         break;
-      case 'PLAN_APPROVED': await step(NOTICE, {}, t.street); break;
-      case 'PUBLICLY_NOTICED': await step(START, {}, t.developer); break;
-      case 'UNDER_CONSTRUCTION': await step(REQUEST, {}, t.developer); break;
+      case 'PLAN_APPROVED':
+        await step(NOTICE, {}, t.street);
+        break;
+      case 'PUBLICLY_NOTICED':
+        await step(START, {}, t.developer);
+        break;
+      case 'UNDER_CONSTRUCTION':
+        await step(REQUEST, {}, t.developer);
+        break;
       case 'INSPECTION_REQUESTED':
         await step(INSPECT, { role: 'STREET_OFFICER', ...PASS }, t.street);
         await step(COUNTERSIGN, { role: 'DISTRICT_CIVIL_AFFAIRS' }, t.district);
         break;
-      case 'ACCEPTED': await step(HANDOVER, { titleCertificateNumber: `川(2026)成都市不动产权第${++counter}号`, transferredOn: today() }, t.district); break;
-      case 'HANDED_OVER': await step(IN_USE, {}, t.street); break;
-      default: throw new Error(`cannot advance from ${current.state}`);
+      case 'ACCEPTED':
+        await step(HANDOVER, { titleCertificateNumber: `川(2026)成都市不动产权第${++counter}号`, transferredOn: today() }, t.district);
+        break;
+      case 'HANDED_OVER':
+        await step(IN_USE, {}, t.street);
+        break;
+      default:
+        throw new Error(`cannot advance from ${current.state}`);
     }
   }
   return current;
 }
 
-const PASS = { measuredArea: '400.00', locationAsPlanned: true, aboveGround: true, regularShape: true, noPartitions: true, ownEntrance: true, utilities: true };
+const PASS = {
+  measuredArea: '400.00',
+  locationAsPlanned: true,
+  aboveGround: true,
+  regularShape: true,
+  noPartitions: true,
+  ownEntrance: true,
+  utilities: true,
+};
 
 describe('handover workflow', () => {
   test('the whole life from plan to use, every transition audited', async () => {
@@ -153,17 +188,21 @@ describe('handover workflow', () => {
     ]);
     expect(premises.auditTrail[1].actor).toBe('district_civil_affairs-510107000000');
     // The public sees the role, not the token subject.
-    const anonymous = await ok(`query ($id: ID!) { premises(id: $id) { auditTrail { actorRole actor } signOffs { actor } } }`, { id: planned.id });
+    const anonymous = await ok(`query ($id: ID!) { premises(id: $id) { auditTrail { actorRole actor } signOffs { actor } } }`, {
+      id: planned.id,
+    });
     expect(anonymous.premises.auditTrail[1]).toEqual({ actorRole: 'DISTRICT_CIVIL_AFFAIRS', actor: null });
     expect(anonymous.premises.signOffs.every((s: { actor: string | null }) => s.actor === null)).toBe(true);
   });
 
   test('one sign-off alone does not approve the plan; the same office cannot sign twice', async () => {
     const p = await plan(await development());
-    const once = (await ok(SIGN, { i: { premisesId: p.id, expectedVersion: 1, role: 'STREET_OFFICER' } }, t.street)).signPremisesPlan.premises;
+    const once = (await ok(SIGN, { i: { premisesId: p.id, expectedVersion: 1, role: 'STREET_OFFICER' } }, t.street)).signPremisesPlan
+      .premises;
     expect(once).toMatchObject({ state: 'PLANNED', version: 2 });
     await refused(SIGN, { i: { premisesId: p.id, expectedVersion: 2, role: 'STREET_OFFICER' } }, t.street2, 'CONFLICT');
-    const twice = (await ok(SIGN, { i: { premisesId: p.id, expectedVersion: 2, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district)).signPremisesPlan.premises;
+    const twice = (await ok(SIGN, { i: { premisesId: p.id, expectedVersion: 2, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district))
+      .signPremisesPlan.premises;
     expect(twice).toMatchObject({ state: 'PLAN_APPROVED', version: 3 });
     await refused(SIGN, { i: { premisesId: p.id, expectedVersion: 3, role: 'STREET_OFFICER' } }, t.street, 'INVALID_TRANSITION');
   });
@@ -179,7 +218,9 @@ describe('handover workflow', () => {
     const wrong = await refused(SIGN, { i: { ...i, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.street, 'BAD_USER_INPUT');
     expect(wrong.extensions?.field).toBe('input.role');
     // Nothing was written by the refusals.
-    const { premises } = await ok(`query ($id: ID!) { premises(id: $id) { version signOffs { role } auditTrail { action } } }`, { id: p.id });
+    const { premises } = await ok(`query ($id: ID!) { premises(id: $id) { version signOffs { role } auditTrail { action } } }`, {
+      id: p.id,
+    });
     expect(premises).toEqual({ version: 1, signOffs: [], auditTrail: [{ action: 'PLAN' }] });
   });
 
@@ -209,7 +250,12 @@ describe('handover workflow', () => {
     await refused(INSPECT, { i: { ...i(requested.version), role: 'STREET_OFFICER', ...PASS } }, t.developer, 'FORBIDDEN');
     const accepted = await advance(requested, 'ACCEPTED');
     await refused(HANDOVER, { i: { ...i(accepted.version), titleCertificateNumber: 'X2', transferredOn: today() } }, t.street, 'FORBIDDEN');
-    const blank = await refused(HANDOVER, { i: { ...i(accepted.version), titleCertificateNumber: '  ', transferredOn: today() } }, t.district, 'BAD_USER_INPUT');
+    const blank = await refused(
+      HANDOVER,
+      { i: { ...i(accepted.version), titleCertificateNumber: '  ', transferredOn: today() } },
+      t.district,
+      'BAD_USER_INPUT',
+    );
     expect(blank.extensions?.field).toBe('input.titleCertificateNumber');
     const handed = await advance(accepted, 'HANDED_OVER');
     await refused(IN_USE, { i: i(handed.version) }, t.developer, 'FORBIDDEN');
@@ -221,14 +267,27 @@ describe('handover workflow', () => {
   test('construction waits for the end of the notice period', async () => {
     const other = await startTestGraph({ seed: true, config: { HOUSING_NOTICE_DAYS: '10' } });
     try {
-      const request = async (query: string, variables: Record<string, unknown>, token: string) => (await other.request(query, { variables, token })).body;
-      const dev = (await request(REGISTER, { i: { developerId: DEVELOPER, communityCode: JIFU, name: '公示期楼盘', landGrantDate: '2020-01-01', plannedHouseholds: 500 } }, t.authority)).data!.registerDevelopment.development.id;
-      const p = (await request(PLAN, { i: { developmentId: dev, building: '1栋', floor: 2, unit: '201', plannedArea: '380', purpose: '社区用房' } }, t.developer)).data!.planPremises.premises;
+      const request = async (query: string, variables: Record<string, unknown>, token: string) =>
+        (await other.request(query, { variables, token })).body;
+      const dev = (
+        await request(
+          REGISTER,
+          { i: { developerId: DEVELOPER, communityCode: JIFU, name: '公示期楼盘', landGrantDate: '2020-01-01', plannedHouseholds: 500 } },
+          t.authority,
+        )
+      ).data!.registerDevelopment.development.id;
+      const p = (
+        await request(
+          PLAN,
+          { i: { developmentId: dev, building: '1栋', floor: 2, unit: '201', plannedArea: '380', purpose: '社区用房' } },
+          t.developer,
+        )
+      ).data!.planPremises.premises;
       await request(SIGN, { i: { premisesId: p.id, expectedVersion: 1, role: 'STREET_OFFICER' } }, t.street);
       await request(SIGN, { i: { premisesId: p.id, expectedVersion: 2, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district);
-      const noticed = (await request(NOTICE, { i: { premisesId: p.id, expectedVersion: 3 } }, t.street)).data!.publishPremisesNotice.premises;
-      const [y, m, d] = today().split('-').map(Number);
-      expect(noticed.noticeEndsOn).toBe(new Date(Date.UTC(y!, m! - 1, d! + 10)).toISOString().slice(0, 10));
+      const noticed = (await request(NOTICE, { i: { premisesId: p.id, expectedVersion: 3 } }, t.street)).data!.publishPremisesNotice
+        .premises;
+      expect(noticed.noticeEndsOn).toBe(addDays(today(), 10));
       const early = await request(START, { i: { premisesId: p.id, expectedVersion: 4 } }, t.developer);
       expect(early.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
       expect(early.errors?.[0]?.message).toContain(noticed.noticeEndsOn);
@@ -249,9 +308,16 @@ describe('handover workflow', () => {
 describe('acceptance inspection', () => {
   async function inspected(items: Partial<typeof PASS>, plannedArea = '400.00') {
     const requested = await advance(await plan(await development(), plannedArea), 'INSPECTION_REQUESTED');
-    const first = (await ok(INSPECT, { i: { premisesId: requested.id, expectedVersion: requested.version, role: 'DISTRICT_CIVIL_AFFAIRS', ...PASS, ...items } }, t.district)).inspectPremises.premises;
+    const first = (
+      await ok(
+        INSPECT,
+        { i: { premisesId: requested.id, expectedVersion: requested.version, role: 'DISTRICT_CIVIL_AFFAIRS', ...PASS, ...items } },
+        t.district,
+      )
+    ).inspectPremises.premises;
     expect(first.state).toBe('INSPECTION_REQUESTED');
-    return (await ok(COUNTERSIGN, { i: { premisesId: requested.id, expectedVersion: first.version, role: 'STREET_OFFICER' } }, t.street)).countersignInspection.premises;
+    return (await ok(COUNTERSIGN, { i: { premisesId: requested.id, expectedVersion: first.version, role: 'STREET_OFFICER' } }, t.street))
+      .countersignInspection.premises;
   }
 
   test.each([
@@ -266,7 +332,9 @@ describe('acceptance inspection', () => {
     const p = await inspected(items);
     expect(p.state).toBe('REJECTED');
     expect(p.acceptedArea).toBeNull();
-    expect(p.inspections).toEqual([{ round: 1, defects: [defect], outcome: 'REJECTED', signatures: [{ role: 'DISTRICT_CIVIL_AFFAIRS' }, { role: 'STREET_OFFICER' }] }]);
+    expect(p.inspections).toEqual([
+      { round: 1, defects: [defect], outcome: 'REJECTED', signatures: [{ role: 'DISTRICT_CIVIL_AFFAIRS' }, { role: 'STREET_OFFICER' }] },
+    ]);
   });
 
   test('a full pass accepts; the tolerance edge (3% of 400 = 388.00) passes, a fen less fails', async () => {
@@ -282,20 +350,43 @@ describe('acceptance inspection', () => {
   test('rejected, rectified, inspected again: the second round accepts', async () => {
     const rejected = await inspected({ noPartitions: false, aboveGround: false });
     expect(rejected.inspections[0].defects).toEqual(['BASEMENT', 'PARTITIONED']);
-    await refused(RECTIFY, { i: { premisesId: rejected.id, expectedVersion: rejected.version, description: '' } }, t.developer, 'BAD_USER_INPUT');
-    const rectified = (await ok(RECTIFY, { i: { premisesId: rejected.id, expectedVersion: rejected.version, description: '拆除隔断，改至地上一层' } }, t.developer)).rectifyPremises.premises;
+    await refused(
+      RECTIFY,
+      { i: { premisesId: rejected.id, expectedVersion: rejected.version, description: '' } },
+      t.developer,
+      'BAD_USER_INPUT',
+    );
+    const rectified = (
+      await ok(
+        RECTIFY,
+        { i: { premisesId: rejected.id, expectedVersion: rejected.version, description: '拆除隔断，改至地上一层' } },
+        t.developer,
+      )
+    ).rectifyPremises.premises;
     expect(rectified.state).toBe('RECTIFIED');
-    const first = (await ok(INSPECT, { i: { premisesId: rejected.id, expectedVersion: rectified.version, role: 'STREET_OFFICER', ...PASS } }, t.street)).inspectPremises.premises;
+    const first = (
+      await ok(INSPECT, { i: { premisesId: rejected.id, expectedVersion: rectified.version, role: 'STREET_OFFICER', ...PASS } }, t.street)
+    ).inspectPremises.premises;
     // The office that recorded it cannot countersign it.
-    await refused(COUNTERSIGN, { i: { premisesId: rejected.id, expectedVersion: first.version, role: 'STREET_OFFICER' } }, t.street2, 'FORBIDDEN');
-    const accepted = (await ok(COUNTERSIGN, { i: { premisesId: rejected.id, expectedVersion: first.version, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district)).countersignInspection.premises;
+    await refused(
+      COUNTERSIGN,
+      { i: { premisesId: rejected.id, expectedVersion: first.version, role: 'STREET_OFFICER' } },
+      t.street2,
+      'FORBIDDEN',
+    );
+    const accepted = (
+      await ok(COUNTERSIGN, { i: { premisesId: rejected.id, expectedVersion: first.version, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district)
+    ).countersignInspection.premises;
     expect(accepted.state).toBe('ACCEPTED');
-    expect(accepted.inspections.map((i: { round: number; outcome: string }) => `${i.round}:${i.outcome}`)).toEqual(['1:REJECTED', '2:ACCEPTED']);
+    expect(accepted.inspections.map((i: { round: number; outcome: string }) => `${i.round}:${i.outcome}`)).toEqual([
+      '1:REJECTED',
+      '2:ACCEPTED',
+    ]);
   });
 });
 
 describe('sales-permit clearance', () => {
-  test('BLOCKED with every reason until acceptance, then CLEARED; the housing authority\'s queries are logged', async () => {
+  test("BLOCKED with every reason until acceptance, then CLEARED; the housing authority's queries are logged", async () => {
     const dev = await development();
     const none = (await ok(CLEARANCE, { d: dev }, t.authority)).salesPermitClearance;
     expect(none.status).toBe('BLOCKED');
@@ -315,11 +406,17 @@ describe('sales-permit clearance', () => {
     await advance({ ...a, version: 3, state: 'PLAN_APPROVED' }, 'ACCEPTED');
     const requested = await advance(b, 'INSPECTION_REQUESTED');
     const oneLeft = (await ok(CLEARANCE, { d: dev }, t.street)).salesPermitClearance;
-    expect(oneLeft.reasons).toEqual([expect.objectContaining({ premises: { id: b.id }, state: 'INSPECTION_REQUESTED', missingStep: 'ACCEPTED' })]);
+    expect(oneLeft.reasons).toEqual([
+      expect.objectContaining({ premises: { id: b.id }, state: 'INSPECTION_REQUESTED', missingStep: 'ACCEPTED' }),
+    ]);
     await advance(requested, 'ACCEPTED');
     expect((await ok(CLEARANCE, { d: dev }, t.authority)).salesPermitClearance).toEqual({ status: 'CLEARED', reasons: [] });
 
-    const log = await ok(`query ($d: ID!) { clearanceQueries(developmentId: $d) { totalCount edges { node { askedBy askedArea status reasons } } } }`, { d: dev }, t.authority);
+    const log = await ok(
+      `query ($d: ID!) { clearanceQueries(developmentId: $d) { totalCount edges { node { askedBy askedArea status reasons } } } }`,
+      { d: dev },
+      t.authority,
+    );
     // Three queries by the housing authority (newest first); the street officer's is not logged.
     expect(log.clearanceQueries.totalCount).toBe(3);
     expect(log.clearanceQueries.edges.map((e: { node: { status: string } }) => e.node.status)).toEqual(['CLEARED', 'BLOCKED', 'BLOCKED']);
@@ -334,8 +431,20 @@ describe('sales-permit clearance', () => {
     const dev = await development();
     const requested = await advance(await plan(dev, '400.00'), 'INSPECTION_REQUESTED');
     const inspect = async (version: number, items: Partial<typeof PASS>) => {
-      const first = (await ok(INSPECT, { i: { premisesId: requested.id, expectedVersion: version, role: 'STREET_OFFICER', ...PASS, ...items } }, t.street)).inspectPremises.premises;
-      return (await ok(COUNTERSIGN, { i: { premisesId: requested.id, expectedVersion: first.version, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district)).countersignInspection.premises;
+      const first = (
+        await ok(
+          INSPECT,
+          { i: { premisesId: requested.id, expectedVersion: version, role: 'STREET_OFFICER', ...PASS, ...items } },
+          t.street,
+        )
+      ).inspectPremises.premises;
+      return (
+        await ok(
+          COUNTERSIGN,
+          { i: { premisesId: requested.id, expectedVersion: first.version, role: 'DISTRICT_CIVIL_AFFAIRS' } },
+          t.district,
+        )
+      ).countersignInspection.premises;
     };
 
     const basement = await inspect(requested.version, { aboveGround: false });
@@ -357,12 +466,17 @@ describe('sales-permit clearance', () => {
           measuredArea: '400.00',
           areaShortBy: null,
           defects: ['BASEMENT'],
-          signatures: [{ role: 'STREET_OFFICER', area: JINYANG }, { role: 'DISTRICT_CIVIL_AFFAIRS', area: WUHOU }],
+          signatures: [
+            { role: 'STREET_OFFICER', area: JINYANG },
+            { role: 'DISTRICT_CIVIL_AFFAIRS', area: WUHOU },
+          ],
         },
       },
     ]);
 
-    const rectified = (await ok(RECTIFY, { i: { premisesId: requested.id, expectedVersion: basement.version, description: '改至地上一层' } }, t.developer)).rectifyPremises.premises;
+    const rectified = (
+      await ok(RECTIFY, { i: { premisesId: requested.id, expectedVersion: basement.version, description: '改至地上一层' } }, t.developer)
+    ).rectifyPremises.premises;
     await inspect(rectified.version, { noPartitions: false, ownEntrance: false, measuredArea: '372.50' });
     const round2 = (await ok(INSPECTIONS, { p: requested.id })).premises.inspections[1];
     const second = (await ok(REASONS, { d: dev }, t.authority)).salesPermitClearance;
@@ -377,14 +491,27 @@ describe('sales-permit clearance', () => {
       /^Premises \S+ 1F 101 is REJECTED: inspection round 2 found AREA_SHORT \(27\.50 m² short of the planned 400\.00\), PARTITIONED, NO_OWN_ENTRANCE; it still needs RECTIFIED before acceptance\.$/,
     );
     // The log keeps what the authority was told.
-    const log = await ok(`query ($d: ID!) { clearanceQueries(developmentId: $d, first: 1) { edges { node { reasons } } } }`, { d: dev }, t.authority);
+    const log = await ok(
+      `query ($d: ID!) { clearanceQueries(developmentId: $d, first: 1) { edges { node { reasons } } } }`,
+      { d: dev },
+      t.authority,
+    );
     expect(log.clearanceQueries.edges[0].node.reasons).toEqual([second.reasons[0].message]);
 
     // Reported put right but not inspected again: still the items of round 2 until an inspection passes.
     const rejected = (await ok(`query ($p: ID!) { premises(id: $p) { version } }`, { p: requested.id })).premises;
-    await ok(RECTIFY, { i: { premisesId: requested.id, expectedVersion: rejected.version, description: '拆除隔断，增设独立出入口' } }, t.developer);
+    await ok(
+      RECTIFY,
+      { i: { premisesId: requested.id, expectedVersion: rejected.version, description: '拆除隔断，增设独立出入口' } },
+      t.developer,
+    );
     const third = (await ok(REASONS, { d: dev }, t.authority)).salesPermitClearance;
-    expect(third.reasons[0]).toMatchObject({ state: 'RECTIFIED', missingStep: 'ACCEPTED', defects: ['AREA_SHORT', 'PARTITIONED', 'NO_OWN_ENTRANCE'], inspection: { id: round2.id } });
+    expect(third.reasons[0]).toMatchObject({
+      state: 'RECTIFIED',
+      missingStep: 'ACCEPTED',
+      defects: ['AREA_SHORT', 'PARTITIONED', 'NO_OWN_ENTRANCE'],
+      inspection: { id: round2.id },
+    });
     expect(third.reasons[0].message).toMatch(/is RECTIFIED: the developer reports put right what inspection round 2 found/);
   });
 
@@ -405,23 +532,71 @@ describe('buyback', () => {
   test('refused without a published price for the basis; exact amount; approval, payment, then handover', async () => {
     const dev = await development('2012-03-01');
     const accepted = await advance(await plan(dev, '437.37'), 'INSPECTION_REQUESTED');
-    const first = (await ok(INSPECT, { i: { premisesId: accepted.id, expectedVersion: accepted.version, role: 'STREET_OFFICER', ...PASS, measuredArea: '436.83' } }, t.street)).inspectPremises.premises;
-    const p = (await ok(COUNTERSIGN, { i: { premisesId: accepted.id, expectedVersion: first.version, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district)).countersignInspection.premises;
+    const first = (
+      await ok(
+        INSPECT,
+        { i: { premisesId: accepted.id, expectedVersion: accepted.version, role: 'STREET_OFFICER', ...PASS, measuredArea: '436.83' } },
+        t.street,
+      )
+    ).inspectPremises.premises;
+    const p = (
+      await ok(COUNTERSIGN, { i: { premisesId: accepted.id, expectedVersion: first.version, role: 'DISTRICT_CIVIL_AFFAIRS' } }, t.district)
+    ).countersignInspection.premises;
     expect(p.state).toBe('ACCEPTED');
 
     // A buyback must be paid before the handover.
-    await refused(HANDOVER, { i: { premisesId: p.id, expectedVersion: p.version, titleCertificateNumber: 'T1', transferredOn: today() } }, t.district, 'INVALID_TRANSITION');
+    await refused(
+      HANDOVER,
+      { i: { premisesId: p.id, expectedVersion: p.version, titleCertificateNumber: 'T1', transferredOn: today() } },
+      t.district,
+      'INVALID_TRANSITION',
+    );
 
-    const missing = await refused(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN' } }, t.district, 'BAD_USER_INPUT');
+    const missing = await refused(
+      VALUE,
+      { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN' } },
+      t.district,
+      'BAD_USER_INPUT',
+    );
     expect(missing.extensions?.missing).toEqual({ city: CHENGDU, year: year - 1, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN' });
     expect(missing.message).toContain(`${year - 1} COMMERCIAL MAIN_URBAN`);
 
-    await refused(PRICE, { i: { city: CHENGDU, year: year - 1, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN', unitPrice: '1.00', sourceDocument: 'x' } }, t.district, 'FORBIDDEN');
-    await ok(PRICE, { i: { city: CHENGDU, year: year - 1, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN', unitPrice: '15237.49', sourceDocument: '成都市统计局统计公报' } }, t.admin);
-    await refused(PRICE, { i: { city: CHENGDU, year: year - 1, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN', unitPrice: '1.00', sourceDocument: 'x' } }, t.admin, 'CONFLICT');
+    await refused(
+      PRICE,
+      { i: { city: CHENGDU, year: year - 1, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN', unitPrice: '1.00', sourceDocument: 'x' } },
+      t.district,
+      'FORBIDDEN',
+    );
+    await ok(
+      PRICE,
+      {
+        i: {
+          city: CHENGDU,
+          year: year - 1,
+          priceType: 'COMMERCIAL',
+          zone: 'MAIN_URBAN',
+          unitPrice: '15237.49',
+          sourceDocument: '成都市统计局统计公报',
+        },
+      },
+      t.admin,
+    );
+    await refused(
+      PRICE,
+      { i: { city: CHENGDU, year: year - 1, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN', unitPrice: '1.00', sourceDocument: 'x' } },
+      t.admin,
+      'CONFLICT',
+    );
 
-    await refused(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN' } }, t.admin, 'FORBIDDEN');
-    const valued = (await ok(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN' } }, t.district)).valueBuyback.premises;
+    await refused(
+      VALUE,
+      { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN' } },
+      t.admin,
+      'FORBIDDEN',
+    );
+    const valued = (
+      await ok(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'COMMERCIAL', zone: 'MAIN_URBAN' } }, t.district)
+    ).valueBuyback.premises;
     // 436.83 × 15237.49 = 6656192.7567 → 6656192.76 (computed here with integers, independently).
     const exact = 43683n * 1523749n;
     const fen = (exact + 50n) / 100n;
@@ -434,42 +609,115 @@ describe('buyback', () => {
     });
     expect(valued.buyback.amount.amount).toBe('6656192.76');
 
-    await refused(PAY, { i: { premisesId: p.id, expectedVersion: 1, paymentReference: 'P-1', paidOn: today() } }, t.admin, 'INVALID_TRANSITION');
+    await refused(
+      PAY,
+      { i: { premisesId: p.id, expectedVersion: 1, paymentReference: 'P-1', paidOn: today() } },
+      t.admin,
+      'INVALID_TRANSITION',
+    );
     await refused(APPROVE, { i: { premisesId: p.id, expectedVersion: 1 } }, t.district, 'FORBIDDEN');
     const approved = (await ok(APPROVE, { i: { premisesId: p.id, expectedVersion: 1 } }, t.admin)).approveBuyback.premises;
     expect(approved.buyback).toEqual({ state: 'APPROVED', version: 2 });
     await refused(APPROVE, { i: { premisesId: p.id, expectedVersion: 2 } }, t.admin, 'INVALID_TRANSITION');
-    const paid = (await ok(PAY, { i: { premisesId: p.id, expectedVersion: 2, paymentReference: '财付[2026]18号', paidOn: today() } }, t.admin)).recordBuybackPayment.premises;
+    const paid = (
+      await ok(PAY, { i: { premisesId: p.id, expectedVersion: 2, paymentReference: '财付[2026]18号', paidOn: today() } }, t.admin)
+    ).recordBuybackPayment.premises;
     expect(paid.buyback).toEqual({ state: 'PAID', version: 3 });
-    const handed = (await ok(HANDOVER, { i: { premisesId: p.id, expectedVersion: paid.version, titleCertificateNumber: 'T1', transferredOn: today() } }, t.district)).handOverPremises.premises;
+    const handed = (
+      await ok(
+        HANDOVER,
+        { i: { premisesId: p.id, expectedVersion: paid.version, titleCertificateNumber: 'T1', transferredOn: today() } },
+        t.district,
+      )
+    ).handOverPremises.premises;
     expect(handed.state).toBe('HANDED_OVER');
     const { premises } = await ok(`query ($id: ID!) { premises(id: $id) { auditTrail { action } } }`, { id: p.id });
-    expect(premises.auditTrail.map((e: { action: string }) => e.action).slice(-4)).toEqual(['VALUE_BUYBACK', 'APPROVE_BUYBACK', 'PAY_BUYBACK', 'HAND_OVER']);
+    expect(premises.auditTrail.map((e: { action: string }) => e.action).slice(-4)).toEqual([
+      'VALUE_BUYBACK',
+      'APPROVE_BUYBACK',
+      'PAY_BUYBACK',
+      'HAND_OVER',
+    ]);
   });
 
   test('the reference year is the year before the valuation unless overridden with a reason', async () => {
     const p = await advance(await plan(await development('2010-01-01')), 'ACCEPTED');
-    await ok(PRICE, { i: { city: CHENGDU, year: year - 3, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', unitPrice: '9876.54', sourceDocument: '统计年鉴' } }, t.admin);
-    const noReason = await refused(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', referenceYear: year - 3 } }, t.district, 'BAD_USER_INPUT');
+    await ok(
+      PRICE,
+      {
+        i: { city: CHENGDU, year: year - 3, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', unitPrice: '9876.54', sourceDocument: '统计年鉴' },
+      },
+      t.admin,
+    );
+    const noReason = await refused(
+      VALUE,
+      { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', referenceYear: year - 3 } },
+      t.district,
+      'BAD_USER_INPUT',
+    );
     expect(noReason.extensions?.field).toBe('input.referenceYearReason');
-    const missing = await refused(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', referenceYear: year - 5, referenceYearReason: '合同' } }, t.district, 'BAD_USER_INPUT');
+    const missing = await refused(
+      VALUE,
+      {
+        i: {
+          premisesId: p.id,
+          expectedVersion: p.version,
+          priceType: 'RESIDENTIAL',
+          zone: 'CITY_WIDE',
+          referenceYear: year - 5,
+          referenceYearReason: '合同',
+        },
+      },
+      t.district,
+      'BAD_USER_INPUT',
+    );
     expect(missing.extensions?.missing).toEqual({ city: CHENGDU, year: year - 5, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE' });
-    const valued = (await ok(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE', referenceYear: year - 3, referenceYearReason: '土地出让合同约定' } }, t.district)).valueBuyback.premises;
+    const valued = (
+      await ok(
+        VALUE,
+        {
+          i: {
+            premisesId: p.id,
+            expectedVersion: p.version,
+            priceType: 'RESIDENTIAL',
+            zone: 'CITY_WIDE',
+            referenceYear: year - 3,
+            referenceYearReason: '土地出让合同约定',
+          },
+        },
+        t.district,
+      )
+    ).valueBuyback.premises;
     expect(valued.buyback).toMatchObject({ referenceYear: year - 3, unitPrice: { amount: '9876.54' }, amount: { amount: '3950616.00' } });
   });
 
   test('without an override the reference year is the year before the valuation, at its published price', async () => {
     const p = await advance(await plan(await development('2011-05-05'), '250.50'), 'ACCEPTED');
-    const prices = await ok(`query { referencePrices(city: "${CHENGDU}", first: 100) { edges { node { year priceType zone unitPrice { amount } } } } }`, {});
-    const published = prices.referencePrices.edges.map((e: { node: object }) => e.node).find((n: { year: number; priceType: string; zone: string }) => n.year === year - 1 && n.priceType === 'RESIDENTIAL' && n.zone === 'MAIN_URBAN');
+    const prices = await ok(
+      `query { referencePrices(city: "${CHENGDU}", first: 100) { edges { node { year priceType zone unitPrice { amount } } } } }`,
+      {},
+    );
+    const published = prices.referencePrices.edges
+      .map((e: { node: object }) => e.node)
+      .find(
+        (n: { year: number; priceType: string; zone: string }) =>
+          n.year === year - 1 && n.priceType === 'RESIDENTIAL' && n.zone === 'MAIN_URBAN',
+      );
     expect(published).toBeDefined();
-    const valued = (await ok(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'MAIN_URBAN' } }, t.district)).valueBuyback.premises;
+    const valued = (
+      await ok(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'MAIN_URBAN' } }, t.district)
+    ).valueBuyback.premises;
     expect(valued.buyback).toMatchObject({ referenceYear: year - 1, unitPrice: published.unitPrice });
   });
 
   test('a free handover has no buyback', async () => {
     const p = await advance(await plan(await development('2020-01-01')), 'ACCEPTED');
-    await refused(VALUE, { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE' } }, t.district, 'INVALID_TRANSITION');
+    await refused(
+      VALUE,
+      { i: { premisesId: p.id, expectedVersion: p.version, priceType: 'RESIDENTIAL', zone: 'CITY_WIDE' } },
+      t.district,
+      'INVALID_TRANSITION',
+    );
   });
 });
 
@@ -483,7 +731,9 @@ describe('concurrency', () => {
       ]);
       expect(both.filter((r) => !r.errors).length).toBe(1);
       expect(both.find((r) => r.errors)!.errors![0]!.extensions?.code).toBe('CONFLICT');
-      const { premises } = await ok(`query ($id: ID!) { premises(id: $id) { state version signOffs { role } auditTrail { action } } }`, { id: p.id });
+      const { premises } = await ok(`query ($id: ID!) { premises(id: $id) { state version signOffs { role } auditTrail { action } } }`, {
+        id: p.id,
+      });
       expect(premises.state).toBe('PLANNED');
       expect(premises.version).toBe(2);
       expect(premises.signOffs).toHaveLength(1);
@@ -492,19 +742,38 @@ describe('concurrency', () => {
     const requested = await advance(await plan(await development()), 'INSPECTION_REQUESTED');
     const inspections = await Promise.all([
       call(INSPECT, { i: { premisesId: requested.id, expectedVersion: requested.version, role: 'STREET_OFFICER', ...PASS } }, t.street),
-      call(INSPECT, { i: { premisesId: requested.id, expectedVersion: requested.version, role: 'DISTRICT_CIVIL_AFFAIRS', ...PASS, aboveGround: false } }, t.district),
+      call(
+        INSPECT,
+        {
+          i: { premisesId: requested.id, expectedVersion: requested.version, role: 'DISTRICT_CIVIL_AFFAIRS', ...PASS, aboveGround: false },
+        },
+        t.district,
+      ),
     ]);
     expect(inspections.filter((r) => !r.errors).length).toBe(1);
     expect(inspections.find((r) => r.errors)!.errors![0]!.extensions?.code).toBe('CONFLICT');
     const winner = inspections.find((r) => !r.errors)!.data!.inspectPremises.premises;
-    const countersigner = inspections[0]!.errors ? { role: 'STREET_OFFICER', token: t.street } : { role: 'DISTRICT_CIVIL_AFFAIRS', token: t.district };
+    const countersigner = inspections[0].errors
+      ? { role: 'STREET_OFFICER', token: t.street }
+      : { role: 'DISTRICT_CIVIL_AFFAIRS', token: t.district };
     const [a, b] = await Promise.all([
-      call(COUNTERSIGN, { i: { premisesId: requested.id, expectedVersion: winner.version, role: countersigner.role } }, countersigner.token),
-      call(COUNTERSIGN, { i: { premisesId: requested.id, expectedVersion: winner.version, role: countersigner.role } }, countersigner.token),
+      call(
+        COUNTERSIGN,
+        { i: { premisesId: requested.id, expectedVersion: winner.version, role: countersigner.role } },
+        countersigner.token,
+      ),
+      call(
+        COUNTERSIGN,
+        { i: { premisesId: requested.id, expectedVersion: winner.version, role: countersigner.role } },
+        countersigner.token,
+      ),
     ]);
     expect([a, b].filter((r) => !r.errors).length).toBe(1);
     expect([a, b].find((r) => r.errors)!.errors![0]!.extensions?.code).toBe('CONFLICT');
-    const { premises } = await ok(`query ($id: ID!) { premises(id: $id) { inspections { round outcome signatures { role } } auditTrail { action } } }`, { id: requested.id });
+    const { premises } = await ok(
+      `query ($id: ID!) { premises(id: $id) { inspections { round outcome signatures { role } } auditTrail { action } } }`,
+      { id: requested.id },
+    );
     expect(premises.inspections).toHaveLength(1);
     expect(premises.inspections[0].signatures).toHaveLength(2);
     expect(premises.auditTrail.filter((e: { action: string }) => e.action === 'COUNTERSIGN_INSPECTION')).toHaveLength(1);

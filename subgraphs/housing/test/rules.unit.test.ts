@@ -1,60 +1,106 @@
 import type { HousingConfig } from '../src/config';
 import type { InspectionItems } from '../src/models';
-import { addDays, area, areaShortBy, asksTotalCount, buybackAmount, checkCursor, defectsOf, integerIn, isAreaShort, isUuid, longText, optionalText, requiredArea, text, validId, year, yuan } from '../src/rules';
+import { addDays } from '../../../lib/kernel/dates';
+import { isUuid, requireUuid } from '../../../lib/kernel/ids';
+import { optionalText, requiredText } from '../../../lib/kernel/text';
+import {
+  area,
+  areaShortBy,
+  asksTotalCount,
+  buybackAmount,
+  checkCursor,
+  defectsOf,
+  integerIn,
+  isAreaShort,
+  MAX_ADDRESS,
+  MAX_LABEL,
+  MAX_LONG_TEXT,
+  MAX_REFERENCE,
+  MAX_SOURCE_DOCUMENT,
+  MAX_TEXT,
+  requiredArea,
+  year,
+  yuan,
+} from '../src/rules';
 import { refusal } from '../../../test/support/refusal';
 
 /** The housing subgraph's input rules, one edge at a time (the end-to-end tests run them through the graph). */
 
-const CONFIG: HousingConfig = { policyDate: '2016-01-01', noticeDays: 7, areaToleranceBasisPoints: 300, minPremisesM2: 350, m2Per100Households: 30 };
+const CONFIG: HousingConfig = {
+  policyDate: '2016-01-01',
+  noticeDays: 7,
+  areaToleranceBasisPoints: 300,
+  minPremisesM2: 350,
+  m2Per100Households: 30,
+};
 
 const badInput = (field: string, message: string) => ({ code: 'BAD_USER_INPUT', field, message });
+const broken = (field: string, rule: string, message: string) => ({ ...badInput(field, message), rule });
 
 describe('ids', () => {
   test('a UUID in any case is accepted and kept in lower case; anything else names the field', () => {
     expect(isUuid('0A1B2C3D-4E5F-4a6b-8c7d-9e0f1a2b3c4d')).toBe(true);
-    expect(validId('0A1B2C3D-4E5F-4a6b-8c7d-9e0f1a2b3c4d', 'input.id')).toBe('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+    expect(requireUuid('0A1B2C3D-4E5F-4a6b-8c7d-9e0f1a2b3c4d', 'input.id')).toBe('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
     expect(isUuid('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4')).toBe(false);
-    expect(refusal(() => validId('not-a-uuid', 'input.premisesId'))).toEqual(badInput('input.premisesId', 'Ids are UUIDs.'));
+    expect(refusal(() => requireUuid('not-a-uuid', 'input.premisesId'))).toEqual(
+      broken('input.premisesId', 'NOT_AN_ID', '"not-a-uuid" is not an id (a UUID).'),
+    );
   });
 });
 
 describe('text', () => {
   test('is trimmed, and blank text is refused', () => {
-    expect(text('  海棠苑 ', 'input.name')).toBe('海棠苑');
-    expect(refusal(() => text(' \t\n ', 'input.name'))).toEqual(badInput('input.name', 'This must not be blank.'));
+    expect(requiredText('  海棠苑 ', 'input.name', MAX_TEXT)).toBe('海棠苑');
+    expect(refusal(() => requiredText(' \t\n ', 'input.name', MAX_TEXT, 'The name'))).toEqual(
+      broken('input.name', 'REQUIRED_TEXT', 'The name must not be empty.'),
+    );
   });
 
-  test('holds at most 200 characters by default, or the given maximum', () => {
-    expect(text('x'.repeat(200), 'input.name')).toBe('x'.repeat(200));
-    expect(refusal(() => text('x'.repeat(201), 'input.name'))).toEqual(badInput('input.name', 'At most 200 characters.'));
-    expect(text(` ${'x'.repeat(5)} `, 'input.building', 5)).toBe('xxxxx');
-    expect(refusal(() => text('x'.repeat(6), 'input.building', 5))).toEqual(badInput('input.building', 'At most 5 characters.'));
+  test('names hold 200 characters, labels 50, references 100, addresses and source documents 500, long text 2000', () => {
+    expect([MAX_TEXT, MAX_LABEL, MAX_REFERENCE, MAX_ADDRESS, MAX_SOURCE_DOCUMENT, MAX_LONG_TEXT]).toEqual([200, 50, 100, 500, 500, 2000]);
+    expect(requiredText('x'.repeat(200), 'input.name', MAX_TEXT)).toBe('x'.repeat(200));
+    expect(refusal(() => requiredText('x'.repeat(201), 'input.name', MAX_TEXT, 'The name'))).toEqual(
+      broken('input.name', 'TEXT_TOO_LONG', 'The name must be at most 200 characters.'),
+    );
+    expect(requiredText(` ${'x'.repeat(50)} `, 'input.building', MAX_LABEL)).toBe('x'.repeat(50));
+    expect(refusal(() => requiredText('x'.repeat(51), 'input.building', MAX_LABEL, 'The building'))).toEqual(
+      broken('input.building', 'TEXT_TOO_LONG', 'The building must be at most 50 characters.'),
+    );
   });
 
   test('refuses every control character except tab, line feed and carriage return', () => {
     for (const code of [0x00, 0x01, 0x08, 0x0b, 0x0c, 0x0e, 0x1f, 0x7f]) {
-      expect(refusal(() => text(`a${String.fromCharCode(code)}b`, 'input.notes'))).toEqual(badInput('input.notes', 'Control characters are not allowed.'));
+      expect(refusal(() => requiredText(`a${String.fromCharCode(code)}b`, 'input.notes', MAX_LONG_TEXT, 'The notes'))).toEqual(
+        broken('input.notes', 'CONTROL_CHARACTERS', 'The notes must not contain control characters.'),
+      );
     }
     for (const code of [0x09, 0x0a, 0x0d, 0x20, 0x7e, 0x80]) {
-      expect(text(`a${String.fromCharCode(code)}b`, 'input.notes')).toBe(`a${String.fromCharCode(code)}b`);
+      expect(requiredText(`a${String.fromCharCode(code)}b`, 'input.notes', MAX_LONG_TEXT)).toBe(`a${String.fromCharCode(code)}b`);
     }
   });
 
   test('optional text: absent or blank is null, otherwise checked with at most 2000 characters', () => {
-    expect(optionalText(undefined, 'input.notes')).toBeNull();
-    expect(optionalText(null, 'input.notes')).toBeNull();
-    expect(optionalText('   ', 'input.notes')).toBeNull();
-    expect(optionalText(' 备注 ', 'input.notes')).toBe('备注');
-    expect(optionalText('x'.repeat(2000), 'input.notes')).toBe('x'.repeat(2000));
-    expect(refusal(() => optionalText('x'.repeat(2001), 'input.notes'))).toEqual(badInput('input.notes', 'At most 2000 characters.'));
-    expect(refusal(() => optionalText('x'.repeat(11), 'input.notes', 10))).toEqual(badInput('input.notes', 'At most 10 characters.'));
-    expect(refusal(() => optionalText('a\u0000', 'input.notes'))).toEqual(badInput('input.notes', 'Control characters are not allowed.'));
+    expect(optionalText(undefined, 'input.notes', MAX_LONG_TEXT)).toBeNull();
+    expect(optionalText(null, 'input.notes', MAX_LONG_TEXT)).toBeNull();
+    expect(optionalText('   ', 'input.notes', MAX_LONG_TEXT)).toBeNull();
+    expect(optionalText(' 备注 ', 'input.notes', MAX_LONG_TEXT)).toBe('备注');
+    expect(optionalText('x'.repeat(2000), 'input.notes', MAX_LONG_TEXT)).toBe('x'.repeat(2000));
+    expect(refusal(() => optionalText('x'.repeat(2001), 'input.notes', MAX_LONG_TEXT, 'The notes'))).toEqual(
+      broken('input.notes', 'TEXT_TOO_LONG', 'The notes must be at most 2000 characters.'),
+    );
+    expect(refusal(() => optionalText('a\u0000', 'input.notes', MAX_LONG_TEXT, 'The notes'))).toEqual(
+      broken('input.notes', 'CONTROL_CHARACTERS', 'The notes must not contain control characters.'),
+    );
   });
 
   test('long text holds 2000 characters', () => {
-    expect(longText(` ${'x'.repeat(2000)} `, 'input.description')).toBe('x'.repeat(2000));
-    expect(refusal(() => longText('x'.repeat(2001), 'input.description'))).toEqual(badInput('input.description', 'At most 2000 characters.'));
-    expect(refusal(() => longText('  ', 'input.description'))).toEqual(badInput('input.description', 'This must not be blank.'));
+    expect(requiredText(` ${'x'.repeat(2000)} `, 'input.description', MAX_LONG_TEXT)).toBe('x'.repeat(2000));
+    expect(refusal(() => requiredText('x'.repeat(2001), 'input.description', MAX_LONG_TEXT, 'The description'))).toEqual(
+      broken('input.description', 'TEXT_TOO_LONG', 'The description must be at most 2000 characters.'),
+    );
+    expect(refusal(() => requiredText('  ', 'input.description', MAX_LONG_TEXT, 'The description'))).toEqual(
+      broken('input.description', 'REQUIRED_TEXT', 'The description must not be empty.'),
+    );
   });
 });
 
@@ -141,7 +187,15 @@ describe('inspection', () => {
       ownEntrance: false,
       utilities: false,
     };
-    expect(defectsOf(failed, '100.00', CONFIG)).toEqual(['AREA_SHORT', 'LOCATION_NOT_AS_PLANNED', 'BASEMENT', 'IRREGULAR_SHAPE', 'PARTITIONED', 'NO_OWN_ENTRANCE', 'NO_UTILITIES']);
+    expect(defectsOf(failed, '100.00', CONFIG)).toEqual([
+      'AREA_SHORT',
+      'LOCATION_NOT_AS_PLANNED',
+      'BASEMENT',
+      'IRREGULAR_SHAPE',
+      'PARTITIONED',
+      'NO_OWN_ENTRANCE',
+      'NO_UTILITIES',
+    ]);
   });
 });
 
@@ -202,7 +256,9 @@ describe('cursors', () => {
     expect(() => checkCursor(['2026-01-31', 'x', '420.50'], ['date', null, 'decimal'])).not.toThrow();
     expect(refusal(() => checkCursor(['2026-01-31', 'x', '420.5'], ['date', null, 'decimal']))).toEqual(REFUSED);
     expect(refusal(() => checkCursor(['420.50', 'x', '2026-01-31'], ['date', null, 'decimal']))).toEqual(REFUSED);
-    expect(refusal(() => checkCursor(['2026-1-31'], ['date'], 'leases.after'))).toEqual(badInput('leases.after', 'This cursor was not issued by this list.'));
+    expect(refusal(() => checkCursor(['2026-1-31'], ['date'], 'leases.after'))).toEqual(
+      badInput('leases.after', 'This cursor was not issued by this list.'),
+    );
   });
 });
 
@@ -211,13 +267,19 @@ describe('asksTotalCount', () => {
 
   test('is true when any field node selects totalCount directly', () => {
     expect(asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [field('edges'), field('totalCount')] } }] })).toBe(true);
-    expect(asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [field('edges')] } }, { selectionSet: { selections: [field('totalCount')] } }] })).toBe(true);
+    expect(
+      asksTotalCount({
+        fieldNodes: [{ selectionSet: { selections: [field('edges')] } }, { selectionSet: { selections: [field('totalCount')] } }],
+      }),
+    ).toBe(true);
   });
 
   test('is false without it, without a selection, or for a fragment spread of that name', () => {
     expect(asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [field('edges'), field('pageInfo')] } }] })).toBe(false);
     expect(asksTotalCount({ fieldNodes: [{}] })).toBe(false);
     expect(asksTotalCount({ fieldNodes: [] })).toBe(false);
-    expect(asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [{ kind: 'FragmentSpread', name: { value: 'totalCount' } }] } }] })).toBe(false);
+    expect(
+      asksTotalCount({ fieldNodes: [{ selectionSet: { selections: [{ kind: 'FragmentSpread', name: { value: 'totalCount' } }] } }] }),
+    ).toBe(false);
   });
 });

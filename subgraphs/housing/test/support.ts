@@ -23,5 +23,11 @@ export async function seededSubgraph(prefix: string): Promise<{
       WHERE d.community_code LIKE $1 ORDER BY p.id LIMIT 1`,
     [`${prefix}%`],
   );
-  return { subgraph, premisesId: row!.premises, developmentId: row!.development, communityCode: row!.community, developerId: row!.developer };
+  return {
+    subgraph,
+    premisesId: row!.premises,
+    developmentId: row!.development,
+    communityCode: row!.community,
+    developerId: row!.developer,
+  };
 }

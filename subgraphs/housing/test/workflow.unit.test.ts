@@ -52,7 +52,9 @@ describe('the handover workflow', () => {
   });
 
   test('the handover is for civil affairs only and needs the title certificate number', () => {
-    expect(refusal(() => handover.check(street, 'ACCEPTED', 'HANDED_OVER', { titleCertificateNumber: '川(2026)成都市不动产权第0001号' }))).toMatchObject({
+    expect(
+      refusal(() => handover.check(street, 'ACCEPTED', 'HANDED_OVER', { titleCertificateNumber: '川(2026)成都市不动产权第0001号' })),
+    ).toMatchObject({
       code: 'FORBIDDEN',
     });
     expect(refusal(() => handover.check(district, 'ACCEPTED', 'HANDED_OVER', { titleCertificateNumber: ' ' }))).toEqual({
@@ -60,11 +62,17 @@ describe('the handover workflow', () => {
       field: 'input.titleCertificateNumber',
       message: 'The title certificate number is required for this step.',
     });
-    expect(handover.check(district, 'ACCEPTED', 'HANDED_OVER', { titleCertificateNumber: '川(2026)成都市不动产权第0001号' }).to).toBe('HANDED_OVER');
+    expect(handover.check(district, 'ACCEPTED', 'HANDED_OVER', { titleCertificateNumber: '川(2026)成都市不动产权第0001号' }).to).toBe(
+      'HANDED_OVER',
+    );
   });
 
   test('a step not in the table is an INVALID_TRANSITION', () => {
-    expect(refusal(() => handover.check(district, 'PLANNED', 'ACCEPTED', {}))).toMatchObject({ code: 'INVALID_TRANSITION', from: 'PLANNED', to: 'ACCEPTED' });
+    expect(refusal(() => handover.check(district, 'PLANNED', 'ACCEPTED', {}))).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      from: 'PLANNED',
+      to: 'ACCEPTED',
+    });
   });
 
   test('accepted states and the step each earlier state lacks', () => {

@@ -16,17 +16,28 @@ export const Community: CommunityResolvers = {
     const page = readPage({ first, after }, ['text', 'int', 'text', 'uuid']);
     const count = asksTotalCount(info) ? loaders.premisesCountOfCommunity.load(community.code) : undefined;
     const rows = found<PremisesModel>(await loaders.premises.loadMany(await loaders.premisesIdsOfCommunity(page).load(community.code)));
-    return toConnection(rows, page, (p) => [p.building, p.floor, p.unit, p.id], () => count ?? loaders.premisesCountOfCommunity.load(community.code));
+    return toConnection(
+      rows,
+      page,
+      (p) => [p.building, p.floor, p.unit, p.id],
+      () => count ?? loaders.premisesCountOfCommunity.load(community.code),
+    );
   },
 
   leases: async (community, { first, after }, { viewer, loaders }, info) => {
-    if (viewer.anonymous) throw unauthenticated('Sign in to see a community\'s leases.');
-    if (!actsWithin(viewer, LEASE_ROLES, community.code)) throw forbidden(`Leases of ${community.code} are for officers whose jurisdiction covers it.`);
+    if (viewer.anonymous) throw unauthenticated("Sign in to see a community's leases.");
+    if (!actsWithin(viewer, LEASE_ROLES, community.code))
+      throw forbidden(`Leases of ${community.code} are for officers whose jurisdiction covers it.`);
     const page = readPage({ first, after }, ['text', 'uuid']);
     checkCursor(page.after, ['date', null]);
     const count = asksTotalCount(info) ? loaders.leaseCountOfCommunity.load(community.code) : undefined;
     const rows = found<LeaseModel>(await loaders.lease.loadMany(await loaders.leaseIdsOfCommunity(page).load(community.code)));
-    return toConnection(rows, page, (l) => [l.endsOn, l.id], () => count ?? loaders.leaseCountOfCommunity.load(community.code));
+    return toConnection(
+      rows,
+      page,
+      (l) => [l.endsOn, l.id],
+      () => count ?? loaders.leaseCountOfCommunity.load(community.code),
+    );
   },
 
   /** Households come from the communities subgraph through @requires. */

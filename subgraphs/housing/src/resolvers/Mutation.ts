@@ -1,16 +1,33 @@
 import { levelOfCode, requireJurisdiction, type Viewer } from '../../../../lib/kernel/auth';
+import { actorOf } from '../../../../lib/kernel/actor';
+import { addDays, toDateColumn } from '../../../../lib/kernel/dates';
 import { badInput, conflict, forbidden, invalidTransition, notFound } from '../../../../lib/kernel/errors';
-import { actorOf, requireDeveloper, requireOffice, roleIn } from '../access';
+import { requireUuid } from '../../../../lib/kernel/ids';
+import { optionalText, requiredText } from '../../../../lib/kernel/text';
+import { requireDeveloper, requireOffice, roleIn } from '../access';
 import type { Context } from '../context';
 import { registeredCommunity, registeredOrganization } from '../directory';
 import type { MutationResolvers } from '../generated/graphql';
 import type { DevelopmentModel, PremisesModel } from '../models';
-import { addDays, area, buybackAmount, defectsOf, integerIn, longText, optionalText, text, validId, year, yuan } from '../rules';
+import {
+  area,
+  buybackAmount,
+  defectsOf,
+  integerIn,
+  MAX_ADDRESS,
+  MAX_LABEL,
+  MAX_LONG_TEXT,
+  MAX_REFERENCE,
+  MAX_SOURCE_DOCUMENT,
+  MAX_TEXT,
+  year,
+  yuan,
+} from '../rules';
 import { buyback, handover, SIGNERS } from '../workflow';
 import { requireVersion } from '../../../../lib/kernel/versions';
 
 async function existingPremises(id: string, { loaders }: Context): Promise<{ premises: PremisesModel; development: DevelopmentModel }> {
-  validId(id, 'input.premisesId');
+  requireUuid(id, 'input.premisesId');
   const premises = await loaders.premises.load(id);
   if (!premises) throw notFound(`No premises ${id} (input.premisesId).`);
   return { premises, development: (await loaders.development.load(premises.developmentId))! };
@@ -34,15 +51,21 @@ function pastDay(day: string, today: string, field: string): string {
 /** Acting for one of the two offices on a step of the handover: the role held and the jurisdiction. */
 function officeStep(viewer: Viewer, communityCode: string, action: string, requestId: string) {
   const officer = requireJurisdiction(viewer, SIGNERS, communityCode, action);
-  return actorOf(officer, roleIn(officer, SIGNERS), requestId);
+  return actorOf(officer, requestId, roleIn(officer, SIGNERS));
 }
 
 export const Mutation: MutationResolvers = {
   registerDevelopment: async (_, { input }, { viewer, store, loaders, requestId }) => {
-    const officer = requireJurisdiction(viewer, ['HOUSING_AUTHORITY', 'DISTRICT_CIVIL_AFFAIRS'], input.communityCode, 'Registering a development');
-    if (levelOfCode(input.communityCode) !== 'COMMUNITY') throw badInput('input.communityCode', 'Developments lie in a community: give a 12-digit community code.');
-    const developerId = validId(input.developerId, 'input.developerId');
-    const name = text(input.name, 'input.name');
+    const officer = requireJurisdiction(
+      viewer,
+      ['HOUSING_AUTHORITY', 'DISTRICT_CIVIL_AFFAIRS'],
+      input.communityCode,
+      'Registering a development',
+    );
+    if (levelOfCode(input.communityCode) !== 'COMMUNITY')
+      throw badInput('input.communityCode', 'Developments lie in a community: give a 12-digit community code.');
+    const developerId = requireUuid(input.developerId, 'input.developerId');
+    const name = requiredText(input.name, 'input.name', MAX_TEXT, 'The name');
     const plannedHouseholds = integerIn(input.plannedHouseholds, 'input.plannedHouseholds', 1, 1_000_000);
     const landGrantDate = pastDay(input.landGrantDate, store.today(), 'input.landGrantDate');
     const developer = await registeredOrganization(loaders.peers, developerId, requestId);
@@ -50,7 +73,8 @@ export const Mutation: MutationResolvers = {
     if (developer.kind !== 'ENTERPRISE' || developer.status !== 'ACTIVE') {
       throw badInput('input.developerId', `A developer is an ACTIVE ENTERPRISE; ${developerId} is ${developer.status} ${developer.kind}.`);
     }
-    if (!(await registeredCommunity(loaders.peers, input.communityCode, requestId))) throw badInput('input.communityCode', `No community ${input.communityCode} is registered.`);
+    if (!(await registeredCommunity(loaders.peers, input.communityCode, requestId)))
+      throw badInput('input.communityCode', `No community ${input.communityCode} is registered.`);
     const development = await store.developments.register(
       {
         developerId,
@@ -60,7 +84,7 @@ export const Mutation: MutationResolvers = {
         plannedHouseholds,
         acquisition: landGrantDate < store.config.policyDate ? 'BUYBACK' : 'FREE_HANDOVER',
       },
-      actorOf(officer, roleIn(officer, ['HOUSING_AUTHORITY', 'DISTRICT_CIVIL_AFFAIRS']), requestId),
+      actorOf(officer, requestId, roleIn(officer, ['HOUSING_AUTHORITY', 'DISTRICT_CIVIL_AFFAIRS'])),
     );
     loaders.development.prime(development.id, development);
     return { development };
@@ -68,7 +92,7 @@ export const Mutation: MutationResolvers = {
 
   planPremises: async (_, { input }, context) => {
     const { viewer, store, loaders, requestId } = context;
-    const id = validId(input.developmentId, 'input.developmentId');
+    const id = requireUuid(input.developmentId, 'input.developmentId');
     const development = await loaders.development.load(id);
     if (!development) throw notFound(`No development ${id} (input.developmentId).`);
     const developer = requireDeveloper(viewer, development, 'Planning premises');
@@ -76,13 +100,13 @@ export const Mutation: MutationResolvers = {
       {
         developmentId: development.id,
         communityCode: development.communityCode,
-        building: text(input.building, 'input.building', 50),
+        building: requiredText(input.building, 'input.building', MAX_LABEL, 'The building'),
         floor: integerIn(input.floor, 'input.floor', 1, 200),
-        unit: text(input.unit, 'input.unit', 50),
+        unit: requiredText(input.unit, 'input.unit', MAX_LABEL, 'The unit'),
         plannedArea: area(input.plannedArea, 'input.plannedArea'),
-        purpose: text(input.purpose, 'input.purpose'),
+        purpose: requiredText(input.purpose, 'input.purpose', MAX_TEXT, 'The purpose'),
       },
-      actorOf(developer, 'DEVELOPER', requestId),
+      actorOf(developer, requestId, 'DEVELOPER'),
     );
     loaders.premisesOfDevelopment.clear(development.id);
     return refreshed(context, premises);
@@ -98,11 +122,12 @@ export const Mutation: MutationResolvers = {
       input.role,
       (current, signed) => {
         handover.check(viewer, current.state, 'PLAN_APPROVED', {});
-        if (signed.includes(input.role)) throw conflict(`${input.role} has already signed the plan of premises ${current.id}.`, { field: 'input.role' });
+        if (signed.includes(input.role))
+          throw conflict(`${input.role} has already signed the plan of premises ${current.id}.`, { field: 'input.role' });
         const both = signed.length === 1;
         return { to: both ? 'PLAN_APPROVED' : 'PLANNED', action: 'SIGN_PLAN', detail: { role: input.role } };
       },
-      actorOf(officer, input.role, requestId),
+      actorOf(officer, requestId, input.role),
     );
     return refreshed(context, updated);
   },
@@ -118,7 +143,11 @@ export const Mutation: MutationResolvers = {
       (current) => {
         handover.check(viewer, current.state, 'PUBLICLY_NOTICED', {});
         const ends = addDays(today, store.config.noticeDays);
-        return { to: 'PUBLICLY_NOTICED', action: 'PUBLISH_NOTICE', data: { noticeStartsOn: new Date(`${today}T00:00:00Z`), noticeEndsOn: new Date(`${ends}T00:00:00Z`) } };
+        return {
+          to: 'PUBLICLY_NOTICED',
+          action: 'PUBLISH_NOTICE',
+          data: { noticeStartsOn: toDateColumn(today), noticeEndsOn: toDateColumn(ends) },
+        };
       },
       actor,
     );
@@ -136,11 +165,15 @@ export const Mutation: MutationResolvers = {
       (current) => {
         handover.check(viewer, current.state, 'UNDER_CONSTRUCTION', {});
         if (current.noticeEndsOn && today < current.noticeEndsOn) {
-          throw invalidTransition(current.state, 'UNDER_CONSTRUCTION', `The public notice runs until ${current.noticeEndsOn}; construction starts after it.`);
+          throw invalidTransition(
+            current.state,
+            'UNDER_CONSTRUCTION',
+            `The public notice runs until ${current.noticeEndsOn}; construction starts after it.`,
+          );
         }
         return { to: 'UNDER_CONSTRUCTION', action: 'START_CONSTRUCTION' };
       },
-      actorOf(developer, 'DEVELOPER', requestId),
+      actorOf(developer, requestId, 'DEVELOPER'),
     );
     return refreshed(context, updated);
   },
@@ -156,7 +189,7 @@ export const Mutation: MutationResolvers = {
         handover.check(viewer, current.state, 'INSPECTION_REQUESTED', {});
         return { to: 'INSPECTION_REQUESTED', action: 'REQUEST_INSPECTION' };
       },
-      actorOf(developer, 'DEVELOPER', requestId),
+      actorOf(developer, requestId, 'DEVELOPER'),
     );
     return refreshed(context, updated);
   },
@@ -180,13 +213,13 @@ export const Mutation: MutationResolvers = {
       premises.id,
       version(input.expectedVersion),
       input.role,
-      { ...items, notes: optionalText(input.notes, 'input.notes'), defects },
+      { ...items, notes: optionalText(input.notes, 'input.notes', MAX_LONG_TEXT, 'The notes'), defects },
       (current, pending) => {
         handover.check(viewer, current.state, outcome, {});
         if (pending) throw conflict(`An inspection of premises ${current.id} awaits its countersignature.`);
         return { to: current.state, action: 'INSPECT', reason: defects.length > 0 ? defects.join(', ') : undefined };
       },
-      actorOf(officer, input.role, requestId),
+      actorOf(officer, requestId, input.role),
     );
     return refreshed(context, updated);
   },
@@ -200,7 +233,8 @@ export const Mutation: MutationResolvers = {
       version(input.expectedVersion),
       input.role,
       (current, pending, signed) => {
-        if (!pending) throw invalidTransition(current.state, 'ACCEPTED', `No inspection of premises ${current.id} awaits a countersignature.`);
+        if (!pending)
+          throw invalidTransition(current.state, 'ACCEPTED', `No inspection of premises ${current.id} awaits a countersignature.`);
         if (signed.includes(input.role)) throw forbidden(`${input.role} recorded this inspection; the other office countersigns it.`);
         const to = pending.defects.length > 0 ? 'REJECTED' : 'ACCEPTED';
         handover.check(viewer, current.state, to, {});
@@ -212,7 +246,7 @@ export const Mutation: MutationResolvers = {
           detail: { round: pending.round, defects: pending.defects },
         };
       },
-      actorOf(officer, input.role, requestId),
+      actorOf(officer, requestId, input.role),
     );
     return refreshed(context, updated);
   },
@@ -221,7 +255,7 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, requestId } = context;
     const { premises, development } = await existingPremises(input.premisesId, context);
     const developer = requireDeveloper(viewer, development, 'Reporting a rectification');
-    const description = longText(input.description, 'input.description');
+    const description = requiredText(input.description, 'input.description', MAX_LONG_TEXT, 'The description');
     const updated = await store.premises.step(
       premises.id,
       version(input.expectedVersion),
@@ -229,7 +263,7 @@ export const Mutation: MutationResolvers = {
         handover.check(viewer, current.state, 'RECTIFIED', { description });
         return { to: 'RECTIFIED', action: 'RECTIFY', reason: description };
       },
-      actorOf(developer, 'DEVELOPER', requestId),
+      actorOf(developer, requestId, 'DEVELOPER'),
     );
     return refreshed(context, updated);
   },
@@ -238,7 +272,12 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, requestId } = context;
     const { premises, development } = await existingPremises(input.premisesId, context);
     const officer = requireJurisdiction(viewer, ['DISTRICT_CIVIL_AFFAIRS'], premises.communityCode, 'Handing over premises');
-    const certificate = text(input.titleCertificateNumber, 'input.titleCertificateNumber', 100);
+    const certificate = requiredText(
+      input.titleCertificateNumber,
+      'input.titleCertificateNumber',
+      MAX_REFERENCE,
+      'The title certificate number',
+    );
     const transferredOn = pastDay(input.transferredOn, store.today(), 'input.transferredOn');
     const updated = await store.premises.step(
       premises.id,
@@ -246,16 +285,20 @@ export const Mutation: MutationResolvers = {
       (current, bought) => {
         handover.check(viewer, current.state, 'HANDED_OVER', { titleCertificateNumber: certificate });
         if (development.acquisition === 'BUYBACK' && bought?.state !== 'PAID') {
-          throw invalidTransition(current.state, 'HANDED_OVER', `Premises ${current.id} are bought back: the buyback must be PAID first (it is ${bought?.state ?? 'not valued'}).`);
+          throw invalidTransition(
+            current.state,
+            'HANDED_OVER',
+            `Premises ${current.id} are bought back: the buyback must be PAID first (it is ${bought?.state ?? 'not valued'}).`,
+          );
         }
         return {
           to: 'HANDED_OVER',
           action: 'HAND_OVER',
-          data: { titleCertificate: certificate, titleTransferredOn: new Date(`${transferredOn}T00:00:00Z`) },
+          data: { titleCertificate: certificate, titleTransferredOn: toDateColumn(transferredOn) },
           detail: { titleCertificateNumber: certificate, transferredOn },
         };
       },
-      actorOf(officer, 'DISTRICT_CIVIL_AFFAIRS', requestId),
+      actorOf(officer, requestId, 'DISTRICT_CIVIL_AFFAIRS'),
     );
     return refreshed(context, updated);
   },
@@ -278,7 +321,8 @@ export const Mutation: MutationResolvers = {
 
   publishReferencePrice: async (_, { input }, { viewer, store, requestId }) => {
     const admin = requireJurisdiction(viewer, ['CITY_ADMIN'], input.city, 'Publishing a reference price');
-    if (levelOfCode(input.city) !== 'CITY') throw badInput('input.city', 'Reference prices are published per city: give a CITY-level code.');
+    if (levelOfCode(input.city) !== 'CITY')
+      throw badInput('input.city', 'Reference prices are published per city: give a CITY-level code.');
     const referencePrice = await store.referencePrices.publish(
       {
         city: input.city,
@@ -286,9 +330,9 @@ export const Mutation: MutationResolvers = {
         priceType: input.priceType,
         zone: input.zone,
         unitPrice: yuan(input.unitPrice, 'input.unitPrice'),
-        sourceDocument: text(input.sourceDocument, 'input.sourceDocument', 500),
+        sourceDocument: requiredText(input.sourceDocument, 'input.sourceDocument', MAX_SOURCE_DOCUMENT, 'The source document'),
       },
-      actorOf(admin, 'CITY_ADMIN', requestId),
+      actorOf(admin, requestId, 'CITY_ADMIN'),
     );
     return { referencePrice };
   },
@@ -299,20 +343,32 @@ export const Mutation: MutationResolvers = {
     const officer = requireJurisdiction(viewer, ['DISTRICT_CIVIL_AFFAIRS'], premises.communityCode, 'Valuing a buyback');
     const valuedOn = store.today();
     const defaultYear = Number(valuedOn.slice(0, 4)) - 1;
-    const referenceYear = input.referenceYear === undefined || input.referenceYear === null ? defaultYear : year(input.referenceYear, 'input.referenceYear');
-    const reason = optionalText(input.referenceYearReason, 'input.referenceYearReason');
+    const referenceYear =
+      input.referenceYear === undefined || input.referenceYear === null ? defaultYear : year(input.referenceYear, 'input.referenceYear');
+    const reason = optionalText(input.referenceYearReason, 'input.referenceYearReason', MAX_LONG_TEXT, 'The reason');
     if (referenceYear !== defaultYear && !reason) {
-      throw badInput('input.referenceYearReason', `The reference year is the year before the valuation (${defaultYear}); another year needs a reason.`);
+      throw badInput(
+        'input.referenceYearReason',
+        `The reference year is the year before the valuation (${defaultYear}); another year needs a reason.`,
+      );
     }
     if (development.acquisition !== 'BUYBACK') {
-      throw invalidTransition('NOT_VALUED', 'VALUED', `Development ${development.id}'s land was granted on or after the policy date: its premises are handed over free.`);
+      throw invalidTransition(
+        'NOT_VALUED',
+        'VALUED',
+        `Development ${development.id}'s land was granted on or after the policy date: its premises are handed over free.`,
+      );
     }
     const city = premises.communityCode.slice(0, 4).padEnd(12, '0');
     const price = await store.referencePrices.find(city, referenceYear, input.priceType, input.zone);
     if (!price) {
-      throw badInput('input.priceType', `No ${referenceYear} ${input.priceType} ${input.zone} reference price is published for ${city}; a buyback is valued only at a published price.`, {
-        missing: { city, year: referenceYear, priceType: input.priceType, zone: input.zone },
-      });
+      throw badInput(
+        'input.priceType',
+        `No ${referenceYear} ${input.priceType} ${input.zone} reference price is published for ${city}; a buyback is valued only at a published price.`,
+        {
+          missing: { city, year: referenceYear, priceType: input.priceType, zone: input.zone },
+        },
+      );
     }
     const updated = await store.buybacks.step(
       premises.id,
@@ -320,7 +376,11 @@ export const Mutation: MutationResolvers = {
       (current, bought) => {
         buyback.check(viewer, bought?.state ?? 'NOT_VALUED', 'VALUED', {});
         if (!current.acceptedArea) {
-          throw invalidTransition('NOT_VALUED', 'VALUED', `Premises ${current.id} are ${current.state}: a buyback is valued on the accepted measured area.`);
+          throw invalidTransition(
+            'NOT_VALUED',
+            'VALUED',
+            `Premises ${current.id} are ${current.state}: a buyback is valued on the accepted measured area.`,
+          );
         }
         return {
           state: 'VALUED',
@@ -337,11 +397,11 @@ export const Mutation: MutationResolvers = {
             sourceDocument: price.sourceDocument,
             area: current.acceptedArea,
             amount: buybackAmount(current.acceptedArea, price.unitPrice),
-            valuedOn: new Date(`${valuedOn}T00:00:00Z`),
+            valuedOn: toDateColumn(valuedOn),
           },
         };
       },
-      actorOf(officer, 'DISTRICT_CIVIL_AFFAIRS', requestId),
+      actorOf(officer, requestId, 'DISTRICT_CIVIL_AFFAIRS'),
     );
     return refreshed(context, updated);
   },
@@ -357,7 +417,7 @@ export const Mutation: MutationResolvers = {
         buyback.check(viewer, bought?.state ?? 'NOT_VALUED', 'APPROVED', {});
         return { state: 'APPROVED', from: bought!.state, action: 'APPROVE_BUYBACK', data: { approvedAt: new Date() } };
       },
-      actorOf(admin, 'CITY_ADMIN', requestId),
+      actorOf(admin, requestId, 'CITY_ADMIN'),
     );
     return refreshed(context, updated);
   },
@@ -366,35 +426,36 @@ export const Mutation: MutationResolvers = {
     const { viewer, store, requestId } = context;
     const { premises } = await existingPremises(input.premisesId, context);
     const admin = requireJurisdiction(viewer, ['CITY_ADMIN'], premises.communityCode, 'Recording a buyback payment');
-    const paymentReference = text(input.paymentReference, 'input.paymentReference', 100);
+    const paymentReference = requiredText(input.paymentReference, 'input.paymentReference', MAX_REFERENCE, 'The payment reference');
     const paidOn = pastDay(input.paidOn, store.today(), 'input.paidOn');
     const updated = await store.buybacks.step(
       premises.id,
       version(input.expectedVersion),
       (_current, bought) => {
         buyback.check(viewer, bought?.state ?? 'NOT_VALUED', 'PAID', { paymentReference });
-        return { state: 'PAID', from: bought!.state, action: 'PAY_BUYBACK', data: { paidOn: new Date(`${paidOn}T00:00:00Z`), paymentReference } };
+        return { state: 'PAID', from: bought!.state, action: 'PAY_BUYBACK', data: { paidOn: toDateColumn(paidOn), paymentReference } };
       },
-      actorOf(admin, 'CITY_ADMIN', requestId),
+      actorOf(admin, requestId, 'CITY_ADMIN'),
     );
     return refreshed(context, updated);
   },
 
   recordLease: async (_, { input }, { viewer, store, requestId }) => {
     const officer = requireJurisdiction(viewer, SIGNERS, input.communityCode, 'Recording a lease');
-    if (levelOfCode(input.communityCode) !== 'COMMUNITY') throw badInput('input.communityCode', 'Leases are for a community: give a 12-digit community code.');
+    if (levelOfCode(input.communityCode) !== 'COMMUNITY')
+      throw badInput('input.communityCode', 'Leases are for a community: give a 12-digit community code.');
     if (input.endsOn < input.startsOn) throw badInput('input.endsOn', 'A lease ends on or after the day it starts.');
     const lease = await store.leases.record(
       {
         communityCode: input.communityCode,
-        landlord: text(input.landlord, 'input.landlord'),
-        address: text(input.address, 'input.address', 500),
+        landlord: requiredText(input.landlord, 'input.landlord', MAX_TEXT, 'The landlord'),
+        address: requiredText(input.address, 'input.address', MAX_ADDRESS, 'The address'),
         area: area(input.area, 'input.area'),
         monthlyRent: yuan(input.monthlyRent, 'input.monthlyRent'),
         startsOn: input.startsOn,
         endsOn: input.endsOn,
       },
-      actorOf(officer, roleIn(officer, SIGNERS), requestId),
+      actorOf(officer, requestId, roleIn(officer, SIGNERS)),
     );
     return { lease };
   },

@@ -11,7 +11,14 @@ export const Organization: OrganizationResolvers = {
     const page = readPage({ first, after }, ['text', 'uuid']);
     const count = asksTotalCount(info) ? loaders.developmentCountOfDeveloper.load(organization.id) : undefined;
     const ids = await loaders.developmentIdsOfDeveloper(page).load(organization.id);
-    const rows = (await loaders.development.loadMany(ids)).filter((row): row is DevelopmentModel => row !== null && !(row instanceof Error));
-    return toConnection(rows, page, (d) => [d.name, d.id], () => count ?? loaders.developmentCountOfDeveloper.load(organization.id));
+    const rows = (await loaders.development.loadMany(ids)).filter(
+      (row): row is DevelopmentModel => row !== null && !(row instanceof Error),
+    );
+    return toConnection(
+      rows,
+      page,
+      (d) => [d.name, d.id],
+      () => count ?? loaders.developmentCountOfDeveloper.load(organization.id),
+    );
   },
 };

@@ -1,10 +1,13 @@
 import { actsWithin, hasRole, levelOfCode, requireJurisdiction, requireSignedIn } from '../../../../lib/kernel/auth';
+import { actorOf } from '../../../../lib/kernel/actor';
+import { addDays } from '../../../../lib/kernel/dates';
 import { badInput, notFound } from '../../../../lib/kernel/errors';
+import { isUuid, requireUuid } from '../../../../lib/kernel/ids';
 import { readPage, toConnection } from '../../../../lib/runtime/connections';
-import { CLEARANCE_ROLES, LEASE_ROLES, actorOf } from '../access';
+import { CLEARANCE_ROLES, LEASE_ROLES } from '../access';
 import { REJECTION_STATES, clearanceOf } from '../clearance';
 import type { QueryResolvers } from '../generated/graphql';
-import { addDays, checkCursor, integerIn, isUuid } from '../rules';
+import { checkCursor, integerIn } from '../rules';
 
 export const Query: QueryResolvers = {
   development: (_, { id }, { loaders }) => (isUuid(id) ? loaders.development.load(id) : null),
@@ -13,7 +16,12 @@ export const Query: QueryResolvers = {
     const page = readPage({ first, after }, ['text', 'uuid']);
     const rows = await store.developments.page(within, page);
     for (const row of rows) loaders.development.prime(row.id, row);
-    return toConnection(rows, page, (d) => [d.name, d.id], () => store.developments.count(within));
+    return toConnection(
+      rows,
+      page,
+      (d) => [d.name, d.id],
+      () => store.developments.count(within),
+    );
   },
 
   premises: (_, { id }, { loaders }) => (isUuid(id) ? loaders.premises.load(id) : null),
@@ -21,14 +29,18 @@ export const Query: QueryResolvers = {
   referencePrices: async (_, { city, first, after }, { store }) => {
     const page = readPage({ first, after }, ['int', 'text', 'text']);
     const rows = await store.referencePrices.page(city, page);
-    return toConnection(rows, page, (p) => [p.year, p.priceType, p.zone], () => store.referencePrices.count(city));
+    return toConnection(
+      rows,
+      page,
+      (p) => [p.year, p.priceType, p.zone],
+      () => store.referencePrices.count(city),
+    );
   },
 
   /** Logged when the housing authority asks: who, when, what was answered. */
   salesPermitClearance: async (_, { developmentId }, { viewer, store, loaders, requestId }) => {
     const signedIn = requireSignedIn(viewer);
-    if (!isUuid(developmentId)) throw badInput('developmentId', 'Ids are UUIDs.');
-    const development = await loaders.development.load(developmentId);
+    const development = await loaders.development.load(requireUuid(developmentId, 'developmentId'));
     if (!development) throw notFound(`No development ${developmentId}.`);
     const ownDeveloper = hasRole(signedIn, ['DEVELOPER']) && signedIn.org === development.developerId;
     if (!ownDeveloper) requireJurisdiction(signedIn, CLEARANCE_ROLES, development.communityCode, 'Sales-permit clearance');
@@ -53,20 +65,25 @@ export const Query: QueryResolvers = {
         development.id,
         clearance.status,
         clearance.reasons.map((r) => r.message),
-        actorOf(signedIn, 'HOUSING_AUTHORITY', requestId),
+        actorOf(signedIn, requestId, 'HOUSING_AUTHORITY'),
       );
     }
     return clearance;
   },
 
   clearanceQueries: async (_, { developmentId, first, after }, { viewer, store, loaders }) => {
-    if (!isUuid(developmentId)) throw badInput('developmentId', 'Ids are UUIDs.');
+    const id = requireUuid(developmentId, 'developmentId');
     const page = readPage({ first, after }, ['int']);
-    const development = await loaders.development.load(developmentId);
+    const development = await loaders.development.load(id);
     if (!development) throw notFound(`No development ${developmentId}.`);
     requireJurisdiction(viewer, ['HOUSING_AUTHORITY', 'CITY_ADMIN'], development.communityCode, 'The clearance query log');
     const rows = await store.developments.clearanceQueries(development.id, page);
-    return toConnection(rows, page, (q) => [Number(q.id)], () => store.developments.countClearanceQueries(development.id));
+    return toConnection(
+      rows,
+      page,
+      (q) => [Number(q.id)],
+      () => store.developments.countClearanceQueries(development.id),
+    );
   },
 
   leasesExpiring: async (_, { within, days, first, after }, { viewer, store }) => {
@@ -76,7 +93,12 @@ export const Query: QueryResolvers = {
     checkCursor(page.after, ['date', null]);
     const until = addDays(store.today(), days);
     const rows = await store.leases.expiring(within, until, page);
-    return toConnection(rows, page, (l) => [l.endsOn, l.id], () => store.leases.countExpiring(within, until));
+    return toConnection(
+      rows,
+      page,
+      (l) => [l.endsOn, l.id],
+      () => store.leases.countExpiring(within, until),
+    );
   },
 
   /**
@@ -91,8 +113,12 @@ export const Query: QueryResolvers = {
     checkCursor(page.after, ['decimal', null]);
     const communities = await loaders.communities.under(within, requestId);
     const { rows, total } = await store.compliance.ofCommunities(communities, { belowOnly: true, page });
-    return toConnection(rows, page, (c) => [c.shortfall, c.communityCode], async () =>
-      total >= 0 && rows.length > 0 ? total : (await store.compliance.ofCommunities(communities, { belowOnly: true })).rows.length,
+    return toConnection(
+      rows,
+      page,
+      (c) => [c.shortfall, c.communityCode],
+      async () =>
+        total >= 0 && rows.length > 0 ? total : (await store.compliance.ofCommunities(communities, { belowOnly: true })).rows.length,
     );
   },
 };

@@ -1,31 +1,26 @@
-import { isUniqueViolation } from '../../../../lib/runtime/db';
-import { conflict } from '../../../../lib/kernel/errors';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
 import { fromDateColumn } from '../../../../lib/kernel/dates';
+import { conflict } from '../../../../lib/kernel/errors';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import type { Actor, BuybackModel } from '../models';
+import type { BuybackModel } from '../models';
 
 /** The request-scoped Prisma client every aggregate module is given (lib/runtime/db/scope.ts). */
 export type StoreClient = PrismaClient;
 export type Transaction = Prisma.TransactionClient;
 
-export const decimal = (value: Prisma.Decimal): string => value.toFixed(2);
-
 /** A buyback row as the model: premises steps read it as well as the buyback's own. */
 export function toBuyback(row: Prisma.BuybackGetPayload<object>): BuybackModel {
   return {
     ...row,
-    unitPrice: decimal(row.unitPrice),
-    area: decimal(row.area),
-    amount: decimal(row.amount),
+    unitPrice: fromDecimalColumn(row.unitPrice),
+    area: fromDecimalColumn(row.area),
+    amount: fromDecimalColumn(row.amount),
     valuedOn: fromDateColumn(row.valuedOn),
     paidOn: fromDateColumn(row.paidOn),
   };
-}
-
-/** Today in the city's time zone, YYYY-MM-DD. */
-export function todayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
 /** Rows whose code lies under the area: a range on the indexed code column. */
@@ -44,7 +39,10 @@ export interface AuditEvent {
   detail?: object;
 }
 
-/** Every write leaves one audit row in its own transaction: who, in which role, for which request. */
+/**
+ * Every write leaves one audit row in its own transaction: who, in which role, for which request.
+ * The trail records workflow states, so it is this subgraph's own table, not lib's audit_event.
+ */
 export async function audit(tx: Transaction, event: AuditEvent, actor: Actor) {
   await tx.auditEvent.create({
     data: {
@@ -55,10 +53,11 @@ export async function audit(tx: Transaction, event: AuditEvent, actor: Actor) {
       fromState: event.from,
       toState: event.to,
       actor: actor.id,
-      actorRole: actor.role,
+      // Each housing step is taken in one role (actorOf's actingAs): the table has one role column.
+      actorRole: actor.roles[0]!,
       actorOrg: actor.org,
       reason: event.reason,
-      detail: event.detail as Prisma.InputJsonObject | undefined,
+      detail: event.detail,
       requestId: actor.requestId,
     },
   });

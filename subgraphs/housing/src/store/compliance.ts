@@ -23,7 +23,12 @@ interface ComplianceRow {
  * Owned (premises in use), leased (leases running today) and required area of each community,
  * the shortfall and the count of the filtered set: one statement whatever the number of communities.
  */
-function complianceOf(communities: readonly { code: string; households: number }[], today: string, config: HousingConfig, options: Options) {
+function complianceOf(
+  communities: readonly { code: string; households: number }[],
+  today: string,
+  config: HousingConfig,
+  options: Options,
+) {
   const codes = communities.map((c) => c.code);
   const households = communities.map((c) => c.households);
   const page = options.page;
@@ -59,7 +64,10 @@ export function complianceStore(db: StoreClient, today: () => string, config: Ho
      * page after `after` of those below standard when `belowOnly`; the total counts the
      * filtered set (-1 when a page after the last is asked: unknown).
      */
-    async ofCommunities(communities: readonly { code: string; households: number }[], options: Options): Promise<{ rows: PremisesComplianceModel[]; total: number }> {
+    async ofCommunities(
+      communities: readonly { code: string; households: number }[],
+      options: Options,
+    ): Promise<{ rows: PremisesComplianceModel[]; total: number }> {
       const rows = await db.$queryRaw<ComplianceRow[]>(complianceOf(communities, today(), config, options));
       return {
         rows: rows.map((row) => ({

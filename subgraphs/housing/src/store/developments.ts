@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { ClearanceStatus } from '../generated/graphql';
-import type { Actor, ClearanceQueryModel, DevelopmentModel, NewDevelopment } from '../models';
-import { isUuid } from '../rules';
+import type { ClearanceQueryModel, DevelopmentModel, NewDevelopment } from '../models';
 import { audit, under, type StoreClient } from './client';
 
 type Cursor = Page<(string | number)[]>;
@@ -77,7 +78,11 @@ export function developmentsStore(db: StoreClient) {
     },
 
     async countOfDevelopers(developers: readonly string[]): Promise<{ key: string; count: number }[]> {
-      const rows = await db.development.groupBy({ by: ['developerId'], where: { developerId: { in: developers.filter(isUuid) } }, _count: { _all: true } });
+      const rows = await db.development.groupBy({
+        by: ['developerId'],
+        where: { developerId: { in: developers.filter(isUuid) } },
+        _count: { _all: true },
+      });
       return rows.map((row) => ({ key: row.developerId, count: row._count._all }));
     },
 
@@ -85,7 +90,17 @@ export function developmentsStore(db: StoreClient) {
       const id = randomUUID();
       return db.$transaction(async (tx) => {
         const row = await tx.development.create({ data: { ...development, id, landGrantDate: toDateColumn(development.landGrantDate) } });
-        await audit(tx, { entityType: 'Development', entityId: id, communityCode: development.communityCode, action: 'REGISTER', detail: { ...development } }, actor);
+        await audit(
+          tx,
+          {
+            entityType: 'Development',
+            entityId: id,
+            communityCode: development.communityCode,
+            action: 'REGISTER',
+            detail: { ...development },
+          },
+          actor,
+        );
         return toDevelopment(row);
       });
     },

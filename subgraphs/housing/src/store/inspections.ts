@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import { Prisma } from '../generated/prisma/client';
 import type { SignOffRole } from '../generated/prisma/enums';
 import type { Defect } from '../generated/graphql';
-import type { Actor, InspectionModel, InspectionSignatureModel, NewInspection, PremisesChange, PremisesModel } from '../models';
-import { isUuid } from '../rules';
-import { decimal, write, type StoreClient } from './client';
+import type { InspectionModel, InspectionSignatureModel, NewInspection, PremisesChange, PremisesModel } from '../models';
+import { write, type StoreClient } from './client';
 import { advance, readPremises } from './premises';
 
 type InspectionRow = Omit<InspectionModel, 'measuredArea' | 'plannedArea'> & { measuredArea: Prisma.Decimal; plannedArea: Prisma.Decimal };
@@ -37,7 +39,11 @@ export function inspectionsStore(db: StoreClient) {
   return {
     async ofPremises(premisesIds: readonly string[]): Promise<InspectionModel[]> {
       const rows = await db.$queryRaw<InspectionRow[]>(inspectionsOf(premisesIds.filter(isUuid)));
-      return rows.map((row) => ({ ...row, measuredArea: new Prisma.Decimal(row.measuredArea).toFixed(2), plannedArea: new Prisma.Decimal(row.plannedArea).toFixed(2) }));
+      return rows.map((row) => ({
+        ...row,
+        measuredArea: fromDecimalColumn(new Prisma.Decimal(row.measuredArea)),
+        plannedArea: fromDecimalColumn(new Prisma.Decimal(row.plannedArea)),
+      }));
     },
 
     signatures: (inspectionIds: readonly string[]) => db.$queryRaw<InspectionSignatureModel[]>(signaturesOf(inspectionIds.filter(isUuid))),
@@ -51,16 +57,20 @@ export function inspectionsStore(db: StoreClient) {
       decide: (premises: PremisesModel, pending: boolean) => PremisesChange,
       actor: Actor,
     ): Promise<PremisesModel> {
-      return write(db, async (tx) => {
-        const before = await readPremises(tx, id, expectedVersion);
-        const pending = (await tx.inspection.count({ where: { premisesId: id, outcome: null } })) > 0;
-        const change = decide(before, pending);
-        const round = (await tx.inspection.count({ where: { premisesId: id } })) + 1;
-        const inspectionId = randomUUID();
-        await tx.inspection.create({ data: { id: inspectionId, premisesId: id, round, ...inspection } });
-        await tx.inspectionSignature.create({ data: { inspectionId, role, actor: actor.id, actorArea: actor.area } });
-        return advance(tx, before, { ...change, detail: { ...change.detail, round, ...inspection } }, actor);
-      }, `Premises ${id} was inspected meanwhile; reload.`);
+      return write(
+        db,
+        async (tx) => {
+          const before = await readPremises(tx, id, expectedVersion);
+          const pending = (await tx.inspection.count({ where: { premisesId: id, outcome: null } })) > 0;
+          const change = decide(before, pending);
+          const round = (await tx.inspection.count({ where: { premisesId: id } })) + 1;
+          const inspectionId = randomUUID();
+          await tx.inspection.create({ data: { id: inspectionId, premisesId: id, round, ...inspection } });
+          await tx.inspectionSignature.create({ data: { inspectionId, role, actor: actor.id, actorArea: actor.area } });
+          return advance(tx, before, { ...change, detail: { ...change.detail, round, ...inspection } }, actor);
+        },
+        `Premises ${id} was inspected meanwhile; reload.`,
+      );
     },
 
     /** The second office signs the pending inspection; its outcome becomes the premises' state. */
@@ -71,18 +81,30 @@ export function inspectionsStore(db: StoreClient) {
       decide: (premises: PremisesModel, pending: InspectionModel | null, signed: SignOffRole[]) => PremisesChange,
       actor: Actor,
     ): Promise<PremisesModel> {
-      return write(db, async (tx) => {
-        const before = await readPremises(tx, id, expectedVersion);
-        const row = await tx.inspection.findFirst({ where: { premisesId: id, outcome: null } });
-        const pending: InspectionModel | null = row
-          ? { ...row, measuredArea: decimal(row.measuredArea), defects: row.defects as Defect[], communityCode: before.communityCode, plannedArea: before.plannedArea }
-          : null;
-        const signed = pending ? (await tx.inspectionSignature.findMany({ where: { inspectionId: pending.id }, select: { role: true } })).map((s) => s.role) : [];
-        const change = decide(before, pending, signed);
-        await tx.inspectionSignature.create({ data: { inspectionId: pending!.id, role, actor: actor.id, actorArea: actor.area } });
-        await tx.inspection.update({ where: { id: pending!.id }, data: { outcome: change.to, decidedAt: new Date() } });
-        return advance(tx, before, change, actor);
-      }, `The inspection of premises ${id} was countersigned meanwhile; reload.`);
+      return write(
+        db,
+        async (tx) => {
+          const before = await readPremises(tx, id, expectedVersion);
+          const row = await tx.inspection.findFirst({ where: { premisesId: id, outcome: null } });
+          const pending: InspectionModel | null = row
+            ? {
+                ...row,
+                measuredArea: fromDecimalColumn(row.measuredArea),
+                defects: row.defects as Defect[],
+                communityCode: before.communityCode,
+                plannedArea: before.plannedArea,
+              }
+            : null;
+          const signed = pending
+            ? (await tx.inspectionSignature.findMany({ where: { inspectionId: pending.id }, select: { role: true } })).map((s) => s.role)
+            : [];
+          const change = decide(before, pending, signed);
+          await tx.inspectionSignature.create({ data: { inspectionId: pending!.id, role, actor: actor.id, actorArea: actor.area } });
+          await tx.inspection.update({ where: { id: pending!.id }, data: { outcome: change.to, decidedAt: new Date() } });
+          return advance(tx, before, change, actor);
+        },
+        `The inspection of premises ${id} was countersigned meanwhile; reload.`,
+      );
     },
   };
 }

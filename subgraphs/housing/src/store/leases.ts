@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
 import { conflict } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
-import type { Actor, LeaseModel, NewLease } from '../models';
-import { isUuid } from '../rules';
-import { audit, decimal, under, type StoreClient } from './client';
+import type { LeaseModel, NewLease } from '../models';
+import { audit, under, type StoreClient } from './client';
 
 type Cursor = Page<(string | number)[]>;
 
 /** One page of leases for each community at once, by end date: one statement (a LIMITed lateral per community). */
 function pagePerCommunity(codes: string[], page: Cursor) {
-  const after = page.after ? Prisma.sql`AND (l.ends_on, l.id) > (${String(page.after[0])}::date, ${String(page.after[1])}::uuid)` : Prisma.empty;
+  const after = page.after
+    ? Prisma.sql`AND (l.ends_on, l.id) > (${String(page.after[0])}::date, ${String(page.after[1])}::uuid)`
+    : Prisma.empty;
   return Prisma.sql`
         SELECT c.code AS owner, l.id::text AS id
           FROM unnest(${codes}::text[]) AS c(code)
@@ -29,7 +33,9 @@ function endingBetween(within: string, from: string, until: string): Prisma.Leas
 
 /** Leases after the cursor's (end date, id). */
 function afterEnd(after: (string | number)[]): Prisma.LeaseWhereInput {
-  return { OR: [{ endsOn: { gt: toDateColumn(String(after[0])) } }, { endsOn: toDateColumn(String(after[0])), id: { gt: String(after[1]) } }] };
+  return {
+    OR: [{ endsOn: { gt: toDateColumn(String(after[0])) } }, { endsOn: toDateColumn(String(after[0])), id: { gt: String(after[1]) } }],
+  };
 }
 
 /** The same space let for overlapping days: the lease_no_overlap exclusion constraint (23P01). */
@@ -45,8 +51,8 @@ function toLease(row: Prisma.LeaseGetPayload<object>): LeaseModel {
     communityCode: row.communityCode,
     landlord: row.landlord,
     address: row.address,
-    area: decimal(row.area),
-    monthlyRent: decimal(row.monthlyRent),
+    area: fromDecimalColumn(row.area),
+    monthlyRent: fromDecimalColumn(row.monthlyRent),
     startsOn: fromDateColumn(row.startsOn),
     endsOn: fromDateColumn(row.endsOn),
   };
@@ -58,7 +64,8 @@ export function leasesStore(db: StoreClient, today: () => string) {
       return (await db.lease.findMany({ where: { id: { in: ids.filter(isUuid) } } })).map(toLease);
     },
 
-    idsOfCommunities: (codes: readonly string[], page: Cursor) => db.$queryRaw<{ owner: string; id: string }[]>(pagePerCommunity([...codes], page)),
+    idsOfCommunities: (codes: readonly string[], page: Cursor) =>
+      db.$queryRaw<{ owner: string; id: string }[]>(pagePerCommunity([...codes], page)),
 
     async countOfCommunities(codes: readonly string[]): Promise<{ key: string; count: number }[]> {
       const rows = await db.lease.groupBy({ by: ['communityCode'], where: { communityCode: { in: [...codes] } }, _count: { _all: true } });
@@ -85,11 +92,18 @@ export function leasesStore(db: StoreClient, today: () => string) {
           const row = await tx.lease.create({
             data: { ...lease, id, startsOn: toDateColumn(lease.startsOn), endsOn: toDateColumn(lease.endsOn), createdBy: actor.id },
           });
-          await audit(tx, { entityType: 'Lease', entityId: id, communityCode: lease.communityCode, action: 'RECORD', detail: { ...lease } }, actor);
+          await audit(
+            tx,
+            { entityType: 'Lease', entityId: id, communityCode: lease.communityCode, action: 'RECORD', detail: { ...lease } },
+            actor,
+          );
           return toLease(row);
         });
       } catch (error) {
-        if (isOverlap(error)) throw conflict(`${lease.address} is already let for days overlapping ${lease.startsOn}–${lease.endsOn}.`, { field: 'input.startsOn' });
+        if (isOverlap(error))
+          throw conflict(`${lease.address} is already let for days overlapping ${lease.startsOn}–${lease.endsOn}.`, {
+            field: 'input.startsOn',
+          });
         throw error;
       }
     },

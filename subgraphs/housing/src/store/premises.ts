@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { fromDateColumn } from '../../../../lib/kernel/dates';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import type { Page } from '../../../../lib/runtime/connections';
 import { Prisma } from '../generated/prisma/client';
 import type { SignOffRole } from '../generated/prisma/enums';
-import type { Actor, AuditEntryModel, BuybackModel, NewPremises, PremisesChange, PremisesModel, SignOffModel } from '../models';
-import { isUuid } from '../rules';
-import { audit, decimal, toBuyback, write, type StoreClient, type Transaction } from './client';
+import type { AuditEntryModel, BuybackModel, NewPremises, PremisesChange, PremisesModel, SignOffModel } from '../models';
+import { audit, toBuyback, write, type StoreClient, type Transaction } from './client';
 
 /** One page of premises for each community at once: one statement (a LIMITed lateral per community). */
 function pagePerCommunity(codes: string[], page: Page<(string | number)[]>) {
@@ -36,8 +38,8 @@ function signOffsOf(premisesIds: string[]) {
 export function toPremises(row: Prisma.PremisesGetPayload<object>): PremisesModel {
   return {
     ...row,
-    plannedArea: decimal(row.plannedArea),
-    acceptedArea: row.acceptedArea ? decimal(row.acceptedArea) : null,
+    plannedArea: fromDecimalColumn(row.plannedArea),
+    acceptedArea: fromDecimalColumn(row.acceptedArea),
     noticeStartsOn: fromDateColumn(row.noticeStartsOn),
     noticeEndsOn: fromDateColumn(row.noticeEndsOn),
     titleTransferredOn: fromDateColumn(row.titleTransferredOn),
@@ -83,7 +85,8 @@ export async function advance(tx: Transaction, before: PremisesModel, change: Pr
     where: { id: before.id, version: before.version },
     data: { ...change.data, state: change.to, version: { increment: 1 }, updatedAt: new Date() },
   });
-  if (count !== 1) throw conflict(`Premises ${before.id} was changed by someone else meanwhile; reload and retry.`, { field: 'input.expectedVersion' });
+  if (count !== 1)
+    throw conflict(`Premises ${before.id} was changed by someone else meanwhile; reload and retry.`, { field: 'input.expectedVersion' });
   await audit(
     tx,
     {
@@ -121,7 +124,11 @@ export function premisesStore(db: StoreClient) {
       db.$queryRaw<{ owner: string; id: string }[]>(pagePerCommunity([...codes], page)),
 
     async countOfCommunities(codes: readonly string[]): Promise<{ key: string; count: number }[]> {
-      const rows = await db.premises.groupBy({ by: ['communityCode'], where: { communityCode: { in: [...codes] } }, _count: { _all: true } });
+      const rows = await db.premises.groupBy({
+        by: ['communityCode'],
+        where: { communityCode: { in: [...codes] } },
+        _count: { _all: true },
+      });
       return rows.map((row) => ({ key: row.communityCode, count: row._count._all }));
     },
 
@@ -142,7 +149,14 @@ export function premisesStore(db: StoreClient) {
         const row = await tx.premises.create({ data: { ...premises, id } });
         await audit(
           tx,
-          { entityType: 'Premises', entityId: id, communityCode: premises.communityCode, action: 'PLAN', to: 'PLANNED', detail: { ...premises } },
+          {
+            entityType: 'Premises',
+            entityId: id,
+            communityCode: premises.communityCode,
+            action: 'PLAN',
+            to: 'PLANNED',
+            detail: { ...premises },
+          },
           actor,
         );
         return toPremises(row);
@@ -161,22 +175,35 @@ export function premisesStore(db: StoreClient) {
       decide: (premises: PremisesModel, signed: SignOffRole[]) => PremisesChange,
       actor: Actor,
     ): Promise<PremisesModel> {
-      return write(db, async (tx) => {
-        const before = await readPremises(tx, id, expectedVersion);
-        const signed = (await tx.planSignOff.findMany({ where: { premisesId: id }, select: { role: true } })).map((s) => s.role);
-        const change = decide(before, signed);
-        await tx.planSignOff.create({ data: { premisesId: id, role, actor: actor.id, actorArea: actor.area } });
-        return advance(tx, before, change, actor);
-      }, `The plan of premises ${id} was signed by ${role} meanwhile; reload.`);
+      return write(
+        db,
+        async (tx) => {
+          const before = await readPremises(tx, id, expectedVersion);
+          const signed = (await tx.planSignOff.findMany({ where: { premisesId: id }, select: { role: true } })).map((s) => s.role);
+          const change = decide(before, signed);
+          await tx.planSignOff.create({ data: { premisesId: id, role, actor: actor.id, actorArea: actor.area } });
+          return advance(tx, before, change, actor);
+        },
+        `The plan of premises ${id} was signed by ${role} meanwhile; reload.`,
+      );
     },
 
     /** A plain step: `decide` checks the row read in the transaction and says what changes. */
-    async step(id: string, expectedVersion: number, decide: (premises: PremisesModel, buyback: BuybackModel | null) => PremisesChange, actor: Actor): Promise<PremisesModel> {
-      return write(db, async (tx) => {
-        const before = await readPremises(tx, id, expectedVersion);
-        const buybackRow = await tx.buyback.findUnique({ where: { premisesId: id } });
-        return advance(tx, before, decide(before, buybackRow ? toBuyback(buybackRow) : null), actor);
-      }, `Premises ${id} changed meanwhile; reload.`);
+    async step(
+      id: string,
+      expectedVersion: number,
+      decide: (premises: PremisesModel, buyback: BuybackModel | null) => PremisesChange,
+      actor: Actor,
+    ): Promise<PremisesModel> {
+      return write(
+        db,
+        async (tx) => {
+          const before = await readPremises(tx, id, expectedVersion);
+          const buybackRow = await tx.buyback.findUnique({ where: { premisesId: id } });
+          return advance(tx, before, decide(before, buybackRow ? toBuyback(buybackRow) : null), actor);
+        },
+        `Premises ${id} changed meanwhile; reload.`,
+      );
     },
   };
 }

@@ -1,10 +1,12 @@
-import { isUniqueViolation } from '../../../../lib/runtime/db';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { conflict } from '../../../../lib/kernel/errors';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import type { Page } from '../../../../lib/runtime/connections';
+import { isUniqueViolation } from '../../../../lib/runtime/db';
 import type { Prisma } from '../generated/prisma/client';
 import type { PriceType, PriceZone } from '../generated/prisma/enums';
-import type { Actor, NewReferencePrice, ReferencePriceModel } from '../models';
-import { audit, decimal, type StoreClient } from './client';
+import type { NewReferencePrice, ReferencePriceModel } from '../models';
+import { audit, type StoreClient } from './client';
 
 // Enums sort in their declared order; a cursor's "after" is the values declared later.
 const PRICE_TYPES: PriceType[] = ['COMMERCIAL', 'RESIDENTIAL'];
@@ -32,7 +34,7 @@ function toReferencePrice(row: Prisma.ReferencePriceGetPayload<object>): Referen
     year: row.year,
     priceType: row.priceType,
     zone: row.zone,
-    unitPrice: decimal(row.unitPrice),
+    unitPrice: fromDecimalColumn(row.unitPrice),
     sourceDocument: row.sourceDocument,
     publishedAt: row.publishedAt,
   };
@@ -62,14 +64,22 @@ export function referencePricesStore(db: StoreClient) {
           const row = await tx.referencePrice.create({ data: { ...price, publishedBy: actor.id } });
           await audit(
             tx,
-            { entityType: 'ReferencePrice', entityId: `${price.city}/${price.year}/${price.priceType}/${price.zone}`, communityCode: price.city, action: 'PUBLISH', detail: { ...price } },
+            {
+              entityType: 'ReferencePrice',
+              entityId: `${price.city}/${price.year}/${price.priceType}/${price.zone}`,
+              communityCode: price.city,
+              action: 'PUBLISH',
+              detail: { ...price },
+            },
             actor,
           );
           return toReferencePrice(row);
         });
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw conflict(`A ${price.year} ${price.priceType} ${price.zone} reference price is already published for ${price.city}.`, { field: 'input.year' });
+          throw conflict(`A ${price.year} ${price.priceType} ${price.zone} reference price is already published for ${price.city}.`, {
+            field: 'input.year',
+          });
         }
         throw error;
       }

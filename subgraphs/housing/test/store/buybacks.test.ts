@@ -37,32 +37,55 @@ test('the first valuation is refused on a stale premises version, and nothing is
   expect(await h.store.buybacks.ofPremises([p.id])).toEqual([]);
 });
 
-test('valuing writes the buyback at version 1 and bumps the premises\' version, its state unchanged', async () => {
+test("valuing writes the buyback at version 1 and bumps the premises' version, its state unchanged", async () => {
   const after = await h.store.buybacks.step(p.id, p.version, () => value(p.id), officer);
   expect(after).toMatchObject({ state: 'ACCEPTED', version: p.version + 1 });
   const [buyback] = await h.store.buybacks.ofPremises([p.id, 'not-a-uuid']);
-  expect(buyback).toMatchObject({ state: 'VALUED', version: 1, area: '98.50', unitPrice: '12000.00', amount: '1182000.00', valuedOn: '2026-01-02', paidOn: null });
+  expect(buyback).toMatchObject({
+    state: 'VALUED',
+    version: 1,
+    area: '98.50',
+    unitPrice: '12000.00',
+    amount: '1182000.00',
+    valuedOn: '2026-01-02',
+    paidOn: null,
+  });
   p = after;
 });
 
-test('approving goes by the buyback\'s version, not the premises\', and bumps it', async () => {
+test("approving goes by the buyback's version, not the premises', and bumps it", async () => {
   expect(p.version).not.toBe(1);
   let seen: string | undefined;
-  p = await h.store.buybacks.step(p.id, 1, (_premises, buyback) => {
-    seen = buyback?.state;
-    return approve();
-  }, officer);
+  p = await h.store.buybacks.step(
+    p.id,
+    1,
+    (_premises, buyback) => {
+      seen = buyback?.state;
+      return approve();
+    },
+    officer,
+  );
   expect(seen).toBe('VALUED');
   const [buyback] = await h.store.buybacks.ofPremises([p.id]);
   expect(buyback).toMatchObject({ state: 'APPROVED', version: 2 });
 });
 
 test('a stale buyback version is refused with CONFLICT, and nothing changes', async () => {
-  const pay = (): BuybackChange => ({ state: 'PAID', from: 'APPROVED', action: 'PAY_BUYBACK', data: { paidOn: new Date('2026-01-03T00:00:00Z'), paymentReference: 'PAY-1' } });
+  const pay = (): BuybackChange => ({
+    state: 'PAID',
+    from: 'APPROVED',
+    action: 'PAY_BUYBACK',
+    data: { paidOn: new Date('2026-01-03T00:00:00Z'), paymentReference: 'PAY-1' },
+  });
   expect(await codeOf(h.store.buybacks.step(p.id, 1, pay, officer))).toBe('CONFLICT');
   expect((await h.store.buybacks.ofPremises([p.id]))[0]).toMatchObject({ state: 'APPROVED', version: 2 });
   await h.store.buybacks.step(p.id, 2, pay, officer);
-  expect((await h.store.buybacks.ofPremises([p.id]))[0]).toMatchObject({ state: 'PAID', version: 3, paidOn: '2026-01-03', paymentReference: 'PAY-1' });
+  expect((await h.store.buybacks.ofPremises([p.id]))[0]).toMatchObject({
+    state: 'PAID',
+    version: 3,
+    paidOn: '2026-01-03',
+    paymentReference: 'PAY-1',
+  });
 });
 
 test('each buyback step leaves an audit entry on the premises', async () => {

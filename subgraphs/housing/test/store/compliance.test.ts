@@ -1,6 +1,6 @@
 import type { PremisesState } from '../../src/generated/prisma/enums';
 import type { DevelopmentModel } from '../../src/models';
-import { addDays } from '../../src/rules';
+import { addDays } from '../../../../lib/kernel/dates';
 import { development, force, JIFU, officer, openStore, OTHER_JINYANG, page, premises, type StoreHarness } from './support';
 
 /**
@@ -32,7 +32,15 @@ async function inState(communityCode: string, state: PremisesState, acceptedArea
 async function lease(communityCode: string, address: string, area: string, startsIn: number, endsIn: number) {
   const today = h.store.today();
   await h.store.leases.record(
-    { communityCode, landlord: 'L', address, area, monthlyRent: '1.00', startsOn: addDays(today, startsIn), endsOn: addDays(today, endsIn) },
+    {
+      communityCode,
+      landlord: 'L',
+      address,
+      area,
+      monthlyRent: '1.00',
+      startsOn: addDays(today, startsIn),
+      endsOn: addDays(today, endsIn),
+    },
     officer,
   );
 }

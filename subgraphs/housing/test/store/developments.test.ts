@@ -15,7 +15,10 @@ beforeAll(async () => {
   alpha = await development(h.store, { name: 'Alpha' });
   developer = alpha.developerId;
   // Two developments of one developer with the same name: the id breaks the tie.
-  twins = [await development(h.store, { name: 'Twin', developerId: developer, communityCode: OTHER_JINYANG }), await development(h.store, { name: 'Twin', developerId: developer })];
+  twins = [
+    await development(h.store, { name: 'Twin', developerId: developer, communityCode: OTHER_JINYANG }),
+    await development(h.store, { name: 'Twin', developerId: developer }),
+  ];
   twins.sort((a, b) => (a.id < b.id ? -1 : 1));
   zeta = await development(h.store, { name: 'Zeta', developerId: developer });
   elsewhere = await development(h.store, { name: 'Beta', developerId: developer, communityCode: JINJIANG_COMMUNITY });

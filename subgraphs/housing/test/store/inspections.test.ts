@@ -21,19 +21,32 @@ const items = (measuredArea: string, defects: NewInspection['defects'] = []): Ne
 
 const pendingSeen: boolean[] = [];
 const record = (at: PremisesModel, inspection: NewInspection, version = at.version) =>
-  h.store.inspections.record(at.id, version, 'STREET_OFFICER', inspection, (current, pending) => {
-    pendingSeen.push(pending);
-    if (pending) throw new Error('pending');
-    return { to: current.state, action: 'INSPECT' };
-  }, street);
+  h.store.inspections.record(
+    at.id,
+    version,
+    'STREET_OFFICER',
+    inspection,
+    (current, pending) => {
+      pendingSeen.push(pending);
+      if (pending) throw new Error('pending');
+      return { to: current.state, action: 'INSPECT' };
+    },
+    street,
+  );
 
 const countersigned: { round: number | undefined; signed: SignOffRole[] }[] = [];
 const countersign = (at: PremisesModel, version = at.version) =>
-  h.store.inspections.countersign(at.id, version, 'DISTRICT_CIVIL_AFFAIRS', (_current, pending: InspectionModel | null, signed) => {
-    countersigned.push({ round: pending?.round, signed });
-    const to = pending!.defects.length > 0 ? ('REJECTED' as const) : ('ACCEPTED' as const);
-    return { to, action: 'COUNTERSIGN', data: to === 'ACCEPTED' ? { acceptedArea: pending!.measuredArea } : {} };
-  }, officer);
+  h.store.inspections.countersign(
+    at.id,
+    version,
+    'DISTRICT_CIVIL_AFFAIRS',
+    (_current, pending: InspectionModel | null, signed) => {
+      countersigned.push({ round: pending?.round, signed });
+      const to = pending!.defects.length > 0 ? ('REJECTED' as const) : ('ACCEPTED' as const);
+      return { to, action: 'COUNTERSIGN', data: to === 'ACCEPTED' ? { acceptedArea: pending!.measuredArea } : {} };
+    },
+    officer,
+  );
 
 beforeAll(async () => {
   h = await openStore();
@@ -50,12 +63,19 @@ test('a round is pending until countersigned; a stale version writes nothing', a
   expect((await h.store.inspections.ofPremises([p.id])).map((i) => i.outcome)).toEqual([null]);
 });
 
-test('the countersignature sees the recorder\'s signature and decides the round', async () => {
+test("the countersignature sees the recorder's signature and decides the round", async () => {
   p = await countersign(p);
   expect(p.state).toBe('REJECTED');
   expect(countersigned).toEqual([{ round: 1, signed: ['STREET_OFFICER'] }]);
   const [round] = await h.store.inspections.ofPremises([p.id]);
-  expect(round).toMatchObject({ round: 1, outcome: 'REJECTED', measuredArea: '90.00', plannedArea: '100.00', defects: ['AREA_SHORT'], communityCode: JIFU });
+  expect(round).toMatchObject({
+    round: 1,
+    outcome: 'REJECTED',
+    measuredArea: '90.00',
+    plannedArea: '100.00',
+    defects: ['AREA_SHORT'],
+    communityCode: JIFU,
+  });
   expect(round!.decidedAt).toBeInstanceOf(Date);
 });
 

@@ -1,5 +1,5 @@
 import type { LeaseModel, NewLease } from '../../src/models';
-import { addDays } from '../../src/rules';
+import { addDays } from '../../../../lib/kernel/dates';
 import { JIFU, JINJIANG_COMMUNITY, officer, openStore, OTHER_JINYANG, page, WUHOU, type StoreHarness } from './support';
 
 /** The leases module at its edges: a lease ending today, on the last day asked, ties on the end day, overlapping terms. */
@@ -9,7 +9,10 @@ let today: string;
 const at = (days: number) => addDays(today, days);
 
 const lease = (address: string, startsOn: string, endsOn: string, communityCode = JIFU): Promise<LeaseModel> =>
-  h.store.leases.record({ communityCode, landlord: 'Landlord', address, area: '80.00', monthlyRent: '4000.00', startsOn, endsOn } satisfies NewLease, officer);
+  h.store.leases.record(
+    { communityCode, landlord: 'Landlord', address, area: '80.00', monthlyRent: '4000.00', startsOn, endsOn } satisfies NewLease,
+    officer,
+  );
 
 let ended: LeaseModel;
 let endsToday: LeaseModel;
@@ -22,7 +25,9 @@ beforeAll(async () => {
   today = h.store.today();
   ended = await lease('1 Ended Road', at(-30), at(-1));
   endsToday = await lease('2 Today Road', at(-30), at(0));
-  sameDay = [await lease('3 Twin Road', at(-30), at(5)), await lease('4 Twin Road', at(-30), at(5), OTHER_JINYANG)].sort((a, b) => (a.id < b.id ? -1 : 1));
+  sameDay = [await lease('3 Twin Road', at(-30), at(5)), await lease('4 Twin Road', at(-30), at(5), OTHER_JINYANG)].sort((a, b) =>
+    a.id < b.id ? -1 : 1,
+  );
   lastDay = await lease('5 Last Road', at(-30), at(10));
   beyond = await lease('6 Beyond Road', at(-30), at(11));
   await lease('7 Elsewhere Road', at(-30), at(3), JINJIANG_COMMUNITY);

@@ -1,8 +1,24 @@
+import { todayIn } from '../../../../lib/kernel/dates';
 import { databaseKind } from '../../../../test/support/database';
+import { loadHousingConfig } from '../../src/config';
 import type { SignOffRole } from '../../src/generated/prisma/enums';
 import type { DevelopmentModel, PremisesModel } from '../../src/models';
-import { todayIn } from '../../src/store/client';
-import { codeOf, development, force, holdRowLock, JIFU, officer, openStore, OTHER_JINYANG, page, premises, street, TIME_ZONE, type StoreHarness } from './support';
+import { createHousingStore } from '../../src/store';
+import {
+  codeOf,
+  development,
+  force,
+  holdRowLock,
+  JIFU,
+  officer,
+  openStore,
+  OTHER_JINYANG,
+  page,
+  premises,
+  street,
+  TIME_ZONE,
+  type StoreHarness,
+} from './support';
 
 /** The premises module at its edges: paging ties, versions (stale, concurrent), sign-offs, the audit trail. */
 
@@ -16,12 +32,19 @@ beforeAll(async () => {
 
 afterAll(() => h.close());
 
-const plan = (building: string, floor: number, unit: string, communityCode = JIFU) => premises(h.store, garden, { building, floor, unit, communityCode });
+const plan = (building: string, floor: number, unit: string, communityCode = JIFU) =>
+  premises(h.store, garden, { building, floor, unit, communityCode });
 
 describe('premises of communities, by building, floor, unit and id', () => {
   let rows: PremisesModel[];
   beforeAll(async () => {
-    rows = [await plan('B', 3, '301'), await plan('A', 2, '201'), await plan('A', 10, '1001'), await plan('A', 2, '202'), await plan('A', 1, '101', OTHER_JINYANG)];
+    rows = [
+      await plan('B', 3, '301'),
+      await plan('A', 2, '201'),
+      await plan('A', 10, '1001'),
+      await plan('A', 2, '202'),
+      await plan('A', 1, '101', OTHER_JINYANG),
+    ];
   });
 
   test('a page takes the lowest floors first (numerically) and one row more than asked', async () => {
@@ -29,7 +52,7 @@ describe('premises of communities, by building, floor, unit and id', () => {
     expect(ids).toEqual([rows[1], rows[3], rows[2]].map((p) => ({ owner: JIFU, id: p!.id })));
   });
 
-  test('the page is cut after sorting by floor: floor 2\'s second unit comes before floor 10\'s unit', async () => {
+  test("the page is cut after sorting by floor: floor 2's second unit comes before floor 10's unit", async () => {
     const ids = await h.store.premises.idsOfCommunities([JIFU], page(1));
     expect(ids.map((r) => r.id)).toEqual([rows[1]!.id, rows[3]!.id]);
   });
@@ -69,7 +92,9 @@ describe('a step is a versioned write', () => {
   });
 
   test('an unknown premises is NOT_FOUND', async () => {
-    expect(await codeOf(h.store.premises.step('3f2504e0-4f89-41d3-9a0c-0305e82c3301', 1, () => ({ to: 'PLANNED', action: 'X' }), officer))).toBe('NOT_FOUND');
+    expect(
+      await codeOf(h.store.premises.step('3f2504e0-4f89-41d3-9a0c-0305e82c3301', 1, () => ({ to: 'PLANNED', action: 'X' }), officer)),
+    ).toBe('NOT_FOUND');
   });
 
   test('the step sees the buyback of the premises', async () => {
@@ -78,12 +103,22 @@ describe('a step is a versioned write', () => {
       { city: '510100000000', year: 2025, priceType: 'COMMERCIAL', zone: 'CITY_WIDE', unitPrice: '10000.00', sourceDocument: 'doc' },
       officer,
     );
-    await h.store.buybacks.step(p.id, p.version, () => ({ state: 'VALUED', from: 'NOT_VALUED', action: 'VALUE', data: valued(p.id) }), officer);
+    await h.store.buybacks.step(
+      p.id,
+      p.version,
+      () => ({ state: 'VALUED', from: 'NOT_VALUED', action: 'VALUE', data: valued(p.id) }),
+      officer,
+    );
     let seen: string | undefined;
-    await h.store.premises.step(p.id, p.version + 1, (_current, buyback) => {
-      seen = buyback?.state;
-      return { to: 'ACCEPTED', action: 'LOOK' };
-    }, officer);
+    await h.store.premises.step(
+      p.id,
+      p.version + 1,
+      (_current, buyback) => {
+        seen = buyback?.state;
+        return { to: 'ACCEPTED', action: 'LOOK' };
+      },
+      officer,
+    );
     expect(seen).toBe('VALUED');
   });
 });
@@ -109,7 +144,7 @@ describe('the plan sign-offs', () => {
     return { to: signed.length === 1 ? ('PLAN_APPROVED' as const) : current.state, action: 'SIGN_PLAN' };
   };
 
-  test('the second office sees the first one\'s sign-off, and both are listed in the order they signed', async () => {
+  test("the second office sees the first one's sign-off, and both are listed in the order they signed", async () => {
     const p = await plan('P', 1, 'signed');
     const seen: SignOffRole[][] = [];
     const first = await h.store.premises.signPlan(p.id, p.version, 'STREET_OFFICER', decide(seen), street);
@@ -132,7 +167,13 @@ describe('the plan sign-offs', () => {
   test('the same office signing twice (a racing duplicate) is a CONFLICT, not a database error', async () => {
     const p = await plan('P', 3, 'twice');
     const once = await h.store.premises.signPlan(p.id, p.version, 'STREET_OFFICER', () => ({ to: 'PLANNED', action: 'SIGN_PLAN' }), street);
-    const refusal = h.store.premises.signPlan(once.id, once.version, 'STREET_OFFICER', () => ({ to: 'PLANNED', action: 'SIGN_PLAN' }), street);
+    const refusal = h.store.premises.signPlan(
+      once.id,
+      once.version,
+      'STREET_OFFICER',
+      () => ({ to: 'PLANNED', action: 'SIGN_PLAN' }),
+      street,
+    );
     await expect(refusal).rejects.toMatchObject({ extensions: { code: 'CONFLICT', field: 'input.expectedVersion' } });
   });
 });
@@ -140,22 +181,35 @@ describe('the plan sign-offs', () => {
 describe('the audit trail', () => {
   test('each step in the order written, with its states, actor, role, organisation and reason', async () => {
     const p = await plan('T', 1, 'trail');
-    const approved = await h.store.premises.step(p.id, p.version, () => ({ to: 'PLAN_APPROVED', action: 'APPROVE', reason: 'both signed' }), officer);
+    const approved = await h.store.premises.step(
+      p.id,
+      p.version,
+      () => ({ to: 'PLAN_APPROVED', action: 'APPROVE', reason: 'both signed' }),
+      officer,
+    );
     await h.store.premises.step(p.id, approved.version, () => ({ to: 'PUBLICLY_NOTICED', action: 'NOTICE' }), street);
     const trail = await h.store.premises.auditTrails([p.id]);
     expect(trail.map((e) => [e.action, e.from, e.to, e.actor, e.actorRole, e.reason])).toEqual([
       ['PLAN', null, 'PLANNED', 'developer', 'DEVELOPER', null],
-      ['APPROVE', 'PLANNED', 'PLAN_APPROVED', officer.id, officer.role, 'both signed'],
-      ['NOTICE', 'PLAN_APPROVED', 'PUBLICLY_NOTICED', street.id, street.role, null],
+      ['APPROVE', 'PLANNED', 'PLAN_APPROVED', officer.id, 'DISTRICT_CIVIL_AFFAIRS', 'both signed'],
+      ['NOTICE', 'PLAN_APPROVED', 'PUBLICLY_NOTICED', street.id, 'STREET_OFFICER', null],
     ]);
     expect(trail[0]!.actorOrganization).toBe(garden.developerId);
   });
 });
 
 describe('today', () => {
-  test('is the city\'s day, not the server\'s: a day apart at the two ends of the date line', () => {
-    expect(todayIn('Pacific/Kiritimati') > todayIn('Etc/GMT+12')).toBe(true);
-    expect(todayIn(TIME_ZONE)).toBe(h.store.today());
+  test("is the city's day, not the server's: a day apart at the two ends of the date line", async () => {
+    // Stores of cities 26 hours apart, on the same database (today() reads no row).
+    const [east, west] = ['Pacific/Kiritimati', 'Etc/GMT+12'].map((zone) =>
+      createHousingStore(h.database, undefined, zone, loadHousingConfig({})),
+    );
+    try {
+      expect(east!.today() > west!.today()).toBe(true);
+      expect(h.store.today()).toBe(todayIn(TIME_ZONE));
+    } finally {
+      await Promise.all([east!.close(), west!.close()]);
+    }
   });
 });
 
@@ -175,7 +229,9 @@ describe('racing writers', () => {
     await lock.release();
     const results = await racing;
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as { extensions: { code: string } }).extensions.code).toBe('CONFLICT');
+    expect(
+      ((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as { extensions: { code: string } }).extensions.code,
+    ).toBe('CONFLICT');
     expect((await h.store.premises.auditTrails([p.id])).filter((e) => e.action === 'RACE')).toHaveLength(1);
   });
 });

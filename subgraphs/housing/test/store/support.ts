@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../../../lib/kernel/actor';
 import type { Database } from '../../../../lib/runtime/db';
 import pg from 'pg';
 import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../../../../test/support/database';
 import { loadHousingConfig } from '../../src/config';
 import type { PremisesState } from '../../src/generated/prisma/enums';
-import type { Actor, DevelopmentModel, NewPremises, PremisesChange, PremisesModel } from '../../src/models';
+import type { DevelopmentModel, NewPremises, PremisesChange, PremisesModel } from '../../src/models';
 import { createHousingStore, type HousingStore } from '../../src/store';
 
 /** The city of the demo data; its day is the store's today. */
@@ -16,8 +17,14 @@ export const JIFU = '510107001001';
 export const OTHER_JINYANG = '510107001002';
 export const JINJIANG_COMMUNITY = '510104001001';
 
-export const officer: Actor = { id: 'district-officer', role: 'DISTRICT_CIVIL_AFFAIRS', org: null, area: WUHOU, requestId: 'store-test' };
-export const street: Actor = { id: 'street-officer', role: 'STREET_OFFICER', org: null, area: JINYANG, requestId: 'store-test' };
+export const officer: Actor = {
+  id: 'district-officer',
+  roles: ['DISTRICT_CIVIL_AFFAIRS'],
+  org: null,
+  area: WUHOU,
+  requestId: 'store-test',
+};
+export const street: Actor = { id: 'street-officer', roles: ['STREET_OFFICER'], org: null, area: JINYANG, requestId: 'store-test' };
 
 export interface StoreHarness {
   store: HousingStore;
@@ -40,17 +47,37 @@ export async function openStore(env: Record<string, string> = {}): Promise<Store
 }
 
 /** A development of a random developer; land granted before the policy date is bought back. */
-export function development(store: HousingStore, over: Partial<Parameters<HousingStore['developments']['register']>[0]> = {}): Promise<DevelopmentModel> {
+export function development(
+  store: HousingStore,
+  over: Partial<Parameters<HousingStore['developments']['register']>[0]> = {},
+): Promise<DevelopmentModel> {
   return store.developments.register(
-    { developerId: randomUUID(), communityCode: JIFU, name: 'Garden', landGrantDate: '2015-06-01', plannedHouseholds: 1000, acquisition: 'BUYBACK', ...over },
+    {
+      developerId: randomUUID(),
+      communityCode: JIFU,
+      name: 'Garden',
+      landGrantDate: '2015-06-01',
+      plannedHouseholds: 1000,
+      acquisition: 'BUYBACK',
+      ...over,
+    },
     officer,
   );
 }
 
 export function premises(store: HousingStore, of: DevelopmentModel, over: Partial<NewPremises> = {}): Promise<PremisesModel> {
   return store.premises.plan(
-    { developmentId: of.id, communityCode: of.communityCode, building: '1', floor: 1, unit: '101', plannedArea: '100.00', purpose: 'service centre', ...over },
-    { ...officer, id: 'developer', role: 'DEVELOPER', org: of.developerId },
+    {
+      developmentId: of.id,
+      communityCode: of.communityCode,
+      building: '1',
+      floor: 1,
+      unit: '101',
+      plannedArea: '100.00',
+      purpose: 'service centre',
+      ...over,
+    },
+    { ...officer, id: 'developer', roles: ['DEVELOPER'], org: of.developerId },
   );
 }
 
