@@ -113,7 +113,7 @@ describe('checkCreditCode (kind consistency)', () => {
 });
 
 describe('the CreditCode scalar', () => {
-  const refusal = (run: () => unknown) => failure(run) as GraphQLError;
+  const refusal = (run: () => unknown) => failure(run);
 
   test('runs the whole check on input: a wrong check character is refused, naming the expected one', () => {
     expect(CreditCode.parseValue('53100000500019795A')).toBe('53100000500019795A');

@@ -1,3 +1,4 @@
+import { todayIn } from '../../../lib/kernel/dates';
 import { demoCreditRecords, demoOrganizations } from '../../../seed/demo-organizations';
 import { seedOrganizations } from '../prisma/seed';
 import { bid, closeTender, eligible, officer, ok, openTender, orgAdmin, project, refused, SUBMIT_BID, versionOf } from '../../procurement/test/graph-support';
@@ -157,7 +158,7 @@ describe('procurement checks standing at the bid and again at the award', () => 
   /** The city's civil-affairs authority lists the body today; returns the entry. */
   async function listToday(organization: { id: string; registrationArea: string }, list = 'SERIOUS_VIOLATION', documentNumber = `失〔2026〕${organization.id.slice(0, 6)}号`) {
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: `${organization.registrationArea.slice(0, 4)}00000000` });
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const today = todayIn('Asia/Shanghai');
     const data = await ok(
       graph,
       'mutation ($input: RecordListingInput!) { recordListing(input: $input) { entry { id version listedOn } } }',

@@ -14,8 +14,8 @@ function outcome(run: () => unknown): unknown {
     run();
     return 'allowed';
   } catch (error) {
-    const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
-    return extensions?.rule ? `${String(extensions.code)}/${String(extensions.rule)}` : extensions?.code;
+    const extensions = (error as { extensions?: { code: string; rule?: string } }).extensions;
+    return extensions?.rule ? `${extensions.code}/${extensions.rule}` : extensions?.code;
   }
 }
 

@@ -1,7 +1,9 @@
 import type { Database } from '../../../lib/runtime/db';
 import type { Page } from '../../../lib/runtime/connections';
 import { createTestDatabase, databaseKind, dropTestDatabase, openSecondConnection } from '../../../test/support/database';
-import type { Actor, NewOrganization, OrganizationModel } from '../src/models';
+import type { Actor } from '../../../lib/kernel/actor';
+import { addDays } from '../../../lib/kernel/dates';
+import type { NewOrganization, OrganizationModel } from '../src/models';
 import { createOrganizationsStore, type OrganizationsStore } from '../src/store';
 import { CREDIT_CODE_PREFIX_BY_KIND } from '../src/credit-code';
 import { freshCreditCode } from './support';
@@ -24,14 +26,8 @@ afterAll(async () => {
   if (database) await dropTestDatabase(database);
 });
 
-const actor: Actor = { id: 'civil-affairs-test', roles: ['DISTRICT_CIVIL_AFFAIRS'], org: 'org-of-the-officer', requestId: 'request-store-test' };
+const actor: Actor = { id: 'civil-affairs-test', roles: ['DISTRICT_CIVIL_AFFAIRS'], org: 'org-of-the-officer', area: '510104000000', requestId: 'request-store-test' };
 const accept = () => undefined;
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 let citySerial = 10;
 /** A city of its own: its code, a district, two streets and three communities under them. */

@@ -1,9 +1,11 @@
 import { isUniqueViolation } from '../../../../lib/runtime/db';
 import { conflict } from '../../../../lib/kernel/errors';
 import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, AnnualInspectionModel, NewInspection } from '../models';
-import { audit, isOrganizationId, type StoreClient } from './client';
+import type { AnnualInspectionModel, NewInspection } from '../models';
+import { audit, type StoreClient } from './client';
 
 function toInspection(row: Prisma.AnnualInspectionGetPayload<object>): AnnualInspectionModel {
   return {
@@ -21,7 +23,7 @@ export function annualInspectionsStore(db: StoreClient) {
   return {
     async ofOrganizations(ids: readonly string[]): Promise<AnnualInspectionModel[]> {
       const rows = await db.annualInspection.findMany({
-        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        where: { organizationId: { in: ids.filter(isUuid) } },
         orderBy: [{ organizationId: 'asc' }, { year: 'desc' }],
       });
       return rows.map(toInspection);

@@ -1,5 +1,6 @@
 import { toDateColumn } from '../../../../lib/kernel/dates';
-import type { Actor, GradeRecord, OrganizationModel, TransitionCheck } from '../models';
+import type { Actor } from '../../../../lib/kernel/actor';
+import type { GradeRecord, OrganizationModel, TransitionCheck } from '../models';
 import { audit, changeOrganization, type StoreClient } from './client';
 
 /** An organisation's evaluation grade (社会组织评估), kept on its row with the days it is valid. */

@@ -1,9 +1,10 @@
 import { significantPrefix } from '../../../../lib/kernel/auth';
 import type { Page } from '../../../../lib/runtime/connections';
+import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
 import type { ServiceCategory } from '../generated/graphql';
 import type { CategorySupplyRow } from '../models';
-import { enclosingPrefixes, isOrganizationId, type CityCalendar, type StoreClient } from './client';
+import { enclosingPrefixes, type StoreClient } from './client';
 
 const SERVICE_CATEGORIES: readonly ServiceCategory[] = [
   'ELDERLY_CARE',
@@ -84,11 +85,11 @@ function supplyWithin(within: string, today: string): Prisma.Sql {
 }
 
 /** Where organisations serve, and the supply of services that follows from it. */
-export function serviceAreasStore(db: StoreClient, calendar: CityCalendar) {
+export function serviceAreasStore(db: StoreClient, today: () => string) {
   return {
     async ofOrganizations(ids: readonly string[]): Promise<{ organizationId: string; areaCode: string }[]> {
       return db.serviceArea.findMany({
-        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        where: { organizationId: { in: ids.filter(isUuid) } },
         select: { organizationId: true, areaCode: true },
         orderBy: [{ organizationId: 'asc' }, { areaCode: 'asc' }],
       });
@@ -105,7 +106,7 @@ export function serviceAreasStore(db: StoreClient, calendar: CityCalendar) {
 
     /** Every service category, the ones nobody serves as zeros. */
     async supplyByCategory(within: string): Promise<CategorySupplyRow[]> {
-      const rows = await db.$queryRaw<{ category: ServiceCategory; active: number; strong: number }[]>(supplyWithin(within, calendar.today()));
+      const rows = await db.$queryRaw<{ category: ServiceCategory; active: number; strong: number }[]>(supplyWithin(within, today()));
       const byCategory = new Map(rows.map((row) => [row.category, row]));
       return SERVICE_CATEGORIES.map((category) => ({
         category,

@@ -1,6 +1,6 @@
 import type { Role } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
-import { organizationStatus } from '../src/status';
+import { organizationStatus } from '../src/workflow';
 
 /** The status workflow table, transition by transition: who may take each step and what it needs. */
 
