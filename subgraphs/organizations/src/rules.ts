@@ -18,7 +18,18 @@ import type {
   UpdateOrganizationProfileInput,
 } from './generated/graphql';
 import type { OrganizationKind } from './generated/prisma/enums';
-import type { GradeRecord, ListEntryModel, NewInspection, NewListing, NewOrganization, NewPenalty, OrganizationModel, ProfileChanges, Removal, ReportFigures } from './models';
+import type {
+  GradeRecord,
+  ListEntryModel,
+  NewInspection,
+  NewListing,
+  NewOrganization,
+  NewPenalty,
+  OrganizationModel,
+  ProfileChanges,
+  Removal,
+  ReportFigures,
+} from './models';
 
 /** The registry's input rules, kept apart from GraphQL plumbing so they read as the domain. */
 
@@ -97,7 +108,12 @@ export function checkCreditCode(code: string | null | undefined, kind: Organizat
   // a district-registered association carries the district's six digits. 100000 is the
   // Ministry's own (a national foundation), which no local area can contradict.
   const region = code.slice(2, 8);
-  if (registrationAreaCode && CIVIL_AFFAIRS_PREFIXES.has(prefix) && region !== NATIONAL_REGION && region !== registrationAreaCode.slice(0, 6)) {
+  if (
+    registrationAreaCode &&
+    CIVIL_AFFAIRS_PREFIXES.has(prefix) &&
+    region !== NATIONAL_REGION &&
+    region !== registrationAreaCode.slice(0, 6)
+  ) {
     throw badInput(
       field,
       `Credit code ${code} was issued in region ${region}, but the registration authority's area is ${registrationAreaCode.slice(0, 6)}.`,
@@ -191,7 +207,10 @@ export function validateReason(reason: string): string {
 
 export function validateGrade(input: RecordEvaluationGradeInput, organization: OrganizationModel, today: string): GradeRecord {
   if (!GRADED_KINDS.includes(organization.kind)) {
-    throw badInput('input.organizationId', `Only social associations, social service agencies and foundations are graded; this is a ${organization.kind}.`);
+    throw badInput(
+      'input.organizationId',
+      `Only social associations, social service agencies and foundations are graded; this is a ${organization.kind}.`,
+    );
   }
   const awardedOn = notAfterToday(input.awardedOn, today, 'input.awardedOn');
   if (input.validUntil <= awardedOn) throw badInput('input.validUntil', 'The grade must be valid until after the day it was awarded.');
@@ -224,7 +243,10 @@ export function validateReport(
     expenditure: parseYuan(input.expenditure, 'input.expenditure'),
   };
   if (toFen(figures.governmentPurchaseIncome) > toFen(figures.totalIncome)) {
-    throw badInput('input.governmentPurchaseIncome', 'Income from government-purchased services is part of the total income and cannot exceed it.');
+    throw badInput(
+      'input.governmentPurchaseIncome',
+      'Income from government-purchased services is part of the total income and cannot exceed it.',
+    );
   }
   return { year: input.year, figures };
 }
@@ -251,7 +273,11 @@ export function validateListing(input: RecordListingInput, today: string): NewLi
 export function validateRemoval(input: RecordRemovalInput, entry: Pick<ListEntryModel, 'id' | 'listedOn'>, today: string): Removal {
   const removedOn = notAfterToday(input.removedOn, today, 'input.removedOn');
   if (removedOn < entry.listedOn) {
-    throw ruleBroken('REMOVAL_BEFORE_LISTING', `List entry ${entry.id} was listed on ${entry.listedOn}; it cannot be removed on ${removedOn}, before that.`, 'input.removedOn');
+    throw ruleBroken(
+      'REMOVAL_BEFORE_LISTING',
+      `List entry ${entry.id} was listed on ${entry.listedOn}; it cannot be removed on ${removedOn}, before that.`,
+      'input.removedOn',
+    );
   }
   const reason = optionalText(input.reason, 'input.reason', MAX_REASON, 'The reason');
   return {
@@ -264,8 +290,14 @@ export function validateRemoval(input: RecordRemovalInput, entry: Pick<ListEntry
 export function validatePenalty(input: RecordPenaltyInput, today: string): NewPenalty {
   const decidedOn = notAfterToday(input.decidedOn, today, 'input.decidedOn');
   const inForceFrom = input.inForceFrom ?? decidedOn;
-  if (inForceFrom < decidedOn) throw ruleBroken('IN_FORCE_AFTER_DECISION', `A penalty is in force from its decision (${decidedOn}) at the earliest.`, 'input.inForceFrom');
-  if (input.inForceUntil < inForceFrom) throw ruleBroken('IN_FORCE_PERIOD', `The penalty must be in force until ${inForceFrom} at least.`, 'input.inForceUntil');
+  if (inForceFrom < decidedOn)
+    throw ruleBroken(
+      'IN_FORCE_AFTER_DECISION',
+      `A penalty is in force from its decision (${decidedOn}) at the earliest.`,
+      'input.inForceFrom',
+    );
+  if (input.inForceUntil < inForceFrom)
+    throw ruleBroken('IN_FORCE_PERIOD', `The penalty must be in force until ${inForceFrom} at least.`, 'input.inForceUntil');
   return {
     decidedOn,
     authority: requiredText(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
@@ -283,11 +315,19 @@ export function validateInspection(input: RecordAnnualInspectionInput, organizat
   const registered = Number(organization.registrationDate.slice(0, 4));
   const lastYear = Number(today.slice(0, 4)) - 1;
   if (!Number.isInteger(input.year) || input.year < registered || input.year > lastYear) {
-    throw ruleBroken('INSPECTION_YEAR', `The inspected year must be from the registration year ${registered} to ${lastYear}.`, 'input.year');
+    throw ruleBroken(
+      'INSPECTION_YEAR',
+      `The inspected year must be from the registration year ${registered} to ${lastYear}.`,
+      'input.year',
+    );
   }
   const concludedOn = notAfterToday(input.concludedOn, today, 'input.concludedOn');
   if (Number(concludedOn.slice(0, 4)) <= input.year) {
-    throw ruleBroken('INSPECTION_AFTER_YEAR', `The ${input.year} inspection concludes after ${input.year} has ended, not on ${concludedOn}.`, 'input.concludedOn');
+    throw ruleBroken(
+      'INSPECTION_AFTER_YEAR',
+      `The ${input.year} inspection concludes after ${input.year} has ended, not on ${concludedOn}.`,
+      'input.concludedOn',
+    );
   }
   return {
     year: input.year,

@@ -37,7 +37,9 @@ test.each([...ALLOWED].map((pair) => pair.split('>') as [(typeof STATUSES)[numbe
   (from, to) => {
     expect(codeOf(() => organizationStatus.check(authority, from, to, { reason: '  ' }))).toBe('BAD_USER_INPUT');
     for (const role of ['ORG_ADMIN', 'STREET_OFFICER', 'RESIDENT'] as Role[]) {
-      expect(codeOf(() => organizationStatus.check(viewer({ roles: [role], area: '510108000000' }), from, to, { reason: 'x' }))).toBe('FORBIDDEN');
+      expect(codeOf(() => organizationStatus.check(viewer({ roles: [role], area: '510108000000' }), from, to, { reason: 'x' }))).toBe(
+        'FORBIDDEN',
+      );
     }
     expect(codeOf(() => organizationStatus.check({ anonymous: true }, from, to, { reason: 'x' }))).toBe('UNAUTHENTICATED');
   },

@@ -43,7 +43,10 @@ function notDeregistered(organization: OrganizationModel): void {
 export const Mutation: MutationResolvers = {
   registerOrganization: async (_, { input }, context) => {
     const { viewer, store, requestId } = context;
-    const actor = actorOf(requireJurisdiction(viewer, AUTHORITY_ROLES, input.registrationAreaCode, 'Registering an organisation'), requestId);
+    const actor = actorOf(
+      requireJurisdiction(viewer, AUTHORITY_ROLES, input.registrationAreaCode, 'Registering an organisation'),
+      requestId,
+    );
     const organization = await store.organizations.register(validateNewOrganization(input, store.today()), actor);
     return { organization: refreshed(context, organization) };
   },

@@ -20,7 +20,8 @@ function toReport(row: Prisma.AnnualReportGetPayload<object>): AnnualReportModel
   };
 }
 
-const changedMeanwhile = (year: number) => conflict(`The ${year} annual report was changed meanwhile; reload and retry.`, { field: 'input.year' });
+const changedMeanwhile = (year: number) =>
+  conflict(`The ${year} annual report was changed meanwhile; reload and retry.`, { field: 'input.year' });
 
 /** The yearly reports an organisation files, newest year first; the registering authority locks them. */
 export function annualReportsStore(db: StoreClient) {
@@ -70,7 +71,8 @@ export function annualReportsStore(db: StoreClient) {
         });
       } catch (error) {
         // Two first filings for the same year at once: the second finds the first's row.
-        if (isUniqueViolation(error)) throw conflict(`The ${year} annual report was filed meanwhile; reload and retry.`, { field: 'input.year' });
+        if (isUniqueViolation(error))
+          throw conflict(`The ${year} annual report was filed meanwhile; reload and retry.`, { field: 'input.year' });
         throw error;
       }
     },

@@ -50,10 +50,13 @@ export function listEntriesStore(db: StoreClient, today: () => string) {
      */
     async recordListing(organizationId: string, listing: NewListing, actor: Actor): Promise<ListEntryModel> {
       const alreadyListed = (detail: string) =>
-        conflict(`Organisation ${organizationId} is already on the ${listing.list} list${detail}; record its removal before listing it again.`, {
-          field: 'input.list',
-          rule: 'ALREADY_ON_LIST',
-        });
+        conflict(
+          `Organisation ${organizationId} is already on the ${listing.list} list${detail}; record its removal before listing it again.`,
+          {
+            field: 'input.list',
+            rule: 'ALREADY_ON_LIST',
+          },
+        );
       try {
         return await db.$transaction(async (tx) => {
           const open = await tx.listEntry.findFirst({ where: { organizationId, list: listing.list, removedOn: null } });
@@ -61,7 +64,17 @@ export function listEntriesStore(db: StoreClient, today: () => string) {
           const created = await tx.listEntry.create({
             data: { id: randomUUID(), organizationId, ...listing, listedOn: toDateColumn(listing.listedOn), recordedBy: actor.id },
           });
-          await audit(tx, { entityType: 'ListEntry', entityId: created.id, action: 'LIST', reason: listing.reason, after: { organizationId, ...listing } }, actor);
+          await audit(
+            tx,
+            {
+              entityType: 'ListEntry',
+              entityId: created.id,
+              action: 'LIST',
+              reason: listing.reason,
+              after: { organizationId, ...listing },
+            },
+            actor,
+          );
           return toListEntry(created, today());
         });
       } catch (error) {
@@ -104,7 +117,11 @@ export function listEntriesStore(db: StoreClient, today: () => string) {
             version: { increment: 1 },
           },
         });
-        if (count !== 1) throw conflict(`List entry ${entryId} was changed by someone else meanwhile; reload and retry.`, { field: 'input.expectedVersion', rule: 'EXPECTED_VERSION' });
+        if (count !== 1)
+          throw conflict(`List entry ${entryId} was changed by someone else meanwhile; reload and retry.`, {
+            field: 'input.expectedVersion',
+            rule: 'EXPECTED_VERSION',
+          });
         const after = toListEntry(await tx.listEntry.findUniqueOrThrow({ where: { id: entryId } }), today());
         await audit(
           tx,

@@ -133,9 +133,9 @@ export function organizationsStore(db: StoreClient, today: () => string) {
         });
         let previousAreas: string[] | undefined;
         if (serviceAreaCodes) {
-          previousAreas = (await tx.serviceArea.findMany({ where: { organizationId: id }, select: { areaCode: true }, orderBy: { areaCode: 'asc' } })).map(
-            (area) => area.areaCode,
-          );
+          previousAreas = (
+            await tx.serviceArea.findMany({ where: { organizationId: id }, select: { areaCode: true }, orderBy: { areaCode: 'asc' } })
+          ).map((area) => area.areaCode);
           await tx.serviceArea.deleteMany({ where: { organizationId: id } });
           await tx.serviceArea.createMany({ data: serviceAreaCodes.map((areaCode) => ({ organizationId: id, areaCode })) });
         }

@@ -49,12 +49,25 @@ export function penaltiesStore(db: StoreClient) {
               recordedBy: actor.id,
             },
           });
-          await audit(tx, { entityType: 'Penalty', entityId: created.id, action: 'RECORD_PENALTY', reason: penalty.reason, after: { organizationId, ...penalty } }, actor);
+          await audit(
+            tx,
+            {
+              entityType: 'Penalty',
+              entityId: created.id,
+              action: 'RECORD_PENALTY',
+              reason: penalty.reason,
+              after: { organizationId, ...penalty },
+            },
+            actor,
+          );
           return toPenalty(created);
         });
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw conflict(`${penalty.authority} decision ${penalty.documentNumber} is already recorded.`, { field: 'input.documentNumber', rule: 'PENALTY_ALREADY_RECORDED' });
+          throw conflict(`${penalty.authority} decision ${penalty.documentNumber} is already recorded.`, {
+            field: 'input.documentNumber',
+            rule: 'PENALTY_ALREADY_RECORDED',
+          });
         }
         throw error;
       }

@@ -29,9 +29,7 @@ const STRONG_GRADE = 3;
  * once: one statement, a LIMITed lateral subquery per community.
  */
 function pageServingEach(communities: readonly string[], page: Page<(string | number)[]>): Prisma.Sql {
-  const after = page.after
-    ? Prisma.sql`AND (o.name, o.id) > (${String(page.after[0])}, ${String(page.after[1])}::uuid)`
-    : Prisma.empty;
+  const after = page.after ? Prisma.sql`AND (o.name, o.id) > (${String(page.after[0])}, ${String(page.after[1])}::uuid)` : Prisma.empty;
   return Prisma.sql`
         SELECT c.code AS community, o.id::text AS id
           FROM unnest(${[...communities]}::text[]) AS c(code)
@@ -96,7 +94,10 @@ export function serviceAreasStore(db: StoreClient, today: () => string) {
     },
 
     /** The ids of one page (first + 1 rows) of the active organisations serving each community. */
-    async organizationIdsServing(communities: readonly string[], page: Page<(string | number)[]>): Promise<{ community: string; id: string }[]> {
+    async organizationIdsServing(
+      communities: readonly string[],
+      page: Page<(string | number)[]>,
+    ): Promise<{ community: string; id: string }[]> {
       return db.$queryRaw<{ community: string; id: string }[]>(pageServingEach(communities, page));
     },
 

@@ -45,7 +45,14 @@ export function statusChangesStore(db: StoreClient) {
         });
         await audit(
           tx,
-          { entityType: 'Organization', entityId: id, action: 'CHANGE_STATUS', reason, before: { status: before.status }, after: { status: to } },
+          {
+            entityType: 'Organization',
+            entityId: id,
+            action: 'CHANGE_STATUS',
+            reason,
+            before: { status: before.status },
+            after: { status: to },
+          },
           actor,
         );
         return { organization: after, change: toStatusChange(change) };
