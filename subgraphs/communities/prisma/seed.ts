@@ -9,7 +9,11 @@ export async function seedCommunities(session: Session): Promise<void> {
      SELECT a.code, a.name, a.level::communities."AreaLevel", a.parent_code, a.official_code
        FROM jsonb_to_recordset($1::jsonb) AS a(code text, name text, level text, parent_code text, official_code boolean)
      ON CONFLICT (code) DO NOTHING`,
-    [JSON.stringify(areas.map((a) => ({ code: a.code, name: a.name, level: a.level, parent_code: a.parentCode, official_code: a.officialCode })))],
+    [
+      JSON.stringify(
+        areas.map((a) => ({ code: a.code, name: a.name, level: a.level, parent_code: a.parentCode, official_code: a.officialCode })),
+      ),
+    ],
   );
   await session.query(
     `INSERT INTO communities.community (code, households, population, committee_contact, committee_phone,

@@ -10,8 +10,14 @@ type AreaPage = Page<(string | number)[]>;
 export function createLoaders(store: CommunitiesStore, _viewer: Viewer) {
   // Children pages are batched per distinct page request (first/after), across parents.
   const childrenByPage = new Map<string, DataLoader<string, AreaModel[]>>();
-  const area = keyedLoader((codes: readonly string[]) => store.areas.byCodes(codes), (row: AreaModel) => row.code);
-  const community = keyedLoader(async (codes: readonly string[]) => remember(await store.communities.byCodes(codes)), (row: CommunityModel) => row.code);
+  const area = keyedLoader(
+    (codes: readonly string[]) => store.areas.byCodes(codes),
+    (row: AreaModel) => row.code,
+  );
+  const community = keyedLoader(
+    async (codes: readonly string[]) => remember(await store.communities.byCodes(codes)),
+    (row: CommunityModel) => row.code,
+  );
   /** Keeps the communities read and the areas above them, so the request's later lookups (street, district, ancestors) cost nothing. */
   function remember({ communities, areas }: CommunitiesWithAreas): CommunityModel[] {
     for (const row of areas) area.prime(row.code, row);
@@ -26,7 +32,10 @@ export function createLoaders(store: CommunitiesStore, _viewer: Viewer) {
       const key = JSON.stringify([page.first, page.after ?? null]);
       let loader = childrenByPage.get(key);
       if (!loader) {
-        loader = groupedLoader((parents: readonly string[]) => store.areas.childrenPages(parents, page), (row) => row.parentCode!);
+        loader = groupedLoader(
+          (parents: readonly string[]) => store.areas.childrenPages(parents, page),
+          (row) => row.parentCode!,
+        );
         childrenByPage.set(key, loader);
       }
       return loader.load(parentCode);

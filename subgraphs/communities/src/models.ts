@@ -42,12 +42,6 @@ export interface CommunityFilter {
   nameContains?: string;
 }
 
-/** Who asks for a change, as the audit records it. */
-export interface Actor {
-  id: string;
-  requestId: string;
-}
-
 export interface NewArea {
   code: string;
   name: string;

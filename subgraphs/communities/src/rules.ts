@@ -1,5 +1,6 @@
 import { levelOfCode, parentLevel, significantPrefix } from '../../../lib/kernel/auth';
 import { badInput } from '../../../lib/kernel/errors';
+import { requiredText, textChange } from '../../../lib/kernel/text';
 import type { RegisterAreaInput, UpdateCommunityInput } from './generated/graphql';
 import type { AreaModel, CommunityChanges, NewArea } from './models';
 
@@ -7,20 +8,6 @@ import type { AreaModel, CommunityChanges, NewArea } from './models';
 
 const MAX_NAME = 100;
 const MAX_TEXT = 200;
-
-function requiredName(value: string, field: string): string {
-  const name = value.trim();
-  if (name === '') throw badInput(field, 'The name must not be empty.');
-  if (name.length > MAX_NAME) throw badInput(field, `The name must be at most ${MAX_NAME} characters.`);
-  return name;
-}
-
-function optionalText(value: string | null | undefined, field: string): string | null | undefined {
-  if (value === undefined || value === null) return value;
-  const text = value.trim();
-  if (text.length > MAX_TEXT) throw badInput(field, `At most ${MAX_TEXT} characters.`);
-  return text === '' ? null : text;
-}
 
 function figure(value: number | null | undefined, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
@@ -33,7 +20,7 @@ function figure(value: number | null | undefined, field: string): number | undef
  * and the zero padding of its own level (a street 510108001000 under the district 510108000000).
  */
 export function validateNewArea(input: RegisterAreaInput, parent: AreaModel | null): NewArea {
-  const name = requiredName(input.name, 'input.name');
+  const name = requiredText(input.name, 'input.name', MAX_NAME, 'The name');
   const codeLevel = levelOfCode(input.code);
   if (codeLevel !== input.level) {
     throw badInput('input.code', `${input.code} is padded as a ${codeLevel} code, not a ${input.level} code.`);
@@ -89,9 +76,9 @@ export function validateCommunityChanges(input: UpdateCommunityInput): Community
   const changes: CommunityChanges = {
     households: figure(input.households, 'input.households'),
     population: figure(input.population, 'input.population'),
-    committeeContact: optionalText(input.committeeContact, 'input.committeeContact'),
+    committeeContact: textChange(input.committeeContact, 'input.committeeContact', MAX_TEXT, 'The contact'),
     committeePhone: input.committeePhone,
-    serviceStationAddress: optionalText(input.serviceStationAddress, 'input.serviceStationAddress'),
+    serviceStationAddress: textChange(input.serviceStationAddress, 'input.serviceStationAddress', MAX_TEXT, 'The address'),
     serviceStationPhone: input.serviceStationPhone,
   };
   const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as CommunityChanges;

@@ -26,7 +26,12 @@ describe('reading', () => {
   test('anonymous callers read public fields, and contacts are refused as UNAUTHENTICATED', async () => {
     const { status, body } = await graph.request(COMMUNITY_WITH_CONTACTS, { variables: { code: QINGYANG_COMMUNITY } });
     expect(status).toBe(200);
-    expect(body.data?.community).toMatchObject({ code: QINGYANG_COMMUNITY, name: '清波社区', street: { code: '510105001000' }, contacts: null });
+    expect(body.data?.community).toMatchObject({
+      code: QINGYANG_COMMUNITY,
+      name: '清波社区',
+      street: { code: '510105001000' },
+      contacts: null,
+    });
     expect(body.data?.community.households).toBeGreaterThan(0);
     expect(body.errors).toHaveLength(1);
     expect(body.errors![0]).toMatchObject({ path: ['community', 'contacts'], extensions: { code: 'UNAUTHENTICATED' } });
@@ -121,7 +126,9 @@ describe('reading', () => {
   test('Chinese name search finds communities by part of their name', async () => {
     const { body } = await graph.request('{ communities(filter: { nameContains: "吉福" }) { totalCount edges { node { code name } } } }');
     expect(body.data?.communities).toEqual({ totalCount: 1, edges: [{ node: { code: '510107001001', name: '吉福社区' } }] });
-    const single = await graph.request('{ communities(filter: { nameContains: "福", within: "510107000000" }) { edges { node { name } } } }');
+    const single = await graph.request(
+      '{ communities(filter: { nameContains: "福", within: "510107000000" }) { edges { node { name } } } }',
+    );
     for (const edge of single.body.data?.communities.edges ?? []) expect(edge.node.name).toContain('福');
     expect(single.body.data?.communities.edges.length).toBeGreaterThan(0);
   });
@@ -129,13 +136,16 @@ describe('reading', () => {
   test("name search takes LIKE's wildcards literally", async () => {
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
     const code = '510108002097';
-    const registered = await graph.request(
-      `mutation ($input: RegisterAreaInput!) { registerArea(input: $input) { area { code } } }`,
-      { token, variables: { input: { code, name: '1_a_2 1b2社区', level: 'COMMUNITY', parentCode: '510108002000' } } },
-    );
+    const registered = await graph.request(`mutation ($input: RegisterAreaInput!) { registerArea(input: $input) { area { code } } }`, {
+      token,
+      variables: { input: { code, name: '1_a_2 1b2社区', level: 'COMMUNITY', parentCode: '510108002000' } },
+    });
     expect(registered.body.errors).toBeUndefined();
     const search = async (needle: string) => {
-      const { body } = await graph.request('query ($q: String) { communities(filter: { nameContains: $q }) { totalCount edges { node { code } } } }', { variables: { q: needle } });
+      const { body } = await graph.request(
+        'query ($q: String) { communities(filter: { nameContains: $q }) { totalCount edges { node { code } } } }',
+        { variables: { q: needle } },
+      );
       return body.data?.communities;
     };
     expect(await search('1b2')).toEqual({ totalCount: 1, edges: [{ node: { code } }] });
@@ -146,7 +156,13 @@ describe('reading', () => {
   test('me tells the caller their roles and jurisdiction; anonymous gets null', async () => {
     const token = await tokenFor({ roles: ['STREET_OFFICER'], area: CHENGHUA_STREET_1, sub: 'officer-7' });
     const { body } = await graph.request('{ me { id roles areaCode area { name } organizationId } }', { token });
-    expect(body.data?.me).toEqual({ id: 'officer-7', roles: ['STREET_OFFICER'], areaCode: CHENGHUA_STREET_1, area: { name: '猛追湾街道' }, organizationId: null });
+    expect(body.data?.me).toEqual({
+      id: 'officer-7',
+      roles: ['STREET_OFFICER'],
+      areaCode: CHENGHUA_STREET_1,
+      area: { name: '猛追湾街道' },
+      organizationId: null,
+    });
     const anonymous = await graph.request('{ me { id } }');
     expect(anonymous.body.data).toEqual({ me: null });
   });
@@ -200,11 +216,25 @@ describe('registering areas', () => {
       variables: { input: { code: '510108009000', name: '保和街道', level: 'STREET', parentCode: CHENGHUA, officialCode: false } },
     });
     expect(street.body.errors).toBeUndefined();
-    expect(street.body.data?.registerArea.area).toMatchObject({ code: '510108009000', level: 'STREET', officialCode: false, parent: { code: CHENGHUA } });
+    expect(street.body.data?.registerArea.area).toMatchObject({
+      code: '510108009000',
+      level: 'STREET',
+      officialCode: false,
+      parent: { code: CHENGHUA },
+    });
 
     const community = await graph.request(REGISTER, {
       token,
-      variables: { input: { code: '510108009001', name: '  和美社区 ', level: 'COMMUNITY', parentCode: '510108009000', households: 1200, population: 3100 } },
+      variables: {
+        input: {
+          code: '510108009001',
+          name: '  和美社区 ',
+          level: 'COMMUNITY',
+          parentCode: '510108009000',
+          households: 1200,
+          population: 3100,
+        },
+      },
     });
     expect(community.body.errors).toBeUndefined();
     expect(community.body.data?.registerArea.area).toMatchObject({
@@ -222,10 +252,18 @@ describe('registering areas', () => {
     ['a code padded for another level', 'input.code', { code: '510108010001', name: '甲', level: 'STREET', parentCode: CHENGHUA }],
     ['a code outside the parent', 'input.code', { code: '510107010000', name: '乙', level: 'STREET', parentCode: CHENGHUA }],
     ['a parent one rung too high', 'input.parentCode', { code: '510108001009', name: '丙', level: 'COMMUNITY', parentCode: CHENGHUA }],
-    ['a parent that is not registered', 'input.parentCode', { code: '510108077001', name: '丁', level: 'COMMUNITY', parentCode: '510108077000' }],
+    [
+      'a parent that is not registered',
+      'input.parentCode',
+      { code: '510108077001', name: '丁', level: 'COMMUNITY', parentCode: '510108077000' },
+    ],
     ['a blank name', 'input.name', { code: '510108011000', name: '   ', level: 'STREET', parentCode: CHENGHUA }],
     ['figures on a street', 'input.population', { code: '510108012000', name: '戊', level: 'STREET', parentCode: CHENGHUA, population: 5 }],
-    ['a negative figure', 'input.households', { code: '510108001009', name: '己', level: 'COMMUNITY', parentCode: CHENGHUA_STREET_1, households: -1 }],
+    [
+      'a negative figure',
+      'input.households',
+      { code: '510108001009', name: '己', level: 'COMMUNITY', parentCode: CHENGHUA_STREET_1, households: -1 },
+    ],
     ['a malformed code', 'input.code', { code: '5101080110', name: '庚', level: 'STREET', parentCode: CHENGHUA }],
   ])('refuses %s as BAD_USER_INPUT naming %s, writing nothing', async (_, field, input) => {
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
@@ -254,7 +292,9 @@ describe('registering areas', () => {
     expect((await graph.request(REGISTER, { variables: { input } })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const district = await tokenFor({ roles: ['DISTRICT_CIVIL_AFFAIRS'], area: CHENGHUA });
     const ownDistrict = { code: '510108000000', name: '成华区', level: 'DISTRICT', parentCode: '510100000000' };
-    expect((await graph.request(REGISTER, { token: district, variables: { input: ownDistrict } })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await graph.request(REGISTER, { token: district, variables: { input: ownDistrict } })).body.errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
   });
 });
 
@@ -263,11 +303,22 @@ describe('updating a community', () => {
 
   test('a street officer updates a community of their street, with the version bumped and the change audited', async () => {
     const token = await tokenFor({ roles: ['STREET_OFFICER'], area: CHENGHUA_STREET_1, sub: 'street-officer-1' });
-    const before = await graph.request('query ($c: AreaCode!) { community(code: $c) { version households } }', { variables: { c: CHENGHUA_COMMUNITY } });
+    const before = await graph.request('query ($c: AreaCode!) { community(code: $c) { version households } }', {
+      variables: { c: CHENGHUA_COMMUNITY },
+    });
     const version = before.body.data?.community.version as number;
     const { body } = await graph.request(UPDATE, {
       token,
-      variables: { input: { code: CHENGHUA_COMMUNITY, expectedVersion: version, households: 4321, committeeContact: '张敏', committeePhone: '+862884561234', reason: '年度入户核查' } },
+      variables: {
+        input: {
+          code: CHENGHUA_COMMUNITY,
+          expectedVersion: version,
+          households: 4321,
+          committeeContact: '张敏',
+          committeePhone: '+862884561234',
+          reason: '年度入户核查',
+        },
+      },
     });
     expect(body.errors).toBeUndefined();
     expect(body.data?.updateCommunity.community).toEqual({
@@ -277,31 +328,47 @@ describe('updating a community', () => {
       version: version + 1,
       contacts: { committeeContact: '张敏', committeePhone: '+862884561234' },
     });
-    const [event] = await graph.database.query<{ actor: string; reason: string; before: { households: number }; after: { households: number } }>(
+    const [event] = await graph.database.query<{
+      actor: string;
+      reason: string;
+      before: { households: number };
+      after: { households: number };
+    }>(
       `SELECT actor, reason, before, after FROM communities.audit_event
         WHERE entity_type = 'Community' AND entity_id = $1 ORDER BY id DESC LIMIT 1`,
       [CHENGHUA_COMMUNITY],
     );
-    expect(event).toMatchObject({ actor: 'street-officer-1', reason: '年度入户核查', before: { households: before.body.data?.community.households }, after: { households: 4321 } });
+    expect(event).toMatchObject({
+      actor: 'street-officer-1',
+      reason: '年度入户核查',
+      before: { households: before.body.data?.community.households },
+      after: { households: 4321 },
+    });
   });
 
   test("a street officer cannot update another street's community", async () => {
     const token = await tokenFor({ roles: ['STREET_OFFICER'], area: CHENGHUA_STREET_1 });
     const { body } = await graph.request(UPDATE, { token, variables: { input: { code: CHENGHUA_OTHER_STREET_COMMUNITY, households: 1 } } });
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const check = await graph.request('query ($c: AreaCode!) { community(code: $c) { households } }', { variables: { c: CHENGHUA_OTHER_STREET_COMMUNITY } });
+    const check = await graph.request('query ($c: AreaCode!) { community(code: $c) { households } }', {
+      variables: { c: CHENGHUA_OTHER_STREET_COMMUNITY },
+    });
     expect(check.body.data?.community.households).not.toBe(1);
   });
 
   test('a stale expectedVersion is a CONFLICT and changes nothing', async () => {
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
-    const current = await graph.request('query ($c: AreaCode!) { community(code: $c) { version population } }', { variables: { c: CHENGHUA_COMMUNITY } });
+    const current = await graph.request('query ($c: AreaCode!) { community(code: $c) { version population } }', {
+      variables: { c: CHENGHUA_COMMUNITY },
+    });
     const { body } = await graph.request(UPDATE, {
       token,
       variables: { input: { code: CHENGHUA_COMMUNITY, expectedVersion: current.body.data?.community.version - 1, population: 1 } },
     });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: current.body.data?.community.version });
-    const after = await graph.request('query ($c: AreaCode!) { community(code: $c) { version population } }', { variables: { c: CHENGHUA_COMMUNITY } });
+    const after = await graph.request('query ($c: AreaCode!) { community(code: $c) { version population } }', {
+      variables: { c: CHENGHUA_COMMUNITY },
+    });
     expect(after.body.data).toEqual(current.body.data);
   });
 
@@ -319,7 +386,10 @@ describe('updating a community', () => {
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(4);
     const after = await graph.request('query ($c: AreaCode!) { community(code: $c) { version households } }', { variables: { c: code } });
-    expect(after.body.data?.community).toEqual({ version: version + 1, households: winners[0]!.body.data?.updateCommunity.community.households });
+    expect(after.body.data?.community).toEqual({
+      version: version + 1,
+      households: winners[0]!.body.data?.updateCommunity.community.households,
+    });
   });
 
   test.each([
@@ -335,7 +405,10 @@ describe('updating a community', () => {
 
   test('an unknown community is NOT_FOUND', async () => {
     const token = await tokenFor({ roles: ['CITY_ADMIN'], area: '510100000000' });
-    const { body } = await graph.request(UPDATE, { token, variables: { input: { code: '510108099099', expectedVersion: 1, households: 3 } } });
+    const { body } = await graph.request(UPDATE, {
+      token,
+      variables: { input: { code: '510108099099', expectedVersion: 1, households: 3 } },
+    });
     expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
@@ -358,8 +431,13 @@ describe('batching', () => {
 
   test('a community looked up by code comes with the areas above it: one statement for its street and district', async () => {
     graph.statements.length = 0;
-    const { body } = await graph.request(`{ community(code: "510107001001") { name street { name } district { name } area { ancestors { level } } } }`);
-    expect(body.data?.community).toMatchObject({ name: '吉福社区', area: { ancestors: [{ level: 'CITY' }, { level: 'DISTRICT' }, { level: 'STREET' }] } });
+    const { body } = await graph.request(
+      `{ community(code: "510107001001") { name street { name } district { name } area { ancestors { level } } } }`,
+    );
+    expect(body.data?.community).toMatchObject({
+      name: '吉福社区',
+      area: { ancestors: [{ level: 'CITY' }, { level: 'DISTRICT' }, { level: 'STREET' }] },
+    });
     expect(graph.statements).toHaveLength(1);
   });
 
@@ -383,9 +461,12 @@ describe('batching', () => {
     }
     const street = all.edges.find((e) => e.node.code === CHENGHUA_STREET_1).node;
     expect(street.children.edges.map((e: any) => e.node.code)).toEqual(['510108001001', '510108001002', '510108001003']);
-    const next = await graph.request('query ($c: AreaCode!, $after: String) { area(code: $c) { children(first: 3, after: $after) { edges { node { code } } } } }', {
-      variables: { c: CHENGHUA_STREET_1, after: street.children.pageInfo.endCursor },
-    });
+    const next = await graph.request(
+      'query ($c: AreaCode!, $after: String) { area(code: $c) { children(first: 3, after: $after) { edges { node { code } } } } }',
+      {
+        variables: { c: CHENGHUA_STREET_1, after: street.children.pageInfo.endCursor },
+      },
+    );
     expect(next.body.data?.area.children.edges.map((e: any) => e.node.code)).toEqual(['510108001004', '510108001005']);
   });
 });

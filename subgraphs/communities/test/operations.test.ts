@@ -59,8 +59,21 @@ test('contacts follow the caller injected into the context', async () => {
 test('an unexpected failure is masked: generic message, request id, no stack', async () => {
   // A failure nothing classifies (a lost database is SERVICE_UNAVAILABLE, not this): a bug's throw.
   const context = subgraph.server.context(ANONYMOUS) as Record<string, unknown>;
-  const broken = { ...context, loaders: new Proxy({}, { get: () => { throw new Error('boom: a detail no client may see'); } }) };
-  const response = await subgraph.server.apollo.executeOperation({ query: '{ community(code: "510105001001") { name } }' }, { contextValue: broken as never });
+  const broken = {
+    ...context,
+    loaders: new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom: a detail no client may see');
+        },
+      },
+    ),
+  };
+  const response = await subgraph.server.apollo.executeOperation(
+    { query: '{ community(code: "510105001001") { name } }' },
+    { contextValue: broken as never },
+  );
   if (response.body.kind !== 'single') throw new Error('Expected a single result.');
   const result = response.body.singleResult;
   expect(result.errors?.[0]?.message).toMatch(/^Internal server error/);

@@ -4,7 +4,6 @@ import { refusal } from '../../../test/support/refusal';
 
 /** The registry's input rules, one edge at a time (they also run end to end in test/e2e). */
 
-
 const area = (code: string, level: AreaModel['level']): AreaModel => ({ code, name: '某', level, parentCode: null, officialCode: true });
 const CHENGHUA = area('510108000000', 'DISTRICT');
 const STREET = area('510108001000', 'STREET');
@@ -21,25 +20,136 @@ describe('validateNewArea', () => {
       population: undefined,
     });
     expect(
-      validateNewArea({ code: '510108001009', name: '新社区', level: 'COMMUNITY', parentCode: '510108001000', households: 0, population: 12, officialCode: false }, STREET),
-    ).toEqual({ code: '510108001009', name: '新社区', level: 'COMMUNITY', parentCode: '510108001000', officialCode: false, households: 0, population: 12 });
+      validateNewArea(
+        {
+          code: '510108001009',
+          name: '新社区',
+          level: 'COMMUNITY',
+          parentCode: '510108001000',
+          households: 0,
+          population: 12,
+          officialCode: false,
+        },
+        STREET,
+      ),
+    ).toEqual({
+      code: '510108001009',
+      name: '新社区',
+      level: 'COMMUNITY',
+      parentCode: '510108001000',
+      officialCode: false,
+      households: 0,
+      population: 12,
+    });
   });
 
   test.each([
-    ['an empty name', { code: '510108009000', name: '  ', level: 'STREET', parentCode: '510108000000' }, CHENGHUA, 'input.name', 'The name must not be empty.'],
-    ['a 101-character name', { code: '510108009000', name: '名'.repeat(101), level: 'STREET', parentCode: '510108000000' }, CHENGHUA, 'input.name', 'The name must be at most 100 characters.'],
-    ['a code padded for another level', { code: '510108009001', name: '甲', level: 'STREET', parentCode: '510108000000' }, CHENGHUA, 'input.code', '510108009001 is padded as a COMMUNITY code, not a STREET code.'],
-    ['a city with a parent', { code: '510100000000', name: '甲', level: 'CITY', parentCode: '510000000000' }, null, 'input.parentCode', 'A city has no parent in this registry.'],
-    ['a street without a parent', { code: '510108009000', name: '甲', level: 'STREET' }, null, 'input.parentCode', "A STREET needs its parent's code."],
-    ['an unregistered parent', { code: '510108009000', name: '甲', level: 'STREET', parentCode: '510108000000' }, null, 'input.parentCode', 'No area 510108000000 is registered.'],
-    ['a parent on the wrong rung', { code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108000000' }, CHENGHUA, 'input.parentCode', 'A COMMUNITY belongs under a STREET, and 510108000000 is a DISTRICT.'],
-    ['a code outside the parent', { code: '510107009000', name: '甲', level: 'STREET', parentCode: '510108000000' }, CHENGHUA, 'input.code', "510107009000 does not start with its parent's prefix 510108."],
-    ['a fractional figure', { code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108001000', households: 1.5 }, STREET, 'input.households', 'Figures must be whole numbers, zero or more.'],
-    ['a negative figure', { code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108001000', population: -1 }, STREET, 'input.population', 'Figures must be whole numbers, zero or more.'],
-    ['households on a street', { code: '510108009000', name: '甲', level: 'STREET', parentCode: '510108000000', households: 3 }, CHENGHUA, 'input.households', 'Only a community has households and population.'],
-    ['population on a street', { code: '510108009000', name: '甲', level: 'STREET', parentCode: '510108000000', population: 3 }, CHENGHUA, 'input.population', 'Only a community has households and population.'],
-  ])('refuses %s, naming the field', (_, input, parent, field, message) => {
-    expect(refusal(() => validateNewArea(input as never, parent))).toEqual({ code: 'BAD_USER_INPUT', field, message });
+    [
+      'an empty name',
+      { code: '510108009000', name: '  ', level: 'STREET', parentCode: '510108000000' },
+      CHENGHUA,
+      'input.name',
+      'The name must not be empty.',
+      'REQUIRED_TEXT',
+    ],
+    [
+      'a 101-character name',
+      { code: '510108009000', name: '名'.repeat(101), level: 'STREET', parentCode: '510108000000' },
+      CHENGHUA,
+      'input.name',
+      'The name must be at most 100 characters.',
+      'TEXT_TOO_LONG',
+    ],
+    [
+      'a name with a control character',
+      { code: '510108009000', name: '甲\u0007乙', level: 'STREET', parentCode: '510108000000' },
+      CHENGHUA,
+      'input.name',
+      'The name must not contain control characters.',
+      'CONTROL_CHARACTERS',
+    ],
+    [
+      'a code padded for another level',
+      { code: '510108009001', name: '甲', level: 'STREET', parentCode: '510108000000' },
+      CHENGHUA,
+      'input.code',
+      '510108009001 is padded as a COMMUNITY code, not a STREET code.',
+      undefined,
+    ],
+    [
+      'a city with a parent',
+      { code: '510100000000', name: '甲', level: 'CITY', parentCode: '510000000000' },
+      null,
+      'input.parentCode',
+      'A city has no parent in this registry.',
+      undefined,
+    ],
+    [
+      'a street without a parent',
+      { code: '510108009000', name: '甲', level: 'STREET' },
+      null,
+      'input.parentCode',
+      "A STREET needs its parent's code.",
+      undefined,
+    ],
+    [
+      'an unregistered parent',
+      { code: '510108009000', name: '甲', level: 'STREET', parentCode: '510108000000' },
+      null,
+      'input.parentCode',
+      'No area 510108000000 is registered.',
+      undefined,
+    ],
+    [
+      'a parent on the wrong rung',
+      { code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108000000' },
+      CHENGHUA,
+      'input.parentCode',
+      'A COMMUNITY belongs under a STREET, and 510108000000 is a DISTRICT.',
+      undefined,
+    ],
+    [
+      'a code outside the parent',
+      { code: '510107009000', name: '甲', level: 'STREET', parentCode: '510108000000' },
+      CHENGHUA,
+      'input.code',
+      "510107009000 does not start with its parent's prefix 510108.",
+      undefined,
+    ],
+    [
+      'a fractional figure',
+      { code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108001000', households: 1.5 },
+      STREET,
+      'input.households',
+      'Figures must be whole numbers, zero or more.',
+      undefined,
+    ],
+    [
+      'a negative figure',
+      { code: '510108001009', name: '甲', level: 'COMMUNITY', parentCode: '510108001000', population: -1 },
+      STREET,
+      'input.population',
+      'Figures must be whole numbers, zero or more.',
+      undefined,
+    ],
+    [
+      'households on a street',
+      { code: '510108009000', name: '甲', level: 'STREET', parentCode: '510108000000', households: 3 },
+      CHENGHUA,
+      'input.households',
+      'Only a community has households and population.',
+      undefined,
+    ],
+    [
+      'population on a street',
+      { code: '510108009000', name: '甲', level: 'STREET', parentCode: '510108000000', population: 3 },
+      CHENGHUA,
+      'input.population',
+      'Only a community has households and population.',
+      undefined,
+    ],
+  ])('refuses %s, naming the field (and the rule, where one is named)', (_, input, parent, field, message, rule) => {
+    expect(refusal(() => validateNewArea(input as never, parent))).toEqual({ code: 'BAD_USER_INPUT', field, message, rule });
   });
 
   test("a new community's population may equal its households, not fall below them", () => {
@@ -54,7 +164,9 @@ describe('validateNewArea', () => {
   });
 
   test('a 100-character name is accepted', () => {
-    expect(validateNewArea({ code: '510108009000', name: '名'.repeat(100), level: 'STREET', parentCode: '510108000000' }, CHENGHUA).name).toHaveLength(100);
+    expect(
+      validateNewArea({ code: '510108009000', name: '名'.repeat(100), level: 'STREET', parentCode: '510108000000' }, CHENGHUA).name,
+    ).toHaveLength(100);
   });
 });
 
@@ -70,20 +182,58 @@ describe('validateCommunityChanges', () => {
         serviceStationAddress: '   ',
         serviceStationPhone: '+862884561234',
       }),
-    ).toEqual({ population: 5, committeeContact: '张敏', committeePhone: null, serviceStationAddress: null, serviceStationPhone: '+862884561234' });
+    ).toEqual({
+      population: 5,
+      committeeContact: '张敏',
+      committeePhone: null,
+      serviceStationAddress: null,
+      serviceStationPhone: '+862884561234',
+    });
     expect(validateCommunityChanges({ code: '510108001001', committeeContact: null })).toEqual({ committeeContact: null });
-    expect(validateCommunityChanges({ code: '510108001001', serviceStationAddress: '址'.repeat(200) }).serviceStationAddress).toHaveLength(200);
+    expect(validateCommunityChanges({ code: '510108001001', serviceStationAddress: '址'.repeat(200) }).serviceStationAddress).toHaveLength(
+      200,
+    );
   });
 
   test.each([
-    ['nothing to change', { code: '510108001001' }, 'input', 'Give at least one field to change.'],
-    ['nothing but nulls for figures', { code: '510108001001', households: null, population: null }, 'input', 'Give at least one field to change.'],
-    ['an over-long address', { code: '510108001001', serviceStationAddress: '址'.repeat(201) }, 'input.serviceStationAddress', 'At most 200 characters.'],
-    ['a negative household count', { code: '510108001001', households: -1 }, 'input.households', 'Figures must be whole numbers, zero or more.'],
-    ['a negative population', { code: '510108001001', population: -1 }, 'input.population', 'Figures must be whole numbers, zero or more.'],
-    ['an over-long contact', { code: '510108001001', committeeContact: '张'.repeat(201) }, 'input.committeeContact', 'At most 200 characters.'],
-  ])('refuses %s', (_, input, field, message) => {
-    expect(refusal(() => validateCommunityChanges(input as never))).toEqual({ code: 'BAD_USER_INPUT', field, message });
+    ['nothing to change', { code: '510108001001' }, 'input', 'Give at least one field to change.', undefined],
+    [
+      'nothing but nulls for figures',
+      { code: '510108001001', households: null, population: null },
+      'input',
+      'Give at least one field to change.',
+      undefined,
+    ],
+    [
+      'an over-long address',
+      { code: '510108001001', serviceStationAddress: '址'.repeat(201) },
+      'input.serviceStationAddress',
+      'The address must be at most 200 characters.',
+      'TEXT_TOO_LONG',
+    ],
+    [
+      'a negative household count',
+      { code: '510108001001', households: -1 },
+      'input.households',
+      'Figures must be whole numbers, zero or more.',
+      undefined,
+    ],
+    [
+      'a negative population',
+      { code: '510108001001', population: -1 },
+      'input.population',
+      'Figures must be whole numbers, zero or more.',
+      undefined,
+    ],
+    [
+      'an over-long contact',
+      { code: '510108001001', committeeContact: '张'.repeat(201) },
+      'input.committeeContact',
+      'The contact must be at most 200 characters.',
+      'TEXT_TOO_LONG',
+    ],
+  ])('refuses %s', (_, input, field, message, rule) => {
+    expect(refusal(() => validateCommunityChanges(input as never))).toEqual({ code: 'BAD_USER_INPUT', field, message, rule });
   });
 });
 
@@ -105,9 +255,21 @@ describe('checkFiguresAgree', () => {
   test('population below households is refused on the field the update changed', () => {
     const below = { households: 5566, population: 1 };
     const message = 'A population of 1 cannot be below 5566 households.';
-    expect(refusal(() => checkFiguresAgree(below, { population: 1 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.population', message });
-    expect(refusal(() => checkFiguresAgree(below, { population: 1, households: 5566 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.population', message });
-    expect(refusal(() => checkFiguresAgree(below, { households: 5566 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.households', message });
+    expect(refusal(() => checkFiguresAgree(below, { population: 1 }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.population',
+      message,
+    });
+    expect(refusal(() => checkFiguresAgree(below, { population: 1, households: 5566 }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.population',
+      message,
+    });
+    expect(refusal(() => checkFiguresAgree(below, { households: 5566 }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.households',
+      message,
+    });
     expect(refusal(() => checkFiguresAgree({ households: 5, population: 4 }, {}))).toMatchObject({ field: 'input.households' });
   });
 });

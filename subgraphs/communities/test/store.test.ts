@@ -1,7 +1,8 @@
 import type { Database } from '../../../lib/runtime/db';
 import type { Page } from '../../../lib/runtime/connections';
 import { createTestDatabase, databaseKind, dropTestDatabase, openSecondConnection } from '../../../test/support/database';
-import type { Actor, AreaModel, NewArea } from '../src/models';
+import type { Actor } from '../../../lib/kernel/actor';
+import type { AreaModel, NewArea } from '../src/models';
 import { createCommunitiesStore, type CommunitiesStore } from '../src/store';
 
 /**
@@ -22,7 +23,7 @@ afterAll(async () => {
   if (database) await dropTestDatabase(database);
 });
 
-const actor: Actor = { id: 'city-admin-test', requestId: 'request-store-test' };
+const actor: Actor = { id: 'city-admin-test', roles: ['CITY_ADMIN'], org: null, area: '510100000000', requestId: 'request-store-test' };
 
 let citySerial = 10;
 /** A city of its own: two districts, three streets, and communities under the first street. */
@@ -47,7 +48,14 @@ async function freshCity(communityNames: string[] = ['一社区', '二社区', '
   await register({ code: codes.secondStreet, name: '二街道', level: 'STREET', parentCode: codes.district });
   await register({ code: codes.otherStreet, name: '别街道', level: 'STREET', parentCode: codes.otherDistrict });
   for (const [i, name] of communityNames.entries()) {
-    await register({ code: codes.communities[i]!, name, level: 'COMMUNITY', parentCode: codes.street, households: 100 + i, population: 300 + i });
+    await register({
+      code: codes.communities[i]!,
+      name,
+      level: 'COMMUNITY',
+      parentCode: codes.street,
+      households: 100 + i,
+      population: 300 + i,
+    });
   }
   await register({ code: codes.beside, name: '别社区', level: 'COMMUNITY', parentCode: codes.otherStreet });
   return codes;
@@ -98,14 +106,26 @@ describe('areas', () => {
   test('registering a community writes its figures (zeros when not given) and the audit event; a code registers once', async () => {
     const city = await freshCity([]);
     const code = `${city.street.slice(0, 9)}009`;
-    const area = await store.areas.register({ code, name: '新社区', level: 'COMMUNITY', parentCode: city.street, officialCode: false, households: 7 }, actor);
+    const area = await store.areas.register(
+      { code, name: '新社区', level: 'COMMUNITY', parentCode: city.street, officialCode: false, households: 7 },
+      actor,
+    );
     expect(area).toEqual<AreaModel>({ code, name: '新社区', level: 'COMMUNITY', parentCode: city.street, officialCode: false });
     const { communities } = await store.communities.byCodes([code]);
     expect(communities).toEqual([expect.objectContaining({ code, households: 7, population: 0, version: 1 })]);
     expect(await store.communities.byCodes([city.street])).toEqual({ communities: [], areas: [] });
-    expect(await auditRows(code)).toEqual([expect.objectContaining({ action: 'REGISTER', actor: actor.id, requestId: actor.requestId, after: expect.objectContaining({ code }) })]);
+    expect(await auditRows(code)).toEqual([
+      expect.objectContaining({
+        action: 'REGISTER',
+        actor: actor.id,
+        requestId: actor.requestId,
+        after: expect.objectContaining({ code }),
+      }),
+    ]);
 
-    await expect(store.areas.register({ code, name: '重复', level: 'COMMUNITY', parentCode: city.street, officialCode: true }, actor)).rejects.toMatchObject({
+    await expect(
+      store.areas.register({ code, name: '重复', level: 'COMMUNITY', parentCode: city.street, officialCode: true }, actor),
+    ).rejects.toMatchObject({
       extensions: { code: 'CONFLICT', field: 'input.code' },
     });
     expect(codesOf(await store.areas.byCodes([code, city.street, '000000000000']))).toEqual(expect.arrayContaining([code, city.street]));
@@ -128,7 +148,8 @@ describe('communities', () => {
 
   test('a name search takes LIKE wildcards literally', async () => {
     const city = await freshCity(['幸福5%里社区', '5%幸福%里社区', '幸福5_里社区']);
-    const search = async (needle: string) => codesOf((await store.communities.page({ within: city.city, nameContains: needle }, firstPage(5))).communities);
+    const search = async (needle: string) =>
+      codesOf((await store.communities.page({ within: city.city, nameContains: needle }, firstPage(5))).communities);
     expect(await search('5%里')).toEqual([city.communities[0]]);
     expect(await search(' 5_里 ')).toEqual([city.communities[2]]);
     expect(await store.communities.count({ within: city.city, nameContains: '5%里' })).toBe(1);
@@ -138,7 +159,15 @@ describe('communities', () => {
     const city = await freshCity(['更新社区']);
     const code = city.communities[0]!;
     const updated = await store.communities.update(code, { households: 150, committeePhone: '+862880000000' }, 1, '普查', actor);
-    expect(updated).toMatchObject({ code, name: '更新社区', parentCode: city.street, households: 150, population: 300, committeePhone: '+862880000000', version: 2 });
+    expect(updated).toMatchObject({
+      code,
+      name: '更新社区',
+      parentCode: city.street,
+      households: 150,
+      population: 300,
+      committeePhone: '+862880000000',
+      version: 2,
+    });
     expect((await auditRows(code)).at(-1)).toMatchObject({
       action: 'UPDATE',
       reason: '普查',
@@ -150,15 +179,25 @@ describe('communities', () => {
     await expect(store.communities.update(code, { households: 160 }, 1, undefined, actor)).rejects.toMatchObject({
       extensions: { code: 'CONFLICT', field: 'input.expectedVersion', currentVersion: 2 },
     });
-    await expect(store.communities.update(city.street, { households: 1 }, 1, undefined, actor)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(store.communities.update(city.street, { households: 1 }, 1, undefined, actor)).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
   });
 
   test('figures are checked against the stored ones: households above the stored population, or a population below the stored households, are refused', async () => {
     const city = await freshCity(['人口社区']);
     const code = city.communities[0]!;
-    await expect(store.communities.update(code, { households: 301 }, 1, undefined, actor)).rejects.toMatchObject({ extensions: { field: 'input.households' } });
-    await expect(store.communities.update(code, { population: 99 }, 1, undefined, actor)).rejects.toMatchObject({ extensions: { field: 'input.population' } });
-    expect(await store.communities.update(code, { households: 300 }, 1, undefined, actor)).toMatchObject({ households: 300, population: 300, version: 2 });
+    await expect(store.communities.update(code, { households: 301 }, 1, undefined, actor)).rejects.toMatchObject({
+      extensions: { field: 'input.households' },
+    });
+    await expect(store.communities.update(code, { population: 99 }, 1, undefined, actor)).rejects.toMatchObject({
+      extensions: { field: 'input.population' },
+    });
+    expect(await store.communities.update(code, { households: 300 }, 1, undefined, actor)).toMatchObject({
+      households: 300,
+      population: 300,
+      version: 2,
+    });
   });
 });
 
@@ -176,7 +215,9 @@ onPostgres('writers that read the same row at once (PostgreSQL: real overlapping
 
   async function untilWaiting(n: number): Promise<void> {
     for (let i = 0; i < 200; i++) {
-      const [row] = await blocker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      const [row] = await blocker.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
       if (row!.n >= n) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -202,10 +243,14 @@ onPostgres('writers that read the same row at once (PostgreSQL: real overlapping
   test('two updates of a community at one version: one wins (PostgreSQL: real overlapping transactions)', async () => {
     const city = await freshCity(['竞争社区']);
     const code = city.communities[0]!;
-    const results = await race('SELECT 1 FROM communities.community WHERE code = $1 FOR UPDATE', [code], [
-      () => store.communities.update(code, { households: 101 }, 1, undefined, actor),
-      () => store.communities.update(code, { households: 102 }, 1, undefined, actor),
-    ]);
+    const results = await race(
+      'SELECT 1 FROM communities.community WHERE code = $1 FOR UPDATE',
+      [code],
+      [
+        () => store.communities.update(code, { households: 101 }, 1, undefined, actor),
+        () => store.communities.update(code, { households: 102 }, 1, undefined, actor),
+      ],
+    );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { extensions: { code: 'CONFLICT' } } });
     expect((await store.communities.byCodes([code])).communities[0]).toMatchObject({ version: 2 });

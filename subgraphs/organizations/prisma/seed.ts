@@ -1,7 +1,6 @@
 import type { Session } from '../../../lib/runtime/db';
 import { demoCreditRecords, demoOrganizations, STATUS_REASONS, type DemoCreditRecords } from '../../../seed/demo-organizations';
 
-
 /** Seeds the registry; rows already there are left as they are (idempotent). */
 export async function seedOrganizations(session: Session): Promise<void> {
   const organizations = demoOrganizations();
@@ -31,7 +30,15 @@ export async function seedOrganizations(session: Session): Promise<void> {
     { organization_id: o.id, from_status: null, to_status: 'ACTIVE', reason: 'Registered.', at: `${o.registrationDate}T09:00:00+08:00` },
     ...(o.status === 'ACTIVE'
       ? []
-      : [{ organization_id: o.id, from_status: 'ACTIVE', to_status: o.status, reason: STATUS_REASONS[o.status], at: '2025-06-30T09:00:00+08:00' }]),
+      : [
+          {
+            organization_id: o.id,
+            from_status: 'ACTIVE',
+            to_status: o.status,
+            reason: STATUS_REASONS[o.status],
+            at: '2025-06-30T09:00:00+08:00',
+          },
+        ]),
   ]);
   await session.query(
     `WITH inserted AS (
@@ -149,7 +156,13 @@ export async function seedCreditRecords(session: Session, records: DemoCreditRec
      ON CONFLICT DO NOTHING`,
     [
       JSON.stringify(
-        records.inspections.map((i) => ({ organization_id: i.organizationId, year: i.year, result: i.result, concluded_on: i.concludedOn, authority: i.authority })),
+        records.inspections.map((i) => ({
+          organization_id: i.organizationId,
+          year: i.year,
+          result: i.result,
+          concluded_on: i.concludedOn,
+          authority: i.authority,
+        })),
       ),
     ],
   );

@@ -1,4 +1,12 @@
-import { actsWithin, hasRole, OFFICER_ROLES, requireJurisdiction, type Role, type SignedInViewer, type Viewer } from '../../../lib/kernel/auth';
+import {
+  actsWithin,
+  hasRole,
+  OFFICER_ROLES,
+  requireJurisdiction,
+  type Role,
+  type SignedInViewer,
+  type Viewer,
+} from '../../../lib/kernel/auth';
 import { forbidden, unauthenticated } from '../../../lib/kernel/errors';
 import type { OrganizationModel } from './models';
 
@@ -22,7 +30,8 @@ export function isOwnAdmin(viewer: Viewer, organization: OrganizationModel): vie
 
 export function requireOwnAdmin(viewer: Viewer, organization: OrganizationModel, action: string): SignedInViewer {
   if (viewer.anonymous) throw unauthenticated(`${action} needs the organisation's admin to sign in.`);
-  if (!isOwnAdmin(viewer, organization)) throw forbidden(`${action} is for organisation ${organization.id}'s own admin (ORG_ADMIN with its org).`);
+  if (!isOwnAdmin(viewer, organization))
+    throw forbidden(`${action} is for organisation ${organization.id}'s own admin (ORG_ADMIN with its org).`);
   return viewer;
 }
 
@@ -33,6 +42,8 @@ export function requireOwnAdmin(viewer: Viewer, organization: OrganizationModel,
 export function requirePrivateReader(viewer: Viewer, organization: OrganizationModel, what: string): void {
   if (viewer.anonymous) throw unauthenticated(`Sign in to see an organisation's ${what}.`);
   if (!isOwnAdmin(viewer, organization) && !actsWithin(viewer, OFFICER_ROLES, organization.registrationArea)) {
-    throw forbidden(`Organisation ${organization.id}'s ${what} are for its own admins and officers whose jurisdiction covers ${organization.registrationArea}.`);
+    throw forbidden(
+      `Organisation ${organization.id}'s ${what} are for its own admins and officers whose jurisdiction covers ${organization.registrationArea}.`,
+    );
   }
 }

@@ -10,18 +10,42 @@ export function createLoaders(store: OrganizationsStore, _viewer: Viewer) {
   const communityPages = new Map<string, DataLoader<string, string[]>>();
 
   return {
-    organization: keyedLoader((ids: readonly string[]) => store.organizations.byIds(ids), (organization) => organization.id),
+    organization: keyedLoader(
+      (ids: readonly string[]) => store.organizations.byIds(ids),
+      (organization) => organization.id,
+    ),
     organizationByCreditCode: keyedLoader(
       (codes: readonly string[]) => store.organizations.byCreditCodes(codes),
       (organization) => organization.creditCode!,
     ),
-    serviceAreaCodes: groupedLoader((ids: readonly string[]) => store.serviceAreas.ofOrganizations(ids), (area) => area.organizationId),
-    statusHistory: groupedLoader((ids: readonly string[]) => store.statusChanges.ofOrganizations(ids), (change) => change.organizationId),
-    annualReports: groupedLoader((ids: readonly string[]) => store.annualReports.ofOrganizations(ids), (report) => report.organizationId),
-    listEntries: groupedLoader((ids: readonly string[]) => store.listEntries.ofOrganizations(ids), (entry) => entry.organizationId),
-    listEntry: keyedLoader((ids: readonly string[]) => store.listEntries.byIds(ids), (entry) => entry.id),
-    penalties: groupedLoader((ids: readonly string[]) => store.penalties.ofOrganizations(ids), (penalty) => penalty.organizationId),
-    annualInspections: groupedLoader((ids: readonly string[]) => store.annualInspections.ofOrganizations(ids), (inspection) => inspection.organizationId),
+    serviceAreaCodes: groupedLoader(
+      (ids: readonly string[]) => store.serviceAreas.ofOrganizations(ids),
+      (area) => area.organizationId,
+    ),
+    statusHistory: groupedLoader(
+      (ids: readonly string[]) => store.statusChanges.ofOrganizations(ids),
+      (change) => change.organizationId,
+    ),
+    annualReports: groupedLoader(
+      (ids: readonly string[]) => store.annualReports.ofOrganizations(ids),
+      (report) => report.organizationId,
+    ),
+    listEntries: groupedLoader(
+      (ids: readonly string[]) => store.listEntries.ofOrganizations(ids),
+      (entry) => entry.organizationId,
+    ),
+    listEntry: keyedLoader(
+      (ids: readonly string[]) => store.listEntries.byIds(ids),
+      (entry) => entry.id,
+    ),
+    penalties: groupedLoader(
+      (ids: readonly string[]) => store.penalties.ofOrganizations(ids),
+      (penalty) => penalty.organizationId,
+    ),
+    annualInspections: groupedLoader(
+      (ids: readonly string[]) => store.annualInspections.ofOrganizations(ids),
+      (inspection) => inspection.organizationId,
+    ),
 
     /** The ids of one page (first + 1 rows) of the active organisations serving a community. */
     communityOrganizationIds(page: Page<(string | number)[]>): DataLoader<string, string[]> {

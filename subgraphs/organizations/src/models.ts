@@ -119,14 +119,6 @@ export interface StandingModel {
   latestInspection: AnnualInspectionModel | null;
 }
 
-/** Who asks for a change, as the audit and the status history record it. */
-export interface Actor {
-  id: string;
-  roles: readonly string[];
-  org?: string;
-  requestId: string;
-}
-
 export interface OrganizationFilter {
   kind?: OrganizationKind;
   status?: OrganizationStatus;

@@ -1,5 +1,6 @@
 import { parseYuan, toFen } from '../../../lib/kernel/money';
-import { badInput } from '../../../lib/kernel/errors';
+import { badInput, ruleBroken } from '../../../lib/kernel/errors';
+import { optionalText, requiredText, textChange } from '../../../lib/kernel/text';
 import { CREDIT_CODE_CHARSET, validateCreditCode } from '../../../lib/kernel/credit-code';
 import { CREDIT_CODE_PREFIX_BY_KIND } from './credit-code';
 import type {
@@ -17,7 +18,18 @@ import type {
   UpdateOrganizationProfileInput,
 } from './generated/graphql';
 import type { OrganizationKind } from './generated/prisma/enums';
-import type { GradeRecord, ListEntryModel, NewInspection, NewListing, NewOrganization, NewPenalty, OrganizationModel, ProfileChanges, Removal, ReportFigures } from './models';
+import type {
+  GradeRecord,
+  ListEntryModel,
+  NewInspection,
+  NewListing,
+  NewOrganization,
+  NewPenalty,
+  OrganizationModel,
+  ProfileChanges,
+  Removal,
+  ReportFigures,
+} from './models';
 
 /** The registry's input rules, kept apart from GraphQL plumbing so they read as the domain. */
 
@@ -37,28 +49,15 @@ export function gradeName(value: number): EvaluationGrade {
   return `GRADE_${value}A` as EvaluationGrade;
 }
 
-function requiredText(value: string, field: string, max: number, what: string): string {
-  const text = value.trim();
-  if (text === '') throw badInput(field, `${what} must not be empty.`);
-  if (text.length > max) throw badInput(field, `${what} must be at most ${max} characters.`);
-  return text;
-}
-
-function optionalText(value: string | null | undefined, field: string, max: number): string | null | undefined {
-  if (value === undefined || value === null) return value;
-  const text = value.trim();
-  if (text.length > max) throw badInput(field, `At most ${max} characters.`);
-  return text === '' ? null : text;
-}
-
 function figure(value: number | null | undefined, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Number.isInteger(value) || value < 0) throw badInput(field, 'Counts must be whole numbers, zero or more.');
   return value;
 }
 
+/** Decisions and registrations are recorded once taken: a day after today is refused. */
 function notAfterToday(day: string, today: string, field: string): string {
-  if (day > today) throw badInput(field, `${day} is in the future (today is ${today}).`);
+  if (day > today) throw ruleBroken('DATE_NOT_IN_FUTURE', `${day} is in the future (today is ${today}).`, field);
   return day;
 }
 
@@ -109,7 +108,12 @@ export function checkCreditCode(code: string | null | undefined, kind: Organizat
   // a district-registered association carries the district's six digits. 100000 is the
   // Ministry's own (a national foundation), which no local area can contradict.
   const region = code.slice(2, 8);
-  if (registrationAreaCode && CIVIL_AFFAIRS_PREFIXES.has(prefix) && region !== NATIONAL_REGION && region !== registrationAreaCode.slice(0, 6)) {
+  if (
+    registrationAreaCode &&
+    CIVIL_AFFAIRS_PREFIXES.has(prefix) &&
+    region !== NATIONAL_REGION &&
+    region !== registrationAreaCode.slice(0, 6)
+  ) {
     throw badInput(
       field,
       `Credit code ${code} was issued in region ${region}, but the registration authority's area is ${registrationAreaCode.slice(0, 6)}.`,
@@ -127,7 +131,7 @@ function contactOf(contact: ContactInput | null | undefined, field: string) {
   return {
     contactPhone: contact?.phone ?? null,
     contactEmail: contact?.email ?? null,
-    contactAddress: optionalText(contact?.address, `${field}.address`, MAX_TEXT) ?? null,
+    contactAddress: optionalText(contact?.address, `${field}.address`, MAX_TEXT, 'The address'),
   };
 }
 
@@ -160,7 +164,7 @@ export function validateNewOrganization(input: RegisterOrganizationInput, today:
     creditCode,
     registrationArea: input.registrationAreaCode,
     registrationDate: notAfterToday(input.registrationDate, today, 'input.registrationDate'),
-    legalRepresentative: optionalText(input.legalRepresentative, 'input.legalRepresentative', MAX_PERSON) ?? null,
+    legalRepresentative: optionalText(input.legalRepresentative, 'input.legalRepresentative', MAX_PERSON, 'The legal representative'),
     contactPhone: null,
     contactEmail: null,
     contactAddress: null,
@@ -179,7 +183,7 @@ export function validateNewOrganization(input: RegisterOrganizationInput, today:
 export function validateProfileChanges(input: UpdateOrganizationProfileInput, today: string): ProfileChanges {
   const changes: ProfileChanges = {
     name: input.name === undefined || input.name === null ? undefined : requiredText(input.name, 'input.name', MAX_NAME, 'The name'),
-    legalRepresentative: optionalText(input.legalRepresentative, 'input.legalRepresentative', MAX_PERSON),
+    legalRepresentative: textChange(input.legalRepresentative, 'input.legalRepresentative', MAX_PERSON, 'The legal representative'),
     ...contactOf(input.contact, 'input.contact'),
     categories: categoriesOf(input.categories),
     serviceAreaCodes: serviceAreasOf(input.serviceAreaCodes),
@@ -203,7 +207,10 @@ export function validateReason(reason: string): string {
 
 export function validateGrade(input: RecordEvaluationGradeInput, organization: OrganizationModel, today: string): GradeRecord {
   if (!GRADED_KINDS.includes(organization.kind)) {
-    throw badInput('input.organizationId', `Only social associations, social service agencies and foundations are graded; this is a ${organization.kind}.`);
+    throw badInput(
+      'input.organizationId',
+      `Only social associations, social service agencies and foundations are graded; this is a ${organization.kind}.`,
+    );
   }
   const awardedOn = notAfterToday(input.awardedOn, today, 'input.awardedOn');
   if (input.validUntil <= awardedOn) throw badInput('input.validUntil', 'The grade must be valid until after the day it was awarded.');
@@ -236,7 +243,10 @@ export function validateReport(
     expenditure: parseYuan(input.expenditure, 'input.expenditure'),
   };
   if (toFen(figures.governmentPurchaseIncome) > toFen(figures.totalIncome)) {
-    throw badInput('input.governmentPurchaseIncome', 'Income from government-purchased services is part of the total income and cannot exceed it.');
+    throw badInput(
+      'input.governmentPurchaseIncome',
+      'Income from government-purchased services is part of the total income and cannot exceed it.',
+    );
   }
   return { year: input.year, figures };
 }
@@ -246,31 +256,13 @@ export function validateReport(
 /** A document number (文号) or an authority's name. */
 const MAX_DOCUMENT = 100;
 
-/** A refusal of one input field by a named rule. */
-function refused(field: string, rule: string, message: string): never {
-  throw badInput(field, message, { rule });
-}
-
-function text(value: string, field: string, max: number, what: string): string {
-  const trimmed = value.trim();
-  if (trimmed === '') refused(field, 'REQUIRED_TEXT', `${what} must not be empty.`);
-  if (trimmed.length > max) refused(field, 'TEXT_TOO_LONG', `${what} must be at most ${max} characters.`);
-  return trimmed;
-}
-
-/** Decisions are recorded once taken: a day after today is refused. */
-function taken(day: string, today: string, field: string): string {
-  if (day > today) refused(field, 'DATE_NOT_IN_FUTURE', `${day} is in the future (today is ${today}).`);
-  return day;
-}
-
 export function validateListing(input: RecordListingInput, today: string): NewListing {
   return {
     list: input.list,
-    listedOn: taken(input.listedOn, today, 'input.listedOn'),
-    reason: text(input.reason, 'input.reason', MAX_REASON, 'The reason'),
-    authority: text(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
-    documentNumber: text(input.documentNumber, 'input.documentNumber', MAX_DOCUMENT, 'The document number'),
+    listedOn: notAfterToday(input.listedOn, today, 'input.listedOn'),
+    reason: requiredText(input.reason, 'input.reason', MAX_REASON, 'The reason'),
+    authority: requiredText(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
+    documentNumber: requiredText(input.documentNumber, 'input.documentNumber', MAX_DOCUMENT, 'The document number'),
   };
 }
 
@@ -279,31 +271,40 @@ export function validateListing(input: RecordListingInput, today: string): NewLi
  * (REMOVAL_BEFORE_LISTING): removed on the day it was listed is allowed (a same-day correction).
  */
 export function validateRemoval(input: RecordRemovalInput, entry: Pick<ListEntryModel, 'id' | 'listedOn'>, today: string): Removal {
-  const removedOn = taken(input.removedOn, today, 'input.removedOn');
+  const removedOn = notAfterToday(input.removedOn, today, 'input.removedOn');
   if (removedOn < entry.listedOn) {
-    refused('input.removedOn', 'REMOVAL_BEFORE_LISTING', `List entry ${entry.id} was listed on ${entry.listedOn}; it cannot be removed on ${removedOn}, before that.`);
+    throw ruleBroken(
+      'REMOVAL_BEFORE_LISTING',
+      `List entry ${entry.id} was listed on ${entry.listedOn}; it cannot be removed on ${removedOn}, before that.`,
+      'input.removedOn',
+    );
   }
-  const reason = input.reason === undefined || input.reason === null ? '' : input.reason.trim();
-  if (reason.length > MAX_REASON) refused('input.reason', 'TEXT_TOO_LONG', `The reason must be at most ${MAX_REASON} characters.`);
+  const reason = optionalText(input.reason, 'input.reason', MAX_REASON, 'The reason');
   return {
     removedOn,
-    documentNumber: text(input.documentNumber, 'input.documentNumber', MAX_DOCUMENT, 'The removal document number'),
-    reason: reason === '' ? null : reason,
+    documentNumber: requiredText(input.documentNumber, 'input.documentNumber', MAX_DOCUMENT, 'The removal document number'),
+    reason,
   };
 }
 
 export function validatePenalty(input: RecordPenaltyInput, today: string): NewPenalty {
-  const decidedOn = taken(input.decidedOn, today, 'input.decidedOn');
+  const decidedOn = notAfterToday(input.decidedOn, today, 'input.decidedOn');
   const inForceFrom = input.inForceFrom ?? decidedOn;
-  if (inForceFrom < decidedOn) refused('input.inForceFrom', 'IN_FORCE_AFTER_DECISION', `A penalty is in force from its decision (${decidedOn}) at the earliest.`);
-  if (input.inForceUntil < inForceFrom) refused('input.inForceUntil', 'IN_FORCE_PERIOD', `The penalty must be in force until ${inForceFrom} at least.`);
+  if (inForceFrom < decidedOn)
+    throw ruleBroken(
+      'IN_FORCE_AFTER_DECISION',
+      `A penalty is in force from its decision (${decidedOn}) at the earliest.`,
+      'input.inForceFrom',
+    );
+  if (input.inForceUntil < inForceFrom)
+    throw ruleBroken('IN_FORCE_PERIOD', `The penalty must be in force until ${inForceFrom} at least.`, 'input.inForceUntil');
   return {
     decidedOn,
-    authority: text(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
-    documentNumber: text(input.documentNumber, 'input.documentNumber', MAX_DOCUMENT, 'The document number'),
+    authority: requiredText(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
+    documentNumber: requiredText(input.documentNumber, 'input.documentNumber', MAX_DOCUMENT, 'The document number'),
     kind: input.kind,
-    penalty: text(input.penalty, 'input.penalty', MAX_TEXT, 'The penalty'),
-    reason: text(input.reason, 'input.reason', MAX_REASON, 'The reason'),
+    penalty: requiredText(input.penalty, 'input.penalty', MAX_TEXT, 'The penalty'),
+    reason: requiredText(input.reason, 'input.reason', MAX_REASON, 'The reason'),
     inForceFrom,
     inForceUntil: input.inForceUntil,
   };
@@ -314,16 +315,24 @@ export function validateInspection(input: RecordAnnualInspectionInput, organizat
   const registered = Number(organization.registrationDate.slice(0, 4));
   const lastYear = Number(today.slice(0, 4)) - 1;
   if (!Number.isInteger(input.year) || input.year < registered || input.year > lastYear) {
-    refused('input.year', 'INSPECTION_YEAR', `The inspected year must be from the registration year ${registered} to ${lastYear}.`);
+    throw ruleBroken(
+      'INSPECTION_YEAR',
+      `The inspected year must be from the registration year ${registered} to ${lastYear}.`,
+      'input.year',
+    );
   }
-  const concludedOn = taken(input.concludedOn, today, 'input.concludedOn');
+  const concludedOn = notAfterToday(input.concludedOn, today, 'input.concludedOn');
   if (Number(concludedOn.slice(0, 4)) <= input.year) {
-    refused('input.concludedOn', 'INSPECTION_AFTER_YEAR', `The ${input.year} inspection concludes after ${input.year} has ended, not on ${concludedOn}.`);
+    throw ruleBroken(
+      'INSPECTION_AFTER_YEAR',
+      `The ${input.year} inspection concludes after ${input.year} has ended, not on ${concludedOn}.`,
+      'input.concludedOn',
+    );
   }
   return {
     year: input.year,
     result: input.result,
     concludedOn,
-    authority: text(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
+    authority: requiredText(input.authority, 'input.authority', MAX_DOCUMENT, 'The authority'),
   };
 }

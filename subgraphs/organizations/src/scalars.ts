@@ -16,7 +16,8 @@ function parse(value: unknown): string {
  */
 export const CreditCode = new GraphQLScalarType({
   name: 'CreditCode',
-  description: 'A Unified Social Credit Code (统一社会信用代码, GB 32100-2015): 18 characters from 0123456789ABCDEFGHJKLMNPQRTUWXY, the last a check character.',
+  description:
+    'A Unified Social Credit Code (统一社会信用代码, GB 32100-2015): 18 characters from 0123456789ABCDEFGHJKLMNPQRTUWXY, the last a check character.',
   serialize: parse,
   parseValue: parse,
   parseLiteral: (ast) => {

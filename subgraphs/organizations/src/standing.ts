@@ -28,7 +28,12 @@ export interface RemovalStep {
  * REMOVED is final (a body listed again gets a new entry).
  */
 export const listEntryWorkflow = defineWorkflow<ListEntryState, RemovalStep>('A list entry', [
-  { from: 'LISTED', to: 'REMOVED', roles: AUTHORITY, requires: (input) => requireText('input.documentNumber', 'The removal document number')(input.documentNumber) },
+  {
+    from: 'LISTED',
+    to: 'REMOVED',
+    roles: AUTHORITY,
+    requires: (input) => requireText('input.documentNumber', 'The removal document number')(input.documentNumber),
+  },
 ]);
 
 /** The entry's state now, whatever day it is read for: a recorded removal is final. */
@@ -80,7 +85,10 @@ export function standingOn(
     .filter((penalty) => penaltyInForce(penalty, day))
     .sort((a, b) => b.decidedOn.localeCompare(a.decidedOn) || a.id.localeCompare(b.id));
   const concluded = records.inspections.filter((inspection) => inspection.concludedOn <= day);
-  const latestInspection = concluded.reduce<AnnualInspectionModel | null>((latest, inspection) => (latest === null || inspection.year > latest.year ? inspection : latest), null);
+  const latestInspection = concluded.reduce<AnnualInspectionModel | null>(
+    (latest, inspection) => (latest === null || inspection.year > latest.year ? inspection : latest),
+    null,
+  );
   return { asOf, onDay: day, listings, penaltiesInForce, latestInspection };
 }
 

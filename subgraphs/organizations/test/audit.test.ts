@@ -23,7 +23,10 @@ interface AuditRow {
 }
 
 function auditTrail(entityId: string): Promise<AuditRow[]> {
-  return sub.database.query<AuditRow>('SELECT action, actor, reason, before, after FROM organizations.audit_event WHERE entity_id = $1 ORDER BY id', [entityId]);
+  return sub.database.query<AuditRow>(
+    'SELECT action, actor, reason, before, after FROM organizations.audit_event WHERE entity_id = $1 ORDER BY id',
+    [entityId],
+  );
 }
 
 test('an annual report filed, corrected and locked keeps each event’s figures: a correction records the figures it replaced', async () => {
@@ -35,7 +38,9 @@ test('an annual report filed, corrected and locked keeps each event’s figures:
   const corrected = { ...filed, expenditure: '1200000.00' };
   expect((await sub.execute(FILE, { input: { organizationId: organization.id, year: 2024, ...filed } }, admin)).errors).toBeUndefined();
   expect((await sub.execute(FILE, { input: { organizationId: organization.id, year: 2024, ...corrected } }, admin)).errors).toBeUndefined();
-  expect((await sub.execute(LOCK, { input: { organizationId: organization.id, year: 2024 } }, jinjiangCivilAffairs)).errors).toBeUndefined();
+  expect(
+    (await sub.execute(LOCK, { input: { organizationId: organization.id, year: 2024 } }, jinjiangCivilAffairs)).errors,
+  ).toBeUndefined();
 
   const [file, correct, lock] = await auditTrail(`${organization.id}/2024`);
   expect(file).toEqual({ action: 'FILE', actor: `admin-${organization.id}`, reason: null, before: null, after: filed });
@@ -50,18 +55,49 @@ test('an annual report filed, corrected and locked keeps each event’s figures:
 
 test('status changes, grades and profile updates record the values they replaced and the new ones', async () => {
   const organization = await register(sub, { name: '锦江区留痕评估服务中心', staffCount: 8 });
-  const CHANGE = 'mutation ($input: ChangeOrganizationStatusInput!) { changeOrganizationStatus(input: $input) { organization { status } } }';
+  const CHANGE =
+    'mutation ($input: ChangeOrganizationStatusInput!) { changeOrganizationStatus(input: $input) { organization { status } } }';
   const GRADE = 'mutation ($input: RecordEvaluationGradeInput!) { recordEvaluationGrade(input: $input) { organization { version } } }';
-  const PROFILE = 'mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { version } } }';
-  const grade = { organizationId: organization.id, expectedVersion: await organizationVersion(sub, organization.id), grade: 'GRADE_4A', awardedOn: '2024-03-01', validUntil: '2029-03-01' };
+  const PROFILE =
+    'mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { version } } }';
+  const grade = {
+    organizationId: organization.id,
+    expectedVersion: await organizationVersion(sub, organization.id),
+    grade: 'GRADE_4A',
+    awardedOn: '2024-03-01',
+    validUntil: '2029-03-01',
+  };
   expect((await sub.execute(GRADE, { input: grade }, jinjiangCivilAffairs)).errors).toBeUndefined();
   const profile = await sub.execute(
     PROFILE,
-    { input: { id: organization.id, expectedVersion: await organizationVersion(sub, organization.id), staffCount: 12, serviceAreaCodes: ['510104001002'], reason: '年检更新' } },
+    {
+      input: {
+        id: organization.id,
+        expectedVersion: await organizationVersion(sub, organization.id),
+        staffCount: 12,
+        serviceAreaCodes: ['510104001002'],
+        reason: '年检更新',
+      },
+    },
     orgAdmin(organization.id),
   );
   expect(profile.errors).toBeUndefined();
-  expect((await sub.execute(CHANGE, { input: { id: organization.id, to: 'ABNORMAL', reason: '未按时报送年报', expectedVersion: await organizationVersion(sub, organization.id) } }, jinjiangCivilAffairs)).errors).toBeUndefined();
+  expect(
+    (
+      await sub.execute(
+        CHANGE,
+        {
+          input: {
+            id: organization.id,
+            to: 'ABNORMAL',
+            reason: '未按时报送年报',
+            expectedVersion: await organizationVersion(sub, organization.id),
+          },
+        },
+        jinjiangCivilAffairs,
+      )
+    ).errors,
+  ).toBeUndefined();
 
   const [, graded, updated, changed] = await auditTrail(organization.id);
   expect(graded).toMatchObject({

@@ -22,16 +22,23 @@ describe('validateCreditCode', () => {
     expect(validateCreditCode(first17 + expected)).toEqual({ ok: true });
   });
 
-  test.each(['53100000500019795', '53100000500019795A0'])('rejects the wrong length %p, naming the check character its first 17 call for', (code) => {
-    expect(validateCreditCode(code)).toEqual({ ok: false, reason: expect.stringMatching(/expected 18 characters/), expectedCheck: 'A' });
-  });
+  test.each(['53100000500019795', '53100000500019795A0'])(
+    'rejects the wrong length %p, naming the check character its first 17 call for',
+    (code) => {
+      expect(validateCreditCode(code)).toEqual({ ok: false, reason: expect.stringMatching(/expected 18 characters/), expectedCheck: 'A' });
+    },
+  );
 
   test.each(['5310000050001979', ''])('rejects the wrong length %p, with no check character to name', (code) => {
     expect(validateCreditCode(code)).toEqual({ ok: false, reason: expect.stringMatching(/expected 18 characters/) });
   });
 
   test('a check character outside the set is refused, naming the right one', () => {
-    expect(validateCreditCode('53100000500019795I')).toEqual({ ok: false, reason: expect.stringContaining('"I" is not one of'), expectedCheck: 'A' });
+    expect(validateCreditCode('53100000500019795I')).toEqual({
+      ok: false,
+      reason: expect.stringContaining('"I" is not one of'),
+      expectedCheck: 'A',
+    });
   });
 
   test.each(['I', 'O', 'S', 'V', 'Z', 'a', '-'])('rejects the character %s, outside the set', (char) => {
@@ -95,7 +102,9 @@ describe('checkCreditCode (kind consistency)', () => {
 
   test("a code of another kind's prefix says which prefix the kind needs", () => {
     const code = withCheckCharacter('91510104MJ0000001');
-    expect(failure(() => checkCreditCode(code, 'FOUNDATION')).message).toBe(`A FOUNDATION's credit code starts with 53; ${code} starts with 91.`);
+    expect(failure(() => checkCreditCode(code, 'FOUNDATION')).message).toBe(
+      `A FOUNDATION's credit code starts with 53; ${code} starts with 91.`,
+    );
   });
 
   test('59 (other civil-affairs) is not accepted for the civil-affairs kinds', () => {
@@ -113,12 +122,14 @@ describe('checkCreditCode (kind consistency)', () => {
 });
 
 describe('the CreditCode scalar', () => {
-  const refusal = (run: () => unknown) => failure(run) as GraphQLError;
+  const refusal = (run: () => unknown) => failure(run);
 
   test('runs the whole check on input: a wrong check character is refused, naming the expected one', () => {
     expect(CreditCode.parseValue('53100000500019795A')).toBe('53100000500019795A');
     const wrong = refusal(() => CreditCode.parseValue('53440300MJL0167883'));
-    expect(wrong.message).toBe(`Credit code 53440300MJL0167883 has the wrong check character: expected ${checkCharacter('53440300MJL016788')}, not 3.`);
+    expect(wrong.message).toBe(
+      `Credit code 53440300MJL0167883 has the wrong check character: expected ${checkCharacter('53440300MJL016788')}, not 3.`,
+    );
     expect(wrong.extensions).toEqual({ expectedCheckCharacter: checkCharacter('53440300MJL016788') });
     expect(refusal(() => CreditCode.parseValue('53100000500019795')).message).toBe(
       'Credit code 53100000500019795 is invalid: expected 18 characters, got 17; its first 17 characters call for the check character A.',

@@ -14,7 +14,11 @@ const districts = areas.filter((area) => area.level === 'DISTRICT');
 test('at least 200 organisations, the same on every call, with unique ids, names and credit codes', () => {
   expect(organizations.length).toBeGreaterThanOrEqual(200);
   expect(demoOrganizations()).toEqual(organizations);
-  for (const values of [organizations.map((o) => o.id), organizations.map((o) => o.name), organizations.flatMap((o) => o.creditCode ?? [])]) {
+  for (const values of [
+    organizations.map((o) => o.id),
+    organizations.map((o) => o.name),
+    organizations.flatMap((o) => o.creditCode ?? []),
+  ]) {
     expect(new Set(values).size).toBe(values.length);
   }
 });

@@ -1,4 +1,5 @@
 import { significantPrefix } from '../../../lib/kernel/auth';
+import { todayIn } from '../../../lib/kernel/dates';
 import { demoOrganizations, demoOrganizationId, type DemoOrganization } from '../../../seed/demo-organizations';
 import { seedOrganizations } from '../prisma/seed';
 import { checkCharacter, withCheckCharacter } from '../../../lib/kernel/credit-code';
@@ -22,11 +23,6 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-/** Today in the demo city's zone, as the subgraph decides whether a grade is still valid. */
-function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
 /** Whether one of the organisation's service areas covers `code` or lies inside it. */
 function overlaps(organization: DemoOrganization, code: string): boolean {
   const prefix = significantPrefix(code);
@@ -40,8 +36,21 @@ function servesCommunity(organization: DemoOrganization, community: string): boo
 describe('demo data', () => {
   test('holds at least 200 organisations of every kind, and seeding again changes nothing', async () => {
     const kinds = await Promise.all(
-      ['SOCIAL_ASSOCIATION', 'SOCIAL_SERVICE_AGENCY', 'FOUNDATION', 'COMMUNITY_FILED', 'ENTERPRISE', 'PUBLIC_INSTITUTION', 'GOVERNMENT_AGENCY'].map(
-        async (kind) => (await graph.request('query ($k: OrganizationKind) { organizations(filter: { kind: $k }) { totalCount } }', { variables: { k: kind } })).body.data?.organizations.totalCount as number,
+      [
+        'SOCIAL_ASSOCIATION',
+        'SOCIAL_SERVICE_AGENCY',
+        'FOUNDATION',
+        'COMMUNITY_FILED',
+        'ENTERPRISE',
+        'PUBLIC_INSTITUTION',
+        'GOVERNMENT_AGENCY',
+      ].map(
+        async (kind) =>
+          (
+            await graph.request('query ($k: OrganizationKind) { organizations(filter: { kind: $k }) { totalCount } }', {
+              variables: { k: kind },
+            })
+          ).body.data?.organizations.totalCount as number,
       ),
     );
     expect(kinds.every((count) => count > 0)).toBe(true);
@@ -77,7 +86,9 @@ describe('demo data', () => {
   });
 
   test('name search finds Chinese names', async () => {
-    const { body } = await graph.request('{ organizations(filter: { nameContains: "民政局" }, first: 20) { totalCount edges { node { name } } } }');
+    const { body } = await graph.request(
+      '{ organizations(filter: { nameContains: "民政局" }, first: 20) { totalCount edges { node { name } } } }',
+    );
     expect(body.data?.organizations.totalCount).toBe(7);
     expect(body.data?.organizations.edges.map((e: { node: { name: string } }) => e.node.name)).toContain('北京市海淀区民政局');
   });
@@ -102,9 +113,12 @@ describe('demo data', () => {
     expect(registered.body.errors).toBeUndefined();
     const id = registered.body.data?.registerOrganization.organization.id;
     const search = async (needle: string) => {
-      const { body } = await graph.request('query ($q: String) { organizations(filter: { nameContains: $q }) { totalCount edges { node { id } } } }', {
-        variables: { q: needle },
-      });
+      const { body } = await graph.request(
+        'query ($q: String) { organizations(filter: { nameContains: $q }) { totalCount edges { node { id } } } }',
+        {
+          variables: { q: needle },
+        },
+      );
       return body.data?.organizations;
     };
     expect(await search('1b2')).toEqual({ totalCount: 1, edges: [{ node: { id } }] });
@@ -200,9 +214,12 @@ describe('credit codes through the gateway', () => {
 });
 
 describe('access', () => {
-  const agency = demo.find((o) => o.registrationArea === WUHOU && o.kind === 'SOCIAL_SERVICE_AGENCY' && o.status === 'ACTIVE' && o.annualReports.length > 0)!;
+  const agency = demo.find(
+    (o) => o.registrationArea === WUHOU && o.kind === 'SOCIAL_SERVICE_AGENCY' && o.status === 'ACTIVE' && o.annualReports.length > 0,
+  )!;
   const neighbour = demo.find((o) => o.registrationArea === WUHOU && o.kind === 'SOCIAL_ASSOCIATION' && o.status === 'ACTIVE')!;
-  const PRIVATE = 'query ($id: ID!) { organization(id: $id) { name status contact { phone email } annualReports { year totalIncome { amount } } } }';
+  const PRIVATE =
+    'query ($id: ID!) { organization(id: $id) { name status contact { phone email } annualReports { year totalIncome { amount } } } }';
 
   test('anonymous callers read public fields; contact and reports are UNAUTHENTICATED', async () => {
     const { body } = await graph.request(PRIVATE, { variables: { id: agency.id } });
@@ -231,17 +248,23 @@ describe('access', () => {
   test('an organisation’s admin edits its own profile, and not another’s', async () => {
     const token = await tokenFor({ roles: ['ORG_ADMIN'], area: WUHOU, org: agency.id });
     const UPDATE = `mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { id volunteerCount } } }`;
-    const [{ version }] = (await graph.database.query<{ version: number }>('SELECT version FROM organizations.organization WHERE id = $1::uuid', [agency.id])) as [
-      { version: number },
-    ];
-    const own = await graph.request(UPDATE, { variables: { input: { id: agency.id, expectedVersion: version, volunteerCount: 321 } }, token });
+    const [{ version }] = (await graph.database.query<{ version: number }>(
+      'SELECT version FROM organizations.organization WHERE id = $1::uuid',
+      [agency.id],
+    )) as [{ version: number }];
+    const own = await graph.request(UPDATE, {
+      variables: { input: { id: agency.id, expectedVersion: version, volunteerCount: 321 } },
+      token,
+    });
     expect(own.body.errors).toBeUndefined();
     expect(own.body.data?.updateOrganizationProfile.organization).toEqual({ id: agency.id, volunteerCount: 321 });
 
     const other = await graph.request(UPDATE, { variables: { input: { id: neighbour.id, volunteerCount: 1 } }, token });
     expect(other.body.data).toBeNull();
     expect(other.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const { body } = await graph.request('query ($id: ID!) { organization(id: $id) { volunteerCount } }', { variables: { id: neighbour.id } });
+    const { body } = await graph.request('query ($id: ID!) { organization(id: $id) { volunteerCount } }', {
+      variables: { id: neighbour.id },
+    });
     expect(body.data?.organization.volunteerCount).toBe(neighbour.volunteerCount);
   });
 });
@@ -264,7 +287,9 @@ describe('Community.organizations', () => {
 
   test('lists the active organisations whose service areas cover each community, by name', async () => {
     const { body } = await graph.request(QUERY, { variables: { n: 50 } });
-    for (const { node } of body.data?.communities.edges as { node: { code: string; organizations: { totalCount: number; edges: { node: { id: string } }[] } } }[]) {
+    for (const { node } of body.data?.communities.edges as {
+      node: { code: string; organizations: { totalCount: number; edges: { node: { id: string } }[] } };
+    }[]) {
       const serving = demo.filter((o) => servesCommunity(o, node.code));
       expect({ code: node.code, total: node.organizations.totalCount }).toEqual({ code: node.code, total: serving.length });
       expect(node.organizations.edges.length).toBe(Math.min(5, serving.length));
@@ -279,12 +304,19 @@ describe('Community.organizations', () => {
     for (;;) {
       const response: GraphResponse = await graph.request(PAGE, { variables: { c: JIFU_COMMUNITY, after } });
       expect(response.body.errors).toBeUndefined();
-      const page = response.body.data?.community as { organizations: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      const page = response.body.data?.community as {
+        organizations: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      };
       seen.push(...page.organizations.edges.map((e) => e.node.id));
       if (!page.organizations.pageInfo.hasNextPage) break;
       after = page.organizations.pageInfo.endCursor;
     }
-    expect(seen.sort()).toEqual(demo.filter((o) => servesCommunity(o, JIFU_COMMUNITY)).map((o) => o.id).sort());
+    expect(seen.sort()).toEqual(
+      demo
+        .filter((o) => servesCommunity(o, JIFU_COMMUNITY))
+        .map((o) => o.id)
+        .sort(),
+    );
   });
 });
 
@@ -293,8 +325,22 @@ describe('supplyByCategory', () => {
 
   function expectedSupply(within: string) {
     const serving = demo.filter((o) => o.status === 'ACTIVE' && overlaps(o, within));
-    const day = today();
-    const categories = ['ELDERLY_CARE', 'CHILD_AND_YOUTH', 'DISABILITY', 'COMMUNITY_GOVERNANCE', 'SOCIAL_WORK', 'TRAINING_AND_EMPLOYMENT', 'CULTURE_AND_SPORTS', 'HEALTH', 'LEGAL_AID', 'POVERTY_RELIEF', 'ENVIRONMENT', 'VOLUNTEERING'];
+    // Today in the demo city's zone, as the subgraph decides whether a grade is still valid.
+    const day = todayIn('Asia/Shanghai');
+    const categories = [
+      'ELDERLY_CARE',
+      'CHILD_AND_YOUTH',
+      'DISABILITY',
+      'COMMUNITY_GOVERNANCE',
+      'SOCIAL_WORK',
+      'TRAINING_AND_EMPLOYMENT',
+      'CULTURE_AND_SPORTS',
+      'HEALTH',
+      'LEGAL_AID',
+      'POVERTY_RELIEF',
+      'ENVIRONMENT',
+      'VOLUNTEERING',
+    ];
     return categories.map((category) => {
       const offering = serving.filter((o) => o.categories.includes(category));
       return {

@@ -36,7 +36,12 @@ describe('registerOrganization', () => {
   test('a district civil-affairs officer registers an organisation with its first status and an audit event', async () => {
     const before = await rowCounts(sub);
     const created = await register(sub, { name: '成都市锦江区晋阳街道社会工作服务站' });
-    expect(created).toMatchObject({ name: '成都市锦江区晋阳街道社会工作服务站', kind: 'SOCIAL_SERVICE_AGENCY', status: 'ACTIVE', version: 1 });
+    expect(created).toMatchObject({
+      name: '成都市锦江区晋阳街道社会工作服务站',
+      kind: 'SOCIAL_SERVICE_AGENCY',
+      status: 'ACTIVE',
+      version: 1,
+    });
     expect(await rowCounts(sub)).toEqual({
       ...before,
       organizations: before.organizations + 1,
@@ -73,16 +78,26 @@ describe('registerOrganization', () => {
     ['credit code with a forbidden letter', 'input.creditCode', { creditCode: '52510104MJ00000O1X' }, /"O" is not one of/],
     ['future registration date', 'input.registrationDate', { registrationDate: '2999-01-01' }, /in the future/],
     ['impossible registration date', 'input.registrationDate', { registrationDate: '2021-02-30' }, /not a calendar date/],
-    ['long legal representative', 'input.legalRepresentative', { legalRepresentative: '王'.repeat(51) }, /At most 50/],
-    ['long address', 'input.contact.address', { contact: { address: '路'.repeat(201) } }, /At most 200/],
+    ['long legal representative', 'input.legalRepresentative', { legalRepresentative: '王'.repeat(51) }, /must be at most 50 characters/],
+    ['long address', 'input.contact.address', { contact: { address: '路'.repeat(201) } }, /must be at most 200 characters/],
     ['bad phone', 'input.contact.phone', { contact: { phone: '12345' } }, /PhoneNumber|phone/i],
     ['bad email', 'input.contact.email', { contact: { email: 'not-an-email' } }, /email/i],
-    ['too many service areas', 'input.serviceAreaCodes', { serviceAreaCodes: Array.from({ length: 51 }, (_, i) => `510104001${String(i + 1).padStart(3, '0')}`) }, /At most 50/],
+    [
+      'too many service areas',
+      'input.serviceAreaCodes',
+      { serviceAreaCodes: Array.from({ length: 51 }, (_, i) => `510104001${String(i + 1).padStart(3, '0')}`) },
+      /At most 50/,
+    ],
     ['bad service area code', 'input.serviceAreaCodes[0]', { serviceAreaCodes: ['5101040010'] }, /12 digits/],
     ['bad registration area', 'input.registrationAreaCode', { registrationAreaCode: '51010400000X' }, /12 digits/],
     ['negative staff count', 'input.staffCount', { staffCount: -1 }, /non-negative|NonNegativeInt/i],
     ['blank incubator', 'input.incubation.incubator', { incubation: { incubator: ' ', since: '2020-01-01' } }, /must not be empty/],
-    ['future incubation', 'input.incubation.since', { incubation: { incubator: '锦江区社会组织孵化园', since: '2999-01-01' } }, /in the future/],
+    [
+      'future incubation',
+      'input.incubation.since',
+      { incubation: { incubator: '锦江区社会组织孵化园', since: '2999-01-01' } },
+      /in the future/,
+    ],
   ];
 
   test.each(cases)('%s is BAD_USER_INPUT on %s and writes nothing', async (_, field, overrides, message) => {
@@ -106,7 +121,11 @@ describe('registerOrganization', () => {
     }
     // The valid national foundation registers, by an administrator whose jurisdiction covers Beijing.
     const nation = viewer({ roles: ['CITY_ADMIN'], area: '110000000000' });
-    const foundation = await register(sub, { creditCode: '53100000500019795A', kind: 'FOUNDATION', registrationAreaCode: '110100000000' }, nation);
+    const foundation = await register(
+      sub,
+      { creditCode: '53100000500019795A', kind: 'FOUNDATION', registrationAreaCode: '110100000000' },
+      nation,
+    );
     expect(foundation.creditCode).toBe('53100000500019795A');
   });
 
@@ -114,7 +133,9 @@ describe('registerOrganization', () => {
     const code = freshCreditCode('51');
     await register(sub, { creditCode: code, kind: 'SOCIAL_ASSOCIATION' });
     const before = await rowCounts(sub);
-    const error = firstError(await sub.execute(REGISTER, { input: registration({ creditCode: code, kind: 'SOCIAL_ASSOCIATION' }) }, jinjiangCivilAffairs));
+    const error = firstError(
+      await sub.execute(REGISTER, { input: registration({ creditCode: code, kind: 'SOCIAL_ASSOCIATION' }) }, jinjiangCivilAffairs),
+    );
     expect(error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.creditCode' });
     expect(await rowCounts(sub)).toEqual(before);
   });
@@ -154,7 +175,12 @@ describe('entity resolution', () => {
   test('Community entities list the active organisations serving them, batched', async () => {
     const { data, errors } = await sub.execute(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Community { code organizations(first: 2) { totalCount edges { node { name } } } } } }`,
-      { r: [{ __typename: 'Community', code: JINJIANG_COMMUNITY }, { __typename: 'Community', code: '510105001001' }] },
+      {
+        r: [
+          { __typename: 'Community', code: JINJIANG_COMMUNITY },
+          { __typename: 'Community', code: '510105001001' },
+        ],
+      },
     );
     expect(errors).toBeUndefined();
     expect(data?._entities[0].organizations.totalCount).toBeGreaterThan(0);
@@ -165,36 +191,60 @@ describe('entity resolution', () => {
 describe('queries', () => {
   let ids: Record<string, string>;
   beforeAll(async () => {
-    const district = await register(sub, {
-      name: '青羊区同心志愿者协会',
-      kind: 'SOCIAL_ASSOCIATION',
-      creditCode: freshCreditCode('51', QINGYANG),
-      registrationAreaCode: QINGYANG,
-      categories: ['VOLUNTEERING'],
-      serviceAreaCodes: [QINGYANG],
-    }, qingyangCivilAffairs);
-    const street = await register(sub, {
-      name: '青羊区苏坡街道社会工作服务站',
-      registrationAreaCode: QINGYANG,
-      categories: ['SOCIAL_WORK', 'VOLUNTEERING'],
-      serviceAreaCodes: ['510105001000'],
-    }, qingyangCivilAffairs);
-    const community = await register(sub, {
-      name: '青羊区清波社区居家养老服务站',
-      registrationAreaCode: QINGYANG,
-      categories: ['ELDERLY_CARE'],
-      serviceAreaCodes: ['510105001001'],
-    }, qingyangCivilAffairs);
-    const elsewhere = await register(sub, {
-      name: '青羊区抚琴街道西南街社区养老服务中心',
-      registrationAreaCode: QINGYANG,
-      categories: ['ELDERLY_CARE'],
-      serviceAreaCodes: ['510105002001'],
-    }, qingyangCivilAffairs);
+    const district = await register(
+      sub,
+      {
+        name: '青羊区同心志愿者协会',
+        kind: 'SOCIAL_ASSOCIATION',
+        creditCode: freshCreditCode('51', QINGYANG),
+        registrationAreaCode: QINGYANG,
+        categories: ['VOLUNTEERING'],
+        serviceAreaCodes: [QINGYANG],
+      },
+      qingyangCivilAffairs,
+    );
+    const street = await register(
+      sub,
+      {
+        name: '青羊区苏坡街道社会工作服务站',
+        registrationAreaCode: QINGYANG,
+        categories: ['SOCIAL_WORK', 'VOLUNTEERING'],
+        serviceAreaCodes: ['510105001000'],
+      },
+      qingyangCivilAffairs,
+    );
+    const community = await register(
+      sub,
+      {
+        name: '青羊区清波社区居家养老服务站',
+        registrationAreaCode: QINGYANG,
+        categories: ['ELDERLY_CARE'],
+        serviceAreaCodes: ['510105001001'],
+      },
+      qingyangCivilAffairs,
+    );
+    const elsewhere = await register(
+      sub,
+      {
+        name: '青羊区抚琴街道西南街社区养老服务中心',
+        registrationAreaCode: QINGYANG,
+        categories: ['ELDERLY_CARE'],
+        serviceAreaCodes: ['510105002001'],
+      },
+      qingyangCivilAffairs,
+    );
     ids = { district: district.id, street: street.id, community: community.id, elsewhere: elsewhere.id };
     await sub.execute(
       `mutation ($input: RecordEvaluationGradeInput!) { recordEvaluationGrade(input: $input) { organization { id } } }`,
-      { input: { organizationId: street.id, expectedVersion: await organizationVersion(sub, street.id), grade: 'GRADE_4A', awardedOn: '2024-01-01', validUntil: '2029-01-01' } },
+      {
+        input: {
+          organizationId: street.id,
+          expectedVersion: await organizationVersion(sub, street.id),
+          grade: 'GRADE_4A',
+          awardedOn: '2024-01-01',
+          validUntil: '2029-01-01',
+        },
+      },
       qingyangCivilAffairs,
     );
   });
@@ -230,10 +280,13 @@ describe('queries', () => {
   });
 
   test('pages are ordered by name with opaque cursors', async () => {
-    const query = 'query ($after: String) { organizations(filter: { servesArea: "510105000000" }, first: 3, after: $after) { edges { node { name } cursor } pageInfo { hasNextPage endCursor } } }';
+    const query =
+      'query ($after: String) { organizations(filter: { servesArea: "510105000000" }, first: 3, after: $after) { edges { node { name } cursor } pageInfo { hasNextPage endCursor } } }';
     const first = await sub.execute(query, {});
     const second = await sub.execute(query, { after: first.data?.organizations.pageInfo.endCursor });
-    const all = [...first.data?.organizations.edges, ...second.data?.organizations.edges].map((e: { node: { name: string } }) => e.node.name);
+    const all = [...first.data?.organizations.edges, ...second.data?.organizations.edges].map(
+      (e: { node: { name: string } }) => e.node.name,
+    );
     expect(first.data?.organizations.pageInfo.hasNextPage).toBe(true);
     expect(second.data?.organizations.pageInfo.hasNextPage).toBe(false);
     expect(all).toHaveLength(4);
@@ -308,7 +361,17 @@ describe('non-public fields and profile updates', () => {
   test('the organisation’s admin edits its own profile and not another’s', async () => {
     const { data, errors } = await sub.execute(
       UPDATE,
-      { input: { id: own.id, expectedVersion: await organizationVersion(sub, own.id), staffCount: 12, categories: ['VOLUNTEERING', 'VOLUNTEERING'], serviceAreaCodes: [JINJIANG_STREET, JINJIANG_COMMUNITY], contact: { phone: '+862880000099' }, incubation: null } },
+      {
+        input: {
+          id: own.id,
+          expectedVersion: await organizationVersion(sub, own.id),
+          staffCount: 12,
+          categories: ['VOLUNTEERING', 'VOLUNTEERING'],
+          serviceAreaCodes: [JINJIANG_STREET, JINJIANG_COMMUNITY],
+          contact: { phone: '+862880000099' },
+          incubation: null,
+        },
+      },
       orgAdmin(own.id),
     );
     expect(errors).toBeUndefined();
@@ -330,7 +393,9 @@ describe('non-public fields and profile updates', () => {
     const before = await rowCounts(sub);
     const refused = firstError(await sub.execute(UPDATE, { input: { id: other.id, staffCount: 1 } }, orgAdmin(own.id)));
     expect(refused.extensions?.code).toBe('FORBIDDEN');
-    expect(firstError(await sub.execute(UPDATE, { input: { id: own.id, staffCount: 1 } }, qingyangCivilAffairs)).extensions?.code).toBe('FORBIDDEN');
+    expect(firstError(await sub.execute(UPDATE, { input: { id: own.id, staffCount: 1 } }, qingyangCivilAffairs)).extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect(firstError(await sub.execute(UPDATE, { input: { id: own.id, staffCount: 1 } })).extensions?.code).toBe('UNAUTHENTICATED');
     expect(await rowCounts(sub)).toEqual(before);
   });
@@ -338,7 +403,18 @@ describe('non-public fields and profile updates', () => {
   test('the name and legal representative are changed by the authority, not the admin', async () => {
     const refused = firstError(await sub.execute(UPDATE, { input: { id: own.id, name: '新名字协会' } }, orgAdmin(own.id)));
     expect(refused.extensions?.code).toBe('FORBIDDEN');
-    const { data, errors } = await sub.execute(UPDATE, { input: { id: own.id, expectedVersion: await organizationVersion(sub, own.id), name: '锦江区牛市口街道阳光志愿服务协会', reason: '变更登记' } }, jinjiangCivilAffairs);
+    const { data, errors } = await sub.execute(
+      UPDATE,
+      {
+        input: {
+          id: own.id,
+          expectedVersion: await organizationVersion(sub, own.id),
+          name: '锦江区牛市口街道阳光志愿服务协会',
+          reason: '变更登记',
+        },
+      },
+      jinjiangCivilAffairs,
+    );
     expect(errors).toBeUndefined();
     expect(data?.updateOrganizationProfile.organization.name).toBe('锦江区牛市口街道阳光志愿服务协会');
   });
@@ -348,7 +424,11 @@ describe('non-public fields and profile updates', () => {
     ['blank name', 'input.name', { name: ' ' }],
     ['long legal representative', 'input.legalRepresentative', { legalRepresentative: '李'.repeat(51) }],
     ['long address', 'input.contact.address', { contact: { address: '街'.repeat(201) } }],
-    ['too many service areas', 'input.serviceAreaCodes', { serviceAreaCodes: Array.from({ length: 51 }, (_, i) => `510104001${String(i + 1).padStart(3, '0')}`) }],
+    [
+      'too many service areas',
+      'input.serviceAreaCodes',
+      { serviceAreaCodes: Array.from({ length: 51 }, (_, i) => `510104001${String(i + 1).padStart(3, '0')}`) },
+    ],
     ['future incubation', 'input.incubation.since', { incubation: { incubator: '锦江区社会组织孵化园', since: '2999-01-01' } }],
     ['negative volunteers', 'input.volunteerCount', { volunteerCount: -3 }],
   ])('%s is BAD_USER_INPUT on %s and writes nothing', async (_, field, changes) => {
@@ -361,7 +441,9 @@ describe('non-public fields and profile updates', () => {
   test('a stale expectedVersion is a CONFLICT; an unknown id NOT_FOUND', async () => {
     const error = firstError(await sub.execute(UPDATE, { input: { id: own.id, expectedVersion: 1, staffCount: 3 } }, jinjiangCivilAffairs));
     expect(error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.expectedVersion' });
-    const missing = firstError(await sub.execute(UPDATE, { input: { id: '00000000-0000-4000-8000-000000000000', staffCount: 3 } }, jinjiangCivilAffairs));
+    const missing = firstError(
+      await sub.execute(UPDATE, { input: { id: '00000000-0000-4000-8000-000000000000', staffCount: 3 } }, jinjiangCivilAffairs),
+    );
     expect(missing.extensions?.code).toBe('NOT_FOUND');
   });
 });

@@ -2,12 +2,19 @@ import { ANONYMOUS } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
 import { isAuthority, isOwnAdmin, requireAuthority, requireOwnAdmin, requirePrivateReader } from '../src/access';
 import type { OrganizationModel } from '../src/models';
-import { changesRegisteredParticulars, gradeName, validateGrade, validateNewOrganization, validateProfileChanges, validateReason, validateReport } from '../src/rules';
+import {
+  changesRegisteredParticulars,
+  gradeName,
+  validateGrade,
+  validateNewOrganization,
+  validateProfileChanges,
+  validateReason,
+  validateReport,
+} from '../src/rules';
 import { withCheckCharacter } from '../../../lib/kernel/credit-code';
 import { refusal } from '../../../test/support/refusal';
 
 /** The registry's rules and who may do what, one edge at a time (the subgraph tests run them through GraphQL). */
-
 
 const TODAY = '2026-06-15';
 const ID = '11111111-2222-4333-8444-555555555555';
@@ -83,7 +90,9 @@ describe('access', () => {
       message: `Organisation ${ID}'s annual reports are for its own admins and officers whose jurisdiction covers 510104000000.`,
     });
     expect(refusal(() => requirePrivateReader(otherAdmin, org, 'annual reports')).code).toBe('FORBIDDEN');
-    expect(refusal(() => requirePrivateReader(viewer({ roles: ['RESIDENT'], area: '510104000000' }), org, 'annual reports')).code).toBe('FORBIDDEN');
+    expect(refusal(() => requirePrivateReader(viewer({ roles: ['RESIDENT'], area: '510104000000' }), org, 'annual reports')).code).toBe(
+      'FORBIDDEN',
+    );
   });
 });
 
@@ -145,18 +154,65 @@ describe('registration and profile rules', () => {
   });
 
   test.each([
-    ['a blank name', { name: ' ' }, 'input.name', 'The name must not be empty.'],
-    ['a 101-character name', { name: '名'.repeat(101) }, 'input.name', 'The name must be at most 100 characters.'],
-    ['a registration date after today', { registrationDate: '2026-06-16' }, 'input.registrationDate', '2026-06-16 is in the future (today is 2026-06-15).'],
-    ['a 51-character legal representative', { legalRepresentative: '名'.repeat(51) }, 'input.legalRepresentative', 'At most 50 characters.'],
-    ['a 201-character address', { contact: { address: '址'.repeat(201) } }, 'input.contact.address', 'At most 200 characters.'],
-    ['51 service areas', { serviceAreaCodes: Array.from({ length: 51 }, (_, i) => `510104001${String(i + 1).padStart(3, '0')}`) }, 'input.serviceAreaCodes', 'At most 50 service areas.'],
-    ['a negative staff count', { staffCount: -1 }, 'input.staffCount', 'Counts must be whole numbers, zero or more.'],
-    ['a fractional volunteer count', { volunteerCount: 0.5 }, 'input.volunteerCount', 'Counts must be whole numbers, zero or more.'],
-    ['a blank incubator', { incubation: { incubator: ' ', since: TODAY } }, 'input.incubation.incubator', 'The incubator must not be empty.'],
-    ['incubation from the future', { incubation: { incubator: '园', since: '2027-01-01' } }, 'input.incubation.since', '2027-01-01 is in the future (today is 2026-06-15).'],
-  ])('registration refuses %s', (_, override, field, message) => {
-    expect(refusal(() => validateNewOrganization({ ...input, ...override } as never, TODAY))).toEqual({ code: 'BAD_USER_INPUT', field, message });
+    ['a blank name', { name: ' ' }, 'input.name', 'The name must not be empty.', 'REQUIRED_TEXT'],
+    ['a 101-character name', { name: '名'.repeat(101) }, 'input.name', 'The name must be at most 100 characters.', 'TEXT_TOO_LONG'],
+    [
+      'a registration date after today',
+      { registrationDate: '2026-06-16' },
+      'input.registrationDate',
+      '2026-06-16 is in the future (today is 2026-06-15).',
+      'DATE_NOT_IN_FUTURE',
+    ],
+    [
+      'a 51-character legal representative',
+      { legalRepresentative: '名'.repeat(51) },
+      'input.legalRepresentative',
+      'The legal representative must be at most 50 characters.',
+      'TEXT_TOO_LONG',
+    ],
+    [
+      'a 201-character address',
+      { contact: { address: '址'.repeat(201) } },
+      'input.contact.address',
+      'The address must be at most 200 characters.',
+      'TEXT_TOO_LONG',
+    ],
+    [
+      '51 service areas',
+      { serviceAreaCodes: Array.from({ length: 51 }, (_, i) => `510104001${String(i + 1).padStart(3, '0')}`) },
+      'input.serviceAreaCodes',
+      'At most 50 service areas.',
+      undefined,
+    ],
+    ['a negative staff count', { staffCount: -1 }, 'input.staffCount', 'Counts must be whole numbers, zero or more.', undefined],
+    [
+      'a fractional volunteer count',
+      { volunteerCount: 0.5 },
+      'input.volunteerCount',
+      'Counts must be whole numbers, zero or more.',
+      undefined,
+    ],
+    [
+      'a blank incubator',
+      { incubation: { incubator: ' ', since: TODAY } },
+      'input.incubation.incubator',
+      'The incubator must not be empty.',
+      'REQUIRED_TEXT',
+    ],
+    [
+      'incubation from the future',
+      { incubation: { incubator: '园', since: '2027-01-01' } },
+      'input.incubation.since',
+      '2027-01-01 is in the future (today is 2026-06-15).',
+      'DATE_NOT_IN_FUTURE',
+    ],
+  ])('registration refuses %s', (_, override, field, message, rule) => {
+    expect(refusal(() => validateNewOrganization({ ...input, ...override }, TODAY))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field,
+      message,
+      rule,
+    });
   });
 
   test('the boundaries are accepted: 50 areas, 100-character name, 50-character representative', () => {
@@ -174,25 +230,57 @@ describe('registration and profile rules', () => {
 
   test('profile changes keep only what is given; incubation null clears it; contact null clears all three', () => {
     expect(validateProfileChanges({ id: ID, staffCount: 4 }, TODAY)).toEqual({ staffCount: 4 });
-    expect(validateProfileChanges({ id: ID, name: ' 新名 ', incubation: null }, TODAY)).toEqual({ name: '新名', incubator: null, incubatedSince: null });
-    expect(validateProfileChanges({ id: ID, contact: null }, TODAY)).toEqual({ contactPhone: null, contactEmail: null, contactAddress: null });
-    expect(validateProfileChanges({ id: ID, categories: ['HEALTH'], serviceAreaCodes: ['510104001001'], volunteerCount: 2 }, TODAY)).toEqual({
+    expect(validateProfileChanges({ id: ID, name: ' 新名 ', incubation: null }, TODAY)).toEqual({
+      name: '新名',
+      incubator: null,
+      incubatedSince: null,
+    });
+    expect(validateProfileChanges({ id: ID, contact: null }, TODAY)).toEqual({
+      contactPhone: null,
+      contactEmail: null,
+      contactAddress: null,
+    });
+    expect(
+      validateProfileChanges({ id: ID, categories: ['HEALTH'], serviceAreaCodes: ['510104001001'], volunteerCount: 2 }, TODAY),
+    ).toEqual({
       categories: ['HEALTH'],
       serviceAreaCodes: ['510104001001'],
       volunteerCount: 2,
     });
-    expect(refusal(() => validateProfileChanges({ id: ID }, TODAY))).toEqual({ code: 'BAD_USER_INPUT', field: 'input', message: 'Give at least one field to change.' });
+    expect(refusal(() => validateProfileChanges({ id: ID }, TODAY))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input',
+      message: 'Give at least one field to change.',
+    });
     expect(refusal(() => validateProfileChanges({ id: ID, name: null, staffCount: null }, TODAY)).field).toBe('input');
   });
 
   test.each([
-    ['a blank name', { name: '  ' }, 'input.name', 'The name must not be empty.'],
-    ['an over-long legal representative', { legalRepresentative: '李'.repeat(51) }, 'input.legalRepresentative', 'At most 50 characters.'],
-    ['an over-long contact address', { contact: { address: '址'.repeat(201) } }, 'input.contact.address', 'At most 200 characters.'],
-    ['a negative staff count', { staffCount: -1 }, 'input.staffCount', 'Counts must be whole numbers, zero or more.'],
-    ['a negative volunteer count', { volunteerCount: -1 }, 'input.volunteerCount', 'Counts must be whole numbers, zero or more.'],
-  ])('a profile update refuses %s, naming the field', (_, changes, field, message) => {
-    expect(refusal(() => validateProfileChanges({ id: ID, ...changes } as never, TODAY))).toEqual({ code: 'BAD_USER_INPUT', field, message });
+    ['a blank name', { name: '  ' }, 'input.name', 'The name must not be empty.', 'REQUIRED_TEXT'],
+    [
+      'an over-long legal representative',
+      { legalRepresentative: '李'.repeat(51) },
+      'input.legalRepresentative',
+      'The legal representative must be at most 50 characters.',
+      'TEXT_TOO_LONG',
+    ],
+    [
+      'an over-long contact address',
+      { contact: { address: '址'.repeat(201) } },
+      'input.contact.address',
+      'The address must be at most 200 characters.',
+      'TEXT_TOO_LONG',
+    ],
+    ['a negative staff count', { staffCount: -1 }, 'input.staffCount', 'Counts must be whole numbers, zero or more.', undefined],
+    [
+      'a negative volunteer count',
+      { volunteerCount: -1 },
+      'input.volunteerCount',
+      'Counts must be whole numbers, zero or more.',
+      undefined,
+    ],
+  ])('a profile update refuses %s, naming the field', (_, changes, field, message, rule) => {
+    expect(refusal(() => validateProfileChanges({ id: ID, ...changes }, TODAY))).toEqual({ code: 'BAD_USER_INPUT', field, message, rule });
   });
 
   test('profile text: a null legal representative clears it, a blank one clears it too, any other is trimmed; null lists change nothing', () => {
@@ -216,30 +304,84 @@ describe('registration and profile rules', () => {
   test('a reason is required, trimmed, at most 500 characters', () => {
     expect(validateReason(' 年检 ')).toBe('年检');
     expect(validateReason('理'.repeat(500))).toHaveLength(500);
-    expect(refusal(() => validateReason('理'.repeat(501)))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.reason', message: 'The reason must be at most 500 characters.' });
-    expect(refusal(() => validateReason(''))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.reason', message: 'The reason must not be empty.' });
+    expect(refusal(() => validateReason('理'.repeat(501)))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.reason',
+      rule: 'TEXT_TOO_LONG',
+      message: 'The reason must be at most 500 characters.',
+    });
+    expect(refusal(() => validateReason(''))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.reason',
+      rule: 'REQUIRED_TEXT',
+      message: 'The reason must not be empty.',
+    });
   });
 });
 
 describe('grades', () => {
-  const grade = (awardedOn: string, validUntil: string, g = 'GRADE_4A') => ({ organizationId: ID, grade: g as 'GRADE_4A', awardedOn, validUntil });
+  const grade = (awardedOn: string, validUntil: string, g = 'GRADE_4A') => ({
+    organizationId: ID,
+    grade: g as 'GRADE_4A',
+    awardedOn,
+    validUntil,
+  });
 
   test('a grade of a social organisation, valid for up to five years, awarded today at the latest', () => {
     expect(gradeName(3)).toBe('GRADE_3A');
-    expect(validateGrade(grade(TODAY, '2031-06-15'), organization(), TODAY)).toEqual({ grade: 4, awardedOn: TODAY, validUntil: '2031-06-15' });
+    expect(validateGrade(grade(TODAY, '2031-06-15'), organization(), TODAY)).toEqual({
+      grade: 4,
+      awardedOn: TODAY,
+      validUntil: '2031-06-15',
+    });
     expect(validateGrade(grade('2024-01-01', '2024-01-02', 'GRADE_1A'), organization({ kind: 'FOUNDATION' }), TODAY).grade).toBe(1);
     expect(validateGrade(grade('2024-01-01', '2025-01-01', 'GRADE_5A'), organization({ kind: 'SOCIAL_ASSOCIATION' }), TODAY).grade).toBe(5);
   });
 
   test.each([
-    ['an enterprise', organization({ kind: 'ENTERPRISE' }), grade('2024-01-01', '2025-01-01'), 'input.organizationId', 'Only social associations, social service agencies and foundations are graded; this is a ENTERPRISE.'],
-    ['an award after today', organization(), grade('2026-06-16', '2027-01-01'), 'input.awardedOn', '2026-06-16 is in the future (today is 2026-06-15).'],
-    ['validity ending the day it starts', organization(), grade('2024-01-01', '2024-01-01'), 'input.validUntil', 'The grade must be valid until after the day it was awarded.'],
-    ['validity over five years', organization(), grade('2024-01-01', '2029-01-02'), 'input.validUntil', 'A grade is valid for at most 5 years: until 2029-01-01 at the latest.'],
+    [
+      'an enterprise',
+      organization({ kind: 'ENTERPRISE' }),
+      grade('2024-01-01', '2025-01-01'),
+      'input.organizationId',
+      'Only social associations, social service agencies and foundations are graded; this is a ENTERPRISE.',
+      undefined,
+    ],
+    [
+      'an award after today',
+      organization(),
+      grade('2026-06-16', '2027-01-01'),
+      'input.awardedOn',
+      '2026-06-16 is in the future (today is 2026-06-15).',
+      'DATE_NOT_IN_FUTURE',
+    ],
+    [
+      'validity ending the day it starts',
+      organization(),
+      grade('2024-01-01', '2024-01-01'),
+      'input.validUntil',
+      'The grade must be valid until after the day it was awarded.',
+      undefined,
+    ],
+    [
+      'validity over five years',
+      organization(),
+      grade('2024-01-01', '2029-01-02'),
+      'input.validUntil',
+      'A grade is valid for at most 5 years: until 2029-01-01 at the latest.',
+      undefined,
+    ],
     // Years stay four digits, so the comparison of dates as text holds for any year.
-    ['validity over five years, in a three-digit year', organization(), grade('0100-01-01', '0105-01-02'), 'input.validUntil', 'A grade is valid for at most 5 years: until 0105-01-01 at the latest.'],
-  ])('refuses %s', (_, org, input, field, message) => {
-    expect(refusal(() => validateGrade(input, org, TODAY))).toEqual({ code: 'BAD_USER_INPUT', field, message });
+    [
+      'validity over five years, in a three-digit year',
+      organization(),
+      grade('0100-01-01', '0105-01-02'),
+      'input.validUntil',
+      'A grade is valid for at most 5 years: until 0105-01-01 at the latest.',
+      undefined,
+    ],
+  ])('refuses %s', (_, org, input, field, message, rule) => {
+    expect(refusal(() => validateGrade(input, org, TODAY))).toEqual({ code: 'BAD_USER_INPUT', field, message, rule });
   });
 });
 
@@ -264,7 +406,12 @@ describe('annual reports', () => {
     ['a year before registration', report(2018), 'input.year', 'The report year must be from the registration year 2019 to 2026.'],
     ['a year after this one', report(2027), 'input.year', 'The report year must be from the registration year 2019 to 2026.'],
     ['a fractional year', report(2020.5), 'input.year', 'The report year must be from the registration year 2019 to 2026.'],
-    ['government income over the total', report(2020, '100.00', '100.01'), 'input.governmentPurchaseIncome', 'Income from government-purchased services is part of the total income and cannot exceed it.'],
+    [
+      'government income over the total',
+      report(2020, '100.00', '100.01'),
+      'input.governmentPurchaseIncome',
+      'Income from government-purchased services is part of the total income and cannot exceed it.',
+    ],
     ['a malformed expenditure', report(2020, '1', '1', '1,0'), 'input.expenditure', expect.stringMatching(/decimal yuan/)],
     ['a malformed total', report(2020, 'x'), 'input.totalIncome', expect.stringMatching(/decimal yuan/)],
     ['a malformed government income', report(2020, '1', 'x'), 'input.governmentPurchaseIncome', expect.stringMatching(/decimal yuan/)],

@@ -30,7 +30,15 @@ const STANDING = `query ($id: ID!, $asOf: DateTime) {
 }`;
 
 function listing(organizationId: string, overrides: Record<string, unknown> = {}) {
-  return { organizationId, list: 'ABNORMAL_ACTIVITY', listedOn: '2025-03-10', reason: '未按规定参加2024年度年检', authority: '成都市锦江区民政局', documentNumber: '锦民异〔2025〕3号', ...overrides };
+  return {
+    organizationId,
+    list: 'ABNORMAL_ACTIVITY',
+    listedOn: '2025-03-10',
+    reason: '未按规定参加2024年度年检',
+    authority: '成都市锦江区民政局',
+    documentNumber: '锦民异〔2025〕3号',
+    ...overrides,
+  };
 }
 
 async function list(organizationId: string, overrides: Record<string, unknown> = {}) {
@@ -68,16 +76,35 @@ describe('listing and removal', () => {
     const entry = await list(organization.id);
     expect(await counts()).toEqual({ ...before, entries: before.entries + 1, audits: before.audits + 1 });
     expect(await audits(entry.id)).toEqual([
-      expect.objectContaining({ action: 'LIST', actor: 'civil-affairs-jinjiang', after: expect.objectContaining({ list: 'ABNORMAL_ACTIVITY', documentNumber: '锦民异〔2025〕3号' }) }),
+      expect.objectContaining({
+        action: 'LIST',
+        actor: 'civil-affairs-jinjiang',
+        after: expect.objectContaining({ list: 'ABNORMAL_ACTIVITY', documentNumber: '锦民异〔2025〕3号' }),
+      }),
     ]);
 
     const removed = await sub.execute(
       REMOVE,
-      { input: { entryId: entry.id, expectedVersion: 1, removedOn: '2025-06-01', documentNumber: '锦民移〔2025〕1号', reason: '已补报年检材料' } },
+      {
+        input: {
+          entryId: entry.id,
+          expectedVersion: 1,
+          removedOn: '2025-06-01',
+          documentNumber: '锦民移〔2025〕1号',
+          reason: '已补报年检材料',
+        },
+      },
       jinjiangCivilAffairs,
     );
     expect(removed.errors).toBeUndefined();
-    expect(removed.data!.recordRemoval.entry).toEqual({ id: entry.id, state: 'REMOVED', removedOn: '2025-06-01', removalDocumentNumber: '锦民移〔2025〕1号', removalReason: '已补报年检材料', version: 2 });
+    expect(removed.data!.recordRemoval.entry).toEqual({
+      id: entry.id,
+      state: 'REMOVED',
+      removedOn: '2025-06-01',
+      removalDocumentNumber: '锦民移〔2025〕1号',
+      removalReason: '已补报年检材料',
+      version: 2,
+    });
     expect(await counts()).toEqual({ ...before, entries: before.entries + 1, removed: before.removed + 1, audits: before.audits + 2 });
     expect((await audits(entry.id)).map((event) => event.action)).toEqual(['LIST', 'REMOVE']);
 
@@ -107,29 +134,60 @@ describe('listing and removal', () => {
     const entry = await list(organization.id);
     const before = await counts();
     const remove = (input: Record<string, unknown>, caller: Viewer = jinjiangCivilAffairs) =>
-      sub.execute(REMOVE, { input: { entryId: entry.id, expectedVersion: 1, removedOn: '2025-06-01', documentNumber: '锦民移〔2025〕2号', ...input } }, caller);
+      sub.execute(
+        REMOVE,
+        { input: { entryId: entry.id, expectedVersion: 1, removedOn: '2025-06-01', documentNumber: '锦民移〔2025〕2号', ...input } },
+        caller,
+      );
 
     expect(firstError(await sub.execute(LIST, { input: listing(organization.id) }, jinjiangCivilAffairs)).extensions).toMatchObject({
       code: 'CONFLICT',
       field: 'input.list',
       rule: 'ALREADY_ON_LIST',
     });
-    expect(firstError(await remove({ removedOn: '2025-03-09' })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.removedOn', rule: 'REMOVAL_BEFORE_LISTING' });
-    expect(firstError(await remove({ removedOn: '2099-01-01' })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.removedOn', rule: 'DATE_NOT_IN_FUTURE' });
-    expect(firstError(await remove({ documentNumber: '  ' })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.documentNumber' });
-    expect(firstError(await remove({ expectedVersion: 7 })).extensions).toMatchObject({ code: 'CONFLICT', field: 'input.expectedVersion', rule: 'EXPECTED_VERSION' });
+    expect(firstError(await remove({ removedOn: '2025-03-09' })).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.removedOn',
+      rule: 'REMOVAL_BEFORE_LISTING',
+    });
+    expect(firstError(await remove({ removedOn: '2099-01-01' })).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.removedOn',
+      rule: 'DATE_NOT_IN_FUTURE',
+    });
+    expect(firstError(await remove({ documentNumber: '  ' })).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.documentNumber',
+    });
+    expect(firstError(await remove({ expectedVersion: 7 })).extensions).toMatchObject({
+      code: 'CONFLICT',
+      field: 'input.expectedVersion',
+      rule: 'EXPECTED_VERSION',
+    });
     expect(firstError(await remove({}, qingyangCivilAffairs)).extensions?.code).toBe('FORBIDDEN');
     expect(firstError(await remove({}, orgAdmin(organization.id))).extensions?.code).toBe('FORBIDDEN');
     expect(firstError(await remove({}, viewer({ roles: ['STREET_OFFICER'], area: JINJIANG }))).extensions?.code).toBe('FORBIDDEN');
     expect(firstError(await remove({}, { anonymous: true })).extensions?.code).toBe('UNAUTHENTICATED');
-    expect(firstError(await sub.execute(REMOVE, { input: { entryId: '00000000-0000-4000-8000-000000000000', expectedVersion: 1, removedOn: '2025-06-01', documentNumber: 'x' } }, jinjiangCivilAffairs)).extensions?.code).toBe('NOT_FOUND');
+    expect(
+      firstError(
+        await sub.execute(
+          REMOVE,
+          { input: { entryId: '00000000-0000-4000-8000-000000000000', expectedVersion: 1, removedOn: '2025-06-01', documentNumber: 'x' } },
+          jinjiangCivilAffairs,
+        ),
+      ).extensions?.code,
+    ).toBe('NOT_FOUND');
     for (const [field, value, rule] of [
       ['listedOn', '2099-01-01', 'DATE_NOT_IN_FUTURE'],
       ['reason', ' ', 'REQUIRED_TEXT'],
       ['authority', '局'.repeat(101), 'TEXT_TOO_LONG'],
       ['documentNumber', '', 'REQUIRED_TEXT'],
     ] as const) {
-      const result = await sub.execute(LIST, { input: listing(organization.id, { list: 'SERIOUS_VIOLATION', [field]: value }) }, jinjiangCivilAffairs);
+      const result = await sub.execute(
+        LIST,
+        { input: listing(organization.id, { list: 'SERIOUS_VIOLATION', [field]: value }) },
+        jinjiangCivilAffairs,
+      );
       expect(firstError(result).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${field}`, rule });
     }
     expect(await counts()).toEqual(before);
@@ -137,15 +195,29 @@ describe('listing and removal', () => {
     // The city administrator removes it; a second removal is refused by the state machine.
     expect((await remove({}, chengduAdmin)).errors).toBeUndefined();
     const twice = firstError(await remove({ expectedVersion: 2 }));
-    expect(twice.extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'REMOVED', to: 'REMOVED', field: 'input.entryId', rule: 'LISTING_ALREADY_REMOVED' });
+    expect(twice.extensions).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      from: 'REMOVED',
+      to: 'REMOVED',
+      field: 'input.entryId',
+      rule: 'LISTING_ALREADY_REMOVED',
+    });
   });
 
   test('two listings of one body on one list at the same moment: one entry, the other refused', async () => {
     const organization = await register(sub, { name: '锦江区并发列入测试服务中心' });
-    const results = await Promise.all([1, 2, 3].map((n) => sub.execute(LIST, { input: listing(organization.id, { documentNumber: `锦民异〔2025〕${n}0号` }) }, jinjiangCivilAffairs)));
+    const results = await Promise.all(
+      [1, 2, 3].map((n) =>
+        sub.execute(LIST, { input: listing(organization.id, { documentNumber: `锦民异〔2025〕${n}0号` }) }, jinjiangCivilAffairs),
+      ),
+    );
     expect(results.filter((result) => !result.errors)).toHaveLength(1);
-    for (const refused of results.filter((result) => result.errors)) expect(firstError(refused).extensions).toMatchObject({ code: 'CONFLICT', rule: 'ALREADY_ON_LIST' });
-    const [row] = await sub.database.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations.list_entry WHERE organization_id = $1', [organization.id]);
+    for (const refused of results.filter((result) => result.errors))
+      expect(firstError(refused).extensions).toMatchObject({ code: 'CONFLICT', rule: 'ALREADY_ON_LIST' });
+    const [row] = await sub.database.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM organizations.list_entry WHERE organization_id = $1',
+      [organization.id],
+    );
     expect(row!.n).toBe(1);
   });
 
@@ -154,7 +226,11 @@ describe('listing and removal', () => {
     const entry = await list(organization.id);
     const results = await Promise.all(
       ['2025-06-01', '2025-06-02'].map((removedOn, n) =>
-        sub.execute(REMOVE, { input: { entryId: entry.id, expectedVersion: 1, removedOn, documentNumber: `锦民移〔2025〕${n}号` } }, jinjiangCivilAffairs),
+        sub.execute(
+          REMOVE,
+          { input: { entryId: entry.id, expectedVersion: 1, removedOn, documentNumber: `锦民移〔2025〕${n}号` } },
+          jinjiangCivilAffairs,
+        ),
       ),
     );
     expect(results.filter((result) => !result.errors)).toHaveLength(1);
@@ -165,10 +241,20 @@ describe('listing and removal', () => {
   test('the database refuses a removal without its document, before its listing, or a second open entry', async () => {
     const organization = await register(sub, { name: '锦江区约束测试服务中心' });
     const entry = await list(organization.id);
-    const attempt = (sql: string) => sub.database.query(sql, [entry.id]).then(() => 'written', (error: Error) => error.message);
-    expect(await attempt(`UPDATE organizations.list_entry SET removed_on = '2025-06-01', removed_by = 'x', removal_recorded_at = now() WHERE id = $1`)).toMatch(/list_entry_removal_whole/);
+    const attempt = (sql: string) =>
+      sub.database.query(sql, [entry.id]).then(
+        () => 'written',
+        (error: Error) => error.message,
+      );
     expect(
-      await attempt(`UPDATE organizations.list_entry SET removed_on = '2025-03-09', removal_document_number = 'x', removed_by = 'x', removal_recorded_at = now() WHERE id = $1`),
+      await attempt(
+        `UPDATE organizations.list_entry SET removed_on = '2025-06-01', removed_by = 'x', removal_recorded_at = now() WHERE id = $1`,
+      ),
+    ).toMatch(/list_entry_removal_whole/);
+    expect(
+      await attempt(
+        `UPDATE organizations.list_entry SET removed_on = '2025-03-09', removal_document_number = 'x', removed_by = 'x', removal_recorded_at = now() WHERE id = $1`,
+      ),
     ).toMatch(/list_entry_removed_after_listed/);
     expect(
       await attempt(`INSERT INTO organizations.list_entry (id, organization_id, list, listed_on, reason, authority, document_number, recorded_by)
@@ -198,35 +284,58 @@ describe('penalties and inspections', () => {
     expect(recorded.data!.recordPenalty.penalty).toMatchObject({ kind: 'FINE', inForceFrom: '2025-04-01', inForceUntil: '2026-03-31' });
     expect((await audits(recorded.data!.recordPenalty.penalty.id)).map((event) => event.action)).toEqual(['RECORD_PENALTY']);
     expect((await standing(organization.id, '2025-03-31T12:00:00+08:00')).penaltiesInForce).toEqual([]);
-    expect((await standing(organization.id, '2025-04-01T00:00:00+08:00')).penaltiesInForce).toEqual([{ documentNumber: input.documentNumber }]);
+    expect((await standing(organization.id, '2025-04-01T00:00:00+08:00')).penaltiesInForce).toEqual([
+      { documentNumber: input.documentNumber },
+    ]);
     expect((await standing(organization.id, '2026-03-31T23:59:59+08:00')).penaltiesInForce).toHaveLength(1);
     expect((await standing(organization.id, '2026-04-01T00:00:00+08:00')).penaltiesInForce).toEqual([]);
 
     const before = await counts();
-    expect(firstError(await sub.execute(PENALISE, { input }, jinjiangCivilAffairs)).extensions).toMatchObject({ code: 'CONFLICT', field: 'input.documentNumber', rule: 'PENALTY_ALREADY_RECORDED' });
-    expect(firstError(await sub.execute(PENALISE, { input: penalty(organization.id, { inForceUntil: '2025-03-31' }) }, jinjiangCivilAffairs)).extensions).toMatchObject({
+    expect(firstError(await sub.execute(PENALISE, { input }, jinjiangCivilAffairs)).extensions).toMatchObject({
+      code: 'CONFLICT',
+      field: 'input.documentNumber',
+      rule: 'PENALTY_ALREADY_RECORDED',
+    });
+    expect(
+      firstError(await sub.execute(PENALISE, { input: penalty(organization.id, { inForceUntil: '2025-03-31' }) }, jinjiangCivilAffairs))
+        .extensions,
+    ).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'input.inForceUntil',
       rule: 'IN_FORCE_PERIOD',
     });
-    expect(firstError(await sub.execute(PENALISE, { input: penalty(organization.id) }, qingyangCivilAffairs)).extensions?.code).toBe('FORBIDDEN');
+    expect(firstError(await sub.execute(PENALISE, { input: penalty(organization.id) }, qingyangCivilAffairs)).extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect(await counts()).toEqual(before);
   });
 
   test('an inspection is recorded once a year and corrected only with its version', async () => {
     const organization = await register(sub, { name: '锦江区年检测试服务中心' });
-    const input = { organizationId: organization.id, year: 2024, result: 'BASICALLY_QUALIFIED', concludedOn: '2025-05-20', authority: '成都市锦江区民政局' };
+    const input = {
+      organizationId: organization.id,
+      year: 2024,
+      result: 'BASICALLY_QUALIFIED',
+      concludedOn: '2025-05-20',
+      authority: '成都市锦江区民政局',
+    };
     const first = await sub.execute(INSPECT, { input }, jinjiangCivilAffairs);
     expect(first.data?.recordAnnualInspection.inspection).toEqual({ year: 2024, result: 'BASICALLY_QUALIFIED', version: 1 });
 
     const before = await counts();
-    expect(firstError(await sub.execute(INSPECT, { input: { ...input, result: 'QUALIFIED' } }, jinjiangCivilAffairs)).extensions).toMatchObject({
+    expect(
+      firstError(await sub.execute(INSPECT, { input: { ...input, result: 'QUALIFIED' } }, jinjiangCivilAffairs)).extensions,
+    ).toMatchObject({
       code: 'CONFLICT',
       field: 'input.expectedVersion',
       rule: 'INSPECTION_ALREADY_RECORDED',
     });
-    expect(firstError(await sub.execute(INSPECT, { input: { ...input, expectedVersion: 3 } }, jinjiangCivilAffairs)).extensions).toMatchObject({ code: 'CONFLICT', rule: 'EXPECTED_VERSION' });
-    expect(firstError(await sub.execute(INSPECT, { input: { ...input, year: 2023, expectedVersion: 1 } }, jinjiangCivilAffairs)).extensions).toMatchObject({ code: 'CONFLICT', rule: 'EXPECTED_VERSION' });
+    expect(
+      firstError(await sub.execute(INSPECT, { input: { ...input, expectedVersion: 3 } }, jinjiangCivilAffairs)).extensions,
+    ).toMatchObject({ code: 'CONFLICT', rule: 'EXPECTED_VERSION' });
+    expect(
+      firstError(await sub.execute(INSPECT, { input: { ...input, year: 2023, expectedVersion: 1 } }, jinjiangCivilAffairs)).extensions,
+    ).toMatchObject({ code: 'CONFLICT', rule: 'EXPECTED_VERSION' });
     expect(await counts()).toEqual(before);
 
     const corrected = await sub.execute(INSPECT, { input: { ...input, result: 'QUALIFIED', expectedVersion: 1 } }, jinjiangCivilAffairs);

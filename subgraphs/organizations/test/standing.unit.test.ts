@@ -14,8 +14,8 @@ function outcome(run: () => unknown): unknown {
     run();
     return 'allowed';
   } catch (error) {
-    const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
-    return extensions?.rule ? `${String(extensions.code)}/${String(extensions.rule)}` : extensions?.code;
+    const extensions = (error as { extensions?: { code: string; rule?: string } }).extensions;
+    return extensions?.rule ? `${extensions.code}/${extensions.rule}` : extensions?.code;
   }
 }
 
@@ -46,15 +46,23 @@ describe('the list entry workflow', () => {
   test('LISTED → REMOVED needs the removal document number, the authority, and a signed-in caller', () => {
     expect(outcome(() => listEntryWorkflow.check(authority, 'LISTED', 'REMOVED', { documentNumber: ' ' }))).toBe('BAD_USER_INPUT');
     for (const role of ['ORG_ADMIN', 'STREET_OFFICER', 'PROCUREMENT_OFFICER', 'RESIDENT'] as Role[]) {
-      expect(outcome(() => listEntryWorkflow.check(viewer({ roles: [role], area: '510104000000' }), 'LISTED', 'REMOVED', { documentNumber: 'x' }))).toBe('FORBIDDEN');
+      expect(
+        outcome(() =>
+          listEntryWorkflow.check(viewer({ roles: [role], area: '510104000000' }), 'LISTED', 'REMOVED', { documentNumber: 'x' }),
+        ),
+      ).toBe('FORBIDDEN');
     }
-    expect(outcome(() => listEntryWorkflow.check({ anonymous: true }, 'LISTED', 'REMOVED', { documentNumber: 'x' }))).toBe('UNAUTHENTICATED');
+    expect(outcome(() => listEntryWorkflow.check({ anonymous: true }, 'LISTED', 'REMOVED', { documentNumber: 'x' }))).toBe(
+      'UNAUTHENTICATED',
+    );
     expect(listEntryWorkflow.next('REMOVED')).toEqual([]);
   });
 
   test('a removed entry is refused a second removal with the rule named', () => {
     expect(outcome(() => checkRemoval(authority, entry(), { documentNumber: 'x' }))).toBe('allowed');
-    expect(outcome(() => checkRemoval(authority, entry({ removedOn: '2025-06-01' }), { documentNumber: 'x' }))).toBe('INVALID_TRANSITION/LISTING_ALREADY_REMOVED');
+    expect(outcome(() => checkRemoval(authority, entry({ removedOn: '2025-06-01' }), { documentNumber: 'x' }))).toBe(
+      'INVALID_TRANSITION/LISTING_ALREADY_REMOVED',
+    );
   });
 });
 
@@ -109,11 +117,20 @@ describe('penalties and inspections by day', () => {
     ['2025-05-09', true],
     ['2025-05-10', false],
   ])('a penalty in force 2024-05-10 to 2025-05-09 is in force on %s: %s', (day, inForce) => {
-    expect(standingOn(new Date(), day, { entries: [], penalties: [penalty], inspections: [] }).penaltiesInForce).toHaveLength(inForce ? 1 : 0);
+    expect(standingOn(new Date(), day, { entries: [], penalties: [penalty], inspections: [] }).penaltiesInForce).toHaveLength(
+      inForce ? 1 : 0,
+    );
   });
 
   test('the latest inspection is the latest year concluded by the day', () => {
-    const inspection = (year: number, concludedOn: string): AnnualInspectionModel => ({ organizationId: 'org', year, result: 'QUALIFIED', concludedOn, authority: 'x', version: 1 });
+    const inspection = (year: number, concludedOn: string): AnnualInspectionModel => ({
+      organizationId: 'org',
+      year,
+      result: 'QUALIFIED',
+      concludedOn,
+      authority: 'x',
+      version: 1,
+    });
     const inspections = [inspection(2023, '2024-05-01'), inspection(2024, '2025-05-01')];
     expect(standingOn(new Date(), '2024-04-30', { entries: [], penalties: [], inspections }).latestInspection).toBeNull();
     expect(standingOn(new Date(), '2025-04-30', { entries: [], penalties: [], inspections }).latestInspection?.year).toBe(2023);
@@ -129,7 +146,9 @@ describe('the records’ input rules', () => {
     expect(validateRemoval(removal('2025-03-10'), entry(), today).removedOn).toBe('2025-03-10');
     expect(outcome(() => validateRemoval(removal('2025-03-09'), entry(), today))).toBe('BAD_USER_INPUT/REMOVAL_BEFORE_LISTING');
     expect(outcome(() => validateRemoval(removal('2025-08-02'), entry(), today))).toBe('BAD_USER_INPUT/DATE_NOT_IN_FUTURE');
-    expect(outcome(() => validateRemoval({ ...removal('2025-04-01'), documentNumber: ' ' }, entry(), today))).toBe('BAD_USER_INPUT/REQUIRED_TEXT');
+    expect(outcome(() => validateRemoval({ ...removal('2025-04-01'), documentNumber: ' ' }, entry(), today))).toBe(
+      'BAD_USER_INPUT/REQUIRED_TEXT',
+    );
   });
 
   test('a penalty is in force from its decision at the earliest, until a day not before that', () => {
@@ -146,15 +165,25 @@ describe('the records’ input rules', () => {
     expect(validatePenalty(input, today).inForceFrom).toBe('2025-05-01');
     expect(outcome(() => validatePenalty({ ...input, inForceFrom: '2025-04-30' }, today))).toBe('BAD_USER_INPUT/IN_FORCE_AFTER_DECISION');
     expect(outcome(() => validatePenalty({ ...input, inForceUntil: '2025-04-30' }, today))).toBe('BAD_USER_INPUT/IN_FORCE_PERIOD');
-    expect(outcome(() => validatePenalty({ ...input, decidedOn: '2025-08-02', inForceUntil: '2025-09-01' }, today))).toBe('BAD_USER_INPUT/DATE_NOT_IN_FUTURE');
+    expect(outcome(() => validatePenalty({ ...input, decidedOn: '2025-08-02', inForceUntil: '2025-09-01' }, today))).toBe(
+      'BAD_USER_INPUT/DATE_NOT_IN_FUTURE',
+    );
   });
 
   test('an inspection covers a year from registration to last year and concludes after it', () => {
     const organization = { registrationDate: '2020-03-01' } as OrganizationModel;
-    const input = { organizationId: 'org', year: 2024, result: 'QUALIFIED' as const, concludedOn: '2025-01-01', authority: '成都市锦江区民政局' };
+    const input = {
+      organizationId: 'org',
+      year: 2024,
+      result: 'QUALIFIED' as const,
+      concludedOn: '2025-01-01',
+      authority: '成都市锦江区民政局',
+    };
     expect(validateInspection(input, organization, today).year).toBe(2024);
     expect(outcome(() => validateInspection({ ...input, year: 2019 }, organization, today))).toBe('BAD_USER_INPUT/INSPECTION_YEAR');
     expect(outcome(() => validateInspection({ ...input, year: 2025 }, organization, today))).toBe('BAD_USER_INPUT/INSPECTION_YEAR');
-    expect(outcome(() => validateInspection({ ...input, concludedOn: '2024-12-31' }, organization, today))).toBe('BAD_USER_INPUT/INSPECTION_AFTER_YEAR');
+    expect(outcome(() => validateInspection({ ...input, concludedOn: '2024-12-31' }, organization, today))).toBe(
+      'BAD_USER_INPUT/INSPECTION_AFTER_YEAR',
+    );
   });
 });

@@ -1,7 +1,9 @@
 import type { Database } from '../../../lib/runtime/db';
 import type { Page } from '../../../lib/runtime/connections';
 import { createTestDatabase, databaseKind, dropTestDatabase, openSecondConnection } from '../../../test/support/database';
-import type { Actor, NewOrganization, OrganizationModel } from '../src/models';
+import type { Actor } from '../../../lib/kernel/actor';
+import { addDays } from '../../../lib/kernel/dates';
+import type { NewOrganization, OrganizationModel } from '../src/models';
 import { createOrganizationsStore, type OrganizationsStore } from '../src/store';
 import { CREDIT_CODE_PREFIX_BY_KIND } from '../src/credit-code';
 import { freshCreditCode } from './support';
@@ -24,14 +26,14 @@ afterAll(async () => {
   if (database) await dropTestDatabase(database);
 });
 
-const actor: Actor = { id: 'civil-affairs-test', roles: ['DISTRICT_CIVIL_AFFAIRS'], org: 'org-of-the-officer', requestId: 'request-store-test' };
+const actor: Actor = {
+  id: 'civil-affairs-test',
+  roles: ['DISTRICT_CIVIL_AFFAIRS'],
+  org: 'org-of-the-officer',
+  area: '510104000000',
+  requestId: 'request-store-test',
+};
 const accept = () => undefined;
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 let citySerial = 10;
 /** A city of its own: its code, a district, two streets and three communities under them. */
@@ -97,7 +99,21 @@ describe('the city calendar', () => {
 
   test('today is the city’s day too: at 31 December 16:30 UTC it is already 1 January', () => {
     // Only Date is faked: the timers Prisma and PGlite use keep running.
-    jest.useFakeTimers({ now: new Date('2024-12-31T16:30:00Z'), doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      now: new Date('2024-12-31T16:30:00Z'),
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     try {
       expect(store.today()).toBe('2025-01-01');
     } finally {
@@ -131,7 +147,10 @@ describe('organizations', () => {
     await grade(await register('D 4A 至明日', [area.community]), 4, addDays(today, 1));
     await register('E 未评估', [area.community]);
 
-    expect(names(await store.organizations.page({ servesArea: area.community, minGrade: 3 }, firstPage(10)))).toEqual(['A 3A 至今日', 'D 4A 至明日']);
+    expect(names(await store.organizations.page({ servesArea: area.community, minGrade: 3 }, firstPage(10)))).toEqual([
+      'A 3A 至今日',
+      'D 4A 至明日',
+    ]);
     expect(await store.organizations.count({ servesArea: area.community, minGrade: 3 })).toBe(2);
     expect(await store.organizations.count({ servesArea: area.community, minGrade: 2 })).toBe(3);
   });
@@ -159,7 +178,8 @@ describe('organizations', () => {
     await register('优惠5_折扣中心', [area.community]);
     await register('优惠5x折扣中心', [area.community]);
 
-    const search = async (needle: string) => names(await store.organizations.page({ servesArea: area.community, nameContains: needle }, firstPage(10)));
+    const search = async (needle: string) =>
+      names(await store.organizations.page({ servesArea: area.community, nameContains: needle }, firstPage(10)));
     expect(await search('5%折')).toEqual(['优惠5%折扣中心']);
     expect(await search(' 5_折 ')).toEqual(['优惠5_折扣中心']);
   });
@@ -167,12 +187,18 @@ describe('organizations', () => {
   test('pages run in name order with ties broken by id: first + 1 rows, then after the cursor without repeats', async () => {
     const area = freshCity();
     const alpha = await register('A 服务社', [area.community]);
-    const twins = [await register('B 服务社', [area.community]), await register('B 服务社', [area.community])].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const twins = [await register('B 服务社', [area.community]), await register('B 服务社', [area.community])].sort((a, b) =>
+      a.id < b.id ? -1 : 1,
+    );
     const ids = (rows: OrganizationModel[]) => rows.map((row) => row.id);
 
     expect(ids(await store.organizations.page({ servesArea: area.community }, firstPage(1)))).toEqual([alpha.id, twins[0]!.id]);
-    expect(ids(await store.organizations.page({ servesArea: area.community }, { first: 1, after: [alpha.name, alpha.id] }))).toEqual(ids(twins));
-    expect(ids(await store.organizations.page({ servesArea: area.community }, { first: 5, after: [twins[0]!.name, twins[0]!.id] }))).toEqual([twins[1]!.id]);
+    expect(ids(await store.organizations.page({ servesArea: area.community }, { first: 1, after: [alpha.name, alpha.id] }))).toEqual(
+      ids(twins),
+    );
+    expect(
+      ids(await store.organizations.page({ servesArea: area.community }, { first: 5, after: [twins[0]!.name, twins[0]!.id] })),
+    ).toEqual([twins[1]!.id]);
   });
 
   test('lookups by id skip what is not an id; lookups by credit code find the registered one', async () => {
@@ -192,11 +218,22 @@ describe('organizations', () => {
       { organizationId: created.id, areaCode: area.community },
     ]);
     expect(await store.statusChanges.ofOrganizations([created.id])).toEqual([
-      expect.objectContaining({ from: null, to: 'ACTIVE', reason: 'Registered.', actor: actor.id, actorRoles: ['DISTRICT_CIVIL_AFFAIRS'], actorOrganizationId: 'org-of-the-officer' }),
+      expect.objectContaining({
+        from: null,
+        to: 'ACTIVE',
+        reason: 'Registered.',
+        actor: actor.id,
+        actorRoles: ['DISTRICT_CIVIL_AFFAIRS'],
+        actorOrganizationId: 'org-of-the-officer',
+      }),
     ]);
-    expect(await auditRows(created.id)).toEqual([expect.objectContaining({ action: 'REGISTER', actor: actor.id, requestId: actor.requestId })]);
+    expect(await auditRows(created.id)).toEqual([
+      expect.objectContaining({ action: 'REGISTER', actor: actor.id, requestId: actor.requestId }),
+    ]);
 
-    await expect(store.organizations.register({ ...organization('重复代码', [area.community]), creditCode: created.creditCode }, actor)).rejects.toMatchObject({
+    await expect(
+      store.organizations.register({ ...organization('重复代码', [area.community]), creditCode: created.creditCode }, actor),
+    ).rejects.toMatchObject({
       extensions: { code: 'CONFLICT', field: 'input.creditCode' },
     });
   });
@@ -204,7 +241,14 @@ describe('organizations', () => {
   test('a profile update replaces the service areas and audits what was there; a stale version or a refusing check changes nothing', async () => {
     const area = freshCity();
     const created = await register('资料更新', [area.community]);
-    const updated = await store.organizations.updateProfile(created.id, { staffCount: 9, serviceAreaCodes: [area.beside] }, 1, accept, '调整', actor);
+    const updated = await store.organizations.updateProfile(
+      created.id,
+      { staffCount: 9, serviceAreaCodes: [area.beside] },
+      1,
+      accept,
+      '调整',
+      actor,
+    );
     expect(updated).toMatchObject({ staffCount: 9, version: 2 });
     expect(await store.serviceAreas.ofOrganizations([created.id])).toEqual([{ organizationId: created.id, areaCode: area.beside }]);
     expect((await auditRows(created.id)).at(-1)).toMatchObject({
@@ -220,8 +264,12 @@ describe('organizations', () => {
     const refuse = () => {
       throw new Error('refused by the rules');
     };
-    await expect(store.organizations.updateProfile(created.id, { staffCount: 1 }, 2, refuse, undefined, actor)).rejects.toThrow('refused by the rules');
-    await expect(store.organizations.updateProfile('not-an-id', { staffCount: 1 }, 1, accept, undefined, actor)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(store.organizations.updateProfile(created.id, { staffCount: 1 }, 2, refuse, undefined, actor)).rejects.toThrow(
+      'refused by the rules',
+    );
+    await expect(store.organizations.updateProfile('not-an-id', { staffCount: 1 }, 1, accept, undefined, actor)).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
     expect((await store.organizations.byIds([created.id]))[0]).toMatchObject({ staffCount: 9, version: 2 });
   });
 });
@@ -277,7 +325,11 @@ describe('service areas', () => {
       { category: 'ELDERLY_CARE', activeOrganizations: 3, gradedThreeAOrBetter: 1 },
       { category: 'HEALTH', activeOrganizations: 1, gradedThreeAOrBetter: 1 },
     ]);
-    expect(supply.find((row) => row.category === 'LEGAL_AID')).toEqual({ category: 'LEGAL_AID', activeOrganizations: 0, gradedThreeAOrBetter: 0 });
+    expect(supply.find((row) => row.category === 'LEGAL_AID')).toEqual({
+      category: 'LEGAL_AID',
+      activeOrganizations: 0,
+      gradedThreeAOrBetter: 0,
+    });
   });
 });
 
@@ -294,13 +346,20 @@ describe('status changes and evaluations', () => {
       'ACTIVE→ABNORMAL',
       'ABNORMAL→ACTIVE',
     ]);
-    expect((await auditRows(created.id)).at(-1)).toMatchObject({ action: 'CHANGE_STATUS', reason: '已补报', before: { status: 'ABNORMAL' }, after: { status: 'ACTIVE' } });
+    expect((await auditRows(created.id)).at(-1)).toMatchObject({
+      action: 'CHANGE_STATUS',
+      reason: '已补报',
+      before: { status: 'ABNORMAL' },
+      after: { status: 'ACTIVE' },
+    });
 
     const refuse = () => {
       throw new Error('not from ACTIVE');
     };
     await expect(store.statusChanges.change(created.id, 'REVOKED', '撤销', 3, refuse, actor)).rejects.toThrow('not from ACTIVE');
-    await expect(store.statusChanges.change(created.id, 'REVOKED', '撤销', 2, accept, actor)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 3 } });
+    await expect(store.statusChanges.change(created.id, 'REVOKED', '撤销', 2, accept, actor)).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT', currentVersion: 3 },
+    });
     expect(await store.statusChanges.ofOrganizations([created.id])).toHaveLength(3);
     expect((await store.organizations.byIds([created.id]))[0]).toMatchObject({ status: 'ACTIVE', version: 3 });
   });
@@ -308,9 +367,21 @@ describe('status changes and evaluations', () => {
   test('a grade is recorded with the days it is valid and audited against the grade before; a refusing check records nothing', async () => {
     const area = freshCity();
     const created = await register('评估测试', [area.community]);
-    const graded = await store.evaluations.record(created.id, { grade: 4, awardedOn: '2024-12-31', validUntil: '2029-12-30' }, 1, accept, actor);
+    const graded = await store.evaluations.record(
+      created.id,
+      { grade: 4, awardedOn: '2024-12-31', validUntil: '2029-12-30' },
+      1,
+      accept,
+      actor,
+    );
     expect(graded).toMatchObject({ grade: 4, gradeAwardedOn: '2024-12-31', gradeValidUntil: '2029-12-30', version: 2 });
-    const regraded = await store.evaluations.record(created.id, { grade: 5, awardedOn: '2025-01-01', validUntil: '2029-12-31' }, 2, accept, actor);
+    const regraded = await store.evaluations.record(
+      created.id,
+      { grade: 5, awardedOn: '2025-01-01', validUntil: '2029-12-31' },
+      2,
+      accept,
+      actor,
+    );
     expect((await auditRows(created.id)).at(-1)).toMatchObject({
       action: 'RECORD_GRADE',
       before: { grade: 4, awardedOn: '2024-12-31', validUntil: '2029-12-30' },
@@ -319,9 +390,15 @@ describe('status changes and evaluations', () => {
     const refuse = () => {
       throw new Error('only active organisations are graded');
     };
-    await expect(store.evaluations.record(created.id, { grade: 1, awardedOn: '2025-01-02', validUntil: '2026-01-01' }, regraded.version, refuse, actor)).rejects.toThrow(
-      'only active organisations are graded',
-    );
+    await expect(
+      store.evaluations.record(
+        created.id,
+        { grade: 1, awardedOn: '2025-01-02', validUntil: '2026-01-01' },
+        regraded.version,
+        refuse,
+        actor,
+      ),
+    ).rejects.toThrow('only active organisations are graded');
     expect((await store.organizations.byIds([created.id]))[0]).toMatchObject({ grade: 5, version: 3 });
   });
 });
@@ -333,15 +410,27 @@ describe('annual reports', () => {
     const figures = { totalIncome: '1000.00', governmentPurchaseIncome: '400.50', expenditure: '900.25' };
     await store.annualReports.file(id, 2023, figures, actor);
     const filed = await store.annualReports.file(id, 2024, figures, actor);
-    expect(filed).toMatchObject({ year: 2024, totalIncome: '1000.00', governmentPurchaseIncome: '400.50', expenditure: '900.25', lockedAt: null });
+    expect(filed).toMatchObject({
+      year: 2024,
+      totalIncome: '1000.00',
+      governmentPurchaseIncome: '400.50',
+      expenditure: '900.25',
+      lockedAt: null,
+    });
     const corrected = await store.annualReports.file(id, 2024, { ...figures, expenditure: '950.00' }, actor);
     expect(corrected.expenditure).toBe('950.00');
     expect((await auditRows(`${id}/2024`)).map((row) => row.action)).toEqual(['FILE', 'CORRECT']);
 
     const locked = await store.annualReports.lock(id, 2024, actor);
     expect(locked.lockedAt).toBeInstanceOf(Date);
-    await expect(store.annualReports.file(id, 2024, figures, actor)).rejects.toMatchObject({ message: expect.stringContaining('is locked'), extensions: { code: 'CONFLICT' } });
-    await expect(store.annualReports.lock(id, 2024, actor)).rejects.toMatchObject({ message: expect.stringContaining('already locked'), extensions: { code: 'CONFLICT' } });
+    await expect(store.annualReports.file(id, 2024, figures, actor)).rejects.toMatchObject({
+      message: expect.stringContaining('is locked'),
+      extensions: { code: 'CONFLICT' },
+    });
+    await expect(store.annualReports.lock(id, 2024, actor)).rejects.toMatchObject({
+      message: expect.stringContaining('already locked'),
+      extensions: { code: 'CONFLICT' },
+    });
     await expect(store.annualReports.lock(id, 2022, actor)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     expect((await store.annualReports.ofOrganizations([id, 'not-an-id'])).map((row) => [row.year, row.expenditure])).toEqual([
       [2024, '950.00'],
@@ -354,7 +443,13 @@ describe('list entries', () => {
   test('one open entry per list: a removed entry no longer blocks a new listing, another list never did', async () => {
     const area = freshCity();
     const { id } = await register('名录测试', [area.community]);
-    const listing = { list: 'ABNORMAL_ACTIVITY' as const, listedOn: '2024-12-31', reason: '未报年报', authority: '锦江区民政局', documentNumber: '锦民异〔2024〕1号' };
+    const listing = {
+      list: 'ABNORMAL_ACTIVITY' as const,
+      listedOn: '2024-12-31',
+      reason: '未报年报',
+      authority: '锦江区民政局',
+      documentNumber: '锦民异〔2024〕1号',
+    };
     const first = await store.listEntries.recordListing(id, listing, actor);
     expect(first).toMatchObject({ listedOn: '2024-12-31', removedOn: null, version: 1, viewedOn: store.today() });
     await expect(store.listEntries.recordListing(id, { ...listing, listedOn: '2025-01-01' }, actor)).rejects.toMatchObject({
@@ -363,8 +458,19 @@ describe('list entries', () => {
     });
     const serious = await store.listEntries.recordListing(id, { ...listing, list: 'SERIOUS_VIOLATION', listedOn: '2024-06-01' }, actor);
 
-    const removed = await store.listEntries.recordRemoval(first.id, 1, { removedOn: '2025-01-01', documentNumber: '锦民移〔2025〕1号', reason: '已补报' }, accept, actor);
-    expect(removed).toMatchObject({ removedOn: '2025-01-01', removalDocumentNumber: '锦民移〔2025〕1号', removalReason: '已补报', version: 2 });
+    const removed = await store.listEntries.recordRemoval(
+      first.id,
+      1,
+      { removedOn: '2025-01-01', documentNumber: '锦民移〔2025〕1号', reason: '已补报' },
+      accept,
+      actor,
+    );
+    expect(removed).toMatchObject({
+      removedOn: '2025-01-01',
+      removalDocumentNumber: '锦民移〔2025〕1号',
+      removalReason: '已补报',
+      version: 2,
+    });
     const again = await store.listEntries.recordListing(id, { ...listing, listedOn: '2025-02-01' }, actor);
 
     expect((await store.listEntries.ofOrganizations([id, 'not-an-id'])).map((row) => row.id)).toEqual([serious.id, first.id, again.id]);
@@ -374,7 +480,11 @@ describe('list entries', () => {
   test('a removal at a stale version, or refused by the check on the row read, changes nothing', async () => {
     const area = freshCity();
     const { id } = await register('移出测试', [area.community]);
-    const entry = await store.listEntries.recordListing(id, { list: 'SERIOUS_VIOLATION', listedOn: '2024-01-01', reason: '违法', authority: '民政局', documentNumber: '1号' }, actor);
+    const entry = await store.listEntries.recordListing(
+      id,
+      { list: 'SERIOUS_VIOLATION', listedOn: '2024-01-01', reason: '违法', authority: '民政局', documentNumber: '1号' },
+      actor,
+    );
     const removal = { removedOn: '2025-01-01', documentNumber: '2号', reason: null };
     await expect(store.listEntries.recordRemoval(entry.id, 2, removal, accept, actor)).rejects.toMatchObject({
       extensions: { code: 'CONFLICT', rule: 'EXPECTED_VERSION', currentVersion: 1 },
@@ -386,7 +496,9 @@ describe('list entries', () => {
     };
     await expect(store.listEntries.recordRemoval(entry.id, 1, removal, refuse, actor)).rejects.toThrow('not removable yet');
     expect(seen).toEqual([null]);
-    await expect(store.listEntries.recordRemoval('not-an-id', 1, removal, accept, actor)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(store.listEntries.recordRemoval('not-an-id', 1, removal, accept, actor)).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
     expect((await store.listEntries.byIds([entry.id]))[0]).toMatchObject({ removedOn: null, version: 1 });
     expect((await auditRows(entry.id)).map((row) => row.action)).toEqual(['LIST']);
   });
@@ -408,7 +520,10 @@ describe('penalties', () => {
       inForceUntil: addDays(decidedOn, 365),
     });
     const older = await store.penalties.record(id, decision(`罚${id}1`, '2023-12-31'), actor);
-    const sameDay = [await store.penalties.record(id, decision(`罚${id}2`, '2024-01-01'), actor), await store.penalties.record(id, decision(`罚${id}3`, '2024-01-01'), actor)];
+    const sameDay = [
+      await store.penalties.record(id, decision(`罚${id}2`, '2024-01-01'), actor),
+      await store.penalties.record(id, decision(`罚${id}3`, '2024-01-01'), actor),
+    ];
     await store.penalties.record(other.id, decision(`罚${other.id}1`, '2024-06-01'), actor);
     expect(older).toMatchObject({ decidedOn: '2023-12-31', inForceFrom: '2024-01-01', inForceUntil: '2024-12-30' });
 
@@ -426,7 +541,9 @@ describe('annual inspections', () => {
     const area = freshCity();
     const { id } = await register('年检测试', [area.community]);
     const inspection = { year: 2024, result: 'QUALIFIED' as const, concludedOn: '2025-01-01', authority: '锦江区民政局' };
-    await expect(store.annualInspections.record(id, inspection, 1, actor)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', rule: 'EXPECTED_VERSION' } });
+    await expect(store.annualInspections.record(id, inspection, 1, actor)).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT', rule: 'EXPECTED_VERSION' },
+    });
     await store.annualInspections.record(id, { ...inspection, year: 2023, concludedOn: '2024-01-01' }, undefined, actor);
     const recorded = await store.annualInspections.record(id, inspection, undefined, actor);
     expect(recorded).toMatchObject({ year: 2024, result: 'QUALIFIED', concludedOn: '2025-01-01', version: 1 });
@@ -461,7 +578,9 @@ onPostgres('writers that read the same row at once (PostgreSQL: real overlapping
 
   async function untilWaiting(n: number): Promise<void> {
     for (let i = 0; i < 200; i++) {
-      const [row] = await blocker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      const [row] = await blocker.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
       if (row!.n >= n) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -494,10 +613,14 @@ onPostgres('writers that read the same row at once (PostgreSQL: real overlapping
   test('two status changes at one version: one wins (PostgreSQL: real overlapping transactions)', async () => {
     const area = freshCity();
     const { id } = await register('竞争状态', [area.community]);
-    const results = await race('SELECT 1 FROM organizations.organization WHERE id = $1::uuid FOR UPDATE', [id], [
-      () => store.statusChanges.change(id, 'ABNORMAL', '甲', 1, accept, actor),
-      () => store.statusChanges.change(id, 'REVOKED', '乙', 1, accept, actor),
-    ]);
+    const results = await race(
+      'SELECT 1 FROM organizations.organization WHERE id = $1::uuid FOR UPDATE',
+      [id],
+      [
+        () => store.statusChanges.change(id, 'ABNORMAL', '甲', 1, accept, actor),
+        () => store.statusChanges.change(id, 'REVOKED', '乙', 1, accept, actor),
+      ],
+    );
     oneWins(results);
     expect(await store.statusChanges.ofOrganizations([id])).toHaveLength(2);
   });
@@ -512,7 +635,8 @@ onPostgres('writers that read the same row at once (PostgreSQL: real overlapping
       [() => store.organizations.register(registration, actor), () => store.organizations.register(registration, actor)],
     );
     oneWins(results);
-    for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({ extensions: { field: 'input.creditCode' } });
+    for (const result of results)
+      if (result.status === 'rejected') expect(result.reason).toMatchObject({ extensions: { field: 'input.creditCode' } });
   });
 
   test('two corrections of one annual report at one version: one wins (PostgreSQL: real overlapping transactions)', async () => {
@@ -520,10 +644,14 @@ onPostgres('writers that read the same row at once (PostgreSQL: real overlapping
     const { id } = await register('竞争年报', [area.community]);
     const figures = { totalIncome: '1.00', governmentPurchaseIncome: '0.00', expenditure: '1.00' };
     await store.annualReports.file(id, 2024, figures, actor);
-    const results = await race('SELECT 1 FROM organizations.annual_report WHERE organization_id = $1::uuid FOR UPDATE', [id], [
-      () => store.annualReports.file(id, 2024, { ...figures, expenditure: '2.00' }, actor),
-      () => store.annualReports.file(id, 2024, { ...figures, expenditure: '3.00' }, actor),
-    ]);
+    const results = await race(
+      'SELECT 1 FROM organizations.annual_report WHERE organization_id = $1::uuid FOR UPDATE',
+      [id],
+      [
+        () => store.annualReports.file(id, 2024, { ...figures, expenditure: '2.00' }, actor),
+        () => store.annualReports.file(id, 2024, { ...figures, expenditure: '3.00' }, actor),
+      ],
+    );
     oneWins(results);
   });
 
@@ -542,16 +670,31 @@ onPostgres('writers that read the same row at once (PostgreSQL: real overlapping
   test('two removals of one entry at one version: one is recorded (PostgreSQL: real overlapping transactions)', async () => {
     const area = freshCity();
     const { id } = await register('竞争移出', [area.community]);
-    const entry = await store.listEntries.recordListing(id, { list: 'ABNORMAL_ACTIVITY', listedOn: '2024-01-01', reason: '未报', authority: '民政局', documentNumber: '1号' }, actor);
-    const removal = (documentNumber: string) => () => store.listEntries.recordRemoval(entry.id, 1, { removedOn: '2025-01-01', documentNumber, reason: null }, accept, actor);
-    const results = await race('SELECT 1 FROM organizations.list_entry WHERE id = $1::uuid FOR UPDATE', [entry.id], [removal('甲'), removal('乙')]);
+    const entry = await store.listEntries.recordListing(
+      id,
+      { list: 'ABNORMAL_ACTIVITY', listedOn: '2024-01-01', reason: '未报', authority: '民政局', documentNumber: '1号' },
+      actor,
+    );
+    const removal = (documentNumber: string) => () =>
+      store.listEntries.recordRemoval(entry.id, 1, { removedOn: '2025-01-01', documentNumber, reason: null }, accept, actor);
+    const results = await race(
+      'SELECT 1 FROM organizations.list_entry WHERE id = $1::uuid FOR UPDATE',
+      [entry.id],
+      [removal('甲'), removal('乙')],
+    );
     oneWins(results, 'EXPECTED_VERSION');
   });
 
   test('two first listings on one list: one is listed, the other is ALREADY_ON_LIST (PostgreSQL: real overlapping transactions)', async () => {
     const area = freshCity();
     const { id } = await register('竞争列入', [area.community]);
-    const listing = { list: 'ABNORMAL_ACTIVITY' as const, listedOn: '2024-01-01', reason: '未报', authority: '民政局', documentNumber: '1号' };
+    const listing = {
+      list: 'ABNORMAL_ACTIVITY' as const,
+      listedOn: '2024-01-01',
+      reason: '未报',
+      authority: '民政局',
+      documentNumber: '1号',
+    };
     const results = await race(
       `INSERT INTO organizations.list_entry (id, organization_id, list, listed_on, reason, authority, document_number, recorded_by)
        VALUES (gen_random_uuid(), $1::uuid, 'ABNORMAL_ACTIVITY', '2024-01-01', '占位', '民政局', '0号', 'blocker')`,
@@ -568,13 +711,20 @@ onPostgres('writers that read the same row at once (PostgreSQL: real overlapping
     const firsts = await race(
       `INSERT INTO organizations.annual_inspection (organization_id, year, result, concluded_on, authority, recorded_by) VALUES ($1::uuid, 2024, 'QUALIFIED', '2025-01-01', '占位', 'blocker')`,
       [id],
-      [() => store.annualInspections.record(id, inspection, undefined, actor), () => store.annualInspections.record(id, inspection, undefined, actor)],
+      [
+        () => store.annualInspections.record(id, inspection, undefined, actor),
+        () => store.annualInspections.record(id, inspection, undefined, actor),
+      ],
     );
     oneWins(firsts, 'INSPECTION_ALREADY_RECORDED');
-    const corrections = await race('SELECT 1 FROM organizations.annual_inspection WHERE organization_id = $1::uuid FOR UPDATE', [id], [
-      () => store.annualInspections.record(id, { ...inspection, result: 'UNQUALIFIED' }, 1, actor),
-      () => store.annualInspections.record(id, { ...inspection, result: 'BASICALLY_QUALIFIED' }, 1, actor),
-    ]);
+    const corrections = await race(
+      'SELECT 1 FROM organizations.annual_inspection WHERE organization_id = $1::uuid FOR UPDATE',
+      [id],
+      [
+        () => store.annualInspections.record(id, { ...inspection, result: 'UNQUALIFIED' }, 1, actor),
+        () => store.annualInspections.record(id, { ...inspection, result: 'BASICALLY_QUALIFIED' }, 1, actor),
+      ],
+    );
     oneWins(corrections, 'EXPECTED_VERSION');
   });
 });

@@ -30,14 +30,37 @@ const CHANGE_STATUS = `mutation ($input: ChangeOrganizationStatusInput!) {
 
 const STATUSES = ['ACTIVE', 'ABNORMAL', 'REVOKED', 'DEREGISTERED'] as const;
 type Status = (typeof STATUSES)[number];
-const ALLOWED = new Set(['ACTIVE>ABNORMAL', 'ABNORMAL>ACTIVE', 'ACTIVE>REVOKED', 'ABNORMAL>REVOKED', 'REVOKED>ACTIVE', 'ACTIVE>DEREGISTERED', 'ABNORMAL>DEREGISTERED', 'REVOKED>DEREGISTERED']);
+const ALLOWED = new Set([
+  'ACTIVE>ABNORMAL',
+  'ABNORMAL>ACTIVE',
+  'ACTIVE>REVOKED',
+  'ABNORMAL>REVOKED',
+  'REVOKED>ACTIVE',
+  'ACTIVE>DEREGISTERED',
+  'ABNORMAL>DEREGISTERED',
+  'REVOKED>DEREGISTERED',
+]);
 
-async function changeStatus(id: string, to: Status, reason = `理由：${to}`, caller: Viewer = jinjiangCivilAffairs, expectedVersion?: number) {
-  return sub.execute(CHANGE_STATUS, { input: { id, to, reason, expectedVersion: expectedVersion ?? (await organizationVersion(sub, id)) } }, caller);
+async function changeStatus(
+  id: string,
+  to: Status,
+  reason = `理由：${to}`,
+  caller: Viewer = jinjiangCivilAffairs,
+  expectedVersion?: number,
+) {
+  return sub.execute(
+    CHANGE_STATUS,
+    { input: { id, to, reason, expectedVersion: expectedVersion ?? (await organizationVersion(sub, id)) } },
+    caller,
+  );
 }
 
 async function history(id: string) {
-  const { data } = await sub.execute('query ($id: ID!) { organization(id: $id) { statusHistory { from to reason actor } } }', { id }, jinjiangCivilAffairs);
+  const { data } = await sub.execute(
+    'query ($id: ID!) { organization(id: $id) { statusHistory { from to reason actor } } }',
+    { id },
+    jinjiangCivilAffairs,
+  );
   return data?.organization.statusHistory as { from: Status | null; to: Status; reason: string; actor: string }[];
 }
 
@@ -69,12 +92,17 @@ describe('changeOrganizationStatus', () => {
     expect((await changeStatus(organization.id, 'REVOKED', '连续两年未年检')).errors).toBeUndefined();
 
     const before = await rowCounts(sub);
-    expect(firstError(await changeStatus(organization.id, 'ACTIVE', '请恢复', orgAdmin(organization.id))).extensions?.code).toBe('FORBIDDEN');
-    expect(firstError(await changeStatus(organization.id, 'ACTIVE', '请恢复', qingyangCivilAffairs)).extensions?.code).toBe('FORBIDDEN');
-    expect(firstError(await changeStatus(organization.id, 'ACTIVE', '请恢复', viewer({ roles: ['STREET_OFFICER'], area: JINJIANG }))).extensions?.code).toBe(
+    expect(firstError(await changeStatus(organization.id, 'ACTIVE', '请恢复', orgAdmin(organization.id))).extensions?.code).toBe(
       'FORBIDDEN',
     );
-    expect(firstError(await changeStatus(organization.id, 'ACTIVE', '请恢复', { anonymous: true })).extensions?.code).toBe('UNAUTHENTICATED');
+    expect(firstError(await changeStatus(organization.id, 'ACTIVE', '请恢复', qingyangCivilAffairs)).extensions?.code).toBe('FORBIDDEN');
+    expect(
+      firstError(await changeStatus(organization.id, 'ACTIVE', '请恢复', viewer({ roles: ['STREET_OFFICER'], area: JINJIANG }))).extensions
+        ?.code,
+    ).toBe('FORBIDDEN');
+    expect(firstError(await changeStatus(organization.id, 'ACTIVE', '请恢复', { anonymous: true })).extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
     const blank = firstError(await changeStatus(organization.id, 'ACTIVE', '   '));
     expect(blank.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
     const long = firstError(await changeStatus(organization.id, 'ACTIVE', '理'.repeat(501)));
@@ -107,9 +135,13 @@ describe('changeOrganizationStatus', () => {
     const organization = await register(sub, { name: '锦江区已注销服务中心' });
     await changeStatus(organization.id, 'DEREGISTERED', '完成清算');
     const error = firstError(
-      await sub.execute('mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { id } } }', {
-        input: { id: organization.id, staffCount: 1, expectedVersion: await organizationVersion(sub, organization.id) },
-      }, jinjiangCivilAffairs),
+      await sub.execute(
+        'mutation ($input: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $input) { organization { id } } }',
+        {
+          input: { id: organization.id, staffCount: 1, expectedVersion: await organizationVersion(sub, organization.id) },
+        },
+        jinjiangCivilAffairs,
+      ),
     );
     expect(error.extensions?.code).toBe('CONFLICT');
   });
@@ -127,7 +159,15 @@ describe('recordEvaluationGrade', () => {
   test('the registering authority records a grade with its validity', async () => {
     const { data, errors } = await sub.execute(
       RECORD,
-      { input: { organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id), grade: 'GRADE_4A', awardedOn: '2024-03-01', validUntil: '2029-03-01' } },
+      {
+        input: {
+          organizationId: agency.id,
+          expectedVersion: await organizationVersion(sub, agency.id),
+          grade: 'GRADE_4A',
+          awardedOn: '2024-03-01',
+          validUntil: '2029-03-01',
+        },
+      },
       jinjiangCivilAffairs,
     );
     expect(errors).toBeUndefined();
@@ -137,7 +177,15 @@ describe('recordEvaluationGrade', () => {
     });
     const expired = await sub.execute(
       RECORD,
-      { input: { organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id), grade: 'GRADE_3A', awardedOn: '2019-01-01', validUntil: '2024-01-01' } },
+      {
+        input: {
+          organizationId: agency.id,
+          expectedVersion: await organizationVersion(sub, agency.id),
+          grade: 'GRADE_3A',
+          awardedOn: '2019-01-01',
+          validUntil: '2024-01-01',
+        },
+      },
       jinjiangCivilAffairs,
     );
     expect(expired.data?.recordEvaluationGrade.organization.evaluation).toMatchObject({ grade: 'GRADE_3A', current: false });
@@ -149,24 +197,59 @@ describe('recordEvaluationGrade', () => {
     ['validUntil', { awardedOn: '2024-01-01', validUntil: '2029-01-02' }, /at most 5 years/],
   ])('a bad input.%s is BAD_USER_INPUT and writes nothing', async (field, dates, message) => {
     const before = await rowCounts(sub);
-    const error = firstError(await sub.execute(RECORD, { input: { organizationId: agency.id, grade: 'GRADE_2A', ...dates } }, jinjiangCivilAffairs));
+    const error = firstError(
+      await sub.execute(RECORD, { input: { organizationId: agency.id, grade: 'GRADE_2A', ...dates } }, jinjiangCivilAffairs),
+    );
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${field}` });
     expect(error.message).toMatch(message);
     expect(await rowCounts(sub)).toEqual(before);
   });
 
   test('only social organisations are graded, only while active, only by the authority', async () => {
-    const developer = await register(sub, { name: '成都锦城置业有限公司', kind: 'ENTERPRISE', creditCode: freshCreditCode('91'), categories: [] });
+    const developer = await register(sub, {
+      name: '成都锦城置业有限公司',
+      kind: 'ENTERPRISE',
+      creditCode: freshCreditCode('91'),
+      categories: [],
+    });
     const input = { grade: 'GRADE_3A', awardedOn: '2024-01-01', validUntil: '2028-01-01' };
-    const notSocial = firstError(await sub.execute(RECORD, { input: { ...input, organizationId: developer.id, expectedVersion: await organizationVersion(sub, developer.id) } }, jinjiangCivilAffairs));
-    expect(notSocial.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.organizationId' });
-    expect(firstError(await sub.execute(RECORD, { input: { ...input, organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id) } }, orgAdmin(agency.id))).extensions?.code).toBe('FORBIDDEN');
-    expect(firstError(await sub.execute(RECORD, { input: { ...input, organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id) } }, viewer({ roles: ['EVALUATOR'], area: JINJIANG }))).extensions?.code).toBe(
-      'FORBIDDEN',
+    const notSocial = firstError(
+      await sub.execute(
+        RECORD,
+        { input: { ...input, organizationId: developer.id, expectedVersion: await organizationVersion(sub, developer.id) } },
+        jinjiangCivilAffairs,
+      ),
     );
+    expect(notSocial.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.organizationId' });
+    expect(
+      firstError(
+        await sub.execute(
+          RECORD,
+          { input: { ...input, organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id) } },
+          orgAdmin(agency.id),
+        ),
+      ).extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      firstError(
+        await sub.execute(
+          RECORD,
+          { input: { ...input, organizationId: agency.id, expectedVersion: await organizationVersion(sub, agency.id) } },
+          viewer({ roles: ['EVALUATOR'], area: JINJIANG }),
+        ),
+      ).extensions?.code,
+    ).toBe('FORBIDDEN');
     const revoked = await register(sub, { name: '锦江区被撤销服务中心' });
     await changeStatus(revoked.id, 'REVOKED', '撤销登记');
-    expect(firstError(await sub.execute(RECORD, { input: { ...input, organizationId: revoked.id, expectedVersion: await organizationVersion(sub, revoked.id) } }, jinjiangCivilAffairs)).extensions?.code).toBe('CONFLICT');
+    expect(
+      firstError(
+        await sub.execute(
+          RECORD,
+          { input: { ...input, organizationId: revoked.id, expectedVersion: await organizationVersion(sub, revoked.id) } },
+          jinjiangCivilAffairs,
+        ),
+      ).extensions?.code,
+    ).toBe('CONFLICT');
   });
 });
 
@@ -192,7 +275,11 @@ describe('annual reports', () => {
       expenditure: { amount: '1100000.25' },
       locked: false,
     });
-    const corrected = await sub.execute(FILE, { input: { organizationId: organization.id, year: 2024, ...figures, expenditure: '1200000.00' } }, admin);
+    const corrected = await sub.execute(
+      FILE,
+      { input: { organizationId: organization.id, year: 2024, ...figures, expenditure: '1200000.00' } },
+      admin,
+    );
     expect(corrected.data?.fileAnnualReport.report.expenditure).toEqual({ amount: '1200000.00' });
     const [{ count }] = (await sub.database.query<{ count: number }>(
       'SELECT count(*)::int AS count FROM organizations.annual_report WHERE organization_id = $1',
@@ -200,16 +287,20 @@ describe('annual reports', () => {
     )) as [{ count: number }];
     expect(count).toBe(1);
 
-    expect(firstError(await sub.execute(LOCK, { input: { organizationId: organization.id, year: 2024 } }, admin)).extensions?.code).toBe('FORBIDDEN');
+    expect(firstError(await sub.execute(LOCK, { input: { organizationId: organization.id, year: 2024 } }, admin)).extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     const locked = await sub.execute(LOCK, { input: { organizationId: organization.id, year: 2024 } }, jinjiangCivilAffairs);
     expect(locked.errors).toBeUndefined();
     expect(locked.data?.lockAnnualReport.report).toMatchObject({ year: 2024, locked: true });
-    expect(firstError(await sub.execute(LOCK, { input: { organizationId: organization.id, year: 2024 } }, jinjiangCivilAffairs)).extensions?.code).toBe(
-      'CONFLICT',
-    );
-    expect(firstError(await sub.execute(LOCK, { input: { organizationId: organization.id, year: 2023 } }, jinjiangCivilAffairs)).extensions?.code).toBe(
-      'NOT_FOUND',
-    );
+    expect(
+      firstError(await sub.execute(LOCK, { input: { organizationId: organization.id, year: 2024 } }, jinjiangCivilAffairs)).extensions
+        ?.code,
+    ).toBe('CONFLICT');
+    expect(
+      firstError(await sub.execute(LOCK, { input: { organizationId: organization.id, year: 2023 } }, jinjiangCivilAffairs)).extensions
+        ?.code,
+    ).toBe('NOT_FOUND');
 
     const before = await rowCounts(sub);
     const refused = firstError(await sub.execute(FILE, { input: { organizationId: organization.id, year: 2024, ...figures } }, admin));
@@ -222,14 +313,20 @@ describe('annual reports', () => {
     );
     expect(audit.map((row) => row.action)).toEqual(['FILE', 'CORRECT', 'LOCK']);
 
-    const { data } = await sub.execute('query ($id: ID!) { organization(id: $id) { annualReports { year locked } } }', { id: organization.id }, admin);
+    const { data } = await sub.execute(
+      'query ($id: ID!) { organization(id: $id) { annualReports { year locked } } }',
+      { id: organization.id },
+      admin,
+    );
     expect(data?.organization.annualReports).toEqual([{ year: 2024, locked: true }]);
   });
 
   test('only the organisation itself files', async () => {
     const input = { organizationId: organization.id, year: 2023, ...figures };
     expect(firstError(await sub.execute(FILE, { input }, jinjiangCivilAffairs)).extensions?.code).toBe('FORBIDDEN');
-    expect(firstError(await sub.execute(FILE, { input }, orgAdmin('00000000-0000-4000-8000-000000000000'))).extensions?.code).toBe('FORBIDDEN');
+    expect(firstError(await sub.execute(FILE, { input }, orgAdmin('00000000-0000-4000-8000-000000000000'))).extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect(firstError(await sub.execute(FILE, { input })).extensions?.code).toBe('UNAUTHENTICATED');
   });
 
@@ -245,7 +342,11 @@ describe('annual reports', () => {
   ])('a bad input.%s is BAD_USER_INPUT and writes nothing', async (field, override, message) => {
     const before = await rowCounts(sub);
     const error = firstError(
-      await sub.execute(FILE, { input: { organizationId: organization.id, year: 2023, ...figures, ...override } }, orgAdmin(organization.id)),
+      await sub.execute(
+        FILE,
+        { input: { organizationId: organization.id, year: 2023, ...figures, ...override } },
+        orgAdmin(organization.id),
+      ),
     );
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${field}` });
     expect(error.message).toMatch(message);

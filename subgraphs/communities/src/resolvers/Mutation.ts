@@ -1,3 +1,4 @@
+import { actorOf } from '../../../../lib/kernel/actor';
 import { requireJurisdiction, type Role } from '../../../../lib/kernel/auth';
 import type { MutationResolvers } from '../generated/graphql';
 import { validateCommunityChanges, validateNewArea } from '../rules';
@@ -9,22 +10,22 @@ const COMMUNITY_EDITORS: Role[] = ['CITY_ADMIN', 'DISTRICT_CIVIL_AFFAIRS', 'STRE
 export const Mutation: MutationResolvers = {
   registerArea: async (_, { input }, { viewer, loaders, store, requestId }) => {
     // The jurisdiction must cover the rung the new area hangs from (a city: itself).
-    const actor = requireJurisdiction(viewer, REGISTRARS, input.parentCode ?? input.code, 'Registering an area');
+    const officer = requireJurisdiction(viewer, REGISTRARS, input.parentCode ?? input.code, 'Registering an area');
     const parent = input.parentCode ? await loaders.area.load(input.parentCode) : null;
-    const area = await store.areas.register(validateNewArea(input, parent), { id: actor.id, requestId });
+    const area = await store.areas.register(validateNewArea(input, parent), actorOf(officer, requestId));
     loaders.area.clear(area.code).prime(area.code, area);
     return { area };
   },
 
   updateCommunity: async (_, { input }, { viewer, loaders, store, requestId }) => {
-    const actor = requireJurisdiction(viewer, COMMUNITY_EDITORS, input.code, 'Updating a community');
+    const officer = requireJurisdiction(viewer, COMMUNITY_EDITORS, input.code, 'Updating a community');
     const changes = validateCommunityChanges(input);
     const community = await store.communities.update(
       input.code,
       changes,
       requireVersion(input.expectedVersion),
       input.reason?.trim() || undefined,
-      { id: actor.id, requestId },
+      actorOf(officer, requestId),
     );
     loaders.community.clear(community.code).prime(community.code, community);
     return { community };

@@ -8,7 +8,12 @@ export const Query: QueryResolvers = {
     const page = readPage({ first, after }, ['areaCode']);
     const filter = { parentCode: parentCode ?? undefined, level: level ?? undefined };
     const rows = await store.areas.page(filter, page);
-    return toConnection(rows, page, (area) => [area.code], () => store.areas.count(filter));
+    return toConnection(
+      rows,
+      page,
+      (area) => [area.code],
+      () => store.areas.count(filter),
+    );
   },
 
   community: (_, { code }, { loaders }) => loaders.community.load(code),
@@ -17,7 +22,12 @@ export const Query: QueryResolvers = {
     const page = readPage({ first, after }, ['areaCode']);
     const criteria = { within: filter?.within ?? undefined, nameContains: filter?.nameContains ?? undefined };
     const rows = await loaders.communityPage(criteria, page);
-    return toConnection(rows, page, (community) => [community.code], () => store.communities.count(criteria));
+    return toConnection(
+      rows,
+      page,
+      (community) => [community.code],
+      () => store.communities.count(criteria),
+    );
   },
 
   me: (_, __, { viewer }) => (viewer.anonymous ? null : viewer),

@@ -1,8 +1,9 @@
 import { isUniqueViolation } from '../../../../lib/runtime/db';
 import { conflict } from '../../../../lib/kernel/errors';
 import type { Page } from '../../../../lib/runtime/connections';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { Prisma } from '../generated/prisma/client';
-import type { Actor, AreaFilter, AreaModel, NewArea } from '../models';
+import type { AreaFilter, AreaModel, NewArea } from '../models';
 import { AREA_COLUMNS, audit, type StoreClient } from './client';
 
 /**

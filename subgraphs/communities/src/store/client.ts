@@ -1,6 +1,6 @@
 import { writeAudit, type AuditEvent } from '../../../../lib/runtime/db';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import type { Actor } from '../models';
+import type { Actor } from '../../../../lib/kernel/actor';
 
 /** The request-scoped Prisma client every aggregate module is given (lib/runtime/db/scope.ts). */
 export type StoreClient = PrismaClient;

@@ -2,8 +2,9 @@ import { likeLiteral, searchGrams } from '../../../../lib/runtime/db';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
 import { codesWithPrefix, significantPrefix } from '../../../../lib/kernel/auth';
 import type { Page } from '../../../../lib/runtime/connections';
+import type { Actor } from '../../../../lib/kernel/actor';
 import { Prisma } from '../generated/prisma/client';
-import type { Actor, AreaModel, CommunitiesWithAreas, CommunityChanges, CommunityFilter, CommunityModel } from '../models';
+import type { AreaModel, CommunitiesWithAreas, CommunityChanges, CommunityFilter, CommunityModel } from '../models';
 import { checkFiguresAgree } from '../rules';
 import { audit, type StoreClient } from './client';
 
@@ -72,7 +73,13 @@ export function communitiesStore(db: StoreClient) {
     const areas = new Map<string, AreaModel>();
     for (const { above, officialCode, ...community } of rows) {
       communities.push(community);
-      areas.set(community.code, { code: community.code, name: community.name, level: 'COMMUNITY', parentCode: community.parentCode, officialCode });
+      areas.set(community.code, {
+        code: community.code,
+        name: community.name,
+        level: 'COMMUNITY',
+        parentCode: community.parentCode,
+        officialCode,
+      });
       for (const area of above ?? []) areas.set(area.code, area);
     }
     return { communities, areas: [...areas.values()] };
@@ -98,7 +105,13 @@ export function communitiesStore(db: StoreClient) {
      * Applies changes to a community if it is still at `expectedVersion`, bumping its
      * version and writing the audit event in the same transaction.
      */
-    async update(code: string, changes: CommunityChanges, expectedVersion: number, reason: string | undefined, actor: Actor): Promise<CommunityModel> {
+    async update(
+      code: string,
+      changes: CommunityChanges,
+      expectedVersion: number,
+      reason: string | undefined,
+      actor: Actor,
+    ): Promise<CommunityModel> {
       return db.$transaction(async (tx) => {
         const area = await tx.area.findUnique({
           where: { code },

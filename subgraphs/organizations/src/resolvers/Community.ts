@@ -11,8 +11,11 @@ export const Community: CommunityResolvers = {
     const ids = await loaders.communityOrganizationIds(page).load(community.code);
     const found = await loaders.organization.loadMany(ids);
     const rows = found.filter((row): row is OrganizationModel => row !== null && !(row instanceof Error));
-    return toConnection(rows, page, (organization) => [organization.name, organization.id], () =>
-      loaders.communityOrganizationCount.load(community.code),
+    return toConnection(
+      rows,
+      page,
+      (organization) => [organization.name, organization.id],
+      () => loaders.communityOrganizationCount.load(community.code),
     );
   },
 };

@@ -1,5 +1,7 @@
+import { actorOf } from '../../../../lib/kernel/actor';
 import { requireJurisdiction } from '../../../../lib/kernel/auth';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../../lib/kernel/errors';
+import { requireVersion } from '../../../../lib/kernel/versions';
 import { AUTHORITY_ROLES, isAuthority, isOwnAdmin, requireAuthority, requireOwnAdmin } from '../access';
 import type { MutationResolvers } from '../generated/graphql';
 import type { Context } from '../context';
@@ -18,8 +20,7 @@ import {
   validateRemoval,
 } from '../rules';
 import { checkRemoval } from '../standing';
-import { organizationStatus } from '../status';
-import { requireVersion } from '../../../../lib/kernel/versions';
+import { organizationStatus } from '../workflow';
 
 async function existing(id: string, { loaders }: Context, field: string): Promise<OrganizationModel> {
   const organization = await loaders.organization.load(id);
@@ -42,8 +43,11 @@ function notDeregistered(organization: OrganizationModel): void {
 export const Mutation: MutationResolvers = {
   registerOrganization: async (_, { input }, context) => {
     const { viewer, store, requestId } = context;
-    const actor = requireJurisdiction(viewer, AUTHORITY_ROLES, input.registrationAreaCode, 'Registering an organisation');
-    const organization = await store.organizations.register(validateNewOrganization(input, store.today()), { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const actor = actorOf(
+      requireJurisdiction(viewer, AUTHORITY_ROLES, input.registrationAreaCode, 'Registering an organisation'),
+      requestId,
+    );
+    const organization = await store.organizations.register(validateNewOrganization(input, store.today()), actor);
     return { organization: refreshed(context, organization) };
   },
 
@@ -65,7 +69,7 @@ export const Mutation: MutationResolvers = {
       requireVersion(input.expectedVersion),
       notDeregistered,
       input.reason?.trim() || undefined,
-      { id: viewer.id, roles: viewer.roles, org: viewer.org, requestId },
+      actorOf(viewer, requestId),
     );
     if (changes.serviceAreaCodes) loaders.serviceAreaCodes.clear(current.id);
     return { organization: refreshed(context, organization) };
@@ -74,7 +78,7 @@ export const Mutation: MutationResolvers = {
   changeOrganizationStatus: async (_, { input }, context) => {
     const { viewer, store, loaders, requestId } = context;
     const current = await existing(input.id, context, 'input.id');
-    const actor = requireAuthority(viewer, current, "Changing an organisation's status");
+    const actor = actorOf(requireAuthority(viewer, current, "Changing an organisation's status"), requestId);
     const reason = validateReason(input.reason);
     const { organization, change } = await store.statusChanges.change(
       current.id,
@@ -82,7 +86,7 @@ export const Mutation: MutationResolvers = {
       reason,
       requireVersion(input.expectedVersion),
       (row) => void organizationStatus.check(viewer, row.status, input.to, { reason }),
-      { id: actor.id, roles: actor.roles, org: actor.org, requestId },
+      actor,
     );
     loaders.statusHistory.clear(current.id);
     return { organization: refreshed(context, organization), change: { ...change, registrationArea: organization.registrationArea } };
@@ -91,7 +95,7 @@ export const Mutation: MutationResolvers = {
   recordEvaluationGrade: async (_, { input }, context) => {
     const { viewer, store, requestId } = context;
     const current = await existing(input.organizationId, context, 'input.organizationId');
-    const actor = requireAuthority(viewer, current, 'Recording an evaluation grade');
+    const actor = actorOf(requireAuthority(viewer, current, 'Recording an evaluation grade'), requestId);
     const record = validateGrade(input, current, store.today());
     const organization = await store.evaluations.record(
       current.id,
@@ -100,7 +104,7 @@ export const Mutation: MutationResolvers = {
       (row) => {
         if (row.status !== 'ACTIVE') throw conflict(`Organisation ${row.id} is ${row.status}; only active organisations are graded.`);
       },
-      { id: actor.id, roles: actor.roles, org: actor.org, requestId },
+      actor,
     );
     return { organization: refreshed(context, organization) };
   },
@@ -108,9 +112,9 @@ export const Mutation: MutationResolvers = {
   fileAnnualReport: async (_, { input }, context) => {
     const { viewer, store, loaders, requestId } = context;
     const organization = await existing(input.organizationId, context, 'input.organizationId');
-    const actor = requireOwnAdmin(viewer, organization, 'Filing an annual report');
+    const actor = actorOf(requireOwnAdmin(viewer, organization, 'Filing an annual report'), requestId);
     const { year, figures } = validateReport(input, organization, store.today());
-    const report = await store.annualReports.file(organization.id, year, figures, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const report = await store.annualReports.file(organization.id, year, figures, actor);
     loaders.annualReports.clear(organization.id);
     return { organization, report };
   },
@@ -118,9 +122,9 @@ export const Mutation: MutationResolvers = {
   lockAnnualReport: async (_, { input }, context) => {
     const { viewer, store, loaders, requestId } = context;
     const organization = await existing(input.organizationId, context, 'input.organizationId');
-    const actor = requireAuthority(viewer, organization, 'Locking an annual report');
+    const actor = actorOf(requireAuthority(viewer, organization, 'Locking an annual report'), requestId);
     const year = checkReportYear(input.year, organization, store.today());
-    const report = await store.annualReports.lock(organization.id, year, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const report = await store.annualReports.lock(organization.id, year, actor);
     loaders.annualReports.clear(organization.id);
     return { organization, report };
   },
@@ -128,9 +132,9 @@ export const Mutation: MutationResolvers = {
   recordListing: async (_, { input }, context) => {
     const { viewer, store, loaders, requestId } = context;
     const organization = await existing(input.organizationId, context, 'input.organizationId');
-    const actor = requireAuthority(viewer, organization, 'Recording a listing');
+    const actor = actorOf(requireAuthority(viewer, organization, 'Recording a listing'), requestId);
     const listing = validateListing(input, store.today());
-    const entry = await store.listEntries.recordListing(organization.id, listing, { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const entry = await store.listEntries.recordListing(organization.id, listing, actor);
     loaders.listEntries.clear(organization.id);
     loaders.listEntry.clear(entry.id).prime(entry.id, entry);
     return { organization, entry };
@@ -141,7 +145,7 @@ export const Mutation: MutationResolvers = {
     const found = await loaders.listEntry.load(input.entryId);
     if (!found) throw notFound(`No list entry ${input.entryId} is recorded (input.entryId).`);
     const organization = await existing(found.organizationId, context, 'input.entryId');
-    const actor = requireAuthority(viewer, organization, "Recording a listing's removal");
+    const actor = actorOf(requireAuthority(viewer, organization, "Recording a listing's removal"), requestId);
     // The listing day never changes, so the dates are judged here; the state machine is judged
     // on the row the transaction reads, so that of two removals at once only one is recorded.
     const entry = await store.listEntries.recordRemoval(
@@ -149,7 +153,7 @@ export const Mutation: MutationResolvers = {
       input.expectedVersion,
       validateRemoval(input, found, store.today()),
       (row) => checkRemoval(viewer, row, { documentNumber: input.documentNumber }),
-      { id: actor.id, roles: actor.roles, org: actor.org, requestId },
+      actor,
     );
     loaders.listEntries.clear(organization.id);
     loaders.listEntry.clear(entry.id).prime(entry.id, entry);
@@ -159,8 +163,8 @@ export const Mutation: MutationResolvers = {
   recordPenalty: async (_, { input }, context) => {
     const { viewer, store, loaders, requestId } = context;
     const organization = await existing(input.organizationId, context, 'input.organizationId');
-    const actor = requireAuthority(viewer, organization, 'Recording a penalty');
-    const penalty = await store.penalties.record(organization.id, validatePenalty(input, store.today()), { id: actor.id, roles: actor.roles, org: actor.org, requestId });
+    const actor = actorOf(requireAuthority(viewer, organization, 'Recording a penalty'), requestId);
+    const penalty = await store.penalties.record(organization.id, validatePenalty(input, store.today()), actor);
     loaders.penalties.clear(organization.id);
     return { organization, penalty };
   },
@@ -168,12 +172,12 @@ export const Mutation: MutationResolvers = {
   recordAnnualInspection: async (_, { input }, context) => {
     const { viewer, store, loaders, requestId } = context;
     const organization = await existing(input.organizationId, context, 'input.organizationId');
-    const actor = requireAuthority(viewer, organization, 'Recording an annual inspection');
+    const actor = actorOf(requireAuthority(viewer, organization, 'Recording an annual inspection'), requestId);
     const inspection = await store.annualInspections.record(
       organization.id,
       validateInspection(input, organization, store.today()),
       input.expectedVersion ?? undefined,
-      { id: actor.id, roles: actor.roles, org: actor.org, requestId },
+      actor,
     );
     loaders.annualInspections.clear(organization.id);
     return { organization, inspection };

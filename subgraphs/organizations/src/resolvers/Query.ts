@@ -21,7 +21,12 @@ export const Query: QueryResolvers = {
     const rows = await store.organizations.page(criteria, page);
     // Later lookups of these organisations in the same request reuse the rows.
     for (const row of rows) loaders.organization.prime(row.id, row);
-    return toConnection(rows, page, (organization) => [organization.name, organization.id], () => store.organizations.count(criteria));
+    return toConnection(
+      rows,
+      page,
+      (organization) => [organization.name, organization.id],
+      () => store.organizations.count(criteria),
+    );
   },
 
   supplyByCategory: (_, { within }, { store }) => store.serviceAreas.supplyByCategory(within),

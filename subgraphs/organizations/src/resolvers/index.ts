@@ -9,4 +9,14 @@ import { Query } from './Query';
 import { Standing } from './Standing';
 import { StatusChange } from './StatusChange';
 
-export const resolvers: Resolvers = { Query, Mutation, Organization, Community, Evaluation, AnnualReport, StatusChange, ListEntry, Standing };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Organization,
+  Community,
+  Evaluation,
+  AnnualReport,
+  StatusChange,
+  ListEntry,
+  Standing,
+};

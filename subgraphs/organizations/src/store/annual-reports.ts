@@ -1,30 +1,34 @@
 import { isUniqueViolation } from '../../../../lib/runtime/db';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { fromDecimalColumn } from '../../../../lib/kernel/money';
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, AnnualReportModel, ReportFigures } from '../models';
-import { audit, isOrganizationId, type StoreClient } from './client';
+import type { AnnualReportModel, ReportFigures } from '../models';
+import { audit, type StoreClient } from './client';
 
 function toReport(row: Prisma.AnnualReportGetPayload<object>): AnnualReportModel {
   return {
     organizationId: row.organizationId,
     year: row.year,
-    totalIncome: row.totalIncome.toFixed(2),
-    governmentPurchaseIncome: row.governmentPurchaseIncome.toFixed(2),
-    expenditure: row.expenditure.toFixed(2),
+    totalIncome: fromDecimalColumn(row.totalIncome),
+    governmentPurchaseIncome: fromDecimalColumn(row.governmentPurchaseIncome),
+    expenditure: fromDecimalColumn(row.expenditure),
     lockedAt: row.lockedAt,
     filedAt: row.filedAt,
     updatedAt: row.updatedAt,
   };
 }
 
-const changedMeanwhile = (year: number) => conflict(`The ${year} annual report was changed meanwhile; reload and retry.`, { field: 'input.year' });
+const changedMeanwhile = (year: number) =>
+  conflict(`The ${year} annual report was changed meanwhile; reload and retry.`, { field: 'input.year' });
 
 /** The yearly reports an organisation files, newest year first; the registering authority locks them. */
 export function annualReportsStore(db: StoreClient) {
   return {
     async ofOrganizations(ids: readonly string[]): Promise<AnnualReportModel[]> {
       const rows = await db.annualReport.findMany({
-        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        where: { organizationId: { in: ids.filter(isUuid) } },
         orderBy: [{ organizationId: 'asc' }, { year: 'desc' }],
       });
       return rows.map(toReport);
@@ -67,7 +71,8 @@ export function annualReportsStore(db: StoreClient) {
         });
       } catch (error) {
         // Two first filings for the same year at once: the second finds the first's row.
-        if (isUniqueViolation(error)) throw conflict(`The ${year} annual report was filed meanwhile; reload and retry.`, { field: 'input.year' });
+        if (isUniqueViolation(error))
+          throw conflict(`The ${year} annual report was filed meanwhile; reload and retry.`, { field: 'input.year' });
         throw error;
       }
     },

@@ -1,31 +1,16 @@
+import type { Actor } from '../../../../lib/kernel/actor';
 import { significantPrefix } from '../../../../lib/kernel/auth';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
 import { fromDateColumn } from '../../../../lib/kernel/dates';
+import { isUuid } from '../../../../lib/kernel/ids';
+import { writeAudit, type AuditEvent } from '../../../../lib/runtime/db';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { ServiceCategory } from '../generated/graphql';
-import type { Actor, OrganizationModel, TransitionCheck } from '../models';
+import type { OrganizationModel, TransitionCheck } from '../models';
 
 /** The request-scoped Prisma client every aggregate module is given (lib/runtime/db/scope.ts). */
 export type StoreClient = PrismaClient;
 export type Transaction = Prisma.TransactionClient;
-
-/** The city's calendar: the day an instant falls on in its time zone, YYYY-MM-DD. */
-export interface CityCalendar {
-  today(): string;
-  dayOf(instant: Date): string;
-}
-
-export function cityCalendar(timeZone: string): CityCalendar {
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  return { today: () => format.format(new Date()), dayOf: (instant) => format.format(instant) };
-}
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Organisations and list entries are keyed by UUID; anything else would make PostgreSQL refuse the cast. */
-export function isOrganizationId(id: string): boolean {
-  return UUID_PATTERN.test(id);
-}
 
 /**
  * The significant prefixes of every area above `code` (510107001000 → 51, 5101, 510107). A
@@ -82,7 +67,7 @@ export async function changeOrganization(
   check: TransitionCheck,
   data: Prisma.OrganizationUpdateManyMutationInput,
 ): Promise<{ before: OrganizationModel; after: OrganizationModel }> {
-  const row = isOrganizationId(id) ? await tx.organization.findUnique({ where: { id }, select: ORGANIZATION_COLUMNS }) : null;
+  const row = isUuid(id) ? await tx.organization.findUnique({ where: { id }, select: ORGANIZATION_COLUMNS }) : null;
   if (!row) throw notFound(`No organisation ${id} is registered.`);
   const before = toOrganization(row);
   if (expectedVersion !== before.version) {
@@ -101,32 +86,12 @@ export async function changeOrganization(
   return { before, after };
 }
 
-/** Who acted, as a status-history row records it. */
+/** Who acted, as a status-history row records it: every role the change was made in. */
 export function actorColumns(actor: Actor) {
-  return { actor: actor.id, actorRoles: [...actor.roles], actorOrg: actor.org ?? null, requestId: actor.requestId };
-}
-
-export interface AuditEvent {
-  entityType: string;
-  entityId: string;
-  action: string;
-  reason?: string;
-  before?: object;
-  after?: object;
+  return { actor: actor.id, actorRoles: [...actor.roles], actorOrg: actor.org, requestId: actor.requestId };
 }
 
 /** Every write leaves one audit row in its own transaction. */
 export async function audit(tx: Transaction, event: AuditEvent, actor: Actor) {
-  await tx.auditEvent.create({
-    data: {
-      entityType: event.entityType,
-      entityId: event.entityId,
-      action: event.action,
-      actor: actor.id,
-      reason: event.reason,
-      requestId: actor.requestId,
-      before: event.before as Prisma.InputJsonObject | undefined,
-      after: event.after as Prisma.InputJsonObject | undefined,
-    },
-  });
+  await writeAudit(tx.auditEvent, event, actor);
 }

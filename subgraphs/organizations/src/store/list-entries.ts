@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../../../lib/runtime/db';
 import { conflict, notFound } from '../../../../lib/kernel/errors';
 import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, ListEntryModel, NewListing, Removal } from '../models';
-import { audit, isOrganizationId, type CityCalendar, type StoreClient } from './client';
+import type { ListEntryModel, NewListing, Removal } from '../models';
+import { audit, type StoreClient } from './client';
 
 /** A list entry as stored, its state read for `today` until a standing reads it for another day. */
 function toListEntry(row: Prisma.ListEntryGetPayload<object>, today: string): ListEntryModel {
@@ -25,20 +27,20 @@ function toListEntry(row: Prisma.ListEntryGetPayload<object>, today: string): Li
 }
 
 /** Entries on chinanpo's lists (经营异常名录, 严重违法失信名单): listed, later removed, never deleted. */
-export function listEntriesStore(db: StoreClient, calendar: CityCalendar) {
+export function listEntriesStore(db: StoreClient, today: () => string) {
   return {
     async ofOrganizations(ids: readonly string[]): Promise<ListEntryModel[]> {
-      const day = calendar.today();
+      const day = today();
       const rows = await db.listEntry.findMany({
-        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        where: { organizationId: { in: ids.filter(isUuid) } },
         orderBy: [{ organizationId: 'asc' }, { listedOn: 'asc' }, { id: 'asc' }],
       });
       return rows.map((row) => toListEntry(row, day));
     },
 
     async byIds(ids: readonly string[]): Promise<ListEntryModel[]> {
-      const day = calendar.today();
-      const rows = await db.listEntry.findMany({ where: { id: { in: ids.filter(isOrganizationId) } } });
+      const day = today();
+      const rows = await db.listEntry.findMany({ where: { id: { in: ids.filter(isUuid) } } });
       return rows.map((row) => toListEntry(row, day));
     },
 
@@ -48,10 +50,13 @@ export function listEntriesStore(db: StoreClient, calendar: CityCalendar) {
      */
     async recordListing(organizationId: string, listing: NewListing, actor: Actor): Promise<ListEntryModel> {
       const alreadyListed = (detail: string) =>
-        conflict(`Organisation ${organizationId} is already on the ${listing.list} list${detail}; record its removal before listing it again.`, {
-          field: 'input.list',
-          rule: 'ALREADY_ON_LIST',
-        });
+        conflict(
+          `Organisation ${organizationId} is already on the ${listing.list} list${detail}; record its removal before listing it again.`,
+          {
+            field: 'input.list',
+            rule: 'ALREADY_ON_LIST',
+          },
+        );
       try {
         return await db.$transaction(async (tx) => {
           const open = await tx.listEntry.findFirst({ where: { organizationId, list: listing.list, removedOn: null } });
@@ -59,8 +64,18 @@ export function listEntriesStore(db: StoreClient, calendar: CityCalendar) {
           const created = await tx.listEntry.create({
             data: { id: randomUUID(), organizationId, ...listing, listedOn: toDateColumn(listing.listedOn), recordedBy: actor.id },
           });
-          await audit(tx, { entityType: 'ListEntry', entityId: created.id, action: 'LIST', reason: listing.reason, after: { organizationId, ...listing } }, actor);
-          return toListEntry(created, calendar.today());
+          await audit(
+            tx,
+            {
+              entityType: 'ListEntry',
+              entityId: created.id,
+              action: 'LIST',
+              reason: listing.reason,
+              after: { organizationId, ...listing },
+            },
+            actor,
+          );
+          return toListEntry(created, today());
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw alreadyListed('');
@@ -80,9 +95,9 @@ export function listEntriesStore(db: StoreClient, calendar: CityCalendar) {
       actor: Actor,
     ): Promise<ListEntryModel> {
       return db.$transaction(async (tx) => {
-        const row = isOrganizationId(entryId) ? await tx.listEntry.findUnique({ where: { id: entryId } }) : null;
+        const row = isUuid(entryId) ? await tx.listEntry.findUnique({ where: { id: entryId } }) : null;
         if (!row) throw notFound(`No list entry ${entryId} is recorded.`);
-        const before = toListEntry(row, calendar.today());
+        const before = toListEntry(row, today());
         if (expectedVersion !== before.version) {
           throw conflict(`List entry ${entryId} was changed by someone else (now version ${before.version}); reload and retry.`, {
             field: 'input.expectedVersion',
@@ -102,8 +117,12 @@ export function listEntriesStore(db: StoreClient, calendar: CityCalendar) {
             version: { increment: 1 },
           },
         });
-        if (count !== 1) throw conflict(`List entry ${entryId} was changed by someone else meanwhile; reload and retry.`, { field: 'input.expectedVersion', rule: 'EXPECTED_VERSION' });
-        const after = toListEntry(await tx.listEntry.findUniqueOrThrow({ where: { id: entryId } }), calendar.today());
+        if (count !== 1)
+          throw conflict(`List entry ${entryId} was changed by someone else meanwhile; reload and retry.`, {
+            field: 'input.expectedVersion',
+            rule: 'EXPECTED_VERSION',
+          });
+        const after = toListEntry(await tx.listEntry.findUniqueOrThrow({ where: { id: entryId } }), today());
         await audit(
           tx,
           {

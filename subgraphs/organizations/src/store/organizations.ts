@@ -4,17 +4,17 @@ import { conflict } from '../../../../lib/kernel/errors';
 import { significantPrefix } from '../../../../lib/kernel/auth';
 import type { Page } from '../../../../lib/runtime/connections';
 import { toDateColumn } from '../../../../lib/kernel/dates';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, NewOrganization, OrganizationFilter, OrganizationModel, ProfileChanges, TransitionCheck } from '../models';
+import type { NewOrganization, OrganizationFilter, OrganizationModel, ProfileChanges, TransitionCheck } from '../models';
 import {
   actorColumns,
   audit,
   changeOrganization,
   enclosingPrefixes,
-  isOrganizationId,
   ORGANIZATION_COLUMNS,
   toOrganization,
-  type CityCalendar,
   type StoreClient,
 } from './client';
 
@@ -55,10 +55,10 @@ function afterName(after: (string | number)[]): Prisma.OrganizationWhereInput {
 
 const duplicateCreditCode = (code: string | null) => conflict(`Credit code ${code} is already registered.`, { field: 'input.creditCode' });
 
-export function organizationsStore(db: StoreClient, calendar: CityCalendar) {
+export function organizationsStore(db: StoreClient, today: () => string) {
   return {
     async byIds(ids: readonly string[]): Promise<OrganizationModel[]> {
-      const valid = ids.filter(isOrganizationId);
+      const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
       const rows = await db.organization.findMany({ where: { id: { in: valid } }, select: ORGANIZATION_COLUMNS });
       return rows.map(toOrganization);
@@ -70,7 +70,7 @@ export function organizationsStore(db: StoreClient, calendar: CityCalendar) {
     },
 
     async page(filter: OrganizationFilter, page: Page<(string | number)[]>): Promise<OrganizationModel[]> {
-      const where = organizationWhere(filter, calendar.today());
+      const where = organizationWhere(filter, today());
       const rows = await db.organization.findMany({
         where: page.after ? { AND: [where, afterName(page.after)] } : where,
         select: ORGANIZATION_COLUMNS,
@@ -81,7 +81,7 @@ export function organizationsStore(db: StoreClient, calendar: CityCalendar) {
     },
 
     async count(filter: OrganizationFilter): Promise<number> {
-      return db.organization.count({ where: organizationWhere(filter, calendar.today()) });
+      return db.organization.count({ where: organizationWhere(filter, today()) });
     },
 
     /** Registers an organisation with its service areas, first status and audit event, all or nothing. */
@@ -133,9 +133,9 @@ export function organizationsStore(db: StoreClient, calendar: CityCalendar) {
         });
         let previousAreas: string[] | undefined;
         if (serviceAreaCodes) {
-          previousAreas = (await tx.serviceArea.findMany({ where: { organizationId: id }, select: { areaCode: true }, orderBy: { areaCode: 'asc' } })).map(
-            (area) => area.areaCode,
-          );
+          previousAreas = (
+            await tx.serviceArea.findMany({ where: { organizationId: id }, select: { areaCode: true }, orderBy: { areaCode: 'asc' } })
+          ).map((area) => area.areaCode);
           await tx.serviceArea.deleteMany({ where: { organizationId: id } });
           await tx.serviceArea.createMany({ data: serviceAreaCodes.map((areaCode) => ({ organizationId: id, areaCode })) });
         }

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../../../lib/runtime/db';
 import { conflict } from '../../../../lib/kernel/errors';
 import { fromDateColumn, toDateColumn } from '../../../../lib/kernel/dates';
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, NewPenalty, PenaltyModel } from '../models';
-import { audit, isOrganizationId, type StoreClient } from './client';
+import type { NewPenalty, PenaltyModel } from '../models';
+import { audit, type StoreClient } from './client';
 
 function toPenalty(row: Prisma.PenaltyGetPayload<object>): PenaltyModel {
   return {
@@ -26,7 +28,7 @@ export function penaltiesStore(db: StoreClient) {
   return {
     async ofOrganizations(ids: readonly string[]): Promise<PenaltyModel[]> {
       const rows = await db.penalty.findMany({
-        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        where: { organizationId: { in: ids.filter(isUuid) } },
         orderBy: [{ organizationId: 'asc' }, { decidedOn: 'desc' }, { id: 'asc' }],
       });
       return rows.map(toPenalty);
@@ -47,12 +49,25 @@ export function penaltiesStore(db: StoreClient) {
               recordedBy: actor.id,
             },
           });
-          await audit(tx, { entityType: 'Penalty', entityId: created.id, action: 'RECORD_PENALTY', reason: penalty.reason, after: { organizationId, ...penalty } }, actor);
+          await audit(
+            tx,
+            {
+              entityType: 'Penalty',
+              entityId: created.id,
+              action: 'RECORD_PENALTY',
+              reason: penalty.reason,
+              after: { organizationId, ...penalty },
+            },
+            actor,
+          );
           return toPenalty(created);
         });
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw conflict(`${penalty.authority} decision ${penalty.documentNumber} is already recorded.`, { field: 'input.documentNumber', rule: 'PENALTY_ALREADY_RECORDED' });
+          throw conflict(`${penalty.authority} decision ${penalty.documentNumber} is already recorded.`, {
+            field: 'input.documentNumber',
+            rule: 'PENALTY_ALREADY_RECORDED',
+          });
         }
         throw error;
       }

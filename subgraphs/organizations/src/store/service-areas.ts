@@ -1,9 +1,10 @@
 import { significantPrefix } from '../../../../lib/kernel/auth';
 import type { Page } from '../../../../lib/runtime/connections';
+import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
 import type { ServiceCategory } from '../generated/graphql';
 import type { CategorySupplyRow } from '../models';
-import { enclosingPrefixes, isOrganizationId, type CityCalendar, type StoreClient } from './client';
+import { enclosingPrefixes, type StoreClient } from './client';
 
 const SERVICE_CATEGORIES: readonly ServiceCategory[] = [
   'ELDERLY_CARE',
@@ -28,9 +29,7 @@ const STRONG_GRADE = 3;
  * once: one statement, a LIMITed lateral subquery per community.
  */
 function pageServingEach(communities: readonly string[], page: Page<(string | number)[]>): Prisma.Sql {
-  const after = page.after
-    ? Prisma.sql`AND (o.name, o.id) > (${String(page.after[0])}, ${String(page.after[1])}::uuid)`
-    : Prisma.empty;
+  const after = page.after ? Prisma.sql`AND (o.name, o.id) > (${String(page.after[0])}, ${String(page.after[1])}::uuid)` : Prisma.empty;
   return Prisma.sql`
         SELECT c.code AS community, o.id::text AS id
           FROM unnest(${[...communities]}::text[]) AS c(code)
@@ -84,18 +83,21 @@ function supplyWithin(within: string, today: string): Prisma.Sql {
 }
 
 /** Where organisations serve, and the supply of services that follows from it. */
-export function serviceAreasStore(db: StoreClient, calendar: CityCalendar) {
+export function serviceAreasStore(db: StoreClient, today: () => string) {
   return {
     async ofOrganizations(ids: readonly string[]): Promise<{ organizationId: string; areaCode: string }[]> {
       return db.serviceArea.findMany({
-        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        where: { organizationId: { in: ids.filter(isUuid) } },
         select: { organizationId: true, areaCode: true },
         orderBy: [{ organizationId: 'asc' }, { areaCode: 'asc' }],
       });
     },
 
     /** The ids of one page (first + 1 rows) of the active organisations serving each community. */
-    async organizationIdsServing(communities: readonly string[], page: Page<(string | number)[]>): Promise<{ community: string; id: string }[]> {
+    async organizationIdsServing(
+      communities: readonly string[],
+      page: Page<(string | number)[]>,
+    ): Promise<{ community: string; id: string }[]> {
       return db.$queryRaw<{ community: string; id: string }[]>(pageServingEach(communities, page));
     },
 
@@ -105,7 +107,7 @@ export function serviceAreasStore(db: StoreClient, calendar: CityCalendar) {
 
     /** Every service category, the ones nobody serves as zeros. */
     async supplyByCategory(within: string): Promise<CategorySupplyRow[]> {
-      const rows = await db.$queryRaw<{ category: ServiceCategory; active: number; strong: number }[]>(supplyWithin(within, calendar.today()));
+      const rows = await db.$queryRaw<{ category: ServiceCategory; active: number; strong: number }[]>(supplyWithin(within, today()));
       const byCategory = new Map(rows.map((row) => [row.category, row]));
       return SERVICE_CATEGORIES.map((category) => ({
         category,

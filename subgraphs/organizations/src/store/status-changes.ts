@@ -1,7 +1,9 @@
+import type { Actor } from '../../../../lib/kernel/actor';
+import { isUuid } from '../../../../lib/kernel/ids';
 import type { Prisma } from '../generated/prisma/client';
 import type { OrganizationStatus } from '../generated/prisma/enums';
-import type { Actor, OrganizationModel, StatusChangeModel, TransitionCheck } from '../models';
-import { actorColumns, audit, changeOrganization, isOrganizationId, type StoreClient } from './client';
+import type { OrganizationModel, StatusChangeModel, TransitionCheck } from '../models';
+import { actorColumns, audit, changeOrganization, type StoreClient } from './client';
 
 function toStatusChange(row: Prisma.StatusChangeGetPayload<object>): StatusChangeModel {
   return {
@@ -21,7 +23,7 @@ export function statusChangesStore(db: StoreClient) {
   return {
     async ofOrganizations(ids: readonly string[]): Promise<StatusChangeModel[]> {
       const rows = await db.statusChange.findMany({
-        where: { organizationId: { in: ids.filter(isOrganizationId) } },
+        where: { organizationId: { in: ids.filter(isUuid) } },
         orderBy: [{ organizationId: 'asc' }, { id: 'asc' }],
       });
       return rows.map(toStatusChange);
@@ -43,7 +45,14 @@ export function statusChangesStore(db: StoreClient) {
         });
         await audit(
           tx,
-          { entityType: 'Organization', entityId: id, action: 'CHANGE_STATUS', reason, before: { status: before.status }, after: { status: to } },
+          {
+            entityType: 'Organization',
+            entityId: id,
+            action: 'CHANGE_STATUS',
+            reason,
+            before: { status: before.status },
+            after: { status: to },
+          },
           actor,
         );
         return { organization: after, change: toStatusChange(change) };

@@ -1,6 +1,6 @@
 import type { Role } from '../../../lib/kernel/auth';
 import { viewer } from '../../../test/support/tokens';
-import { organizationStatus } from '../src/status';
+import { organizationStatus } from '../src/workflow';
 
 /** The status workflow table, transition by transition: who may take each step and what it needs. */
 
@@ -37,7 +37,9 @@ test.each([...ALLOWED].map((pair) => pair.split('>') as [(typeof STATUSES)[numbe
   (from, to) => {
     expect(codeOf(() => organizationStatus.check(authority, from, to, { reason: '  ' }))).toBe('BAD_USER_INPUT');
     for (const role of ['ORG_ADMIN', 'STREET_OFFICER', 'RESIDENT'] as Role[]) {
-      expect(codeOf(() => organizationStatus.check(viewer({ roles: [role], area: '510108000000' }), from, to, { reason: 'x' }))).toBe('FORBIDDEN');
+      expect(codeOf(() => organizationStatus.check(viewer({ roles: [role], area: '510108000000' }), from, to, { reason: 'x' }))).toBe(
+        'FORBIDDEN',
+      );
     }
     expect(codeOf(() => organizationStatus.check({ anonymous: true }, from, to, { reason: 'x' }))).toBe('UNAUTHENTICATED');
   },
