@@ -118,7 +118,7 @@ const housingScenarios: ScenarioFactory = async ({ signToken, query, peer }) => 
             s AS (SELECT r.*, greatest(r.required - r.owned - r.leased, 0) AS shortfall, count(*) OVER () AS total FROM r WHERE r.required > r.owned + r.leased)
        SELECT code, owned::numeric(12,2)::text AS owned, leased::numeric(12,2)::text AS leased, required::numeric(12,2)::text AS required,
               shortfall::numeric(12,2)::text AS shortfall, total::int AS total
-         FROM s ORDER BY shortfall DESC, code LIMIT $5`,
+         FROM s ORDER BY s.shortfall DESC, s.code LIMIT $5`,
       [communities.map((c) => c.code), communities.map((c) => c.households), MIN_PREMISES_M2, M2_PER_100_HOUSEHOLDS, first],
     );
     const nodes = rows.map((r) => ({

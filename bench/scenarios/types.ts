@@ -34,7 +34,7 @@ export interface Scenario {
   /** Writes leave these out. */
   subgraph?: { name: string; request?: (i: number) => BenchRequest; then?: EntityStep; note?: string };
   /** The same data with plain SQL (and the peer call or audit insert the subgraph makes); undefined: no floor measured. */
-  sql?(i: number): Promise<unknown>;
+  sql?: (i: number) => Promise<unknown>;
   /** Figures about the parameters, reported with the results (e.g. how many scopes fill a page). */
   facts?: Record<string, number>;
 }
