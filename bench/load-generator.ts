@@ -201,7 +201,8 @@ export function serve(): void {
     const started = performance.now();
     if (plan.rate) await openLoop(send, plan.seconds, plan.rate, sample);
     else await closedLoop(send, plan.seconds, plan.concurrency, sample);
-    sample.seconds = (performance.now() - started) / 1000;
+    // Open loop: the window is the arrival schedule's, even when its last requests were sent early in their tick.
+    sample.seconds = Math.max((performance.now() - started) / 1000, plan.rate ? plan.seconds : 0);
     if (target === 'sql') sample.statements = floorStatements - statements;
     return sample;
   }

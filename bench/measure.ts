@@ -75,8 +75,10 @@ async function mergedSoFar(gatewayUrl: string): Promise<number> {
 
 /** CPU ms so far of every process that serves the scale: its services (or this process) and the load generator. */
 function cpuNow(run: ScaleRun): Record<string, number> {
+  // The gateway first, then the subgraphs: the order a request passes them.
+  const pids = Object.entries(run.graph.pids ?? {}).sort(([a], [b]) => Number(b === 'gateway') - Number(a === 'gateway'));
   const services = run.graph.pids
-    ? Object.fromEntries(Object.entries(run.graph.pids).map(([name, pid]) => [name, processCpuMs(pid) ?? NaN]))
+    ? Object.fromEntries(pids.map(([name, pid]) => [name, processCpuMs(pid) ?? NaN]))
     : { 'graph (one process)': ownCpuMs() };
   return { ...services, 'load generator': processCpuMs(run.load.pid) ?? NaN };
 }

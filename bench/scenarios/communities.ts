@@ -1,3 +1,4 @@
+import { encodeCursor } from '../../lib/runtime/connections';
 import { searchGrams } from '../../lib/runtime/db';
 import { connection, spread, under, type ScenarioFactory } from './types';
 
@@ -64,17 +65,37 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
   ];
   // Page sizes times districts make more variants than clients (the demo has 7 districts).
   const CONTACT_PAGES = [20, 10, 30];
-  const scope = (i: number) => scopes[spread(i, scopes.length)]!;
+  // Every start a full page can have in each scope: the first page, or the page after the community before the start.
+  const members = new Map(
+    scopes.map((code) => [code, code === null ? communities : communities.filter((c) => c.startsWith(under(code).slice(0, -1)))]),
+  );
+  /** Request i's scope (each in turn) and where its page starts (a different start each time the scope comes round). */
+  const pageAt = (i: number) => {
+    const scope = scopes[spread(i, scopes.length)]!;
+    const list = members.get(scope)!;
+    const start = spread(Math.floor(i / scopes.length), list.length - PAGE + 1);
+    return { scope, after: start === 0 ? null : list[start - 1]! };
+  };
   const community = (i: number) => communities[spread(i, communities.length)]!;
 
+  const facts = {
+    scopes: allScopes.length,
+    fullPageScopes: scopes.length,
+    pages: [...members.values()].reduce((sum, list) => sum + list.length - PAGE + 1, 0),
+  };
   const PAGE_FIELDS = 'totalCount edges { node { code name households street { name } district { name } area { ancestors { code } } } }';
+  const pageVariables = (i: number) => {
+    const { scope, after } = pageAt(i);
+    return { w: scope, a: after && encodeCursor([after]) };
+  };
   const page = (i: number) => ({
-    query: `query ($w: AreaCode) { communities(filter: { within: $w }, first: ${PAGE}) { ${PAGE_FIELDS} } }`,
-    variables: { w: scope(i) },
+    query: `query ($w: AreaCode, $a: String) { communities(filter: { within: $w }, first: ${PAGE}, after: $a) { ${PAGE_FIELDS} } }`,
+    variables: pageVariables(i),
   });
   /** The page read with plain SQL: the rows with street, district and the areas above, and the count. */
   const pageSql = async (i: number): Promise<PageData> => {
-    const like = under(scope(i));
+    const { scope, after } = pageAt(i);
+    const like = under(scope);
     const [rows, [count]] = await Promise.all([
       query<{ code: string; name: string; households: number; street: string; district: string; ancestors: string[] }>(
         `SELECT a.code, a.name, c.households, s.name AS street, d.name AS district,
@@ -83,8 +104,8 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
                        ORDER BY x.code) AS ancestors
            FROM communities.area a JOIN communities.community c ON c.code = a.code
            JOIN communities.area s ON s.code = a.parent_code JOIN communities.area d ON d.code = s.parent_code
-          WHERE a.level = 'COMMUNITY' AND a.code LIKE $1 ORDER BY a.code LIMIT ${PAGE}`,
-        [like],
+          WHERE a.level = 'COMMUNITY' AND a.code LIKE $1 AND ($2::text IS NULL OR a.code > $2) ORDER BY a.code LIMIT ${PAGE}`,
+        [like, after],
       ),
       query<{ total: number }>(`SELECT count(*)::int AS total FROM communities.area WHERE level = 'COMMUNITY' AND code LIKE $1`, [like]),
     ]);
@@ -126,20 +147,21 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
     },
     {
       name: 'communities-page-50',
-      description: 'anonymous: 50 communities with street, district and ancestors, under an area holding at least 50 (a full page)',
+      description:
+        'anonymous: 50 communities with street, district and ancestors under an area holding at least 50, from a start that leaves the page full',
       request: page,
       subgraph: { name: 'communities' },
       sql: pageSql,
-      facts: { scopes: allScopes.length, fullPageScopes: scopes.length },
+      facts,
     },
     {
       name: 'communities-page-50-orgs',
       description:
         'anonymous: the same full page with the first 5 organisations serving each community and their count (communities + organizations)',
       request: (i) => ({
-        query: `query ($w: AreaCode) { communities(filter: { within: $w }, first: ${PAGE}) { totalCount edges { node { code name households street { name } district { name } area { ancestors { code } }
+        query: `query ($w: AreaCode, $a: String) { communities(filter: { within: $w }, first: ${PAGE}, after: $a) { totalCount edges { node { code name households street { name } district { name } area { ancestors { code } }
           ${ORGS} } } } }`,
-        variables: { w: scope(i) },
+        variables: pageVariables(i),
       }),
       subgraph: {
         name: 'communities',
@@ -183,7 +205,7 @@ const communitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
         }));
         return { communities: { ...data.communities, edges } };
       },
-      facts: { scopes: allScopes.length, fullPageScopes: scopes.length },
+      facts,
     },
     {
       name: 'officer-contacts',

@@ -41,11 +41,15 @@ describe('the benchmark compares equal work', () => {
     expect(checks.filter((c) => c.rows === 0).map((c) => c.scenario)).toEqual([]);
     expect(checks.filter((c) => c.targets.includes('sql')).length).toBe(3 * reads.filter((s) => s.sql).length);
     expect(reads.filter((s) => s.sql).length).toBeGreaterThanOrEqual(9);
+    // The pages asked for are full.
+    expect(checks.filter((c) => c.scenario.startsWith('communities-page-50')).map((c) => c.rows)).toEqual([50, 50, 50, 50, 50, 50]);
   });
 
-  test('the 50-pages are full: every scope they ask for holds 50 communities or more', () => {
+  test('the 50-pages are full: every scope they ask for holds 50 communities or more after the page start', () => {
     const page = scenarios.find((s) => s.name === 'communities-page-50')!;
     expect(page.facts!.fullPageScopes).toBeGreaterThan(0);
     expect(page.facts!.fullPageScopes).toBeLessThan(page.facts!.scopes!);
+    // Each full scope's pages start anywhere that leaves 50 after: many different pages, not one per scope.
+    expect(page.facts!.pages).toBeGreaterThan(10 * page.facts!.fullPageScopes!);
   });
 });
