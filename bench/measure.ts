@@ -25,7 +25,7 @@ export interface Measure {
   p50ms: number;
   p95ms: number;
   p99ms: number;
-  /** SQL statements per request (subgraphs in this process, or the floor); null when not countable. */
+  /** SQL statements per request (the subgraphs in this process or by pg_stat_statements, or the floor's); null when not countable. */
   statementsPerRequest: number | null;
   /** CPU ms per request by process: the graph's one process, or each service's, and the load generator. */
   cpuMsPerRequest: Record<string, number>;
@@ -103,8 +103,15 @@ async function measureWindow(run: ScaleRun, scenario: string, target: Target, pl
   const statementsAfter = run.graph.statements?.();
   const pgAfter = run.pg.available ? await run.pg.snapshot() : null;
   const merged = target === 'gateway' ? (await mergedSoFar(run.graph.gatewayUrl)) - mergedBefore : 0;
+  // The floor counts its own; the subgraphs are counted in this process, or else by pg_stat_statements when it is there.
   const statements =
-    target === 'sql' ? (sample.statements ?? null) : statementsBefore === undefined ? null : statementsAfter! - statementsBefore;
+    target === 'sql'
+      ? (sample.statements ?? null)
+      : statementsBefore !== undefined
+        ? statementsAfter! - statementsBefore
+        : pgBefore && pgAfter
+          ? pgAfter.calls - pgBefore.calls
+          : null;
   return {
     sample,
     cpuMs: Object.fromEntries(Object.entries(cpuAfter).map(([name, ms]) => [name, ms - cpuBefore[name]!])),
