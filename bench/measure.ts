@@ -103,15 +103,11 @@ async function measureWindow(run: ScaleRun, scenario: string, target: Target, pl
   const statementsAfter = run.graph.statements?.();
   const pgAfter = run.pg.available ? await run.pg.snapshot() : null;
   const merged = target === 'gateway' ? (await mergedSoFar(run.graph.gatewayUrl)) - mergedBefore : 0;
-  // The floor counts its own; the subgraphs are counted in this process, or else by pg_stat_statements when it is there.
+  // Every statement of the window, from pg_stat_statements when it is there; otherwise the subgraphs' as counted in this
+  // process, plus the floor's own count (a floor's peer call reaches a subgraph, so its statements are among the subgraphs').
+  const services = statementsBefore === undefined ? null : statementsAfter! - statementsBefore;
   const statements =
-    target === 'sql'
-      ? (sample.statements ?? null)
-      : statementsBefore !== undefined
-        ? statementsAfter! - statementsBefore
-        : pgBefore && pgAfter
-          ? pgAfter.calls - pgBefore.calls
-          : null;
+    pgBefore && pgAfter ? pgAfter.calls - pgBefore.calls : target === 'sql' ? (sample.statements ?? 0) + (services ?? 0) : services;
   return {
     sample,
     cpuMs: Object.fromEntries(Object.entries(cpuAfter).map(([name, ms]) => [name, ms - cpuBefore[name]!])),
