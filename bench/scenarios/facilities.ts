@@ -5,7 +5,8 @@ import { spread, type ScenarioFactory } from './types';
 const KINDS = ['CANTEEN', 'PARKING', 'MEETING_ROOM', 'SPORTS_VENUE', 'FITNESS_ROOM', 'LIBRARY', 'ACTIVITY_ROOM', 'STUDY_ROOM'];
 const DAY_MS = 86_400_000;
 
-const LOCAL_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+const TIME_ZONE = 'Asia/Shanghai';
+const LOCAL_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 function localDay(offsetDays: number): string {
   return LOCAL_DATE.format(new Date(Date.now() + offsetDays * DAY_MS));
@@ -72,23 +73,27 @@ const facilitiesScenarios: ScenarioFactory = async ({ signToken, query }) => {
         };
       },
       subgraph: { name: 'facilities' },
-      // Every slot inside the opening hours, less the places active bookings hold (closures left out).
-      sql: (i) => {
+      // Every slot inside the opening hours of the days in the window, closed days left out, less the places active bookings hold.
+      sql: async (i) => {
         const { id, from, to } = week(i);
-        return query(
-          `SELECT s.at AS starts_at, f.capacity - coalesce(sum(b.quantity), 0)::int AS free
-             FROM facilities.facility f
-            CROSS JOIN LATERAL generate_series($2::timestamptz, $3::timestamptz - make_interval(mins => f.slot_minutes), make_interval(mins => f.slot_minutes)) AS s(at)
-             JOIN facilities.opening_hours oh ON oh.facility_id = f.id
-                  AND oh.weekday = extract(isodow FROM s.at AT TIME ZONE 'Asia/Shanghai')
-                  AND extract(hour FROM s.at AT TIME ZONE 'Asia/Shanghai') * 60 + extract(minute FROM s.at AT TIME ZONE 'Asia/Shanghai') >= oh.start_minute
-                  AND extract(hour FROM s.at AT TIME ZONE 'Asia/Shanghai') * 60 + extract(minute FROM s.at AT TIME ZONE 'Asia/Shanghai') < oh.end_minute
-             LEFT JOIN facilities.booking b ON b.facility_id = f.id AND b.status IN ('PENDING', 'CONFIRMED')
-                  AND tstzrange(b.starts_at, b.ends_at) && tstzrange(s.at, s.at + make_interval(mins => f.slot_minutes))
-            WHERE f.id = $1::uuid
-            GROUP BY s.at, f.capacity ORDER BY s.at`,
-          [id, from, to],
+        const rows = await query<{ starts_at: Date; free: number }>(
+          `SELECT s.starts_at, (s.capacity - (SELECT coalesce(sum(b.quantity), 0)::int FROM facilities.booking b
+                                               WHERE b.facility_id = s.id AND b.status IN ('PENDING', 'CONFIRMED', 'CHECKED_IN')
+                                                 AND b.starts_at < s.ends_at AND b.ends_at > s.starts_at))::int AS free
+             FROM (SELECT f.id, f.capacity, d.day,
+                          (d.day + make_interval(mins => m.minute)) AT TIME ZONE $4 AS starts_at,
+                          (d.day + make_interval(mins => m.minute + f.slot_minutes)) AT TIME ZONE $4 AS ends_at
+                     FROM facilities.facility f
+                    CROSS JOIN LATERAL (SELECT g::date AS day FROM generate_series(($2::timestamptz AT TIME ZONE $4)::date, ($3::timestamptz AT TIME ZONE $4)::date, interval '1 day') AS g) AS d
+                     JOIN facilities.opening_hours oh ON oh.facility_id = f.id AND oh.weekday = extract(isodow FROM d.day)
+                    CROSS JOIN LATERAL generate_series(oh.start_minute::int, (oh.end_minute - f.slot_minutes)::int, f.slot_minutes::int) AS m(minute)
+                    WHERE f.id = $1::uuid AND f.status = 'LISTED') AS s
+            WHERE s.starts_at >= $2::timestamptz AND s.ends_at <= $3::timestamptz
+              AND NOT EXISTS (SELECT 1 FROM facilities.closure c WHERE c.facility_id = s.id AND s.day BETWEEN c.starts_on AND c.ends_on)
+            ORDER BY s.starts_at`,
+          [id, from, to, TIME_ZONE],
         );
+        return { availability: rows.map((r) => ({ startsAt: r.starts_at, free: r.free })) };
       },
     },
     {
