@@ -24,6 +24,7 @@ const common = {
     '<rootDir>/test',
     '<rootDir>/seed',
     '<rootDir>/scripts',
+    '<rootDir>/bench',
   ],
 };
 
@@ -40,6 +41,8 @@ const ONE_ENGINE_TESTS = [
   '/test/e2e/(cors-browser|cost|edge|error-bodies|explorer|logs|metrics|rate-limit|request-budget|tracing|trusted-documents)\\.test\\.ts$',
   '/subgraphs/[^/]+/test/store(-[a-z-]+)?\\.test\\.ts$',
   '/subgraphs/[^/]+/test/store/[^/]+\\.test\\.ts$',
+  // The benchmark's equal-work check compares answers, not engines.
+  '/bench/test/equal-work\\.test\\.ts$',
 ];
 
 const databaseProject = (kind) => ({
