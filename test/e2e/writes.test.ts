@@ -145,11 +145,15 @@ test('a malformed Idempotency-Key is refused before anything is written', async 
       // The load met the terminations (else this test proves nothing).
       expect(codes).toContain('SERVICE_UNAVAILABLE');
 
-      // Every caller retries with its key until answered (the pool reconnects).
+      // Every caller retries with its key until answered (the pool reconnects), backing off as a
+      // client would: the retries of sixty callers at once queue for one facility's row lock.
       const final = await Promise.all(
         callers.map(async (caller, i) => {
           let answer = first[i]!;
-          for (let attempt = 0; answer.body.errors && attempt < 5; attempt++) answer = await book(caller);
+          for (let attempt = 0; answer.body.errors && attempt < 20; attempt++) {
+            await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+            answer = await book(caller);
+          }
           return answer;
         }),
       );
