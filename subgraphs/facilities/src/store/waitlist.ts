@@ -97,7 +97,9 @@ export async function promoteWaiting(
   const now = new Date();
   await expire(tx, facilityId, Prisma.sql`starts_at <= ${now}`, 'The interval began while waiting.', actor);
   const candidates = await tx.$queryRaw<Waiting[]>(waiting(facilityId, now, window));
-  // The free capacity last read per interval: entries behind one too big for it are passed over unread.
+  // The free capacity last read per interval: entries wanting more are passed over unread. Within
+  // this loop free capacity only shrinks, so a remembered value is an upper bound and passing over
+  // on it is safe; every promotion itself is decided on a fresh read.
   const free = new Map<string, number>();
   let promoted = 0;
   for (const entry of candidates) {
@@ -120,8 +122,6 @@ export async function promoteWaiting(
     if (verdict.outcome !== 'PROMOTE') continue;
     await promote(tx, facility, entry, slots, actor);
     promoted += 1;
-    // The new booking may overlap other intervals: what they have free must be read again.
-    free.clear();
   }
   return promoted;
 }
