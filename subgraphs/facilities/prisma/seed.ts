@@ -10,7 +10,7 @@ import { between, pick, seededRandom } from '../../../seed/random';
  * community there) and one or two per community elsewhere, of every kind, opened by the
  * enterprises and public institutions the organizations seed registered in the same district,
  * with opening hours, closures and bookings from three weeks back to two weeks ahead of the day
- * the seed runs (local days in Asia/Shanghai, the demo city's zone).
+ * the seed runs (local days in Asia/Shanghai, the demo city's zone), and one full slot's waiting list.
  */
 
 const ZONE_OFFSET = '+08:00';
@@ -337,6 +337,23 @@ function facilityHistory(
   return [submitted, reviewed, suspended];
 }
 
+/**
+ * A waiting list (候补) to look at: three demo residents (outside the bookers' 1–600) wait, in
+ * order, for the first confirmed booking at least two days ahead in a listed room of capacity 1,
+ * so its slot is full. Ids are derived from the booking's, so the seed stays repeatable.
+ */
+const demoWaitingList = `
+    INSERT INTO facilities.waitlist_entry (id, facility_id, booker, starts_at, ends_at, purpose, created_at)
+    SELECT md5(b.id::text || ':waiting:' || n)::uuid, b.facility_id, 'demo-resident-' || (600 + n), b.starts_at, b.ends_at,
+           '社区活动', now() - make_interval(hours => 4 - n)
+      FROM (SELECT b.* FROM facilities.booking b JOIN facilities.facility f ON f.id = b.facility_id
+             WHERE b.facility_id = ANY($1::uuid[]) AND f.capacity = 1 AND f.status = 'LISTED' AND b.status = 'CONFIRMED'
+               AND b.starts_at > now() + interval '2 days'
+             ORDER BY b.starts_at, b.id LIMIT 1) AS b
+     CROSS JOIN generate_series(1, 3) AS n
+     ORDER BY n
+    ON CONFLICT DO NOTHING`;
+
 /** Seeds the facility network; rows already there are left as they are (idempotent). */
 export async function seedFacilities(session: Session): Promise<void> {
   const units = await session.query<{ id: string; area: string }>(
@@ -422,4 +439,5 @@ export async function seedFacilities(session: Session): Promise<void> {
      ON CONFLICT DO NOTHING`,
     [JSON.stringify(demoBookings(mine, today))],
   );
+  await session.query(demoWaitingList, [mine.map((f) => f.id)]);
 }

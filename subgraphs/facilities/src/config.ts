@@ -12,6 +12,10 @@ export interface FacilitiesConfig {
   transactionWaitMs: number;
   /** How many days back the iCalendar feeds reach. */
   calendarPastDays: number;
+  /** The most bookers waiting at once for one interval of a facility (its waiting list). */
+  waitlistPerSlot: number;
+  /** The most waiting lists one booker is on at once, across facilities. */
+  waitlistPerBooker: number;
 }
 
 export function loadFacilitiesConfig(config: Config): FacilitiesConfig {
@@ -23,5 +27,7 @@ export function loadFacilitiesConfig(config: Config): FacilitiesConfig {
     bookingLockTryMs: integer(env, 'FACILITIES_BOOKING_LOCK_TRY_MS', 50, 1, 10_000),
     transactionWaitMs: integer(env, 'FACILITIES_TRANSACTION_WAIT_MS', 4_000, 100, 600_000),
     calendarPastDays: integer(env, 'FACILITIES_CALENDAR_PAST_DAYS', 90, 0, 3660),
+    waitlistPerSlot: integer(env, 'FACILITIES_WAITLIST_PER_SLOT', 200, 1, 10_000),
+    waitlistPerBooker: integer(env, 'FACILITIES_WAITLIST_PER_BOOKER', 10, 1, 1_000),
   };
 }

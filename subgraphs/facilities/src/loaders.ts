@@ -24,6 +24,10 @@ export function createLoaders(store: FacilitiesStore, _viewer: Viewer) {
       (ids: readonly string[]) => store.bookings.byId(ids),
       (booking) => booking.id,
     ),
+    waitlistEntry: keyedLoader(
+      (ids: readonly string[]) => store.waitlist.byId(ids),
+      (entry) => entry.id,
+    ),
     openingHours: groupedLoader(
       (ids: readonly string[]) => store.facilities.openingHours(ids),
       (interval) => interval.facilityId,

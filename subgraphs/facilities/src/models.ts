@@ -1,5 +1,5 @@
 import type { Connection } from '../../../lib/runtime/connections';
-import type { BookingStatus, FacilityKind, FacilityStatus } from './generated/prisma/enums';
+import type { BookingStatus, FacilityKind, FacilityStatus, WaitlistStatus } from './generated/prisma/enums';
 
 /** Statuses anyone may see a facility in. */
 export const PUBLIC_STATUSES: readonly FacilityStatus[] = ['LISTED', 'SUSPENDED'];
@@ -45,6 +45,28 @@ export interface BookingModel {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** A place on a facility interval's waiting list; `position` is counted in SQL, null unless WAITING. */
+export interface WaitlistEntryModel {
+  id: string;
+  facilityId: string;
+  booker: string;
+  bookerOrg: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  quantity: number;
+  purpose: string | null;
+  status: WaitlistStatus;
+  statusReason: string | null;
+  bookingId: string | null;
+  position: number | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What promotion decides for one waiting entry: book it now, keep it waiting, or expire it for good. */
+export type PromotionVerdict = { outcome: 'PROMOTE' } | { outcome: 'KEEP' | 'EXPIRE'; rule: string; reason: string };
 
 export interface OpeningHoursEntry {
   facilityId: string;
@@ -99,6 +121,7 @@ export interface FacilityUsageModel {
 
 export type FacilityConnectionModel = Connection<FacilityModel>;
 export type BookingConnectionModel = Connection<BookingModel>;
+export type WaitlistEntryConnectionModel = Connection<WaitlistEntryModel>;
 
 export interface CommunityModel {
   code: string;

@@ -12,7 +12,7 @@ import type {
   RegisterFacilityInput,
   UpdateFacilityInput,
 } from './generated/graphql';
-import type { BookingRule, FacilityChanges, FacilityModel, NewFacility } from './models';
+import type { BookingCheck, BookingRule, FacilityChanges, FacilityModel, NewFacility, PromotionVerdict } from './models';
 import { localTime, parseClock } from './time';
 
 /** The facility network's input and booking rules, apart from GraphQL plumbing. */
@@ -218,8 +218,13 @@ export function validateBooking(input: BookFacilityInput, facility: FacilityMode
     quantity,
     purpose: optionalText(input.purpose, 'input.purpose', MAX_TEXT),
     slots,
-    price: facility.pricePerSlot === null ? null : fromFen(toFen(facility.pricePerSlot) * BigInt(slots * quantity)),
+    price: bookingPrice(facility, slots, quantity),
   };
+}
+
+/** What `slots` slots of `quantity` places cost, exact yuan; null when the facility is free. */
+export function bookingPrice(facility: FacilityModel, slots: number, quantity: number): string | null {
+  return facility.pricePerSlot === null ? null : fromFen(toFen(facility.pricePerSlot) * BigInt(slots * quantity));
 }
 
 /** The rules the database answers inside the booking's transaction: status, hours, closures, quota, capacity. */
@@ -251,6 +256,48 @@ export function bookingRule(facility: FacilityModel, booking: ValidBooking): Boo
       );
     }
   };
+}
+
+/**
+ * Joining an interval's waiting list: every booking rule but capacity must hold (a booker who
+ * could never be promoted is told why now), and the interval must really be full, else the
+ * booker is told to book it (NOT_FULL).
+ */
+export function waitlistRule(facility: FacilityModel, booking: ValidBooking): BookingRule {
+  const book = bookingRule(facility, booking);
+  return (found) => {
+    book({ ...found, peakUsed: 0 });
+    if (found.peakUsed + booking.quantity <= facility.capacity) {
+      throw conflict(`There is room then (${facility.capacity - found.peakUsed} free): book it instead of waiting.`, {
+        field: 'input.startsAt',
+        rule: 'NOT_FULL',
+      });
+    }
+  };
+}
+
+/**
+ * Whether a waiting entry may be promoted now, by the booking rules. Rules that may hold later
+ * (capacity, the weekly quota) keep it waiting, still first in line; rules that will not (a
+ * closure or the opening hours on its interval) expire it with the reason, so the booker knows.
+ */
+export function promotionVerdict(
+  facility: FacilityModel,
+  entry: { quantity: number; slots: number },
+  found: BookingCheck,
+): PromotionVerdict {
+  if (found.closedReason !== null)
+    return { outcome: 'EXPIRE', rule: 'CLOSURE', reason: `闭馆 The facility is closed then: ${found.closedReason}` };
+  if (found.openSlots !== entry.slots) {
+    return { outcome: 'EXPIRE', rule: 'OPENING_HOURS', reason: 'The interval is no longer inside the opening hours.' };
+  }
+  if (found.weekBookings >= facility.weeklyQuota) {
+    return { outcome: 'KEEP', rule: 'WEEKLY_QUOTA', reason: `The booker holds the weekly quota (${facility.weeklyQuota}) that week.` };
+  }
+  if (found.peakUsed + entry.quantity > facility.capacity) {
+    return { outcome: 'KEEP', rule: 'CAPACITY', reason: `${facility.capacity - found.peakUsed} free, ${entry.quantity} wanted.` };
+  }
+  return { outcome: 'PROMOTE' };
 }
 
 /** The cancellation deadline: this many hours before the start. */

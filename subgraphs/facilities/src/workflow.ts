@@ -1,6 +1,6 @@
 import type { Role } from '../../../lib/kernel/auth';
 import { defineWorkflow, requireText, type Transition } from '../../../lib/kernel/workflow';
-import type { BookingStatus, FacilityStatus } from './generated/prisma/enums';
+import type { BookingStatus, FacilityStatus, WaitlistStatus } from './generated/prisma/enums';
 
 /** Reviewers of a registration: the community's worker or the street's officer (jurisdiction checked by the caller). */
 export const REVIEWERS: readonly Role[] = ['COMMUNITY_WORKER', 'STREET_OFFICER'];
@@ -48,4 +48,16 @@ export const bookingWorkflow = defineWorkflow<BookingStatus, Reason>('A booking'
   step<BookingStatus>('CONFIRMED', 'CANCELLED', BOOKERS),
   step<BookingStatus>('CONFIRMED', 'CHECKED_IN', UNIT),
   step<BookingStatus>('CONFIRMED', 'NO_SHOW', UNIT),
+]);
+
+/**
+ * A waiting-list entry's life (候补): WAITING when joined; the booker may always leave while
+ * waiting. Promotion and expiry are side effects of another party's step (a cancellation, a
+ * decline, a no-show, a capacity raise; a closure or withdrawal), taken by the store under the
+ * facility's lock; the roles are those whose steps cause them. PROMOTED, LEFT and EXPIRED are final.
+ */
+export const waitlistWorkflow = defineWorkflow<WaitlistStatus, Reason>('A waiting-list entry', [
+  step<WaitlistStatus>('WAITING', 'LEFT', BOOKERS),
+  step<WaitlistStatus>('WAITING', 'PROMOTED', [...BOOKERS, ...UNIT]),
+  step<WaitlistStatus>('WAITING', 'EXPIRED', [...BOOKERS, ...UNIT]),
 ]);

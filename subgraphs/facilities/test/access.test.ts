@@ -24,7 +24,9 @@ let unit: Unit;
 let submitted: string;
 let listed: string;
 let bookingId: string;
+let waitlistEntryId: string;
 const BOOKER = 'matrix-booker';
+const JOIN = `mutation ($input: JoinWaitlistInput!) { joinWaitlist(input: $input) { entry { id } } }`;
 
 type Caller = { name: string; roles: Role[]; area: string; org?: 'own' | 'other'; sub?: string };
 
@@ -55,7 +57,8 @@ function outcome(body: { data?: any; errors?: { extensions?: Record<string, unkn
 }
 
 beforeAll(async () => {
-  graph = await startTestGraph();
+  // Every caller joins a list in the matrix and the fuzz: the per-booker maximum is not under test here.
+  graph = await startTestGraph({ config: { FACILITIES_WAITLIST_PER_BOOKER: '1000' } });
   unit = await newUnit();
   submitted = (await graph.request(REGISTER, { token: unit.admin, variables: { input: registerInput(unit) } })).body.data!.registerFacility
     .facility.id;
@@ -66,6 +69,11 @@ beforeAll(async () => {
     variables: { input: { facilityId: listed, startsAt: at(day, '10:00'), endsAt: at(day, '11:00') } },
   });
   bookingId = booked.body.data!.bookFacility.booking.id;
+  const waiting = await graph.request(JOIN, {
+    token: await token(['RESIDENT'], JIFU, { sub: 'matrix-waiter' }),
+    variables: { input: { facilityId: listed, startsAt: at(day, '10:00'), endsAt: at(day, '11:00') } },
+  });
+  waitlistEntryId = waiting.body.data!.joinWaitlist.entry.id;
 });
 afterAll(async () => {
   await graph?.stop();
@@ -98,6 +106,15 @@ const MATRIX: Record<
     query: (ids) => ['query ($id: ID!) { booking(id: $id) { id booker } }', { id: ids.booking }, (d) => d.booking],
     expect: [U, 'ok', F, 'ok', F, 'ok', F, 'ok', F, 'ok', F, F],
   },
+  'Query.myWaitlistEntries (every WaitlistEntry field)': {
+    query: () => [
+      `query { myWaitlistEntries { totalCount edges { cursor node { id startsAt endsAt quantity status statusReason position purpose
+         version createdAt updatedAt facility { id } booking { id } bookerOrganization { id } } } pageInfo { hasNextPage } } }`,
+      {},
+      (d) => d.myWaitlistEntries,
+    ],
+    expect: [U, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'],
+  },
   'Query.facilities (SUBMITTED)': {
     query: () => ['query { facilities(filter: { status: SUBMITTED, within: "510107001001" }) { totalCount } }', {}, (d) => d.facilities],
     expect: [U, F, F, 'ok', F, 'ok', F, 'ok', F, F, F, F],
@@ -129,6 +146,10 @@ describe('mutations', () => {
     closure: [U, F, F, F, F, F, F, F, F, 'ok', F, F],
     update: [U, F, F, F, F, F, F, F, F, 'ok', F, F],
     register: [U, F, F, F, F, F, F, F, F, 'ok', F, F],
+    // Residents wait for themselves; an organisation's admin only naming its organisation (not given here).
+    join: [U, 'ok', 'ok', F, F, F, F, F, F, F, F, F],
+    // Only the booker leaves; someone else's entry is not there for the caller.
+    leave: [U, 'ok', N, N, N, N, N, N, N, N, N, N],
   };
 
   test.each(Object.keys(expectations))('%s', async (name) => {
@@ -158,6 +179,26 @@ describe('mutations', () => {
             variables: { input: { facilityId: id, closure: { startsOn: '2027-01-01', endsOn: '2027-01-01', reason: '元旦' } } },
           },
         );
+      } else if (name === 'join' || name === 'leave') {
+        // A full hour of its own for each caller: a fresh resident holds it.
+        const day = nextWeekday(name === 'join' ? 6 : 7);
+        const slot = {
+          facilityId: listed,
+          startsAt: at(day, `${String(8 + results.length).padStart(2, '0')}:00`),
+          endsAt: at(day, `${String(9 + results.length).padStart(2, '0')}:00`),
+        };
+        await graph.request(BOOK, {
+          token: await token(['RESIDENT'], JIFU, { sub: `holder-${randomUUID()}` }),
+          variables: { input: slot },
+        });
+        if (name === 'join') response = await graph.request(JOIN, { token: tok, variables: { input: slot } });
+        else {
+          const joined = await graph.request(JOIN, { token: await token(['RESIDENT'], JIFU, { sub: BOOKER }), variables: { input: slot } });
+          response = await graph.request(`mutation ($id: ID!) { leaveWaitlist(input: { id: $id }) { entry { status } } }`, {
+            token: tok,
+            variables: { id: joined.body.data!.joinWaitlist.entry.id },
+          });
+        }
       } else if (name === 'update') {
         const id = await listedFacility(graph, unit);
         const { version } = (await graph.request(`query ($id: ID!) { facility(id: $id) { version } }`, { variables: { id } })).body.data!
@@ -251,6 +292,19 @@ describe('fuzzed input never gives an internal error', () => {
     ['cancelBooking', 'CancelBookingInput', () => ({ id: bookingId, reason: 'x', expectedVersion: 1 })],
     ['recordAttendance', 'RecordAttendanceInput', () => ({ id: bookingId, attended: true, expectedVersion: 1 })],
     ['rotateCalendarSecret', 'RotateCalendarSecretInput', () => ({ reason: 'x' })],
+    [
+      'joinWaitlist',
+      'JoinWaitlistInput',
+      () => ({
+        facilityId: listed,
+        startsAt: at(nextWeekday(2), '10:00'),
+        endsAt: at(nextWeekday(2), '11:00'),
+        quantity: 1,
+        purpose: 'x',
+        organizationId: null,
+      }),
+    ],
+    ['leaveWaitlist', 'LeaveWaitlistInput', () => ({ id: waitlistEntryId, reason: 'x', expectedVersion: 1 })],
   ];
 
   /** Every path to a leaf of the input, e.g. policy.slotMinutes or openingHours.0.opens. */
@@ -336,6 +390,8 @@ describe('fuzzed input never gives an internal error', () => {
         { m: 2 ** 31 - 1 },
       ],
       ['query { myBookings(after: "!!!") { totalCount } }', {}],
+      ['query ($a: String) { myWaitlistEntries(after: $a) { totalCount } }', { a: 'WyJjMSIsMV0' }],
+      ['query ($a: String) { myWaitlistEntries(first: 101, after: $a) { totalCount } }', { a: null }],
     ];
     for (const [query, variables] of queries) {
       const response = await graph.request(query, { token: await token(['RESIDENT'], JIFU), variables });

@@ -46,6 +46,8 @@ describe('configuration', () => {
       transactionWaitMs: 4000,
       calendarPastDays: 90,
       bookingLockTryMs: 50,
+      waitlistPerSlot: 200,
+      waitlistPerBooker: 10,
     });
     expect(loadFacilitiesConfig(loadConfig({ CITY_TIME_ZONE: 'Asia/Urumqi', FACILITIES_LOCK_TIMEOUT_MS: '250' }))).toMatchObject({
       timeZone: 'Asia/Urumqi',
@@ -54,5 +56,11 @@ describe('configuration', () => {
     expect(() => loadFacilitiesConfig(loadConfig({ FACILITIES_CALENDAR_PAST_DAYS: '-1' }))).toThrow(ConfigError);
     expect(() => loadFacilitiesConfig(loadConfig({ FACILITIES_LOCK_TIMEOUT_MS: 'soon' }))).toThrow(/FACILITIES_LOCK_TIMEOUT_MS/);
     expect(() => loadFacilitiesConfig(loadConfig({ FACILITIES_BOOKING_LOCK_TRY_MS: '0' }))).toThrow(/FACILITIES_BOOKING_LOCK_TRY_MS/);
+    expect(loadFacilitiesConfig(loadConfig({ FACILITIES_WAITLIST_PER_SLOT: '5', FACILITIES_WAITLIST_PER_BOOKER: '2' }))).toMatchObject({
+      waitlistPerSlot: 5,
+      waitlistPerBooker: 2,
+    });
+    expect(() => loadFacilitiesConfig(loadConfig({ FACILITIES_WAITLIST_PER_SLOT: '0' }))).toThrow(/FACILITIES_WAITLIST_PER_SLOT/);
+    expect(() => loadFacilitiesConfig(loadConfig({ FACILITIES_WAITLIST_PER_BOOKER: 'many' }))).toThrow(/FACILITIES_WAITLIST_PER_BOOKER/);
   });
 });

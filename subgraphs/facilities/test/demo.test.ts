@@ -1,6 +1,7 @@
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 import { addDays, todayIn } from '../../../lib/kernel/dates';
 import { seedFacilities } from '../prisma/seed';
+import { tokenFor } from '../../../test/support/tokens';
 import { isoWeekday } from './support';
 
 /** The demo facility network over the seeded city, and the fields it adds to Community and Organization. */
@@ -22,6 +23,7 @@ const counts = () =>
     past: number;
     future: number;
     closures: number;
+    waiting: number;
   }>(
     `SELECT (SELECT count(*)::int FROM facilities.facility) AS facilities,
             (SELECT count(DISTINCT kind)::int FROM facilities.facility) AS kinds,
@@ -29,7 +31,8 @@ const counts = () =>
             (SELECT count(*)::int FROM facilities.booking) AS bookings,
             (SELECT count(*)::int FROM facilities.booking WHERE starts_at < now()) AS past,
             (SELECT count(*)::int FROM facilities.booking WHERE starts_at > now()) AS future,
-            (SELECT count(*)::int FROM facilities.closure) AS closures`,
+            (SELECT count(*)::int FROM facilities.closure) AS closures,
+            (SELECT count(*)::int FROM facilities.waitlist_entry WHERE status = 'WAITING') AS waiting`,
   );
 
 test('well over 100 facilities of every kind in every demo district, thousands of bookings; seeding again adds nothing', async () => {
@@ -41,6 +44,7 @@ test('well over 100 facilities of every kind in every demo district, thousands o
   expect(before!.past).toBeGreaterThan(1000);
   expect(before!.future).toBeGreaterThan(500);
   expect(before!.closures).toBeGreaterThan(10);
+  expect(before!.waiting).toBe(3);
   await graph.database.withSession((session) => seedFacilities(session));
   expect(await counts()).toEqual([before]);
   // Every unit is an organisation of the registry, in the facility's district.
@@ -57,6 +61,23 @@ test('well over 100 facilities of every kind in every demo district, thousands o
               AND o.status IN ('PENDING', 'CONFIRMED', 'CHECKED_IN') AND o.starts_at <= b.starts_at AND o.ends_at > b.starts_at) > f.capacity`,
   );
   expect(over).toEqual([]);
+});
+
+test('the seeded waiting list: three residents in line for a full slot, each seeing their position', async () => {
+  const [slot] = await graph.database.query<{ full: boolean }>(
+    `SELECT bool_and(b.status = 'CONFIRMED' AND f.capacity = 1) AS full
+       FROM facilities.waitlist_entry w JOIN facilities.facility f ON f.id = w.facility_id
+       JOIN facilities.booking b ON b.facility_id = w.facility_id AND b.starts_at = w.starts_at AND b.ends_at = w.ends_at`,
+  );
+  expect(slot!.full).toBe(true);
+  const positions = [];
+  for (const n of [601, 602, 603]) {
+    const response = await graph.request('query { myWaitlistEntries { edges { node { status position } } } }', {
+      token: await tokenFor({ roles: ['RESIDENT'], area: '110108001001', sub: `demo-resident-${n}` }),
+    });
+    positions.push(response.body.data!.myWaitlistEntries.edges.map((e: any) => e.node));
+  }
+  expect(positions).toEqual([1, 2, 3].map((position) => [{ status: 'WAITING', position }]));
 });
 
 test('Community.sharedFacilities and Organization.facilities through the gateway, batched', async () => {

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { actorOf } from '../../../../lib/kernel/actor';
-import { hasRole, requireJurisdiction, requireRole, requireSignedIn } from '../../../../lib/kernel/auth';
+import { hasRole, requireJurisdiction, requireRole, requireSignedIn, type Viewer } from '../../../../lib/kernel/auth';
 import { conflict, forbidden, notFound } from '../../../../lib/kernel/errors';
 import { requireUuid } from '../../../../lib/kernel/ids';
 import { optionalText } from '../../../../lib/kernel/text';
@@ -10,8 +10,16 @@ import { bookerFeedPath, newCalendarSecret } from '../calendars';
 import type { Context } from '../context';
 import type { MutationResolvers } from '../generated/graphql';
 import type { BookingModel, FacilityModel } from '../models';
-import { bookingRule, cancellableUntil, closureOf, validateBooking, validateFacilityChanges, validateNewFacility } from '../rules';
-import { bookingWorkflow, BOOKERS, facilityWorkflow, REVIEWERS, UNIT } from '../workflow';
+import {
+  bookingRule,
+  cancellableUntil,
+  closureOf,
+  validateBooking,
+  validateFacilityChanges,
+  validateNewFacility,
+  waitlistRule,
+} from '../rules';
+import { bookingWorkflow, BOOKERS, facilityWorkflow, REVIEWERS, UNIT, waitlistWorkflow } from '../workflow';
 
 const MAX_REASON = 500;
 
@@ -30,6 +38,20 @@ async function existingBooking(id: string, context: Context): Promise<{ booking:
 function refreshed<T extends { id: string }>(loader: DataLoader<string, T | null>, row: T): T {
   loader.clear(row.id).prime(row.id, row);
   return row;
+}
+
+/** Who books or waits: a resident for themselves, or an organisation's admin for its own organisation. */
+function bookerOf(viewer: Viewer, organization: string | null | undefined, action: string) {
+  const booker = requireRole(viewer, BOOKERS, action);
+  const organizationId = organization ? requireUuid(organization, 'input.organizationId') : null;
+  if (organizationId) {
+    if (!hasRole(booker, ['ORG_ADMIN']) || booker.org !== organizationId) {
+      throw forbidden(`Booking for organisation ${organizationId} is for its own admin (ORG_ADMIN with its org).`);
+    }
+  } else if (!hasRole(booker, ['RESIDENT'])) {
+    throw forbidden('An organisation admin books for the organisation: give input.organizationId.');
+  }
+  return { booker, organizationId };
 }
 
 /** How long before the start a unit may record a check-in. */
@@ -89,15 +111,7 @@ export const Mutation: MutationResolvers = {
 
   bookFacility: async (_, { input }, context) => {
     const { viewer, store, loaders, requestId } = context;
-    const booker = requireRole(viewer, BOOKERS, 'Booking a facility');
-    const organizationId = input.organizationId ? requireUuid(input.organizationId, 'input.organizationId') : null;
-    if (organizationId) {
-      if (!hasRole(booker, ['ORG_ADMIN']) || booker.org !== organizationId) {
-        throw forbidden(`Booking for organisation ${organizationId} is for its own admin (ORG_ADMIN with its org).`);
-      }
-    } else if (!hasRole(booker, ['RESIDENT'])) {
-      throw forbidden('An organisation admin books for the organisation: give input.organizationId.');
-    }
+    const { booker, organizationId } = bookerOf(viewer, input.organizationId, 'Booking a facility');
     const facility = await existingFacility(input.facilityId, 'input.facilityId', context);
     const valid = validateBooking(input, facility, new Date(), store.timeZone);
     const booking = await store.bookings.book(
@@ -176,6 +190,37 @@ export const Mutation: MutationResolvers = {
       actorOf(unitAdmin, requestId),
     );
     return { booking: refreshed(loaders.booking, booking) };
+  },
+
+  joinWaitlist: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const { booker, organizationId } = bookerOf(viewer, input.organizationId, 'Joining a waiting list');
+    const facility = await existingFacility(input.facilityId, 'input.facilityId', context);
+    const valid = validateBooking(input, facility, new Date(), store.timeZone);
+    const entry = await store.waitlist.join(
+      { facility, booker: booker.id, bookerOrg: organizationId, ...valid },
+      waitlistRule(facility, valid),
+      actorOf(booker, requestId),
+    );
+    return { entry: refreshed(loaders.waitlistEntry, entry) };
+  },
+
+  leaveWaitlist: async (_, { input }, context) => {
+    const { viewer, store, loaders, requestId } = context;
+    const signedIn = requireSignedIn(viewer);
+    const reason = optionalText(input.reason, 'input.reason', MAX_REASON);
+    const entry = await store.waitlist.leave(
+      requireUuid(input.id, 'input.id'),
+      input.expectedVersion ?? undefined,
+      reason,
+      (row) => {
+        // Someone else's entry is not there for the caller.
+        if (row.booker !== signedIn.id) throw notFound(`No waiting-list entry ${input.id}.`);
+        waitlistWorkflow.check(viewer, row.status, 'LEFT', { reason });
+      },
+      actorOf(signedIn, requestId),
+    );
+    return { entry: refreshed(loaders.waitlistEntry, entry) };
   },
 
   rotateCalendarSecret: async (_, { input }, { viewer, store, requestId }) => {

@@ -102,4 +102,12 @@ export const Query: QueryResolvers = {
     for (const row of rows) loaders.booking.prime(row.id, row);
     return toConnection(rows, page, (b) => [b.startsAt.toISOString(), b.id], count);
   },
+
+  myWaitlistEntries: async (_, { first, after }, { viewer, store, loaders }) => {
+    const me = requireSignedIn(viewer);
+    const page = readPage({ first, after }, ['timestamp', 'uuid']);
+    const { rows, count } = await store.waitlist.page(me.id, page);
+    for (const row of rows) loaders.waitlistEntry.prime(row.id, row);
+    return toConnection(rows, page, (w) => [w.createdAt.toISOString(), w.id], count);
+  },
 };

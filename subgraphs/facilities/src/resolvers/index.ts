@@ -7,5 +7,16 @@ import { FacilityEvent } from './FacilityEvent';
 import { Mutation } from './Mutation';
 import { Organization } from './Organization';
 import { Query } from './Query';
+import { WaitlistEntry } from './WaitlistEntry';
 
-export const resolvers: Resolvers = { Query, Mutation, Facility, Booking, FacilityEvent, Community, Organization, AvailableFacility };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Facility,
+  Booking,
+  FacilityEvent,
+  Community,
+  Organization,
+  AvailableFacility,
+  WaitlistEntry,
+};

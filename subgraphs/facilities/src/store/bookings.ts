@@ -9,6 +9,7 @@ import type { FacilityStatus } from '../generated/prisma/enums';
 import type { BookingModel, BookingRule, BookingStep, FacilityModel, NewBooking } from '../models';
 import {
   ACTIVE_SQL,
+  ACTIVE_STATUSES,
   audit,
   FACILITY_COLUMNS,
   lockFacility,
@@ -18,11 +19,12 @@ import {
   type StoreClient,
   type Transaction,
 } from './client';
+import { promoteWaiting } from './waitlist';
 
 /** Bookings: taken under the facility's lock so capacity is exact, then moved through their workflow. */
 
 /** What a booking request finds in its window: open slots, a closure, the peak held, and the booker's bookings that week. */
-function inspection(tz: string, request: NewBooking) {
+export function inspection(tz: string, request: Pick<NewBooking, 'booker' | 'startsAt' | 'endsAt'> & { facility: { id: string } }) {
   const { facility } = request;
   return Prisma.sql`
             WITH candidates AS (SELECT * FROM facilities.facility WHERE id = ${facility.id}::uuid),
@@ -169,7 +171,11 @@ export function bookingsStore({ prisma, tz, config, write, lockWaitMs }: StoreCl
       });
     },
 
-    /** Moves a booking to the step `decide` returns for its current row; a stale `expectedVersion` is refused. */
+    /**
+     * Moves a booking to the step `decide` returns for its current row; a stale `expectedVersion`
+     * is refused. A step that frees its place (cancel, decline, no-show) promotes the waiting
+     * list in the same transaction.
+     */
     async change(
       id: string,
       expectedVersion: number | undefined,
@@ -188,6 +194,10 @@ export function bookingsStore({ prisma, tz, config, write, lockWaitMs }: StoreCl
         }
         const facility = toFacility(await tx.facility.findUniqueOrThrow({ where: { id: before.facilityId }, select: FACILITY_COLUMNS }));
         const next = decide(before, facility);
+        // A step that frees a place locks the facility first, as booking does, so the promotion
+        // below sees the place free and nobody else's booking takes it meanwhile.
+        const frees = ACTIVE_STATUSES.includes(before.status) && !ACTIVE_STATUSES.includes(next.status);
+        if (frees) await lockFacility(tx, facility.id, 'UPDATE');
         const { count } = await tx.booking.updateMany({
           where: { id, version: before.version },
           data: { status: next.status, statusReason: next.reason, version: { increment: 1 }, updatedAt: new Date() },
@@ -198,6 +208,7 @@ export function bookingsStore({ prisma, tz, config, write, lockWaitMs }: StoreCl
           { entityType: 'Booking', entityId: id, action: next.action, from: before.status, to: next.status, reason: next.reason },
           actor,
         );
+        if (frees) await promoteWaiting(tz, tx, facility.id, { from: before.startsAt, to: before.endsAt }, actor);
         return toBooking(await tx.booking.findUniqueOrThrow({ where: { id } }));
       });
     },

@@ -95,9 +95,9 @@ export function storeClient(prisma: PrismaClient, config: FacilitiesConfig) {
 
 export type StoreClient = ReturnType<typeof storeClient>;
 
-/** One entry of the audit trail: an action on a facility, a booking or a booker's calendar secret, with the states it moved between. */
+/** One entry of the audit trail: an action on a facility, a booking, a waiting-list entry or a booker's calendar secret, with the states it moved between. */
 export interface AuditEntry {
-  entityType: 'Facility' | 'Booking' | 'CalendarSecret';
+  entityType: 'Facility' | 'Booking' | 'CalendarSecret' | 'WaitlistEntry';
   entityId: string;
   action: string;
   from?: string | null;

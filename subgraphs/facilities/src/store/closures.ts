@@ -5,6 +5,7 @@ import { isUuid } from '../../../../lib/kernel/ids';
 import { Prisma } from '../generated/prisma/client';
 import type { ClosureModel, FacilityModel, NewClosure } from '../models';
 import { audit, FACILITY_COLUMNS, toFacility, type StoreClient, type Transaction } from './client';
+import { expireWaiting } from './waitlist';
 
 /** Closures of a facility, and the bookings a closure or a withdrawal cancels. */
 
@@ -25,7 +26,11 @@ function cancelActive(tz: string, facilityId: string, reason: string, from: Date
       RETURNING b.id::text AS id, hit.status::text AS status`;
 }
 
-/** Cancels the facility's active bookings starting at or after `from` (and on the closed days, if given), telling holders why. */
+/**
+ * Cancels the facility's active bookings starting at or after `from` (and on the closed days, if
+ * given), telling holders why; the waiting lists on those days expire with the same reason.
+ * Nobody is promoted: the places freed are closed.
+ */
 export async function cancelBookings(
   tz: string,
   tx: Transaction,
@@ -42,6 +47,7 @@ export async function cancelBookings(
       actor,
     );
   }
+  await expireWaiting(tz, tx, facilityId, reason, actor, range.days);
   return cancelled.length;
 }
 

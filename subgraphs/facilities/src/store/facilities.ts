@@ -10,6 +10,7 @@ import type { FacilityStatus } from '../generated/prisma/enums';
 import type { FacilityChanges, FacilityEventModel, FacilityFilter, FacilityModel, NewFacility, OpeningHoursEntry } from '../models';
 import { cancelBookings } from './closures';
 import { ACTIVE_SQL, audit, FACILITY_COLUMNS, lockFacility, toFacility, type StoreClient } from './client';
+import { promoteWaiting } from './waitlist';
 
 /** Facilities: registration, listing and withdrawal, changes checked against the bookings they would break. */
 
@@ -220,7 +221,8 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
     /**
      * Applies the unit's changes in one transaction, the facility row locked FOR UPDATE so that no
      * booking runs meanwhile. Refused when a future active booking would no longer fit: more held
-     * at some moment than the new capacity, or a slot of it outside the new opening hours.
+     * at some moment than the new capacity, or a slot of it outside the new opening hours. A
+     * capacity raised promotes the waiting lists in the same transaction.
      */
     async update(id: string, expectedVersion: number, changes: FacilityChanges, actor: Actor): Promise<FacilityModel> {
       return write(async (tx) => {
@@ -268,6 +270,7 @@ export function facilitiesStore({ prisma, tz, write }: StoreClient) {
           { entityType: 'Facility', entityId: id, action: 'UPDATE', reason: `Changed: ${Object.keys(changes).join(', ')}` },
           actor,
         );
+        if (changes.capacity !== undefined && changes.capacity > before.capacity) await promoteWaiting(tz, tx, id, null, actor);
         return toFacility(await tx.facility.findUniqueOrThrow({ where: { id }, select: FACILITY_COLUMNS }));
       });
     },

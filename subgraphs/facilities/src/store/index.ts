@@ -8,6 +8,7 @@ import { storeClient } from './client';
 import { closuresStore } from './closures';
 import { facilitiesStore } from './facilities';
 import { usageStore } from './usage';
+import { waitlistStore } from './waitlist';
 
 /** The one part of this subgraph that touches Prisma: one module per aggregate over one client. */
 export function createFacilitiesStore(database: Database, onQuery: OnQuery | undefined, config: FacilitiesConfig) {
@@ -21,6 +22,7 @@ export function createFacilitiesStore(database: Database, onQuery: OnQuery | und
     availability: availabilityStore(db),
     calendars: calendarsStore(db),
     usage: usageStore(db),
+    waitlist: waitlistStore(db),
     close: () => prisma.$disconnect(),
   };
 }
