@@ -160,6 +160,15 @@ describe('supplier pages across end dates', () => {
 });
 
 describe('milestones', () => {
+  // Six due days written latest first: ids are random, so an order by anything but the due day
+  // matches this one once in 720 runs.
+  const REVERSED = ['2027-06-01', '2027-05-01', '2027-04-01', '2027-03-01', '2027-02-15', '2027-02-01'];
+
+  test("a contract's milestones by due day, whatever the order they were written in", async () => {
+    const { contractId } = await fx.activeContract({ milestones: REVERSED });
+    expect((await fx.store.milestones.byContract([contractId])).map((m) => m.dueOn)).toEqual([...REVERSED].reverse());
+  });
+
   test('listed by due day; accepted once: a second acceptance is a CONFLICT and keeps the first day', async () => {
     const { contractId, milestoneIds } = await fx.activeContract({ milestones: ['2027-06-01', '2027-03-01'] });
     expect((await fx.store.milestones.byContract([contractId])).map((m) => m.dueOn)).toEqual(['2027-03-01', '2027-06-01']);

@@ -147,6 +147,14 @@ describe('evaluations', () => {
 });
 
 describe("a project's record and history", () => {
+  test("the export's milestones by due day, whatever the order they were written in", async () => {
+    // Six due days written latest first: ids are random, so an order by id matches once in 720 runs.
+    const reversed = ['2027-06-01', '2027-05-01', '2027-04-01', '2027-03-01', '2027-02-15', '2027-02-01'];
+    const { projectId } = await fx.activeContract({ milestones: reversed });
+    const [signed] = (await fx.store.records.project(projectId))!.contracts;
+    expect(signed!.milestones.map((m) => m.dueOn.toISOString().slice(0, 10))).toEqual([...reversed].reverse());
+  });
+
   test('every record under the project in its trail, oldest first; the export ordered by day', async () => {
     const { projectId, tenderId, contractId, milestoneIds } = await fx.activeContract({
       value: '100000.00',
