@@ -17,6 +17,8 @@ export interface RegistryOrganization {
   creditCode: string | null;
   categories: ServiceCategory[];
   serviceAreaCodes: string[];
+  /** 法定代表人, public in the registry (SIMILAR_BIDDERS compares it); null when not recorded. */
+  legalRepresentative: string | null;
   /** 1–5 when the grade is still valid today, otherwise null. */
   currentGrade: number | null;
 }
@@ -52,7 +54,7 @@ interface PeerOrganization extends Omit<RegistryOrganization, 'currentGrade'> {
 
 /** Organisations per peer call when listing candidates: each alias is a page of 100 under the peer's cost limit. */
 const CANDIDATE_LISTS_PER_CALL = 8;
-const ORGANIZATION_FIELDS = 'id name kind status creditCode categories serviceAreaCodes evaluation { grade current }';
+const ORGANIZATION_FIELDS = 'id name kind status creditCode legalRepresentative categories serviceAreaCodes evaluation { grade current }';
 
 function fromPeer({ evaluation, ...rest }: PeerOrganization): RegistryOrganization {
   return { ...rest, currentGrade: evaluation?.current ? (GRADES[evaluation.grade] ?? null) : null };

@@ -119,14 +119,7 @@ export const Query: QueryResolvers = {
     const page = readPage(args, ['timestamp', 'uuid', 'text']);
     const { redFlags: thresholds, timeZone } = loaders.settings;
     const processes = await store.redFlags.jurisdictionProcesses(within, year(args.year, 'year'), timeZone);
-    const all = await flagsOf(
-      processes,
-      store.redFlags,
-      (orgs) => loaders.registry.penalties.loadMany(orgs),
-      thresholds,
-      timeZone,
-      new Date(),
-    );
+    const all = await flagsOf(processes, store.redFlags, loaders.registryReads, thresholds, timeZone, new Date());
     const visible = all.filter((flag) => flag.decided || isReader(viewer, flag.areaCode));
     const countsByIndicator = PROCESS_INDICATORS.map((indicator) => ({
       indicator,
