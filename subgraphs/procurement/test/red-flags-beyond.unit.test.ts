@@ -55,9 +55,19 @@ describe('SIMILAR_BIDDERS', () => {
       ]),
       now,
     );
-    expect(flag).toMatchObject({ indicator: 'SIMILAR_BIDDERS', value: 2, threshold: 2, raisedAt: closesAt, decided: true });
-    expect(flag!.bidIds).toEqual(['a', 'c']);
-    expect(flag!.organizationIds).toEqual(['org-a', 'org-c']);
+    // Exactly the flag's fields: nothing of the process (its bids' prices) rides along.
+    expect(flag).toEqual({
+      tenderId: 't1',
+      projectId: 'p1',
+      areaCode: '510107000000',
+      indicator: 'SIMILAR_BIDDERS',
+      value: 2,
+      threshold: 2,
+      raisedAt: closesAt,
+      decided: true,
+      bidIds: ['a', 'c'],
+      organizationIds: ['org-a', 'org-c'],
+    });
   });
 
   it('does not flag distinct representatives (one tenderer short of a pair)', () => {

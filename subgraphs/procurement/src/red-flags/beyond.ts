@@ -89,7 +89,19 @@ function flag(
   evidence: { bidIds: string[]; organizationIds: string[]; projectIds?: string[] },
   decided: boolean,
 ): RedFlagModel {
-  return { ...base, indicator, value, threshold, raisedAt, decided, ...evidence, organizationIds: [...new Set(evidence.organizationIds)] };
+  const { tenderId, projectId, areaCode } = base;
+  return {
+    tenderId,
+    projectId,
+    areaCode,
+    indicator,
+    value,
+    threshold,
+    raisedAt,
+    decided,
+    ...evidence,
+    organizationIds: [...new Set(evidence.organizationIds)],
+  };
 }
 
 /** Normalised for comparison: a name typed with other spacing is the same person's. */

@@ -4,7 +4,7 @@ import { requireUuid } from '../../../../lib/kernel/ids';
 import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import { isReader, requireReader } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
-import { releasePackage } from '../ocds';
+import { partyOrganizations, releasePackage } from '../ocds';
 import { flagsOf } from '../red-flags/evaluate';
 import { PROCESS_INDICATORS } from '../models';
 import { candidatesKey, type RegistryOrganization } from '../registry';
@@ -148,7 +148,7 @@ export const Query: QueryResolvers = {
     const id = requireUuid(projectId, 'projectId');
     const record = await store.records.project(id);
     if (!record) throw notFound(`No project ${id}.`);
-    return releasePackage(record, loaders.settings);
+    return releasePackage(record, loaders.settings, new Date(), await loaders.registry.publicAddresses(partyOrganizations(record)));
   },
 };
 
