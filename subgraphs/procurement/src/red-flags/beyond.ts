@@ -10,7 +10,8 @@ import type { ProcessBid, ProcessFacts } from './indicators';
 export interface BeyondThresholds {
   /**
    * SPLIT_PURCHASE: the open-tender threshold in fen (公开招标数额标准). Each purchase under it,
-   * together at or above it. The domain rules name no amount; the default is Sichuan's 2 000 000 yuan for services.
+   * together at or above it. The domain rules name no amount; the default is the central budget
+   * units' 2 000 000 yuan for goods and services (a province sets its own: PROCUREMENT_OPEN_TENDER_THRESHOLD).
    */
   openTenderThresholdFen: bigint;
   /** SUPPLIER_CONCENTRATION: one supplier's share of a buyer's awards in a category above this, in basis points (5000: half). */
