@@ -10,6 +10,7 @@ import {
   type MilestonePayment,
   type PurchaseGroup,
 } from '../src/red-flags/beyond';
+import { loadProcurementConfig } from '../src/config';
 import type { ProcessBid, ProcessFacts } from '../src/red-flags/indicators';
 
 /** The flags beyond Cardinal: each one step either side of its threshold, and each of its exclusions. */
@@ -240,5 +241,45 @@ describe('PAYMENT_BEFORE_MILESTONE', () => {
 
   it('has nothing to judge without payments against milestones (advances are not passed to it)', () => {
     expect(paymentBeforeMilestone(facts(), [])).toBeUndefined();
+  });
+});
+
+describe('thresholds from the environment', () => {
+  const load = (env: Record<string, string>) => loadProcurementConfig(env, 'Asia/Shanghai').redFlags;
+
+  it('defaults to 2 000 000 yuan, half, 3 awards and a 1% margin', () => {
+    expect(load({})).toMatchObject({
+      openTenderThresholdFen: 200_000_000n,
+      concentrationBasisPoints: 5000,
+      concentrationMinimumAwards: 3,
+      supplementMarginBasisPoints: 100,
+    });
+  });
+
+  it('reads exact amounts and shares', () => {
+    expect(
+      load({
+        PROCUREMENT_OPEN_TENDER_THRESHOLD: '4000000.50',
+        PROCUREMENT_CONCENTRATION_SHARE: '0.6',
+        PROCUREMENT_CONCENTRATION_MIN_AWARDS: '5',
+        PROCUREMENT_SUPPLEMENT_MARGIN: '0.005',
+      }),
+    ).toMatchObject({
+      openTenderThresholdFen: 400_000_050n,
+      concentrationBasisPoints: 6000,
+      concentrationMinimumAwards: 5,
+      supplementMarginBasisPoints: 50,
+    });
+  });
+
+  it.each([
+    ['PROCUREMENT_OPEN_TENDER_THRESHOLD', '0'],
+    ['PROCUREMENT_OPEN_TENDER_THRESHOLD', '1e6'],
+    ['PROCUREMENT_CONCENTRATION_SHARE', '1'],
+    ['PROCUREMENT_CONCENTRATION_SHARE', '0'],
+    ['PROCUREMENT_SUPPLEMENT_MARGIN', '0.1'],
+    ['PROCUREMENT_SUPPLEMENT_MARGIN', '0.00001'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => load({ [name]: value })).toThrow(name);
   });
 });
