@@ -1,5 +1,7 @@
 import { fromDateColumn, toDateColumn } from '../../../lib/kernel/dates';
 import { ConfigError, integer, type Env } from '../../../lib/runtime/config';
+import { toFen } from '../../../lib/kernel/money';
+import { BEYOND_DEFAULTS, type BeyondThresholds } from './red-flags/beyond';
 import { CARDINAL_DEFAULTS, type RedFlagThresholds } from './red-flags/indicators';
 import { CARDINAL_PARTY_DEFAULTS, type PartyThresholds } from './red-flags/parties';
 
@@ -15,8 +17,8 @@ export interface ProcurementConfig {
   publicationBaseUrl: string;
   /** The city's zone (lib config): what "today" is for deadlines. */
   timeZone: string;
-  /** Red flag thresholds: Cardinal's defaults unless set (README table of indicators). */
-  redFlags: RedFlagThresholds;
+  /** Red flag thresholds: Cardinal's defaults, and ours beyond it, unless set (README table of indicators). */
+  redFlags: RedFlagThresholds & BeyondThresholds;
   /** Buyer and supplier red flag minimums: Cardinal's defaults unless set. */
   partyFlags: PartyThresholds;
 }
@@ -74,6 +76,16 @@ export function loadProcurementConfig(env: Env, timeZone: string): ProcurementCo
       discountFence: fraction(env, 'PROCUREMENT_R058_FENCE'),
       minimumPopulation: integer(env, 'PROCUREMENT_RED_FLAG_MIN_POPULATION', CARDINAL_DEFAULTS.minimumPopulation, 1, 100_000),
       penaltyYears: integer(env, 'PROCUREMENT_PENALTY_YEARS', CARDINAL_DEFAULTS.penaltyYears, 1, 20),
+      openTenderThresholdFen: yuan(env, 'PROCUREMENT_OPEN_TENDER_THRESHOLD', BEYOND_DEFAULTS.openTenderThresholdFen),
+      concentrationBasisPoints: basisPoints(env, 'PROCUREMENT_CONCENTRATION_SHARE', BEYOND_DEFAULTS.concentrationBasisPoints, 1, 9999),
+      concentrationMinimumAwards: integer(
+        env,
+        'PROCUREMENT_CONCENTRATION_MIN_AWARDS',
+        BEYOND_DEFAULTS.concentrationMinimumAwards,
+        1,
+        100_000,
+      ),
+      supplementMarginBasisPoints: basisPoints(env, 'PROCUREMENT_SUPPLEMENT_MARGIN', BEYOND_DEFAULTS.supplementMarginBasisPoints, 0, 999),
     },
     partyFlags: {
       minimumSubmittedBids: integer(env, 'PROCUREMENT_R038_MIN_BIDS', CARDINAL_PARTY_DEFAULTS.minimumSubmittedBids, 1, 1000),
@@ -90,4 +102,24 @@ function fraction(env: Env, name: string): number | undefined {
   if (!/^-?\d+(\.\d+)?$/.test(raw.trim()) || !Number.isFinite(value) || value < -1 || value > 100)
     throw new ConfigError(name, 'a decimal such as 0.05', raw);
   return value;
+}
+
+/** A positive amount in yuan such as 2000000.00, as fen (exact). */
+function yuan(env: Env, name: string, fallback: bigint): bigint {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d{1,14}(\.\d{1,2})?$/.test(raw.trim()) || toFen(raw.trim()) <= 0n)
+    throw new ConfigError(name, 'an amount in yuan such as 2000000.00', raw);
+  return toFen(raw.trim());
+}
+
+/** A share such as 0.5 (0.0001 steps), as basis points between min and max. */
+function basisPoints(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const match = /^0?\.(\d{1,4})$|^0$/.exec(raw.trim());
+  const points = match ? Number((match[1] ?? '0').padEnd(4, '0')) : NaN;
+  if (Number.isNaN(points) || points < min || points > max)
+    throw new ConfigError(name, `a share between ${min / 10_000} and ${max / 10_000} such as 0.5`, raw);
+  return points;
 }

@@ -4,7 +4,7 @@ import type { Page } from '../../../lib/runtime/connections';
 import { groupedLoader, keyedLoader } from '../../../lib/runtime/loaders';
 import type { PeerClient } from '../../../lib/runtime/peers';
 import type { ProcurementConfig } from './config';
-import { flagsOf } from './red-flags/evaluate';
+import { flagsOf, type RegistryReads } from './red-flags/evaluate';
 import type { OrganizationRedFlagModel, RedFlagModel } from './models';
 import { partyFlags } from './red-flags/parties';
 import { createRegistry } from './registry';
@@ -44,6 +44,12 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
     });
   const partyFlagYears = new Map<number, DataLoader<string, OrganizationRedFlagModel[]>>();
   const registry = createRegistry(peers);
+  // Anonymous peer reads: what the registry publishes, the same flags whoever asks.
+  const registryReads: RegistryReads = {
+    penaltiesOf: (ids) => registry.penalties.loadMany(ids),
+    representativesOf: async (ids) =>
+      (await registry.organizations.loadMany(ids)).map((found) => (found instanceof Error ? found : (found?.legalRepresentative ?? null))),
+  };
   return {
     settings,
     /** A year's buyer and supplier flags of every organisation asked at once: one statement. */
@@ -60,6 +66,7 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
       return loader;
     },
     registry,
+    registryReads,
     catalogueItem: keyedLoader(
       (codes: readonly string[]) => store.budgetLines.catalogueItems(codes),
       (item) => item.code,
@@ -109,7 +116,7 @@ export function createLoaders(store: ProcurementStore, _viewer: Viewer, peers: P
       const flags = await flagsOf(
         await store.redFlags.projectProcesses(ids),
         store.redFlags,
-        (orgs) => registry.penalties.loadMany(orgs),
+        registryReads,
         settings.redFlags,
         settings.timeZone,
         new Date(),

@@ -157,7 +157,22 @@ export interface TenderRiskModel {
 }
 
 /** Cardinal's process-level indicators computed here, and ours beyond them (README: the table of indicators). */
-export const PROCESS_INDICATORS = ['R003', 'R018', 'R024', 'R028', 'R030', 'R035', 'R036', 'R058', 'PENALISED_SUPPLIER'] as const;
+export const PROCESS_INDICATORS = [
+  'R003',
+  'R018',
+  'R024',
+  'R028',
+  'R030',
+  'R035',
+  'R036',
+  'R058',
+  'PENALISED_SUPPLIER',
+  'SIMILAR_BIDDERS',
+  'SPLIT_PURCHASE',
+  'SUPPLIER_CONCENTRATION',
+  'SUPPLEMENTS_NEAR_CAP',
+  'PAYMENT_BEFORE_MILESTONE',
+] as const;
 export type ProcessIndicator = (typeof PROCESS_INDICATORS)[number];
 
 /** A red flag on one process (tender). */
@@ -172,6 +187,8 @@ export interface RedFlagModel {
   bidIds: string[];
   /** The organisations behind the flag. */
   organizationIds: string[];
+  /** The projects behind a flag over several purchases (SPLIT_PURCHASE, SUPPLIER_CONCENTRATION). */
+  projectIds?: string[];
   /** When the facts that raised it were complete. */
   raisedAt: Date;
   /** The tender is decided (awarded or failed): its flags are public, as its published data allows anyone to compute them. */
@@ -182,6 +199,7 @@ export interface RedFlagModel {
 export interface RedFlagEvidenceModel {
   bidIds: string[];
   organizationIds: string[];
+  projectIds: string[];
 }
 
 /** Cardinal's buyer and supplier indicators computed here. */

@@ -47,6 +47,7 @@ interface Party {
   id: string;
   name: string;
   identifier?: Json;
+  address?: Json;
   roles: Set<string>;
 }
 
@@ -54,14 +55,35 @@ function partyId(organizationId: string, creditCode: string | null): string {
   return creditCode ? `CN-USCI-${creditCode}` : `CRG-ORG-${organizationId}`;
 }
 
-export function releasePackage(record: ProjectRecord, config: ProcurementConfig, now = new Date()): Json {
+/** The organisations a project's package may name as parties: the buyer and every bidder. */
+export function partyOrganizations(record: ProjectRecord): string[] {
+  return [record.purchaserId, ...record.tenders.flatMap((tender) => tender.bids.map((bid) => bid.organizationId))];
+}
+
+/**
+ * `addresses`: each organisation's address as the registry publishes it (only public data;
+ * registry.publicAddresses), keyed by organisation id.
+ */
+export function releasePackage(
+  record: ProjectRecord,
+  config: ProcurementConfig,
+  now = new Date(),
+  addresses: ReadonlyMap<string, Json> = new Map(),
+): Json {
   const ocid = `${config.ocidPrefix}${record.id}`;
   const parties = new Map<string, Party>();
   const party = (organizationId: string, name: string, creditCode: string | null, role: string) => {
     const id = partyId(organizationId, creditCode);
     let entry = parties.get(id);
     if (!entry) {
-      entry = { id, name, roles: new Set(), ...(creditCode ? { identifier: { scheme: 'CN-USCI', id: creditCode, legalName: name } } : {}) };
+      const address = addresses.get(organizationId);
+      entry = {
+        id,
+        name,
+        roles: new Set(),
+        ...(creditCode ? { identifier: { scheme: 'CN-USCI', id: creditCode, legalName: name } } : {}),
+        ...(address ? { address } : {}),
+      };
       parties.set(id, entry);
     }
     entry.roles.add(role);
@@ -72,6 +94,7 @@ export function releasePackage(record: ProjectRecord, config: ProcurementConfig,
       id: p.id,
       name: p.name,
       ...(p.identifier ? { identifier: p.identifier } : {}),
+      ...(p.address ? { address: p.address } : {}),
       roles: [...p.roles],
     }));
   const buyer = party(record.purchaserId, record.purchaserName, record.purchaserCreditCode, 'buyer');

@@ -17,6 +17,10 @@ export interface RegistryOrganization {
   creditCode: string | null;
   categories: ServiceCategory[];
   serviceAreaCodes: string[];
+  /** The registration authority's area (登记管理机关所在地), public in the registry. */
+  registrationAreaCode: string;
+  /** 法定代表人, public in the registry (SIMILAR_BIDDERS compares it); null when not recorded. */
+  legalRepresentative: string | null;
   /** 1–5 when the grade is still valid today, otherwise null. */
   currentGrade: number | null;
 }
@@ -52,7 +56,8 @@ interface PeerOrganization extends Omit<RegistryOrganization, 'currentGrade'> {
 
 /** Organisations per peer call when listing candidates: each alias is a page of 100 under the peer's cost limit. */
 const CANDIDATE_LISTS_PER_CALL = 8;
-const ORGANIZATION_FIELDS = 'id name kind status creditCode categories serviceAreaCodes evaluation { grade current }';
+const ORGANIZATION_FIELDS =
+  'id name kind status creditCode registrationAreaCode legalRepresentative categories serviceAreaCodes evaluation { grade current }';
 
 function fromPeer({ evaluation, ...rest }: PeerOrganization): RegistryOrganization {
   return { ...rest, currentGrade: evaluation?.current ? (GRADES[evaluation.grade] ?? null) : null };
@@ -152,7 +157,43 @@ export function createRegistry(peers: PeerClient, requestId?: string) {
     { maxBatchSize: 25 },
   );
 
-  return { organizations, candidates, listings, penalties };
+  /** Area names from the communities subgraph (null for an unknown code): one call per 25. */
+  const areaNames = new DataLoader<string, string | null>(
+    async (codes) => {
+      const variables = Object.fromEntries(codes.map((code, i) => [`c${i}`, code]));
+      const query = `query (${codes.map((_, i) => `$c${i}: AreaCode!`).join(', ')}) {
+      ${codes.map((_, i) => `a${i}: area(code: $c${i}) { name }`).join('\n')}
+    }`;
+      const data = await peers<Record<string, { name: string } | null>>('communities', query, variables, { requestId });
+      return codes.map((_, i) => data[`a${i}`]?.name ?? null);
+    },
+    { maxBatchSize: 25 },
+  );
+
+  /**
+   * The OCDS address of each organisation that the registry publishes: the region of its
+   * registration authority (the registry's contact, with the street address, is not public).
+   * Organisations or areas the graph does not know get none.
+   */
+  async function publicAddresses(organizationIds: readonly string[]): Promise<Map<string, { region: string; countryName: string }>> {
+    const found = (await organizations.loadMany([...new Set(organizationIds)])).map((entry) => {
+      if (entry instanceof Error) throw entry;
+      return entry;
+    });
+    const known = found.filter((entry): entry is RegistryOrganization => entry !== null);
+    const codes = [...new Set(known.map((entry) => entry.registrationAreaCode))];
+    const names = await areaNames.loadMany(codes);
+    const nameOf = new Map(codes.map((code, i) => [code, names[i]]));
+    const addresses = new Map<string, { region: string; countryName: string }>();
+    for (const entry of known) {
+      const name = nameOf.get(entry.registrationAreaCode);
+      if (name instanceof Error) throw name;
+      if (name) addresses.set(entry.id, { region: name, countryName: '中国' });
+    }
+    return addresses;
+  }
+
+  return { organizations, candidates, listings, penalties, areaNames, publicAddresses };
 }
 
 export type Registry = ReturnType<typeof createRegistry>;

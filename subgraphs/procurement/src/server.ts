@@ -5,7 +5,8 @@ import { jsonRoute } from '../../../lib/edge/http';
 import { buildSubgraphServer, type SubgraphDependencies } from '../../../lib/runtime/subgraph-server';
 import { loadProcurementConfig } from './config';
 import { createLoaders } from './loaders';
-import { releasePackage } from './ocds';
+import { partyOrganizations, releasePackage } from './ocds';
+import { createRegistry } from './registry';
 import { resolvers } from './resolvers';
 import { createProcurementStore } from './store/index';
 
@@ -28,7 +29,9 @@ export function createProcurementServer(deps: SubgraphDependencies) {
           const id = requireUuid(rest, 'projectId');
           const record = await store.records.project(id);
           if (!record) throw notFound(`No project ${id}.`);
-          return { status: 200, body: releasePackage(record, settings) };
+          // A registry per request, as the graph's loaders are: nothing cached across requests.
+          const addresses = await createRegistry(deps.peers).publicAddresses(partyOrganizations(record));
+          return { status: 200, body: releasePackage(record, settings, new Date(), addresses) };
         }),
       ],
     },

@@ -182,7 +182,7 @@ describe.each(cases)('$what', ({ query, variables, allowed }) => {
 /** Red flags filter rather than refuse: officers of the area see every flag with evidence, anyone else decided tenders' flags bare. */
 describe('redFlags', () => {
   const YEAR = Number(DEMO_TODAY.slice(0, 4));
-  const query = `query ($w: AreaCode!, $y: Int!) { redFlags(within: $w, year: $y, first: 100) { totalCount edges { node { indicator evidence { bids { id } } tender { status } } } } }`;
+  const query = `query ($w: AreaCode!, $y: Int!) { redFlags(within: $w, year: $y, first: 100) { totalCount edges { node { indicator evidence { bids { id } organizations { id } projects { id } } tender { status } } } } }`;
   let officerSees: number;
   beforeAll(async () => {
     // An open tender of the area with a 10-day bid period: R003 while it can still be extended.

@@ -4,6 +4,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { demoProcurement } from '../prisma/seed';
 import { awarded } from './graph-support';
+import { demoOrganizations } from '../../../seed/demo-organizations';
 import { startTestGraph, type TestGraph } from '../../../test/support/graph';
 
 /**
@@ -165,6 +166,37 @@ test('every demo project exports a valid package, in GraphQL and over HTTP alike
   }
   expect([...stagesSeen].sort()).toEqual(['award', 'contract', 'contractTermination', 'implementation', 'planning', 'tender'].sort());
   expect((await fetch(`${base}/ocds/releases/not-a-project`)).status).toBe(400);
+});
+
+test("parties carry the address the registry publishes (its registration area), never the registry's private contact", async () => {
+  const rows = demoProcurement();
+  const organizations = demoOrganizations();
+  const projectOf = new Map(rows.tenders.map((tender) => [tender[0], tender[1] as string]));
+  const withBids = [...new Set(rows.bids.map((bid) => projectOf.get(bid[1])!))].slice(0, 5);
+  const byCreditCode = new Map(organizations.filter((o) => o.creditCode).map((o) => [`CN-USCI-${o.creditCode}`, o]));
+  const areaName = async (code: string) =>
+    ((await graph.request(`query ($code: AreaCode!) { area(code: $code) { name } }`, { variables: { code } })).body.data as any).area.name;
+  let addressed = 0;
+  for (const id of withBids) {
+    const { body } = await graph.request(`query ($id: ID!) { ocdsReleasePackage(projectId: $id) }`, { variables: { id } });
+    const text = JSON.stringify(body.data!.ocdsReleasePackage);
+    for (const release of body.data!.ocdsReleasePackage.releases) {
+      for (const party of release.parties) {
+        const known = byCreditCode.get(party.id);
+        if (!known) continue;
+        expect({ party: party.id, address: party.address }).toEqual({
+          party: party.id,
+          address: { region: await areaName(known.registrationArea), countryName: '中国' },
+        });
+        expect(party.contactPoint).toBeUndefined();
+        expect(text).not.toContain(known.contactPhone);
+        expect(text).not.toContain(known.contactEmail);
+        expect(text).not.toContain(known.contactAddress);
+        addressed += 1;
+      }
+    }
+  }
+  expect(addressed).toBeGreaterThan(10);
 });
 
 test('amounts are exact decimals through lib/kernel/money and in CNY', async () => {

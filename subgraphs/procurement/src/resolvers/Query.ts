@@ -4,7 +4,7 @@ import { requireUuid } from '../../../../lib/kernel/ids';
 import { readPage, toConnection } from '../../../../lib/runtime/connections';
 import { isReader, requireReader } from '../access';
 import type { QueryResolvers } from '../generated/graphql';
-import { releasePackage } from '../ocds';
+import { partyOrganizations, releasePackage } from '../ocds';
 import { flagsOf } from '../red-flags/evaluate';
 import { PROCESS_INDICATORS } from '../models';
 import { candidatesKey, type RegistryOrganization } from '../registry';
@@ -119,14 +119,7 @@ export const Query: QueryResolvers = {
     const page = readPage(args, ['timestamp', 'uuid', 'text']);
     const { redFlags: thresholds, timeZone } = loaders.settings;
     const processes = await store.redFlags.jurisdictionProcesses(within, year(args.year, 'year'), timeZone);
-    const all = await flagsOf(
-      processes,
-      store.redFlags,
-      (orgs) => loaders.registry.penalties.loadMany(orgs),
-      thresholds,
-      timeZone,
-      new Date(),
-    );
+    const all = await flagsOf(processes, store.redFlags, loaders.registryReads, thresholds, timeZone, new Date());
     const visible = all.filter((flag) => flag.decided || isReader(viewer, flag.areaCode));
     const countsByIndicator = PROCESS_INDICATORS.map((indicator) => ({
       indicator,
@@ -155,7 +148,7 @@ export const Query: QueryResolvers = {
     const id = requireUuid(projectId, 'projectId');
     const record = await store.records.project(id);
     if (!record) throw notFound(`No project ${id}.`);
-    return releasePackage(record, loaders.settings);
+    return releasePackage(record, loaders.settings, new Date(), await loaders.registry.publicAddresses(partyOrganizations(record)));
   },
 };
 

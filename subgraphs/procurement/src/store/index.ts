@@ -1,5 +1,6 @@
 import { openStoreClient, type Database, type OnQuery } from '../../../../lib/runtime/db';
 import { PrismaClient } from '../generated/prisma/client';
+import { createBeyondStore } from '../red-flags/beyond-store';
 import { createRedFlagStore } from '../red-flags/store';
 import { bidsStore } from './bids';
 import { budgetLinesStore } from './budget-lines';
@@ -24,8 +25,8 @@ export function createProcurementStore(database: Database, onQuery?: OnQuery) {
     payments: paymentsStore(prisma),
     evaluations: evaluationsStore(prisma),
     records: recordsStore(prisma),
-    /** What red flags are computed from (red-flags/store.ts). */
-    redFlags: createRedFlagStore(prisma),
+    /** What red flags are computed from (red-flags/store.ts, beyond-store.ts). */
+    redFlags: { ...createRedFlagStore(prisma), ...createBeyondStore(prisma) },
     close: () => prisma.$disconnect(),
   };
 }
